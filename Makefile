@@ -1,0 +1,23 @@
+# The two commands of the README are `make run` and `make test`; the rest are shortcuts.
+.PHONY: run test setup lint build eval bench
+
+run:            ## set up, build, train as needed, and serve on :5005 (REST) with actions on :5055
+	scripts/run.sh
+
+test:           ## set up as needed and run the whole test suite (unit and integration)
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+
+lint: setup
+	.venv/bin/kb lint
+
+build: setup
+	.venv/bin/kb build
+
+eval: build
+	.venv/bin/kb eval ../shared/eval/dev_retrieval.jsonl
+
+bench: build
+	.venv/bin/python scripts/benchmark.py

@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters from Rasa trackers to the `bot` core."""

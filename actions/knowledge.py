@@ -1,0 +1,53 @@
+"""action_answer_knowledge: answer a knowledge question from the index, resolving follow-ups."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.assistant import KnowledgeAssistant
+from bot.dialogue import Context, Turn
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+SLOTS = ("topic", "industry", "last_kind", "last_items", "last_passages", "last_question")
+
+
+@lru_cache(maxsize=1)
+def assistant() -> KnowledgeAssistant:
+    """One per action-server process: the model and index load once, then hot-reload."""
+    return KnowledgeAssistant.from_settings(Settings.load())
+
+
+def turn_from_tracker(tracker: Tracker) -> Turn:
+    message = tracker.latest_message or {}
+    entities = message.get("entities") or []
+    return Turn(
+        intent=(message.get("intent") or {}).get("name") or "",
+        text=message.get("text") or "",
+        topics=list(dict.fromkeys(e["value"] for e in entities if e.get("entity") == "topic")),
+        industries=list(dict.fromkeys(e["value"] for e in entities if e.get("entity") == "industry")),
+    )
+
+
+def context_from_tracker(tracker: Tracker) -> Context:
+    values = {name: tracker.get_slot(name) for name in SLOTS}
+    values["last_items"] = values["last_items"] or []
+    values["last_passages"] = values["last_passages"] or []
+    return Context(**values)
+
+
+class ActionAnswerKnowledge(Action):
+    def name(self) -> str:
+        return "action_answer_knowledge"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        reply, ctx = assistant().respond(turn_from_tracker(tracker), context_from_tracker(tracker))
+        buttons = [{"title": title, "payload": payload} for title, payload in reply.buttons]
+        dispatcher.utter_message(text=reply.text, buttons=buttons)
+        return [SlotSet(name, getattr(ctx, name)) for name in SLOTS]

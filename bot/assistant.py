@@ -1,0 +1,102 @@
+"""The knowledge assistant: one chat turn in, one grounded reply and the updated context out.
+
+This is what the Rasa actions call; it holds the retriever (with hot-reloaded index) and decides
+between answering, comparing, and saying honestly that the knowledge base has no answer.
+
+Usage:
+    >>> assistant = KnowledgeAssistant.from_settings(Settings.load())
+    >>> reply, ctx = assistant.respond(Turn("ask_definition", "什么是移情服务", ["empathy-service"]), Context())
+    >>> reply.text.endswith("来源：《移情服务》· 定义")
+    True
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from bot.answer import Reply, compose_answer, compose_comparison
+from bot.dialogue import Context, Request, Turn, plan_turn
+from bot.encoder import Encoder
+from bot.index import Index, IndexMissingError
+from bot.query import QueryAnalysis
+from bot.reloader import IndexHolder
+from bot.retriever import Hit, Retriever
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+INDEX_MISSING_REPLY = "抱歉，知识库索引还没有建立，暂时无法回答。我们已通知管理员处理，请稍后再试。"
+NOT_FOUND_REPLY = "抱歉，知识库中没有找到与“{question}”直接相关的内容。"
+NOT_FOUND_HINT = "您可以换个说法，或者看看这些相关主题："
+INDUSTRY_GAP_NOTE = "知识库中暂无{industry}行业的专门内容，以下是通用的做法："
+KIND_LABELS = {"定义": "是什么", "案例": "有哪些案例", "实施策略": "有哪些策略", "理论基础": "有哪些理论基础",
+               "应用": "怎么应用", "重要性": "为什么重要", "构成要素": "有哪些要素", "挑战": "有哪些挑战",
+               "趋势": "未来趋势", "特征": "有什么特征", "分类": "怎么分类"}
+
+
+class KnowledgeAssistant:
+    def __init__(self, retriever: Retriever, settings: Settings) -> None:
+        self.retriever = retriever
+        self.settings = settings
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KnowledgeAssistant:
+        holder = IndexHolder(settings.index_dir, settings.reload_check_seconds)
+        return cls(Retriever(holder, Encoder(settings.encoder)), settings)
+
+    def respond(self, turn: Turn, ctx: Context) -> tuple[Reply, Context]:
+        try:
+            index = self.retriever.holder.get()
+        except IndexMissingError:
+            log.error("no knowledge index in %s: run `kb build`", self.settings.index_dir)
+            return Reply(INDEX_MISSING_REPLY), ctx
+        titles = {p.entry_id: p.title for p in index.passages}
+        request = plan_turn(turn, ctx, titles)
+        if turn.intent == "ask_comparison" and len(request.topics) >= 2:
+            return self._compare(request, index, ctx)
+        hints = QueryAnalysis(topics=request.topics, industries=[request.industry] if request.industry else [],
+                              kinds=request.kinds)
+        result = self.retriever.search(request.query, top_k=self.settings.top_k + len(request.exclude), hints=hints)
+        hits = [h for h in result.hits if h.passage.id not in request.exclude]
+        if not hits or result.confidence < self.settings.min_confidence:
+            return self._not_found(turn.text, hits), replace(ctx, last_question=turn.text)
+        best = hits[0].passage
+        note = ""
+        if request.industry and request.industry not in best.industries and request.industry not in best.text:
+            note = INDUSTRY_GAP_NOTE.format(industry=request.industry)
+        reply = compose_answer(best, self._suggestions(best, index), note)
+        new_ctx = Context(
+            topic=best.entry_id,
+            industry=request.industry,
+            last_kind=best.kind,
+            last_items=reply.items,
+            last_passages=[*request.exclude, best.id],
+            last_question=turn.text,
+        )
+        return reply, new_ctx
+
+    def _compare(self, request: Request, index: Index, ctx: Context) -> tuple[Reply, Context]:
+        passages = []
+        for topic in request.topics[:2]:
+            own = [p for p in index.passages if p.entry_id == topic]
+            passages.append(next((p for p in own if p.kind == "定义"), own[0]))
+        reply = compose_comparison(passages, [f"{p.title}的案例" for p in passages])
+        return reply, replace(ctx, topic=request.topics[0], last_kind="定义", last_items=[p.title for p in passages],
+                              last_passages=[p.id for p in passages])
+
+    def _not_found(self, question: str, hits: list[Hit]) -> Reply:
+        related = list(dict.fromkeys(h.passage.title for h in hits))[:3]
+        text = NOT_FOUND_REPLY.format(question=question.strip()[:40])
+        if related:
+            text += NOT_FOUND_HINT + "、".join(f"《{t}》" for t in related)
+        return Reply(text, buttons=[(f"什么是{t}", f"什么是{t}") for t in related])
+
+    @staticmethod
+    def _suggestions(passage, index: Index) -> list[str]:
+        """Other kinds of the same entry first, then related entries: up to three."""
+        own_kinds = dict.fromkeys(p.kind for p in index.passages if p.entry_id == passage.entry_id)
+        out = [f"{passage.title}{KIND_LABELS[k]}" for k in own_kinds if k != passage.kind and k in KIND_LABELS]
+        titles = {p.entry_id: p.title for p in index.passages}
+        out += [f"什么是{titles[r]}" for r in passage.related if r in titles]
+        return out[:3]

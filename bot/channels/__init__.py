@@ -1,0 +1,1 @@
+"""Rasa input channels. They run inside the Rasa server (.venv-rasa), not the action server."""

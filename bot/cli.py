@@ -1,0 +1,202 @@
+"""`kb`: the knowledge base from the command line (lint, build, search, eval, calibrate, chat).
+
+Usage:
+    kb lint
+    kb build [--full]
+    kb search "期望确认理论讲什么" --top-k 3 --json
+    printf '什么是移情服务\\n' | kb search --json --top-k 5 -
+    kb eval ../shared/eval/dev_retrieval.jsonl
+    kb calibrate ../shared/eval/dev_retrieval.jsonl tests/fixtures/out_of_domain_questions.txt
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="共情服务知识助手: knowledge base tools.")
+err = Console(stderr=True)
+
+EndpointsOption = Annotated[
+    Optional[Path], typer.Option("--endpoints", help="endpoints.yml with a knowledge_base block")
+]
+
+
+@app.command()
+def lint(
+    knowledge: Annotated[Optional[Path], typer.Option(help="knowledge folder (default: from endpoints.yml)")] = None,
+    endpoints: EndpointsOption = None,
+) -> None:
+    """Check every entry; print `file:line: message` per problem; exit 1 on errors."""
+    from bot.lint import lint as run_lint
+
+    root = knowledge or Settings.load(endpoints).knowledge_dir
+    problems = run_lint(root)
+    for problem in problems:
+        print(f"{root.name}/{problem}")
+    errors = sum(p.level == "error" for p in problems)
+    err.print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    raise typer.Exit(1 if errors else 0)
+
+
+@app.command()
+def build(
+    full: Annotated[bool, typer.Option("--full", help="re-embed everything, ignoring the cache")] = False,
+    endpoints: EndpointsOption = None,
+) -> None:
+    """Build the index incrementally (only changed passages are embedded); files with errors are skipped."""
+    from bot.indexer import build_index
+
+    settings = Settings.load(endpoints)
+    report = build_index(settings, full=full)
+    for problem in report.problems:
+        err.print(f"{settings.knowledge_dir.name}/{problem}", markup=False, highlight=False)
+    if report.skipped:
+        err.print(f"index {report.version} is up to date ({report.passages} passages)")
+    else:
+        err.print(
+            f"built {report.version}: {report.passages} passages, {report.embedded} embedded, "
+            f"{report.reused} reused, {report.seconds:.2f}s"
+        )
+
+
+@app.command()
+def search(
+    question: Annotated[str, typer.Argument(help="a question, or - to read one question per line from stdin")],
+    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=50)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per question")] = False,
+    mode: Annotated[str, typer.Option(help="hybrid | dense | bm25")] = "hybrid",
+    endpoints: EndpointsOption = None,
+) -> None:
+    """Show what the assistant would retrieve for a question."""
+    retriever = _retriever(endpoints)
+    questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
+    for q in questions:
+        if not q:
+            continue
+        result = retriever.search(q, top_k=top_k, mode=mode)
+        if as_json:
+            results = [
+                {
+                    "id": h.passage.id,
+                    "title": h.passage.title,
+                    "section": h.passage.section,
+                    "text": h.passage.text,
+                    "score": round(h.score, 6),
+                    "source": h.passage.source,
+                }
+                for h in result.hits
+            ]
+            print(json.dumps({"question": q, "results": results}, ensure_ascii=False), flush=True)
+        else:
+            table = Table(title=q, show_lines=True)
+            for column in ("#", "score", "passage", "text"):
+                table.add_column(column)
+            for rank, h in enumerate(result.hits, start=1):
+                table.add_row(str(rank), f"{h.score:.4f}", h.passage.citation, h.passage.text[:120])
+            Console().print(table)
+
+
+@app.command("eval")
+def evaluate(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="questions in the shared/eval format")],
+    endpoints: EndpointsOption = None,
+) -> None:
+    """R@1, R@3, R@5 and MRR@10 for the hybrid retriever and for each leg alone."""
+    from bot.evaluation import RetrievalEvaluator, load_questions
+
+    retriever = _retriever(endpoints)
+    evaluator = RetrievalEvaluator(load_questions(file))
+    table = Table(title=f"{file.name} ({len(evaluator.questions)} questions)")
+    for column in ("mode", "R@1", "R@3", "R@5", "MRR"):
+        table.add_column(column, justify="right")
+    for mode in ("hybrid", "bm25", "dense"):
+        metrics = evaluator.evaluate(
+            lambda q, m=mode: [h.passage for h in retriever.search(q, top_k=10, mode=m).hits]
+        )
+        table.add_row(mode, *(f"{metrics[k]:.3f}" for k in ("R@1", "R@3", "R@5", "MRR")))
+    Console().print(table)
+
+
+@app.command()
+def calibrate(
+    answerable: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="questions in the shared/eval format")],
+    unanswerable: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="one out-of-domain question a line")],
+    endpoints: EndpointsOption = None,
+) -> None:
+    """Suggest `min_confidence` for endpoints.yml from questions to answer and questions to refuse."""
+    from bot.calibration import calibrate as fit, read_questions
+    from bot.evaluation import load_questions
+
+    settings = Settings.load(endpoints)
+    retriever = _retriever(endpoints)
+    inside = [retriever.search(q.question).confidence for q in load_questions(answerable)]
+    outside = [retriever.search(q).confidence for q in read_questions(unanswerable)]
+    result = fit(inside, outside)
+    current = settings.min_confidence
+    print(f"suggested min_confidence: {result.threshold:.4f} "
+          f"(answers {result.answered:.1%} of {len(inside)}, refuses {result.refused:.1%} of {len(outside)})")
+    print(f"current   min_confidence: {current:.4f} "
+          f"(answers {sum(c >= current for c in inside) / len(inside):.1%}, "
+          f"refuses {sum(c < current for c in outside) / len(outside):.1%})")
+
+
+@app.command()
+def chat(
+    url: Annotated[str, typer.Option(help="Rasa REST webhook")] = "http://localhost:5005/webhooks/rest/webhook",
+    sender: Annotated[str, typer.Option(help="conversation id")] = "terminal",
+) -> None:
+    """Chat with the running assistant (`make run`) from the terminal; buttons are numbered."""
+    import requests
+
+    console = Console()
+    buttons: list[dict] = []
+    console.print("共情服务知识助手 — 输入问题，数字选择按钮，Ctrl-D 退出。")
+    while True:
+        try:
+            text = console.input("[bold green]您：[/bold green]").strip()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if text.isdigit() and 0 < int(text) <= len(buttons):
+            text = buttons[int(text) - 1]["payload"]
+        try:
+            replies = requests.post(url, json={"sender": sender, "message": text}, timeout=60).json()
+        except (requests.RequestException, ValueError) as exc:
+            console.print(f"[red]无法连接助手（{url}）：{exc}。请先运行 make run。[/red]")
+            continue
+        buttons = []
+        for reply in replies:
+            console.print(f"[bold blue]助手：[/bold blue]{reply.get('text', '')}", markup=True, highlight=False)
+            for button in reply.get("buttons", []):
+                buttons.append(button)
+                console.print(f"  [{len(buttons)}] {button['title']}", markup=False, highlight=False)
+
+
+def _retriever(endpoints: Path | None):
+    from bot.encoder import Encoder
+    from bot.index import IndexMissingError
+    from bot.reloader import IndexHolder
+    from bot.retriever import Retriever
+
+    settings = Settings.load(endpoints)
+    holder = IndexHolder(settings.index_dir, settings.reload_check_seconds)
+    try:
+        holder.get()
+    except IndexMissingError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    return Retriever(holder, Encoder(settings.encoder))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

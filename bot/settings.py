@@ -1,0 +1,56 @@
+"""Settings of the knowledge core, read from the `knowledge_base:` block of endpoints.yml.
+
+endpoints.yml already tells Rasa where the action server is; the same file tells the action
+server and `kb` where the knowledge, the index and the encoder are. Rasa ignores the block.
+
+Usage:
+    >>> settings = Settings.load()            # ./endpoints.yml, or $KB_ENDPOINTS
+    >>> settings.index_dir
+    PosixPath('/.../build/index')
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+SECTION = "knowledge_base"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    knowledge_dir: Path = Path("knowledge")
+    index_dir: Path = Path("build/index")
+    #: Generated NLU resources (entity patterns, jieba dictionary); must match the paths in config.yml.
+    nlu_dir: Path = Path("build/nlu")
+    #: A local sentence-transformers folder or a Hugging Face id (used as is where the hub is reachable).
+    encoder: str = "models/multilingual-e5-small"
+    #: flat: exact inner product (right up to ~100k passages); hnsw: approximate, for larger bases.
+    dense_index: Literal["flat", "hnsw"] = "flat"
+    top_k: int = Field(5, ge=1, le=50)
+    #: Below this retrieval confidence a question is "not in the knowledge base"; `kb calibrate`
+    #: measures it for the current model and knowledge base.
+    min_confidence: float = Field(0.0, ge=0.0, le=2.0)
+    #: How often the action server looks for a rebuilt index.
+    reload_check_seconds: float = Field(1.0, gt=0)
+    feedback_db: Path = Path("var/feedback.db")
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        """Read settings; relative paths are resolved against the file's folder (the project root)."""
+        path = Path(path or os.environ.get("KB_ENDPOINTS", "endpoints.yml")).resolve()
+        data = {}
+        if path.exists():
+            data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(SECTION) or {}
+        settings = cls.model_validate(data)
+        base = path.parent
+        for name in ("knowledge_dir", "index_dir", "nlu_dir", "feedback_db"):
+            setattr(settings, name, (base / getattr(settings, name)).resolve())
+        if (base / settings.encoder).exists():
+            settings.encoder = str((base / settings.encoder).resolve())
+        return settings

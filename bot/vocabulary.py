@@ -1,0 +1,86 @@
+"""The knowledge base's controlled vocabulary: section kinds and industries (knowledge/schema.yml).
+
+One file decides which headings are valid and how staff words map to canonical names, so the
+linter, the index build and the NLU entity patterns can never disagree.
+
+Usage:
+    >>> vocab = Vocabulary.load(Path("knowledge/schema.yml"))
+    >>> vocab.section_kind("做法：倾听")
+    '实施策略'
+    >>> vocab.industry("医院")
+    '医疗'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+#: Characters that separate a heading's kind from its subtitle: "应用：银行", "应用: 银行".
+_SUBTITLE_SEPARATOR = re.compile(r"\s*[：:]\s*")
+
+
+class VocabularyError(ValueError):
+    """schema.yml itself is malformed: nothing can be checked or indexed without it."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Canonical section kinds and industries, each with the aliases that map onto it."""
+
+    section_kinds: dict[str, str]  # alias or kind -> kind
+    industries: dict[str, str]  # alias or industry -> industry
+
+    @classmethod
+    def load(cls, path: Path) -> Vocabulary:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise VocabularyError(f"{path}: cannot read vocabulary: {exc}") from exc
+        if not isinstance(data, dict):
+            raise VocabularyError(f"{path}: expected a mapping with section_kinds and industries")
+        return cls(
+            section_kinds=_alias_map(path, data, "section_kinds"),
+            industries=_alias_map(path, data, "industries"),
+        )
+
+    @property
+    def kinds(self) -> list[str]:
+        """Canonical kinds in file order."""
+        return list(dict.fromkeys(self.section_kinds.values()))
+
+    @property
+    def industry_names(self) -> list[str]:
+        return list(dict.fromkeys(self.industries.values()))
+
+    def split_heading(self, heading: str) -> tuple[str | None, str]:
+        """Return (kind, subtitle) of a `##` heading; kind is None when it names no known kind."""
+        head, *rest = _SUBTITLE_SEPARATOR.split(heading.strip(), maxsplit=1)
+        return self.section_kinds.get(head), rest[0] if rest else ""
+
+    def section_kind(self, heading: str) -> str | None:
+        return self.split_heading(heading)[0]
+
+    def industry(self, word: str) -> str | None:
+        return self.industries.get(word.strip())
+
+
+def _alias_map(path: Path, data: dict, key: str) -> dict[str, str]:
+    table = data.get(key)
+    if not isinstance(table, dict) or not table:
+        raise VocabularyError(f"{path}: '{key}' must be a non-empty mapping of name -> [aliases]")
+    mapping: dict[str, str] = {}
+    for name, aliases in table.items():
+        if aliases is None:
+            aliases = []
+        if not isinstance(name, str) or not isinstance(aliases, list):
+            raise VocabularyError(f"{path}: '{key}.{name}' must map a name to a list of aliases")
+        for word in [name, *aliases]:
+            word = str(word).strip()
+            if mapping.get(word, name) != name:
+                raise VocabularyError(f"{path}: '{word}' is an alias of both {mapping[word]} and {name}")
+            mapping[word] = name
+    return mapping

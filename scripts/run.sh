@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Run the assistant: set up what is missing, build the index if knowledge/ changed, train if
+# data/config changed, start the action server (5055) and Rasa (5005), wait until both answer,
+# and stop both on Ctrl-C. Runs in the foreground and needs no input.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RASA_PORT=5005
+ACTION_PORT=5055  # must match action_endpoint in endpoints.yml
+mkdir -p var/log
+
+scripts/setup.sh
+.venv/bin/kb build
+model=$(scripts/train.sh)
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  if [ ${#pids[@]} -gt 0 ]; then
+    printf '\n\033[1;34m[run]\033[0m stopping...\n' >&2
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+# Each server logs to var/log/ and to this terminal, prefixed.
+.venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" \
+  > >(tee var/log/actions.log | sed -u 's/^/[actions] /') 2>&1 &
+pids+=($!)
+PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" .venv-rasa/bin/rasa run --model "$model" --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml --cors "*" \
+  --enable-api --interface "${RASA_INTERFACE:-127.0.0.1}" \
+  > >(tee var/log/rasa.log | sed -u 's/^/[rasa] /') 2>&1 &
+pids+=($!)
+
+wait_for() {  # $1 = url, $2 = name
+  for _ in $(seq 1 180); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || { echo "[run] $2 exited during start-up; see var/log/" >&2; exit 1; }
+    done
+    sleep 1
+  done
+  echo "[run] $2 did not answer at $1 within 180 s; see var/log/" >&2
+  exit 1
+}
+wait_for "http://localhost:$ACTION_PORT/health" "action server"
+wait_for "http://localhost:$RASA_PORT/" "Rasa server"
+
+cat >&2 <<INFO
+
+  共情服务知识助手 is ready.
+  REST:     curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+              -d '{"sender": "me", "message": "什么是移情服务"}'
+  Terminal: .venv/bin/kb chat        (in another terminal)
+  Stop:     Ctrl-C
+
+INFO
+wait -n "${pids[@]}"
+echo "[run] a server exited; stopping the other" >&2
+exit 1

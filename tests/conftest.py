@@ -1,0 +1,52 @@
+"""Shared fixtures: project paths and a small deterministic encoder for index mechanics tests."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class CharEncoder:
+    """Bag-of-characters embeddings: cheap and deterministic, for testing index mechanics only
+    (retrieval quality is tested with the real model)."""
+
+    name = "test-char-encoder"
+    dimension = 256
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for char in text:
+                out[row, int(hashlib.md5(char.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        self.calls.append(len(texts))
+        return self._vectors(texts)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._vectors(texts)
+
+
+@pytest.fixture
+def char_encoder() -> CharEncoder:
+    return CharEncoder()
+
+
+@pytest.fixture
+def fixture_kb(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures/knowledge (good and deliberately broken entries)."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(FIXTURES / "knowledge", target)
+    return target
