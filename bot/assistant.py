@@ -16,9 +16,10 @@ import logging
 from dataclasses import replace
 
 from bot.answer import Reply, compose_answer, compose_comparison
-from bot.dialogue import Context, Request, Turn, plan_turn
+from bot.dialogue import Context, Request, Turn, is_elliptical, plan_turn
 from bot.encoder import Encoder
 from bot.index import Index, IndexMissingError
+from bot.knowledge import Passage
 from bot.query import QueryAnalysis
 from bot.reloader import IndexHolder
 from bot.retriever import Hit, Retriever
@@ -52,16 +53,22 @@ class KnowledgeAssistant:
             log.error("no knowledge index in %s: run `kb build`", self.settings.index_dir)
             return Reply(INDEX_MISSING_REPLY), ctx
         titles = {p.entry_id: p.title for p in index.passages}
+        industries = index.manifest["industries"]
+        turn = replace(turn, elliptical=is_elliptical([t for t in index.segmenter.tokens(turn.text) if t not in industries]))
         request = plan_turn(turn, ctx, titles)
+        if request.item:  # "第二个": the listed item is usually an entry of its own
+            request.topics = request.topics or index.analyzer.analyze(request.item).topics
         if turn.intent == "ask_comparison" and len(request.topics) >= 2:
             return self._compare(request, index, ctx)
         hints = QueryAnalysis(topics=request.topics, industries=[request.industry] if request.industry else [],
                               kinds=request.kinds)
         result = self.retriever.search(request.query, top_k=self.settings.top_k + len(request.exclude), hints=hints)
         hits = [h for h in result.hits if h.passage.id not in request.exclude]
-        if not hits or result.confidence < self.settings.min_confidence:
-            return self._not_found(turn.text, hits), replace(ctx, last_question=turn.text)
-        best = hits[0].passage
+        best = self._section_of_topic(request, index, hits)
+        if best is None:
+            if not hits or result.confidence < self.settings.min_confidence:
+                return self._not_found(turn.text, hits), replace(ctx, last_question=turn.text)
+            best = hits[0].passage
         note = ""
         if request.industry and request.industry not in best.industries and request.industry not in best.text:
             note = INDUSTRY_GAP_NOTE.format(industry=request.industry)
@@ -75,6 +82,32 @@ class KnowledgeAssistant:
             last_question=turn.text,
         )
         return reply, new_ctx
+
+    @staticmethod
+    def _section_of_topic(request: Request, index: Index, hits: list[Hit]) -> Passage | None:
+        """When the entry is known (named, or carried over by a follow-up), answer with its section
+        of the kind the intent asks for, rather than whatever passage ranks first.
+
+        Several candidates (the subsections of 应用, or every part of a case entry for 案例) are
+        ordered by industry match, then by retrieval rank. None when the entry has no such section.
+        """
+        if not request.topics or not request.kinds:
+            return None
+        ranks = {h.passage.id: rank for rank, h in enumerate(hits)}
+        excluded = set(request.exclude)
+        for kind in request.kinds:
+            candidates = [
+                p for p in index.passages
+                if p.entry_id == request.topics[0] and p.id not in excluded
+                and (p.kind == kind or (kind == "案例" and p.entry_type == "case"))
+            ]
+            if candidates:
+                return min(
+                    candidates,
+                    key=lambda p: (request.industry is not None and request.industry not in p.industries,
+                                   ranks.get(p.id, len(ranks))),
+                )
+        return None
 
     def _compare(self, request: Request, index: Index, ctx: Context) -> tuple[Reply, Context]:
         passages = []

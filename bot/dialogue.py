@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.query import KIND_CUES
+
 #: The section kinds each question intent asks for, best first.
 INTENT_KINDS: dict[str, list[str]] = {
     "ask_definition": ["定义"],
@@ -30,6 +32,8 @@ INTENT_KINDS: dict[str, list[str]] = {
 }
 #: Intents that continue the previous question rather than ask a new kind of thing.
 FOLLOW_UP_INTENTS = {"inform", "ask_more"}
+#: Intents whose answer depends on the industry.
+INDUSTRY_INTENTS = {"ask_application", "ask_case", "ask_strategy"}
 
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # "第二个", "第2条", "第三种呢", "第十二个"; the measure word (or the end of the question) is required,
@@ -55,6 +59,22 @@ class Turn:
     text: str
     topics: list[str] = field(default_factory=list)  # entry ids the NLU recognized, in order
     industries: list[str] = field(default_factory=list)
+    #: The message names no subject of its own ("举个例子", "它的理论基础呢"), so it continues the
+    #: conversation's topic; see `is_elliptical`.
+    elliptical: bool = False
+
+
+#: Words a follow-up is made of besides the kind cues: pronouns, and generic words.
+_FOLLOW_UP_WORDS = frozenset(
+    "它 它们 这个 那个 这 那 其 该 此 上面 刚才 前面 相关 具体 详细 一点 多 更 别的 其他 还有 再 一下 个 企业 公司 "
+    "行业 领域 方面 简单 说 讲 介绍 举 例子 有用 哪个 几个 主要 一些 呗 哈 嗯".split()
+)
+
+
+def is_elliptical(tokens: list[str]) -> bool:
+    """True when every content token of the message is a kind cue or a generic follow-up word."""
+    cues = {cue for kind_cues in KIND_CUES.values() for cue in kind_cues}
+    return all(t in _FOLLOW_UP_WORDS or any(t in cue for cue in cues) for t in tokens)
 
 
 @dataclass
@@ -91,9 +111,11 @@ def plan_turn(turn: Turn, ctx: Context, titles: dict[str, str]) -> Request:
         return Request(query=f"{item} {turn.text}", kinds=kinds, topics=list(turn.topics), industry=None, item=item)
 
     follow_up = turn.intent in FOLLOW_UP_INTENTS
-    topics = list(turn.topics) or ([ctx.topic] if ctx.topic else [])
+    continues = follow_up or turn.elliptical
+    topics = list(turn.topics) or ([ctx.topic] if ctx.topic and continues else [])
     industry = (turn.industries or [None])[0]
-    if industry is None and (follow_up or turn.intent in {"ask_application", "ask_case"}) and not turn.topics:
+    # The industry carries over to questions where it matters (那酒店呢 → 举个例子), not to 为什么重要.
+    if industry is None and continues and not turn.topics and (follow_up or turn.intent in INDUSTRY_INTENTS):
         industry = ctx.industry
     kinds = INTENT_KINDS.get(turn.intent) or ([ctx.last_kind] if ctx.last_kind else [])
     if turn.intent == "inform" and turn.industries and ctx.last_kind not in ("应用", "案例"):

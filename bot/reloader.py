@@ -29,6 +29,7 @@ class IndexHolder:
         self.check_seconds = check_seconds
         self._index: Index | None = None
         self._version: str | None = None
+        self._failed: str | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
 
@@ -46,12 +47,13 @@ class IndexHolder:
         try:
             self._checked = now
             version = current_version(self.root)
-            if version is None or version == self._version:
+            if version is None or version in (self._version, self._failed):
                 return
             try:
                 index = Index.load(self.root)
             except Exception:  # a broken or half-pruned version must not take the service down
                 log.exception("could not load index version %s; still serving %s", version, self._version)
+                self._failed = version  # logged once; a newer build is tried again
                 return
             self._index, self._version = index, version
             log.info("serving index %s (%d passages)", version, len(index.passages))

@@ -160,7 +160,7 @@ class Retriever:
         boost = 0.0
         if passage.entry_id in analysis.topics:
             boost += w.topic
-        if passage.kind in analysis.kinds:
+        if passage.kind in analysis.kinds or ("案例" in analysis.kinds and passage.entry_type == "case"):
             boost += w.kind
         shared = set(passage.industries) & set(analysis.industries)
         if shared:  # a passage about that one industry beats one that lists it among many

@@ -25,9 +25,21 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
+# The action server is restarted if it dies; meanwhile Rasa stays up and users get an honest
+# "service unavailable" reply (bot/channels/guard.py) instead of a refused connection.
 # Each server logs to var/log/ and to this terminal, prefixed.
-.venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" \
-  > >(tee var/log/actions.log | sed -u 's/^/[actions] /') 2>&1 &
+supervise_actions() {
+  local child=""
+  trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait; exit 0' TERM INT
+  while true; do
+    .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" &
+    child=$!
+    wait "$child" && code=0 || code=$?
+    echo "[run] action server exited with code $code; restarting in 5 s" >&2
+    sleep 5
+  done
+}
+supervise_actions > >(tee -a var/log/actions.log | sed -u 's/^/[actions] /') 2>&1 &
 pids+=($!)
 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" .venv-rasa/bin/rasa run --model "$model" --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml --cors "*" \
@@ -59,5 +71,5 @@ cat >&2 <<INFO
 
 INFO
 wait -n "${pids[@]}"
-echo "[run] a server exited; stopping the other" >&2
+echo "[run] the Rasa server exited; stopping" >&2
 exit 1

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.dialogue import INTENT_KINDS, Context, Request, Turn, ordinal, plan_turn
+from bot.dialogue import INTENT_KINDS, Context, Request, Turn, ordinal, plan_turn, is_elliptical
 from bot.knowledge import load_knowledge
 
 from tests.conftest import ROOT
@@ -60,7 +60,7 @@ def test_fresh_question_without_topic_or_context(titles: dict[str, str]) -> None
 
 def test_case_request_takes_topic_from_context(titles: dict[str, str]) -> None:
     ctx = Context(topic="customer-emotion-management", last_kind="定义", last_question="什么是客户情绪管理")
-    request = plan_turn(Turn(intent="ask_case", text="举个例子"), ctx, titles)
+    request = plan_turn(Turn(intent="ask_case", text="举个例子", elliptical=True), ctx, titles)
     assert request.topics == ["customer-emotion-management"]
     assert request.query == "客户情绪管理 举个例子"
     assert request.kinds == ["案例"]
@@ -70,7 +70,7 @@ def test_case_request_takes_topic_from_context(titles: dict[str, str]) -> None:
 
 def test_case_request_keeps_the_industry_of_the_context(titles: dict[str, str]) -> None:
     ctx = Context(topic="empathy-service", industry="医疗", last_kind="应用")
-    request = plan_turn(Turn(intent="ask_case", text="有案例吗"), ctx, titles)
+    request = plan_turn(Turn(intent="ask_case", text="有案例吗", elliptical=True), ctx, titles)
     assert request.industry == "医疗"
     assert request.query == "移情服务 有案例吗 医疗"
 
@@ -150,7 +150,7 @@ def test_a_topic_named_in_the_turn_overrides_the_context(titles: dict[str, str])
 
 def test_application_question_without_topic_keeps_context_industry(titles: dict[str, str]) -> None:
     ctx = Context(topic="customer-emotion-management", industry="零售", last_kind="定义")
-    request = plan_turn(Turn(intent="ask_application", text="怎么用"), ctx, titles)
+    request = plan_turn(Turn(intent="ask_application", text="怎么用", elliptical=True), ctx, titles)
     assert (request.topics, request.industry, request.query) == (
         ["customer-emotion-management"], "零售", "客户情绪管理 怎么用 零售"
     )
@@ -158,7 +158,7 @@ def test_application_question_without_topic_keeps_context_industry(titles: dict[
 
 def test_new_question_kind_does_not_inherit_the_industry(titles: dict[str, str]) -> None:
     ctx = Context(topic="empathy-service", industry="医疗", last_kind="应用")
-    request = plan_turn(Turn(intent="ask_importance", text="为什么重要"), ctx, titles)
+    request = plan_turn(Turn(intent="ask_importance", text="为什么重要", elliptical=True), ctx, titles)
     assert request == Request(query="移情服务 为什么重要", kinds=["重要性"], topics=["empathy-service"], industry=None)
 
 
@@ -171,7 +171,7 @@ def test_comparison_keeps_both_topics(titles: dict[str, str]) -> None:
 
 
 def test_unknown_context_topic_is_not_spelled_out() -> None:
-    request = plan_turn(Turn(intent="ask_case", text="举个例子"), Context(topic="removed-entry"), {})
+    request = plan_turn(Turn(intent="ask_case", text="举个例子", elliptical=True), Context(topic="removed-entry"), {})
     assert (request.query, request.topics) == ("举个例子", ["removed-entry"])
 
 
@@ -186,3 +186,25 @@ def test_every_intent_asks_for_known_kinds() -> None:
 
     kinds = set(Vocabulary.load(ROOT / "knowledge" / "schema.yml").kinds)
     assert {k for ks in INTENT_KINDS.values() for k in ks} <= kinds
+
+
+def test_a_new_question_does_not_inherit_the_previous_topic(titles: dict[str, str]) -> None:
+    ctx = Context(topic="customer-emotion-management", last_kind="实施策略")
+    request = plan_turn(Turn(intent="ask_definition", text="尊重感需求指的是什么"), ctx, titles)
+    assert request.topics == [] and request.query == "尊重感需求指的是什么"
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        (["例子"], True),  # 举个例子
+        (["案例"], True),  # 有案例吗
+        (["理论基础"], True),  # 它的理论基础是什么
+        (["相关", "企业", "案例"], True),  # 有相关的企业案例吗
+        ([], True),
+        (["尊重感", "需求"], False),
+        (["区块链", "服务", "用"], False),
+    ],
+)
+def test_is_elliptical(tokens: list[str], expected: bool) -> None:
+    assert is_elliptical(tokens) is expected

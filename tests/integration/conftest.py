@@ -1,0 +1,89 @@
+"""Starts the real assistant with the project's own script (scripts/run.sh) for a test module."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import ROOT
+
+WEBHOOK = "http://localhost:5005/webhooks/rest/webhook"
+ACTION_HEALTH = "http://localhost:5055/health"
+START_TIMEOUT = 600  # a first start may train the Rasa model
+
+
+@dataclass
+class Assistant:
+    process: subprocess.Popen
+    log: Path
+
+    def ask(self, sender: str, message: str) -> list[dict]:
+        response = requests.post(WEBHOOK, json={"sender": sender, "message": message}, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def reply_text(self, sender: str, message: str) -> str:
+        """All the bot's messages of a turn, with button titles, as the dialogue checks read them."""
+        parts = []
+        for reply in self.ask(sender, message):
+            parts.append(reply.get("text", ""))
+            parts.extend(button["title"] for button in reply.get("buttons", []))
+        return "\n".join(parts)
+
+    def session_processes(self, name: str) -> list[int]:
+        """PIDs of processes started by this run whose command line contains `name`."""
+        sid = os.getsid(self.process.pid)
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                if name in cmdline and os.getsid(int(entry.name)) == sid:
+                    found.append(int(entry.name))
+            except (OSError, ProcessLookupError):
+                continue
+        return found
+
+
+def _up(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    if _up("http://localhost:5005/") or _up(ACTION_HEALTH):
+        pytest.fail("ports 5005/5055 are busy: stop the running assistant before the integration tests")
+    log = tmp_path_factory.mktemp("run") / "run.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["scripts/run.sh"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    deadline = time.monotonic() + START_TIMEOUT
+    try:
+        while not (_up("http://localhost:5005/") and _up(ACTION_HEALTH)):
+            if process.poll() is not None:
+                pytest.fail(f"scripts/run.sh exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"assistant not up after {START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
+            time.sleep(1)
+        yield Assistant(process, log)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)  # run.sh stops both servers
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

@@ -1,0 +1,65 @@
+"""The running assistant through its REST webhook: real Chinese questions, real replies."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.channels.guard import EMPTY_REPLY, GARBLED_REPLY, TOO_LONG_REPLY
+from tests.conftest import ROOT
+from tests.integration.conftest import Assistant
+
+pytestmark = pytest.mark.integration
+DIALOGUES_FILE = ROOT.parent / "shared" / "eval" / "dev_dialogues.yml"
+DIALOGUES = yaml.safe_load(DIALOGUES_FILE.read_text(encoding="utf-8"))["dialogues"] if DIALOGUES_FILE.exists() else []
+
+
+def test_definition_is_answered_from_the_knowledge_base_with_its_source(assistant: Assistant) -> None:
+    replies = assistant.ask("it-definition", "什么是移情服务")
+    text = replies[0]["text"]
+    # Only the action server composes answers with a citation: this fails if it is not used.
+    assert "来源：《移情服务》· 定义" in text
+    assert "同理心" in text and "客户" in text
+    titles = [b["title"] for b in replies[0].get("buttons", [])]
+    assert titles and all(t.startswith("移情服务") or t.startswith("什么是") for t in titles)
+
+
+def test_case_question_names_a_bank_case(assistant: Assistant) -> None:
+    text = assistant.reply_text("it-bank-case", "有没有银行处理投诉的案例")
+    assert "银行" in text and "来源：" in text
+    assert "手续费" in text or "投诉" in text
+
+
+def test_follow_up_uses_the_conversation_topic(assistant: Assistant) -> None:
+    assistant.ask("it-follow", "客户情绪管理有哪些策略")
+    text = assistant.reply_text("it-follow", "举个例子")
+    assert "来源：" in text
+    assert any(name in text for name in ("华为", "Zappos", "亚马逊"))
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [("   ", EMPTY_REPLY), ("!!!???###", GARBLED_REPLY), ("移情服务" * 200, TOO_LONG_REPLY.format(n=800, limit=500))],
+    ids=["empty", "garbled", "huge"],
+)
+def test_bad_input_gets_a_polite_reply(assistant: Assistant, message: str, expected: str) -> None:
+    assert assistant.ask("it-bad-input", message) == [{"recipient_id": "it-bad-input", "text": expected}]
+
+
+def test_out_of_scope_is_refused_without_a_random_passage(assistant: Assistant) -> None:
+    text = assistant.reply_text("it-oos", "今天天气怎么样")
+    assert "抱歉" in text and "来源：" not in text
+
+
+@pytest.mark.parametrize("dialogue", DIALOGUES, ids=[d["name"] for d in DIALOGUES])
+def test_development_dialogues(assistant: Assistant, dialogue: dict) -> None:
+    sender = f"it-dialogue-{DIALOGUES.index(dialogue)}"
+    for turn in dialogue["turns"]:
+        text = assistant.reply_text(sender, turn["user"])
+        context = f"{turn['user']!r} -> {text!r}"
+        for term in turn.get("expect", []):
+            assert term in text, context
+        if turn.get("expect_any"):
+            assert any(term in text for term in turn["expect_any"]), context
+        for term in turn.get("reject", []):
+            assert term not in text, context
