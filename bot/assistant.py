@@ -24,10 +24,11 @@ from bot.query import QueryAnalysis
 from bot.reloader import IndexHolder
 from bot.retriever import Hit, Retriever
 from bot.settings import Settings
+from bot.watcher import KnowledgeWatcher
 
 log = logging.getLogger(__name__)
 
-INDEX_MISSING_REPLY = "抱歉，知识库索引还没有建立，暂时无法回答。我们已通知管理员处理，请稍后再试。"
+INDEX_MISSING_REPLY = "抱歉，知识库索引暂时不可用，现在无法回答。我们已记录该问题，请管理员重建索引后再试。"
 NOT_FOUND_REPLY = "抱歉，知识库中没有找到与“{question}”直接相关的内容。"
 NOT_FOUND_HINT = "您可以换个说法，或者看看这些相关主题："
 INDUSTRY_GAP_NOTE = "知识库中暂无{industry}行业的专门内容，以下是通用的做法："
@@ -43,15 +44,29 @@ class KnowledgeAssistant:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> KnowledgeAssistant:
+        """The assistant of a serving process: with `watch_knowledge`, saved edits rebuild the index."""
         holder = IndexHolder(settings.index_dir, settings.reload_check_seconds)
-        return cls(Retriever(holder, Encoder(settings.encoder)), settings)
+        encoder = Encoder(settings.encoder, settings.encoder_precision)
+        if settings.watch_knowledge:
+            KnowledgeWatcher(settings, encoder).start()
+        return cls(Retriever(holder, encoder), settings)
+
+    def warm_up(self) -> None:
+        """Load the model and the index now rather than on the first question."""
+        try:
+            self.retriever.search("移情服务")
+        except IndexMissingError as exc:
+            log.error("cannot answer from the knowledge base yet: %s", exc)
 
     def respond(self, turn: Turn, ctx: Context) -> tuple[Reply, Context]:
         try:
-            index = self.retriever.holder.get()
-        except IndexMissingError:
-            log.error("no knowledge index in %s: run `kb build`", self.settings.index_dir)
+            return self._respond(turn, ctx)
+        except IndexMissingError as exc:
+            log.error("cannot answer from the knowledge base: %s", exc)
             return Reply(INDEX_MISSING_REPLY), ctx
+
+    def _respond(self, turn: Turn, ctx: Context) -> tuple[Reply, Context]:
+        index = self.retriever.holder.get()
         titles = {p.entry_id: p.title for p in index.passages}
         industries = index.manifest["industries"]
         turn = replace(turn, elliptical=is_elliptical([t for t in index.segmenter.tokens(turn.text) if t not in industries]))

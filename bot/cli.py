@@ -194,7 +194,7 @@ def _retriever(endpoints: Path | None):
     except IndexMissingError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    return Retriever(holder, Encoder(settings.encoder))
+    return Retriever(holder, Encoder(settings.encoder, settings.encoder_precision))
 
 
 def main() -> None:

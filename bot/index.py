@@ -38,7 +38,7 @@ KEEP_VERSIONS = 2  # the live one, and the previous one a slow reader may still 
 
 
 class IndexMissingError(FileNotFoundError):
-    """No index has been built yet (run `kb build`)."""
+    """No usable index: none has been built yet, or it was built with another encoder (run `kb build`)."""
 
 
 @dataclass

@@ -13,10 +13,13 @@ Usage:
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -62,22 +65,38 @@ def user_words(kb: KnowledgeBase) -> list[str]:
     return sorted(words)
 
 
+@contextmanager
+def _build_lock(root: Path) -> Iterator[None]:
+    """One build at a time per index (`kb build` and the action server's watcher may overlap)."""
+    with (root / ".build.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build_index(settings: Settings, full: bool = False, encoder: Encoder | None = None) -> BuildReport:
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with _build_lock(settings.index_dir):
+        return _build(settings, full, encoder)
+
+
+def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildReport:
     started = time.perf_counter()
     root = settings.index_dir
-    root.mkdir(parents=True, exist_ok=True)
     fingerprint = knowledge_fingerprint(settings.knowledge_dir)
     kb = load_knowledge(settings.knowledge_dir)
     write_nlu_resources(kb, settings.nlu_dir)
     passages = kb.passages
+    encoder = encoder or Encoder(settings.encoder, settings.encoder_precision)
     live = current_version(root)
-    wanted = {"fingerprint": fingerprint, "model": settings.encoder, "dense_index": settings.dense_index}
+    wanted = {"fingerprint": fingerprint, "model": encoder.identity, "dense_index": settings.dense_index}
     if not full and live and all(_manifest(root / live).get(k) == v for k, v in wanted.items()):
         return BuildReport(live, len(passages), skipped=True, problems=kb.problems,
                            seconds=time.perf_counter() - started)
 
-    encoder = encoder or Encoder(settings.encoder)
-    cache_path = root / "cache" / f"{_slug(settings.encoder)}.npz"
+    cache_path = root / "cache" / f"{_slug(encoder.identity)}.npz"
     cache = {} if full else _read_cache(cache_path)
     missing = [p for p in passages if p.content_hash not in cache]
     if missing and cache and len(next(iter(cache.values()))) != encoder.dimension:
@@ -92,7 +111,7 @@ def build_index(settings: Settings, full: bool = False, encoder: Encoder | None 
     name = f"v-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}"
     manifest = {
         "format": FORMAT_VERSION,
-        "model": settings.encoder,
+        "model": encoder.identity,
         "dimension": int(dimension),
         "dense_index": settings.dense_index,
         "fingerprint": fingerprint,

@@ -100,7 +100,7 @@ class Entry:
     meta: EntryMeta
     path: Path
     passages: list[Passage]
-    related_line: int
+    key_lines: dict[str, int]  # front-matter key -> line, for problems found after parsing
 
 
 @dataclass
@@ -146,13 +146,23 @@ def load_knowledge(root: Path, vocabulary: Vocabulary | None = None) -> Knowledg
 
 
 def _check_links(kb: KnowledgeBase) -> None:
-    """Dangling `related` ids are errors for lint, but the entry still serves its own text."""
+    """Cross-entry problems: lint errors, but each entry still serves its own text.
+
+    A dangling `related` id breaks follow-up suggestions; a title or alias used by two entries
+    makes the entity ambiguous (the first entry would always win).
+    """
+    owners: dict[str, str] = {}
     for entry in kb.entries.values():
         for target in entry.meta.related:
             if target not in kb.entries:
                 kb.problems.append(
-                    Problem(entry.path, entry.related_line, f"related id '{target}' does not exist")
+                    Problem(entry.path, entry.key_lines["related"], f"related id '{target}' does not exist")
                 )
+        for name in dict.fromkeys(n.lower() for n in (entry.meta.title, *entry.meta.aliases)):
+            if name in owners and owners[name] != entry.meta.id:
+                line = entry.key_lines["title" if name == entry.meta.title.lower() else "aliases"]
+                kb.problems.append(Problem(entry.path, line, f"'{name}' already names entry '{owners[name]}'"))
+            owners.setdefault(name, entry.meta.id)
 
 
 def _parse_file(
@@ -189,7 +199,8 @@ def _parse_file(
                 Problem(shown, _key_line(lines, "industries"), f"unknown industry '{industry}' (see schema.yml)")
             )
     passages = _parse_body(lines, end + 1, meta, shown, vocab, problems)
-    return Entry(meta=meta, path=shown, passages=passages, related_line=_key_line(lines, "related"))
+    keys = ("title", "aliases", "related")
+    return Entry(meta=meta, path=shown, passages=passages, key_lines={k: _key_line(lines, k) for k in keys})
 
 
 def _parse_meta(lines: list[str], shown: Path, problems: list[Problem]) -> EntryMeta | None:

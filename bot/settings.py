@@ -30,6 +30,8 @@ class Settings(BaseModel):
     nlu_dir: Path = Path("build/nlu")
     #: A local sentence-transformers folder or a Hugging Face id (used as is where the hub is reachable).
     encoder: str = "models/multilingual-e5-small"
+    #: auto: bfloat16 where the CPU computes it natively (faster), else float32.
+    encoder_precision: Literal["auto", "float32", "bfloat16"] = "auto"
     #: flat: exact inner product (right up to ~100k passages); hnsw: approximate, for larger bases.
     dense_index: Literal["flat", "hnsw"] = "flat"
     top_k: int = Field(5, ge=1, le=50)
@@ -38,6 +40,8 @@ class Settings(BaseModel):
     min_confidence: float = Field(0.0, ge=0.0, le=2.0)
     #: How often the action server looks for a rebuilt index.
     reload_check_seconds: float = Field(1.0, gt=0)
+    #: The action server rebuilds the index itself when a knowledge file is saved.
+    watch_knowledge: bool = True
     feedback_db: Path = Path("var/feedback.db")
 
     @classmethod

@@ -32,7 +32,7 @@ supervise_actions() {
   local child=""
   trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait; exit 0' TERM INT
   while true; do
-    .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" &
+    .venv/bin/python -m actions --actions actions --port "$ACTION_PORT" &
     child=$!
     wait "$child" && code=0 || code=$?
     echo "[run] action server exited with code $code; restarting in 5 s" >&2

@@ -17,10 +17,10 @@ class CharEncoder:
     """Bag-of-characters embeddings: cheap and deterministic, for testing index mechanics only
     (retrieval quality is tested with the real model)."""
 
-    name = "test-char-encoder"
     dimension = 256
 
-    def __init__(self) -> None:
+    def __init__(self, identity: str = "test-char-encoder") -> None:
+        self.identity = identity
         self.calls: list[int] = []
 
     def _vectors(self, texts: list[str]) -> np.ndarray:

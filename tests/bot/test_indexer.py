@@ -60,10 +60,9 @@ def test_deleted_file_leaves_no_passage(settings: Settings, char_encoder: CharEn
 
 def test_another_model_gets_a_fresh_embedding_cache(settings: Settings, char_encoder: CharEncoder) -> None:
     build_index(settings, encoder=char_encoder)
-    other = settings.model_copy(update={"encoder": "another-model"})
-    report = build_index(other, encoder=char_encoder)
+    report = build_index(settings, encoder=CharEncoder("another-model (float32)"))
     assert not report.skipped and report.embedded == report.passages
-    assert Index.load(settings.index_dir).manifest["model"] == "another-model"
+    assert Index.load(settings.index_dir).manifest["model"] == "another-model (float32)"
 
 
 def test_same_model_name_with_another_dimension_re_embeds_everything(settings: Settings) -> None:

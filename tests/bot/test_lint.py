@@ -56,3 +56,11 @@ def test_cli_prints_file_line_message_and_fails_on_errors(fixture_kb: Path) -> N
 def test_real_knowledge_base_lints_clean() -> None:
     problems = lint(ROOT / "knowledge")
     assert [str(p) for p in problems] == []
+
+
+def test_alias_naming_two_entries_is_an_error(fixture_kb: Path) -> None:
+    path = fixture_kb / "other-entry.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("aliases: [期望确认]", "aliases: [期望确认, 移情]"),
+                    encoding="utf-8")
+    problems = [p for p in lint(fixture_kb) if p.path.as_posix() == "other-entry.md"]
+    assert [(p.line, p.message) for p in problems] == [(5, "'移情' already names entry 'good-entry'")]

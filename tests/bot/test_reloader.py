@@ -82,3 +82,10 @@ def test_broken_version_keeps_the_previous_index(settings: Settings, char_encode
     (settings.index_dir / "CURRENT").write_text(broken.name, encoding="utf-8")
     time.sleep(0.02)
     assert holder.get().path == served
+
+
+def test_index_of_another_encoder_is_refused(settings: Settings, char_encoder: CharEncoder) -> None:
+    build_index(settings, encoder=char_encoder)
+    retriever = Retriever(IndexHolder(settings.index_dir), CharEncoder("other-model (bfloat16)"))
+    with pytest.raises(IndexMissingError, match="run `kb build`"):
+        retriever.search("移情服务")

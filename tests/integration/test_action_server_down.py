@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 def test_dead_action_server_gets_an_honest_reply_then_recovers(assistant: Assistant) -> None:
     assert "来源：" in assistant.reply_text("it-down", "什么是移情服务")
-    pids = assistant.session_processes("rasa_sdk")
+    pids = assistant.session_processes("-m actions")
     assert pids, "action server process not found"
     for pid in pids:
         os.kill(pid, signal.SIGKILL)

@@ -1,0 +1,19 @@
+"""The action server: rasa-sdk's own, with the knowledge assistant loaded before it listens.
+
+Loading the model and the index at start-up (a few seconds) means the health check only passes
+when answers are ready, the first question is as fast as the others, and the knowledge watcher
+runs from the start. Arguments are rasa-sdk's (`--port`, `--cors`, ...).
+
+    .venv/bin/python -m actions --port 5055
+"""
+
+import logging
+
+from rasa_sdk.__main__ import main
+
+from actions.knowledge import assistant
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
+    assistant().warm_up()
+    main()
