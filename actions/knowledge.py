@@ -14,8 +14,13 @@ from bot.assistant import KnowledgeAssistant
 from bot.dialogue import Context, Turn
 from bot.settings import Settings
 
+from actions.store import feedback_store
+
 log = logging.getLogger(__name__)
 SLOTS = ("topic", "industry", "last_kind", "last_items", "last_passages", "last_question")
+#: Every answer can be rated; the payloads trigger the feedback intents directly.
+FEEDBACK_BUTTONS = [{"title": "👍 有帮助", "payload": "/feedback_positive"},
+                    {"title": "👎 没帮助", "payload": "/feedback_negative"}]
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +52,13 @@ class ActionAnswerKnowledge(Action):
         return "action_answer_knowledge"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        reply, ctx = assistant().respond(turn_from_tracker(tracker), context_from_tracker(tracker))
+        turn = turn_from_tracker(tracker)
+        reply, ctx = assistant().respond(turn, context_from_tracker(tracker))
         buttons = [{"title": title, "payload": payload} for title, payload in reply.buttons]
+        if reply.status == "answer":
+            buttons += FEEDBACK_BUTTONS
+        elif reply.status == "not_found":
+            feedback_store().record("unanswered", sender=tracker.sender_id, question=turn.text, answer=reply.text,
+                                    sources=[p.citation for p in reply.passages])
         dispatcher.utter_message(text=reply.text, buttons=buttons)
         return [SlotSet(name, getattr(ctx, name)) for name in SLOTS]

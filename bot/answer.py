@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from bot.knowledge import Passage
 
 MAX_BODY_CHARS = 300
+SOURCE_PREFIX = "来源："
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITEM = re.compile(r"^\s*(?:[-*+]\s+|\d+(?:[.)]\s+|、\s*))(?:\*\*(.+?)\*\*|([^：:，,。]{2,20})[：:])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
@@ -30,6 +32,9 @@ class Reply:
     buttons: list[tuple[str, str]] = field(default_factory=list)  # (title, payload)
     passages: list[Passage] = field(default_factory=list)
     items: list[str] = field(default_factory=list)  # names of the listed items, for "第二个"
+    #: answer: from the knowledge base, users can rate it; not_found: recorded as an unanswered
+    #: question; clarify: a question back; unavailable: the index cannot be used.
+    status: Literal["answer", "not_found", "clarify", "unavailable"] = "answer"
 
 
 def list_items(text: str) -> list[str]:
@@ -71,7 +76,7 @@ def compose_answer(passage: Passage, suggestions: list[str], note: str = "") -> 
     body = to_chat_text(shorten(passage.text))
     text = f"{note}\n{body}" if note else body
     return Reply(
-        text=f"{text}\n\n来源：{passage.citation}",
+        text=f"{text}\n\n{SOURCE_PREFIX}{passage.citation}",
         buttons=[(s, s) for s in suggestions],
         passages=[passage],
         items=list_items(passage.text),
@@ -84,7 +89,15 @@ def compose_comparison(passages: list[Passage], suggestions: list[str]) -> Reply
     blocks = [f"【{p.title}】\n{to_chat_text(shorten(p.text, budget))}" for p in passages]
     sources = "；".join(p.citation for p in passages)
     return Reply(
-        text="\n\n".join(blocks) + f"\n\n来源：{sources}",
+        text="\n\n".join(blocks) + f"\n\n{SOURCE_PREFIX}{sources}",
         buttons=[(s, s) for s in suggestions],
         passages=list(passages),
     )
+
+
+def cited_sources(text: str) -> list[str]:
+    """The citations of an answer's source line: the inverse of compose_answer's last line."""
+    for line in reversed(text.splitlines()):
+        if line.startswith(SOURCE_PREFIX):
+            return [c for c in line[len(SOURCE_PREFIX):].split("；") if c]
+    return []

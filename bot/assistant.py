@@ -31,10 +31,15 @@ log = logging.getLogger(__name__)
 INDEX_MISSING_REPLY = "抱歉，知识库索引暂时不可用，现在无法回答。我们已记录该问题，请管理员重建索引后再试。"
 NOT_FOUND_REPLY = "抱歉，知识库中没有找到与“{question}”直接相关的内容。"
 NOT_FOUND_HINT = "您可以换个说法，或者看看这些相关主题："
+CLARIFY_REPLY = "知识库里有几个主题都和您的问题相关，您想了解哪一个？\n"
+#: Fused-score margin within which passages of different entries count as "about equally" good.
+AMBIGUITY_MARGIN = 0.02
 INDUSTRY_GAP_NOTE = "知识库中暂无{industry}行业的专门内容，以下是通用的做法："
 KIND_LABELS = {"定义": "是什么", "案例": "有哪些案例", "实施策略": "有哪些策略", "理论基础": "有哪些理论基础",
                "应用": "怎么应用", "重要性": "为什么重要", "构成要素": "有哪些要素", "挑战": "有哪些挑战",
                "趋势": "未来趋势", "特征": "有什么特征", "分类": "怎么分类"}
+#: A case entry's sections read as its story: background, what was done, the effect, the lesson.
+CASE_KIND_LABELS = {"定义": "的背景", "实施策略": "是怎么做的", "重要性": "的效果如何", "总结": "的启示"}
 
 
 class KnowledgeAssistant:
@@ -63,7 +68,7 @@ class KnowledgeAssistant:
             return self._respond(turn, ctx)
         except IndexMissingError as exc:
             log.error("cannot answer from the knowledge base: %s", exc)
-            return Reply(INDEX_MISSING_REPLY), ctx
+            return Reply(INDEX_MISSING_REPLY, status="unavailable"), ctx
 
     def _respond(self, turn: Turn, ctx: Context) -> tuple[Reply, Context]:
         index = self.retriever.holder.get()
@@ -83,7 +88,11 @@ class KnowledgeAssistant:
         if best is None:
             if not hits or result.confidence < self.settings.min_confidence:
                 return self._not_found(turn.text, hits), replace(ctx, last_question=turn.text)
+            if not request.topics and (choices := self._ambiguous(hits)):
+                return self._clarify(choices, request.kinds), replace(ctx, last_question=turn.text)
             best = hits[0].passage
+            if "案例" in request.kinds and best.entry_type == "case":
+                best = next(p for p in index.passages if p.entry_id == best.entry_id)  # a case starts at its beginning
         note = ""
         if request.industry and request.industry not in best.industries and request.industry not in best.text:
             note = INDUSTRY_GAP_NOTE.format(industry=request.industry)
@@ -103,19 +112,18 @@ class KnowledgeAssistant:
         """When the entry is known (named, or carried over by a follow-up), answer with its section
         of the kind the intent asks for, rather than whatever passage ranks first.
 
-        Several candidates (the subsections of 应用, or every part of a case entry for 案例) are
-        ordered by industry match, then by retrieval rank. None when the entry has no such section.
+        Several candidates (the subsections of 应用) are ordered by industry match, then by
+        retrieval rank. None when the entry has no such section.
         """
         if not request.topics or not request.kinds:
             return None
         ranks = {h.passage.id: rank for rank, h in enumerate(hits)}
         excluded = set(request.exclude)
+        own = [p for p in index.passages if p.entry_id == request.topics[0] and p.id not in excluded]
         for kind in request.kinds:
-            candidates = [
-                p for p in index.passages
-                if p.entry_id == request.topics[0] and p.id not in excluded
-                and (p.kind == kind or (kind == "案例" and p.entry_type == "case"))
-            ]
+            if kind == "案例" and own and own[0].entry_type == "case":
+                return own[0]  # a case entry is the example; it starts at its beginning
+            candidates = [p for p in own if p.kind == kind]
             if candidates:
                 return min(
                     candidates,
@@ -138,13 +146,34 @@ class KnowledgeAssistant:
         text = NOT_FOUND_REPLY.format(question=question.strip()[:40])
         if related:
             text += NOT_FOUND_HINT + "、".join(f"《{t}》" for t in related)
-        return Reply(text, buttons=[(f"什么是{t}", f"什么是{t}") for t in related])
+        return Reply(text, buttons=[(f"什么是{t}", f"什么是{t}") for t in related], status="not_found")
 
     @staticmethod
-    def _suggestions(passage, index: Index) -> list[str]:
+    def _ambiguous(hits: list[Hit]) -> list[Passage]:
+        """Best passages of the distinct entries that score about as well as the best one."""
+        best = hits[0].score
+        choices: dict[str, Passage] = {}
+        for hit in hits:
+            if best - hit.score <= AMBIGUITY_MARGIN:
+                choices.setdefault(hit.passage.entry_id, hit.passage)
+        return list(choices.values())[:3] if len(choices) > 1 else []
+
+    @staticmethod
+    def _clarify(choices: list[Passage], kinds: list[str]) -> Reply:
+        label = KIND_LABELS.get(kinds[0], "") if kinds else ""
+        buttons = []
+        for passage in choices:
+            question = f"介绍一下{passage.title}" if passage.entry_type == "case" or not label else f"{passage.title}{label}"
+            buttons.append((passage.title, question))
+        text = CLARIFY_REPLY + "\n".join(f"{n}. {p.title}" for n, p in enumerate(choices, start=1))
+        return Reply(text, buttons=buttons, status="clarify")
+
+    @staticmethod
+    def _suggestions(passage: Passage, index: Index) -> list[str]:
         """Other kinds of the same entry first, then related entries: up to three."""
+        labels = CASE_KIND_LABELS if passage.entry_type == "case" else KIND_LABELS
         own_kinds = dict.fromkeys(p.kind for p in index.passages if p.entry_id == passage.entry_id)
-        out = [f"{passage.title}{KIND_LABELS[k]}" for k in own_kinds if k != passage.kind and k in KIND_LABELS]
+        out = [f"{passage.title}{labels[k]}" for k in own_kinds if k != passage.kind and k in labels]
         titles = {p.entry_id: p.title for p in index.passages}
         out += [f"什么是{titles[r]}" for r in passage.related if r in titles]
         return out[:3]

@@ -1,4 +1,4 @@
-"""`kb`: the knowledge base from the command line (lint, build, search, eval, calibrate, chat).
+"""`kb`: the knowledge base from the command line (lint, build, search, eval, calibrate, report, chat).
 
 Usage:
     kb lint
@@ -7,6 +7,8 @@ Usage:
     printf '什么是移情服务\\n' | kb search --json --top-k 5 -
     kb eval ../shared/eval/dev_retrieval.jsonl
     kb calibrate ../shared/eval/dev_retrieval.jsonl tests/fixtures/out_of_domain_questions.txt
+    kb report
+    kb chat
 """
 
 from __future__ import annotations
@@ -148,6 +150,30 @@ def calibrate(
     print(f"current   min_confidence: {current:.4f} "
           f"(answers {sum(c >= current for c in inside) / len(inside):.1%}, "
           f"refuses {sum(c < current for c in outside) / len(outside):.1%})")
+
+
+@app.command()
+def report(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="rows per table")] = 10,
+    endpoints: EndpointsOption = None,
+) -> None:
+    """For trainers: the most frequent unanswered questions and the worst-rated answers."""
+    from bot.feedback import FeedbackStore
+
+    store = FeedbackStore(Settings.load(endpoints).feedback_db)
+    console = Console()
+    unanswered = Table(title="最常见的未回答问题（知识库中没有答案）")
+    unanswered.add_column("次数", justify="right")
+    unanswered.add_column("问题")
+    for question, count in store.unanswered(limit):
+        unanswered.add_row(str(count), question)
+    console.print(unanswered)
+    worst = Table(title="评价最差的回答")
+    for column in ("👎", "👍", "出处", "被点 👎 的问题（最近）"):
+        worst.add_column(column)
+    for rated in store.worst_rated(limit):
+        worst.add_row(str(rated.negative), str(rated.positive), rated.source, "；".join(rated.questions))
+    console.print(worst)
 
 
 @app.command()

@@ -10,8 +10,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
-from actions.knowledge import SLOTS, ActionAnswerKnowledge, context_from_tracker, turn_from_tracker
+from actions.knowledge import FEEDBACK_BUTTONS, SLOTS, ActionAnswerKnowledge, context_from_tracker, turn_from_tracker
 from bot.answer import Reply
+from bot.feedback import FeedbackStore
 from bot.dialogue import Context, Turn
 
 from tests.conftest import ROOT
@@ -105,6 +106,7 @@ def test_run_sends_the_reply_with_buttons(stub: StubAssistant) -> None:
     assert message["buttons"] == [
         {"title": "情感服务体验有哪些案例", "payload": "情感服务体验有哪些案例"},
         {"title": "什么是移情服务", "payload": "/ask_definition"},
+        *FEEDBACK_BUTTONS,  # every answer can be rated
     ]
 
 
@@ -129,7 +131,7 @@ def test_run_sets_every_slot_from_the_new_context(stub: StubAssistant) -> None:
 
 
 def test_run_clears_slots_the_new_context_leaves_empty(monkeypatch: pytest.MonkeyPatch) -> None:
-    stub = StubAssistant(Reply("抱歉，知识库索引还没有建立，暂时无法回答。"), Context())
+    stub = StubAssistant(Reply("抱歉，知识库索引还没有建立，暂时无法回答。", status="unavailable"), Context())
     monkeypatch.setattr(knowledge, "assistant", lambda: stub)
     dispatcher = CollectingDispatcher()
     events = ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain={})
@@ -147,3 +149,14 @@ def test_action_and_slots_are_declared_in_the_domain() -> None:
         "topic": "text", "industry": "text", "last_kind": "text", "last_items": "list", "last_passages": "list",
         "last_question": "text",
     }
+
+
+def test_unanswered_question_is_recorded_for_trainers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "feedback.db")
+    monkeypatch.setattr(knowledge, "feedback_store", lambda: store)
+    reply = Reply("抱歉，知识库中没有找到与“那酒店和宾馆呢”直接相关的内容。", status="not_found")
+    monkeypatch.setattr(knowledge, "assistant", lambda: StubAssistant(reply, Context()))
+    dispatcher = CollectingDispatcher()
+    ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain={})
+    assert store.unanswered() == [("那酒店和宾馆呢", 1)]
+    assert dispatcher.messages[0]["buttons"] == []  # nothing to rate

@@ -1,0 +1,43 @@
+"""action_record_feedback: store a 👍/👎 with the question, the answer and its sources.
+
+The rule that runs it then thanks the user (utter_feedback_positive / utter_feedback_negative).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.store import feedback_store
+from bot.answer import cited_sources
+
+KINDS = {"feedback_positive": "positive", "feedback_negative": "negative"}
+
+
+def last_bot_text(tracker: Tracker) -> str | None:
+    """The text of the bot's last message before the current user message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user and event.get("text"):
+            return event["text"]
+    return None
+
+
+class ActionRecordFeedback(Action):
+    def name(self) -> str:
+        return "action_record_feedback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        kind = KINDS.get((tracker.latest_message.get("intent") or {}).get("name"))
+        answer = last_bot_text(tracker)
+        if kind and answer is not None:
+            feedback_store().record(kind, sender=tracker.sender_id, question=tracker.get_slot("last_question") or "",
+                                    answer=answer, sources=cited_sources(answer))
+        return []
