@@ -84,7 +84,8 @@ class KnowledgeAssistant:
                               kinds=request.kinds)
         result = self.retriever.search(request.query, top_k=self.settings.top_k + len(request.exclude), hints=hints)
         hits = [h for h in result.hits if h.passage.id not in request.exclude]
-        best = self._section_of_topic(request, index, hits)
+        asked = [k for k in index.analyzer.analyze(turn.text).kinds if k != "案例"]
+        best = self._section_of_topic(request, index, hits, asked)
         if best is None:
             if not hits or result.confidence < self.settings.min_confidence:
                 return self._not_found(turn.text, hits), replace(ctx, last_question=turn.text)
@@ -108,7 +109,7 @@ class KnowledgeAssistant:
         return reply, new_ctx
 
     @staticmethod
-    def _section_of_topic(request: Request, index: Index, hits: list[Hit]) -> Passage | None:
+    def _section_of_topic(request: Request, index: Index, hits: list[Hit], asked: list[str]) -> Passage | None:
         """When the entry is known (named, or carried over by a follow-up), answer with its section
         of the kind the intent asks for, rather than whatever passage ranks first.
 
@@ -122,7 +123,8 @@ class KnowledgeAssistant:
         own = [p for p in index.passages if p.entry_id == request.topics[0] and p.id not in excluded]
         for kind in request.kinds:
             if kind == "案例" and own and own[0].entry_type == "case":
-                return own[0]  # a case entry is the example; it starts at its beginning
+                # The case is the example: the part the question asks for ("华为是怎么做的"), or its beginning.
+                return next((p for k in asked for p in own if p.kind == k), own[0])
             candidates = [p for p in own if p.kind == kind]
             if candidates:
                 return min(

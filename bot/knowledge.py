@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.vocabulary import Vocabulary
 
 EntryType = Literal["concept", "theory", "case", "practice"]
+TYPE_FOLDERS = {"concept": "concepts", "theory": "theories", "case": "cases", "practice": "practices"}
 VOCABULARY_FILE = "schema.yml"
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = "---"
@@ -193,6 +194,11 @@ def _parse_file(
         return None
     if path.stem != meta.id:
         problems.append(Problem(shown, _key_line(lines, "id"), f"file name must be '{meta.id}.md' to match its id"))
+    folder = TYPE_FOLDERS[meta.type]
+    if shown.parent.name != folder:
+        problems.append(
+            Problem(shown, _key_line(lines, "type"), f"a {meta.type} entry belongs in {folder}/", level="warning")
+        )
     for industry in meta.industries:
         if vocab.industry(industry) is None:
             problems.append(

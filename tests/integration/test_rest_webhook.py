@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import yaml
 
@@ -20,8 +22,16 @@ def test_definition_is_answered_from_the_knowledge_base_with_its_source(assistan
     # Only the action server composes answers with a citation: this fails if it is not used.
     assert "来源：《移情服务》· 定义" in text
     assert "同理心" in text and "客户" in text
-    titles = [b["title"] for b in replies[0].get("buttons", [])]
-    assert titles and all(t.startswith("移情服务") or t.startswith("什么是") for t in titles)
+    buttons = replies[0].get("buttons", [])
+    suggestions = [b["title"] for b in buttons if not b["payload"].startswith("/feedback")]
+    assert 1 <= len(suggestions) <= 3 and all(t.startswith("移情服务") or t.startswith("什么是") for t in suggestions)
+    assert [b["payload"] for b in buttons[-2:]] == ["/feedback_positive", "/feedback_negative"]
+
+
+def test_rating_an_answer_is_thanked(assistant: Assistant) -> None:
+    assistant.ask("it-rating", "期望确认理论讲什么")
+    assert "感谢" in assistant.reply_text("it-rating", "/feedback_positive")
+    assert "已记录" in assistant.reply_text("it-rating", "/feedback_negative")
 
 
 def test_case_question_names_a_bank_case(assistant: Assistant) -> None:
@@ -63,3 +73,43 @@ def test_development_dialogues(assistant: Assistant, dialogue: dict) -> None:
             assert any(term in text for term in turn["expect_any"]), context
         for term in turn.get("reject", []):
             assert term not in text, context
+
+
+NEW_ENTRY = """---
+id: zz-integration-flower-shop
+title: 花店雨天安抚顾客示例
+type: case
+aliases: [花店雨天安抚]
+industries: [零售]
+related: []
+sources: []
+---
+
+## 背景
+花店雨天安抚顾客示例的背景：下雨天鲜花配送延误，收花人着急打电话询问。
+
+## 做法
+花店雨天安抚顾客示例的做法：店员先致歉并说明延误原因，再主动提供实时配送位置，并赠送一张手写卡片。
+"""
+
+
+def test_a_trainers_new_entry_is_answered_without_restart_and_gone_once_deleted(assistant: Assistant) -> None:
+    """The trainers' workflow of knowledge/README.md: save a file, ask; delete it, it is gone."""
+    path = ROOT / "knowledge" / "cases" / "zz-integration-flower-shop.md"
+    try:
+        path.write_text(NEW_ENTRY, encoding="utf-8")
+        text = _wait_for_reply(assistant, "花店雨天安抚是怎么做的", lambda t: "花店雨天安抚顾客示例" in t)
+        assert "来源：《花店雨天安抚顾客示例》" in text and "手写卡片" in text
+    finally:
+        path.unlink(missing_ok=True)
+    _wait_for_reply(assistant, "花店雨天安抚是怎么做的", lambda t: "花店雨天安抚顾客示例" not in t)
+
+
+def _wait_for_reply(assistant: Assistant, message: str, done, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while True:
+        text = assistant.reply_text("it-trainer", message)
+        if done(text) or time.monotonic() > deadline:
+            assert done(text), text
+            return text
+        time.sleep(1)
