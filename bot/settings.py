@@ -16,9 +16,13 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 SECTION = "knowledge_base"
+
+
+class SettingsError(ValueError):
+    """The knowledge_base block of endpoints.yml is invalid; the message names the file and key."""
 
 
 class Settings(BaseModel):
@@ -51,7 +55,11 @@ class Settings(BaseModel):
         data = {}
         if path.exists():
             data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(SECTION) or {}
-        settings = cls.model_validate(data)
+        try:
+            settings = cls.model_validate(data)
+        except ValidationError as exc:
+            problems = "; ".join(f"{SECTION}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise SettingsError(f"{path}: {problems}") from exc
         base = path.parent
         for name in ("knowledge_dir", "index_dir", "nlu_dir", "feedback_db"):
             setattr(settings, name, (base / getattr(settings, name)).resolve())

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.calibration import read_questions
 from bot.encoder import Encoder
 from bot.evaluation import load_questions
 from bot.index import Index, write_version
@@ -46,7 +47,7 @@ def percentiles(samples_ms: list[float]) -> str:
 
 def questions(limit: int) -> list[str]:
     found = [q.question for q in load_questions(DEV_QUESTIONS)] if DEV_QUESTIONS.exists() else []
-    found += [line for line in OUT_OF_DOMAIN.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"]
+    found += read_questions(OUT_OF_DOMAIN)
     found += [f"{q}？" for q in found] + [f"请问{q}" for q in found]  # distinct strings, no cache effects
     return found[:limit]
 

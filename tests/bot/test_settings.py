@@ -1,9 +1,8 @@
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 from tests.conftest import ROOT
 
@@ -71,7 +70,7 @@ def test_file_without_a_knowledge_base_block_gives_defaults(tmp_path: Path, text
 
 
 def test_unknown_key_is_rejected(tmp_path: Path) -> None:
-    with pytest.raises(ValidationError, match="top_n"):
+    with pytest.raises(SettingsError, match=r"endpoints.yml: knowledge_base.top_n: Extra inputs"):
         Settings.load(endpoints(tmp_path, "knowledge_base:\n  top_n: 3\n"))
 
 
@@ -80,7 +79,7 @@ def test_unknown_key_is_rejected(tmp_path: Path) -> None:
     ["top_k: 0", "top_k: 51", "top_k: many", "dense_index: ivf", "reload_check_seconds: 0"],
 )
 def test_out_of_range_values_are_rejected(tmp_path: Path, block: str) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(SettingsError):
         Settings.load(endpoints(tmp_path, f"knowledge_base:\n  {block}\n"))
 
 
