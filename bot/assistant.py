@@ -72,10 +72,9 @@ class KnowledgeAssistant:
 
     def _respond(self, turn: Turn, ctx: Context) -> tuple[Reply, Context]:
         index = self.retriever.holder.get()
-        titles = {p.entry_id: p.title for p in index.passages}
         industries = index.manifest["industries"]
         turn = replace(turn, elliptical=is_elliptical([t for t in index.segmenter.tokens(turn.text) if t not in industries]))
-        request = plan_turn(turn, ctx, titles)
+        request = plan_turn(turn, ctx, index.titles)
         if request.item:  # "第二个": the listed item is usually an entry of its own
             request.topics = request.topics or index.analyzer.analyze(request.item).topics
         if turn.intent == "ask_comparison" and len(request.topics) >= 2:
@@ -93,7 +92,7 @@ class KnowledgeAssistant:
                 return self._clarify(choices, request.kinds), replace(ctx, last_question=turn.text)
             best = hits[0].passage
             if "案例" in request.kinds and best.entry_type == "case":
-                best = next(p for p in index.passages if p.entry_id == best.entry_id)  # a case starts at its beginning
+                best = self._case_part([p for p in index.passages if p.entry_id == best.entry_id], asked)
         note = ""
         if request.industry and request.industry not in best.industries and request.industry not in best.text:
             note = INDUSTRY_GAP_NOTE.format(industry=request.industry)
@@ -109,7 +108,11 @@ class KnowledgeAssistant:
         return reply, new_ctx
 
     @staticmethod
-    def _section_of_topic(request: Request, index: Index, hits: list[Hit], asked: list[str]) -> Passage | None:
+    def _case_part(case: list[Passage], asked: list[str]) -> Passage:
+        """A case is itself the example: the part the question asks for ("华为是怎么做的"), else its beginning."""
+        return next((p for kind in asked for p in case if p.kind == kind), case[0])
+
+    def _section_of_topic(self, request: Request, index: Index, hits: list[Hit], asked: list[str]) -> Passage | None:
         """When the entry is known (named, or carried over by a follow-up), answer with its section
         of the kind the intent asks for, rather than whatever passage ranks first.
 
@@ -123,8 +126,7 @@ class KnowledgeAssistant:
         own = [p for p in index.passages if p.entry_id == request.topics[0] and p.id not in excluded]
         for kind in request.kinds:
             if kind == "案例" and own and own[0].entry_type == "case":
-                # The case is the example: the part the question asks for ("华为是怎么做的"), or its beginning.
-                return next((p for k in asked for p in own if p.kind == k), own[0])
+                return self._case_part(own, asked)
             candidates = [p for p in own if p.kind == kind]
             if candidates:
                 return min(
@@ -176,6 +178,5 @@ class KnowledgeAssistant:
         labels = CASE_KIND_LABELS if passage.entry_type == "case" else KIND_LABELS
         own_kinds = dict.fromkeys(p.kind for p in index.passages if p.entry_id == passage.entry_id)
         out = [f"{passage.title}{labels[k]}" for k in own_kinds if k != passage.kind and k in labels]
-        titles = {p.entry_id: p.title for p in index.passages}
-        out += [f"什么是{titles[r]}" for r in passage.related if r in titles]
+        out += [f"什么是{index.titles[r]}" for r in passage.related if r in index.titles]
         return out[:3]

@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import bm25s
@@ -52,6 +53,11 @@ class Index:
     bm25: bm25s.BM25
     segmenter: Segmenter
     analyzer: QueryAnalyzer
+
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        """Entry id -> title, for spelling out topics and suggestions."""
+        return {p.entry_id: p.title for p in self.passages}
 
     @classmethod
     def load(cls, root: Path) -> Index:
