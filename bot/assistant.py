@@ -75,6 +75,11 @@ class KnowledgeAssistant:
         industries = index.manifest["industries"]
         turn = replace(turn, elliptical=is_elliptical([t for t in index.segmenter.tokens(turn.text) if t not in industries]))
         request = plan_turn(turn, ctx, index.titles)
+        if request.industry and ctx.topic in request.topics and not turn.topics and not self._covers(
+            index, ctx.topic, request.industry
+        ):
+            # "那在银行呢" when the current topic says nothing about banks: look across the knowledge base.
+            request = plan_turn(turn, replace(ctx, topic=None), index.titles)
         if request.item:  # "第二个": the listed item is usually an entry of its own
             request.topics = request.topics or index.analyzer.analyze(request.item).topics
         if turn.intent == "ask_comparison" and len(request.topics) >= 2:
@@ -106,6 +111,10 @@ class KnowledgeAssistant:
             last_question=turn.text,
         )
         return reply, new_ctx
+
+    @staticmethod
+    def _covers(index: Index, entry_id: str, industry: str) -> bool:
+        return any(p.entry_id == entry_id and industry in p.industries for p in index.passages)
 
     @staticmethod
     def _case_part(case: list[Passage], asked: list[str]) -> Passage:

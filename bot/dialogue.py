@@ -107,7 +107,8 @@ def plan_turn(turn: Turn, ctx: Context, titles: dict[str, str]) -> Request:
     number = ordinal(turn.text)
     if number and 0 < number <= len(ctx.last_items):
         item = ctx.last_items[number - 1]
-        kinds = INTENT_KINDS.get(turn.intent) or ["定义"]
+        # The items of a 案例 section are cases ("第一个呢" → that case); of other lists, concepts.
+        kinds = INTENT_KINDS.get(turn.intent) or (["案例"] if ctx.last_kind == "案例" else ["定义"])
         return Request(query=f"{item} {turn.text}", kinds=kinds, topics=list(turn.topics), industry=None, item=item)
 
     follow_up = turn.intent in FOLLOW_UP_INTENTS

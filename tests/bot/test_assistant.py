@@ -80,3 +80,17 @@ def test_comparison_shows_both_topics(assistant: KnowledgeAssistant) -> None:
     reply, _ = assistant.respond(turn, Context())
     assert "【移情服务】" in reply.text and "【期望确认理论】" in reply.text
     assert reply.text.endswith("来源：《移情服务》· 定义；《期望确认理论》· 定义")
+
+
+def test_industry_follow_up_leaves_a_topic_that_does_not_cover_it(assistant: KnowledgeAssistant) -> None:
+    """"那酒店呢" after the theory entry (no industries): the answer comes from where 酒店 is covered."""
+    _, ctx = assistant.respond(Turn("ask_definition", "期望确认理论讲什么", ["other-entry"]), Context())
+    reply, ctx = assistant.respond(Turn("inform", "那酒店呢", industries=["酒店"]), ctx)
+    assert reply.text.endswith("来源：《移情服务》· 应用 · 酒店")
+    assert (ctx.topic, ctx.industry) == ("good-entry", "酒店")
+
+
+def test_industry_follow_up_keeps_a_topic_that_covers_it(assistant: KnowledgeAssistant) -> None:
+    _, ctx = assistant.respond(Turn("ask_application", "移情服务怎么用", ["good-entry"]), Context())
+    reply, _ = assistant.respond(Turn("inform", "那医院呢", industries=["医疗"]), ctx)
+    assert reply.text.endswith("来源：《移情服务》· 应用 · 医疗")

@@ -208,3 +208,10 @@ def test_a_new_question_does_not_inherit_the_previous_topic(titles: dict[str, st
 )
 def test_is_elliptical(tokens: list[str], expected: bool) -> None:
     assert is_elliptical(tokens) is expected
+
+
+def test_an_item_of_a_case_list_is_asked_as_a_case(titles: dict[str, str]) -> None:
+    ctx = Context(topic="customer-emotion-management", last_kind="案例",
+                  last_items=["华为云服务的客户情绪管理", "Zappos的情感化服务"])
+    request = plan_turn(Turn(intent="inform", text="第一个呢"), ctx, titles)
+    assert (request.item, request.kinds) == ("华为云服务的客户情绪管理", ["案例"])
