@@ -97,7 +97,7 @@ class KnowledgeAssistant:
                 return self._clarify(choices, request.kinds), replace(ctx, last_question=turn.text)
             best = hits[0].passage
             if "案例" in request.kinds and best.entry_type == "case":
-                best = self._case_part([p for p in index.passages if p.entry_id == best.entry_id], asked)
+                best = self._case_part(index.entries[best.entry_id], asked)
         note = ""
         if request.industry and request.industry not in best.industries and request.industry not in best.text:
             note = INDUSTRY_GAP_NOTE.format(industry=request.industry)
@@ -114,7 +114,7 @@ class KnowledgeAssistant:
 
     @staticmethod
     def _covers(index: Index, entry_id: str, industry: str) -> bool:
-        return any(p.entry_id == entry_id and industry in p.industries for p in index.passages)
+        return any(industry in p.industries for p in index.entries.get(entry_id, []))
 
     @staticmethod
     def _case_part(case: list[Passage], asked: list[str]) -> Passage:
@@ -132,7 +132,7 @@ class KnowledgeAssistant:
             return None
         ranks = {h.passage.id: rank for rank, h in enumerate(hits)}
         excluded = set(request.exclude)
-        own = [p for p in index.passages if p.entry_id == request.topics[0] and p.id not in excluded]
+        own = [p for p in index.entries.get(request.topics[0], []) if p.id not in excluded]
         for kind in request.kinds:
             if kind == "案例" and own and own[0].entry_type == "case":
                 return self._case_part(own, asked)
@@ -148,7 +148,7 @@ class KnowledgeAssistant:
     def _compare(self, request: Request, index: Index, ctx: Context) -> tuple[Reply, Context]:
         passages = []
         for topic in request.topics[:2]:
-            own = [p for p in index.passages if p.entry_id == topic]
+            own = index.entries[topic]
             passages.append(next((p for p in own if p.kind == "定义"), own[0]))
         reply = compose_comparison(passages, [f"{p.title}的案例" for p in passages])
         return reply, replace(ctx, topic=request.topics[0], last_kind="定义", last_items=[p.title for p in passages],
@@ -185,7 +185,7 @@ class KnowledgeAssistant:
     def _suggestions(passage: Passage, index: Index) -> list[str]:
         """Other kinds of the same entry first, then related entries: up to three."""
         labels = CASE_KIND_LABELS if passage.entry_type == "case" else KIND_LABELS
-        own_kinds = dict.fromkeys(p.kind for p in index.passages if p.entry_id == passage.entry_id)
+        own_kinds = dict.fromkeys(p.kind for p in index.entries[passage.entry_id])
         out = [f"{passage.title}{labels[k]}" for k in own_kinds if k != passage.kind and k in labels]
         out += [f"什么是{index.titles[r]}" for r in passage.related if r in index.titles]
         return out[:3]

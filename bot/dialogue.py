@@ -71,10 +71,12 @@ _FOLLOW_UP_WORDS = frozenset(
 )
 
 
+_CUES = frozenset(cue for kind_cues in KIND_CUES.values() for cue in kind_cues)
+
+
 def is_elliptical(tokens: list[str]) -> bool:
     """True when every content token of the message is a kind cue or a generic follow-up word."""
-    cues = {cue for kind_cues in KIND_CUES.values() for cue in kind_cues}
-    return all(t in _FOLLOW_UP_WORDS or any(t in cue for cue in cues) for t in tokens)
+    return all(t in _FOLLOW_UP_WORDS or any(t in cue for cue in _CUES) for t in tokens)
 
 
 @dataclass

@@ -59,6 +59,14 @@ class Index:
         """Entry id -> title, for spelling out topics and suggestions."""
         return {p.entry_id: p.title for p in self.passages}
 
+    @cached_property
+    def entries(self) -> dict[str, list[Passage]]:
+        """Entry id -> its passages in file order, so a turn never scans the whole index for one entry."""
+        grouped: dict[str, list[Passage]] = {}
+        for passage in self.passages:
+            grouped.setdefault(passage.entry_id, []).append(passage)
+        return grouped
+
     @classmethod
     def load(cls, root: Path) -> Index:
         version = current_version(root)

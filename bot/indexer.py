@@ -92,7 +92,8 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     encoder = encoder or Encoder(settings.encoder, settings.encoder_precision)
     live = current_version(root)
     wanted = {"fingerprint": fingerprint, "model": encoder.identity, "dense_index": settings.dense_index}
-    if not full and live and all(_manifest(root / live).get(k) == v for k, v in wanted.items()):
+    live_manifest = _manifest(root / live) if live else {}
+    if not full and all(live_manifest.get(k) == v for k, v in wanted.items()):
         return BuildReport(live, len(passages), skipped=True, problems=kb.problems,
                            seconds=time.perf_counter() - started)
 

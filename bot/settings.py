@@ -18,6 +18,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.encoder import Precision
+
 SECTION = "knowledge_base"
 
 
@@ -35,7 +37,7 @@ class Settings(BaseModel):
     #: A local sentence-transformers folder or a Hugging Face id (used as is where the hub is reachable).
     encoder: str = "models/multilingual-e5-small"
     #: auto: bfloat16 where the CPU computes it natively (faster), else float32.
-    encoder_precision: Literal["auto", "float32", "bfloat16"] = "auto"
+    encoder_precision: Precision = "auto"
     #: flat: exact inner product (right up to ~100k passages); hnsw: approximate, for larger bases.
     dense_index: Literal["flat", "hnsw"] = "flat"
     top_k: int = Field(5, ge=1, le=50)
