@@ -9,6 +9,7 @@ Usage:
     kb calibrate ../shared/eval/dev_retrieval.jsonl tests/fixtures/out_of_domain_questions.txt
     kb report
     kb chat
+    kb serving --out var/run/endpoints.yml
 """
 
 from __future__ import annotations
@@ -178,12 +179,15 @@ def report(
 
 @app.command()
 def chat(
-    url: Annotated[str, typer.Option(help="Rasa REST webhook")] = "http://localhost:5005/webhooks/rest/webhook",
+    url: Annotated[Optional[str], typer.Option(help="Rasa REST webhook (default: from endpoints.yml)")] = None,
     sender: Annotated[str, typer.Option(help="conversation id")] = "terminal",
 ) -> None:
     """Chat with the running assistant (`make run`) from the terminal; buttons are numbered."""
     import requests
 
+    from bot.serving import Ports
+
+    url = url or Ports.load(Path("endpoints.yml")).webhook
     console = Console()
     buttons: list[dict] = []
     console.print("共情服务知识助手 — 输入问题，数字选择按钮，Ctrl-D 退出。")
@@ -221,6 +225,25 @@ def _retriever(endpoints: Path | None):
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     return Retriever(holder, Encoder(settings.encoder, settings.encoder_precision))
+
+
+@app.command()
+def serving(
+    out: Annotated[Optional[Path], typer.Option(help="also write the endpoints file for the Rasa server here")] = None,
+    endpoints: EndpointsOption = None,
+) -> None:
+    """Print the ports of this run as shell assignments (RASA_PORT, ACTION_PORT); see bot/serving.py."""
+    from bot.serving import Ports, ServingError, write_endpoints
+
+    path = Path(endpoints or "endpoints.yml")
+    try:
+        ports = Ports.load(path)
+        if out is not None:
+            write_endpoints(path, ports, out)
+    except ServingError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    print(f"RASA_PORT={ports.rasa}\nACTION_PORT={ports.action}")
 
 
 def main() -> None:

@@ -4,13 +4,13 @@
 # and stop both on Ctrl-C. Runs in the foreground and needs no input.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RASA_PORT=5005
-ACTION_PORT=5055  # must match action_endpoint in endpoints.yml
-mkdir -p var/log
+mkdir -p var/log var/run
 
 scripts/setup.sh
 .venv/bin/kb build
 model=$(scripts/train.sh)
+# Ports come from endpoints.yml (RASA_PORT / ACTION_PORT override them); Rasa reads a rendered copy.
+eval "$(.venv/bin/kb serving --out var/run/endpoints.yml)"
 
 pids=()
 stop() {
@@ -26,7 +26,7 @@ trap 'stop; exit 143' TERM
 trap stop EXIT
 
 # The action server is restarted if it dies; meanwhile Rasa stays up and users get an honest
-# "service unavailable" reply (bot/channels/guard.py) instead of a refused connection.
+# "service unavailable" reply (rasa_addons/channels/guard.py) instead of a refused connection.
 # Each server logs to var/log/ and to this terminal, prefixed.
 supervise_actions() {
   local child=""
@@ -41,8 +41,8 @@ supervise_actions() {
 }
 supervise_actions > >(tee -a var/log/actions.log | sed -u 's/^/[actions] /') 2>&1 &
 pids+=($!)
-PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" .venv-rasa/bin/rasa run --model "$model" --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml --cors "*" \
+.venv-rasa/bin/rasa run --model "$model" --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints var/run/endpoints.yml --cors "*" \
   --enable-api --interface "${RASA_INTERFACE:-127.0.0.1}" \
   > >(tee var/log/rasa.log | sed -u 's/^/[rasa] /') 2>&1 &
 pids+=($!)

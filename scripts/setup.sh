@@ -26,13 +26,17 @@ ensure_venv() {  # $1 = dir
 }
 
 # --- .venv-rasa ---------------------------------------------------------------------------
-RASA_STAMP=$(stamp_of requirements-rasa.txt scripts/setup.sh)
+RASA_STAMP=$(stamp_of requirements-rasa.txt rasa_addons/pyproject.toml scripts/setup.sh)
 if [ "$(cat .venv-rasa/.stamp 2>/dev/null)" != "$RASA_STAMP" ]; then
   ensure_venv .venv-rasa
   say "installing Rasa dependencies (a few minutes the first time)"
   .venv-rasa/bin/pip install -q -r requirements-rasa.txt
   # Rasa 3.6 declares Python <3.11 but runs on 3.11 with the dependency set above.
   .venv-rasa/bin/pip install -q --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+  # The Rasa-side package (and only it: not the knowledge core) on the Rasa server's path.
+  .venv-rasa/bin/pip install -q --no-deps -e rasa_addons
+  # pytest for the Rasa-side unit tests (tests/rasa_addons), which need Rasa's own environment.
+  .venv-rasa/bin/pip install -q pytest==8.3.5
   echo "$RASA_STAMP" > .venv-rasa/.stamp
 fi
 

@@ -6,4 +6,10 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/kb build
 scripts/train.sh > /dev/null
+# Two environments, two runs: the Rasa-side package is tested inside Rasa's environment, the
+# rest (core, actions, Rasa checks, integration) in the action server's. tests/conftest.py keeps
+# each run to its own tests.
+if [ $# -eq 0 ]; then
+  .venv-rasa/bin/python -m pytest tests/rasa_addons
+fi
 exec .venv/bin/python -m pytest "$@"

@@ -9,7 +9,7 @@ hash=$(find config.yml domain.yml data build/nlu/jieba -type f -print0 \
 model="models/rasa/core-nlu-$hash.tar.gz"
 if [ ! -f "$model" ]; then
   printf '\033[1;34m[train]\033[0m training data or config changed: training %s\n' "$model" >&2
-  PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" .venv-rasa/bin/rasa train --quiet \
+  .venv-rasa/bin/rasa train --quiet \
     --config config.yml --domain domain.yml --data data --out models/rasa \
     --fixed-model-name "core-nlu-$hash" >&2
 fi

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,13 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# tests/rasa_addons needs Rasa's environment (.venv-rasa); the rest needs the core's (.venv).
+# scripts/test.sh runs both; each environment collects only its own tests.
+if importlib.util.find_spec("rasa") is None:
+    collect_ignore = ["rasa_addons"]
+else:
+    collect_ignore = [p.name for p in Path(__file__).parent.iterdir() if p.is_dir() and p.name != "rasa_addons"]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not RASA.exists(), reason="run through `make tes
 
 
 def rasa(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = dict(os.environ)
     return subprocess.run([str(RASA), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.serving import Ports
 from tests.conftest import ROOT
 
-WEBHOOK = "http://localhost:5005/webhooks/rest/webhook"
-ACTION_HEALTH = "http://localhost:5055/health"
+PORTS = Ports.load(ROOT / "endpoints.yml")  # RASA_PORT / ACTION_PORT as scripts/run.sh sees them
+WEBHOOK = PORTS.webhook
+ACTION_HEALTH = PORTS.action_health
 START_TIMEOUT = 600  # a first start may train the Rasa model
 
 
@@ -63,8 +65,8 @@ def _up(url: str) -> bool:
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    if _up("http://localhost:5005/") or _up(ACTION_HEALTH):
-        pytest.fail("ports 5005/5055 are busy: stop the running assistant before the integration tests")
+    if _up(PORTS.rasa_url) or _up(ACTION_HEALTH):
+        pytest.fail(f"ports {PORTS.rasa}/{PORTS.action} are busy: stop the running assistant before the integration tests")
     log = tmp_path_factory.mktemp("run") / "run.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -72,7 +74,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         )
     deadline = time.monotonic() + START_TIMEOUT
     try:
-        while not (_up("http://localhost:5005/") and _up(ACTION_HEALTH)):
+        while not (_up(PORTS.rasa_url) and _up(ACTION_HEALTH)):
             if process.poll() is not None:
                 pytest.fail(f"scripts/run.sh exited with {process.returncode}:\n{log.read_text()[-3000:]}")
             if time.monotonic() > deadline:

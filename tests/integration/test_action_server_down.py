@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bot.channels.guard import UNAVAILABLE_REPLY
+from rasa_addons.channels.guard import UNAVAILABLE_REPLY
 from tests.integration.conftest import Assistant
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ import time
 import pytest
 import yaml
 
-from bot.channels.guard import EMPTY_REPLY, GARBLED_REPLY, TOO_LONG_REPLY
+from rasa_addons.channels.guard import EMPTY_REPLY, GARBLED_REPLY, TOO_LONG_REPLY
 from tests.conftest import ROOT
 from tests.integration.conftest import Assistant
 

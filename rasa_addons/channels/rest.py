@@ -1,14 +1,14 @@
 """Rasa's REST channel (/webhooks/rest/webhook) behind the reply guard (see guard.py).
 
     credentials.yml:
-      bot.channels.rest.GuardedRestInput:
+      rasa_addons.channels.rest.GuardedRestInput:
 """
 
 from __future__ import annotations
 
 from rasa.core.channels.rest import RestInput
 
-from bot.channels.guard import guard
+from rasa_addons.channels.guard import guard
 
 
 class GuardedRestInput(RestInput):

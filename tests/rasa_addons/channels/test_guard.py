@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.guard import EMPTY_REPLY, MAX_MESSAGE_CHARS, TOO_LONG_REPLY, UNAVAILABLE_REPLY, guard
+from rasa_addons.channels.guard import EMPTY_REPLY, MAX_MESSAGE_CHARS, TOO_LONG_REPLY, UNAVAILABLE_REPLY, guard
 
 
 class FakeOutputChannel:
@@ -98,7 +98,7 @@ def test_a_reply_from_the_bot_is_passed_on_unchanged(caplog: pytest.LogCaptureFi
          "buttons": [{"title": "移情服务有哪些案例", "payload": "移情服务有哪些案例"}]},
         {"text": "还想了解什么？"},
     ]
-    with caplog.at_level(logging.ERROR, logger="bot.channels.guard"):
+    with caplog.at_level(logging.ERROR, logger="rasa_addons.channels.guard"):
         message = run(FakeBot(replies), "什么是移情服务")
     assert message.output_channel.messages == [
         {"recipient_id": "staff-7", "text": "移情服务是指……\n\n来源：《移情服务》· 定义",
@@ -110,20 +110,20 @@ def test_a_reply_from_the_bot_is_passed_on_unchanged(caplog: pytest.LogCaptureFi
 
 def test_a_silent_bot_gets_an_apology_and_an_error_log(caplog: pytest.LogCaptureFixture) -> None:
     bot = FakeBot([])
-    with caplog.at_level(logging.ERROR, logger="bot.channels.guard"):
+    with caplog.at_level(logging.ERROR, logger="rasa_addons.channels.guard"):
         message = run(bot, "什么是移情服务")
     assert bot.received == ["什么是移情服务"]
     assert message.output_channel.messages == [{"recipient_id": "staff-7", "text": UNAVAILABLE_REPLY}]
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1
-    assert errors[0].name == "bot.channels.guard"
+    assert errors[0].name == "rasa_addons.channels.guard"
     assert "no reply to staff-7 for '什么是移情服务'" in errors[0].getMessage()
     assert "action server" in errors[0].getMessage()
 
 
 def test_a_failing_bot_gets_an_apology(caplog: pytest.LogCaptureFixture) -> None:
     bot = FakeBot([], error=RuntimeError("action server unreachable"))
-    with caplog.at_level(logging.ERROR, logger="bot.channels.guard"):
+    with caplog.at_level(logging.ERROR, logger="rasa_addons.channels.guard"):
         message = run(bot, "什么是移情服务")
     assert message.output_channel.texts == [UNAVAILABLE_REPLY]
     failures = [r for r in caplog.records if r.exc_info]

@@ -8,7 +8,7 @@ Matching is on characters (spaCy's default Chinese segmenter), so it does not de
 jieba happens to cut a sentence; the longest match wins ("客户情感需求" over "情感需求").
 
     config.yml:
-      - name: bot.nlu.knowledge_entities.KnowledgeEntityExtractor
+      - name: rasa_addons.nlu.knowledge_entities.KnowledgeEntityExtractor
         patterns: build/nlu/entity_patterns.jsonl
 """
 
