@@ -12,8 +12,10 @@ import logging
 from rasa_sdk.__main__ import main
 
 from actions.knowledge import assistant
+from bot.process import configure_process
 
 if __name__ == "__main__":
+    configure_process()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
     assistant().warm_up()
     main()

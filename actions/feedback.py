@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.store import feedback_store
-from bot.answer import cited_sources
+from bot.conversation.compose import cited_sources
 
 KINDS = {"feedback_positive": "positive", "feedback_negative": "negative"}
 

@@ -10,8 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.assistant import KnowledgeAssistant
-from bot.dialogue import Context, Turn
+from bot.conversation.assistant import KnowledgeAssistant
+from bot.conversation.planning import Context, Turn
 from bot.settings import Settings
 
 from actions.store import feedback_store

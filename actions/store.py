@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.feedback import FeedbackStore
+from bot.feedback.store import FeedbackStore
 from bot.settings import Settings
 
 

@@ -40,7 +40,7 @@ def lint(
     endpoints: EndpointsOption = None,
 ) -> None:
     """Check every entry; print `file:line: message` per problem; exit 1 on errors."""
-    from bot.lint import lint as run_lint
+    from bot.knowledge.lint import lint as run_lint
 
     root = knowledge or Settings.load(endpoints).knowledge_dir
     problems = run_lint(root)
@@ -57,7 +57,7 @@ def build(
     endpoints: EndpointsOption = None,
 ) -> None:
     """Build the index incrementally (only changed passages are embedded); files with errors are skipped."""
-    from bot.indexer import build_index
+    from bot.indexing.builder import build_index
 
     settings = Settings.load(endpoints)
     report = build_index(settings, full=full)
@@ -115,7 +115,7 @@ def evaluate(
     endpoints: EndpointsOption = None,
 ) -> None:
     """R@1, R@3, R@5 and MRR@10 for the hybrid retriever and for each leg alone."""
-    from bot.evaluation import RetrievalEvaluator, load_questions
+    from bot.evaluation.metrics import RetrievalEvaluator, load_questions
 
     retriever = _retriever(endpoints)
     evaluator = RetrievalEvaluator(load_questions(file))
@@ -137,8 +137,8 @@ def calibrate(
     endpoints: EndpointsOption = None,
 ) -> None:
     """Suggest `min_confidence` for endpoints.yml from questions to answer and questions to refuse."""
-    from bot.calibration import calibrate as fit, read_questions
-    from bot.evaluation import load_questions
+    from bot.evaluation.calibration import calibrate as fit, read_questions
+    from bot.evaluation.metrics import load_questions
 
     settings = Settings.load(endpoints)
     retriever = _retriever(endpoints)
@@ -159,7 +159,7 @@ def report(
     endpoints: EndpointsOption = None,
 ) -> None:
     """For trainers: the most frequent unanswered questions and the worst-rated answers."""
-    from bot.feedback import FeedbackStore
+    from bot.feedback.store import FeedbackStore
 
     store = FeedbackStore(Settings.load(endpoints).feedback_db)
     console = Console()
@@ -212,10 +212,10 @@ def chat(
 
 
 def _retriever(endpoints: Path | None):
-    from bot.encoder import Encoder
-    from bot.index import IndexMissingError
-    from bot.reloader import IndexHolder
-    from bot.retriever import Retriever
+    from bot.indexing.encoder import Encoder
+    from bot.indexing.store import IndexMissingError
+    from bot.retrieval.holder import IndexHolder
+    from bot.retrieval.search import Retriever
 
     settings = Settings.load(endpoints)
     holder = IndexHolder(settings.index_dir, settings.reload_check_seconds)
@@ -247,6 +247,9 @@ def serving(
 
 
 def main() -> None:
+    from bot.process import configure_process
+
+    configure_process()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         app()

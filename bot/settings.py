@@ -18,7 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.encoder import Precision
+from bot.indexing.encoder import Precision
 
 SECTION = "knowledge_base"
 

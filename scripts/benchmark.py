@@ -24,14 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.calibration import read_questions
-from bot.encoder import Encoder
-from bot.evaluation import load_questions
-from bot.index import Index, write_version
-from bot.indexer import build_index
-from bot.reloader import IndexHolder
-from bot.retriever import Retriever
-from bot.segment import Segmenter
+from bot.evaluation.calibration import read_questions
+from bot.indexing.encoder import Encoder
+from bot.evaluation.metrics import load_questions
+from bot.indexing.store import Index, write_version
+from bot.indexing.builder import build_index
+from bot.retrieval.holder import IndexHolder
+from bot.retrieval.search import Retriever
+from bot.process import configure_process
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +77,7 @@ def replicate(index: Index, root: Path, copies: int) -> None:
             vectors.append(noisy / np.linalg.norm(noisy))
     manifest = {**index.manifest, "passages": len(passages)}
     write_version(root, "v-replicated", manifest, passages, np.stack(vectors).astype(np.float32),
-                  Segmenter(index.manifest["user_words"]), index.manifest["industries"], index.manifest["dense_index"])
+                  index.terms, index.manifest["dense_index"])
 
 
 def main() -> None:
@@ -136,4 +136,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    configure_process()
     main()

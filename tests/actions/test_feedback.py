@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import feedback
 from actions.feedback import ActionRecordFeedback, last_bot_text
-from bot.feedback import FeedbackStore
+from bot.feedback.store import FeedbackStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -11,9 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
 from actions.knowledge import FEEDBACK_BUTTONS, SLOTS, ActionAnswerKnowledge, context_from_tracker, turn_from_tracker
-from bot.answer import Reply
-from bot.feedback import FeedbackStore
-from bot.dialogue import Context, Turn
+from bot.conversation.compose import Reply
+from bot.feedback.store import FeedbackStore
+from bot.conversation.planning import Context, Turn
 
 from tests.conftest import ROOT
 

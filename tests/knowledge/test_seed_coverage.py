@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.knowledge import load_knowledge
+from bot.knowledge.entries import load_knowledge
 
 from tests.conftest import ROOT
 

@@ -1,0 +1,1 @@
+"""Retrieval metrics (Recall@k, MRR) and calibration of the answerability threshold."""

@@ -1,0 +1,1 @@
+"""Ratings of answers and unanswered questions, for trainers."""

@@ -1,0 +1,43 @@
+"""Atomic file writes: a reader sees the old file or the new one, never half of either.
+
+Every generated file (index pointer, embedding cache, NLU resources, rendered endpoints) is
+written through here, so a crash or a concurrent reader can never see a torn file.
+
+Usage:
+    >>> atomic_write_text(Path("build/index/CURRENT"), "v-20261124T010000")
+    >>> with atomic_path(Path("build/index/cache/model.npz")) as tmp:
+    ...     np.savez(tmp, keys=keys, vectors=vectors)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary sibling of `path` to write to; it replaces `path` when the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Keep the suffix: some writers (numpy) append their own when it is missing.
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_text_if_changed(path: Path, text: str) -> bool:
+    """Write only when the content differs, keeping the mtime (and so any reload) otherwise."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    atomic_write_text(path, text)
+    return True

@@ -1,0 +1,151 @@
+"""Incremental index build: re-embed only passages whose content changed.
+
+Passages are keyed by the hash of their text; embeddings of unchanged passages come from a
+cache kept per encoder model, so editing one file re-embeds a handful of passages. Deleted or
+edited passages cannot linger: every build writes a complete new version from the current
+files. A different model name or dimension invalidates the cache.
+
+Usage:
+    >>> report = build_index(Settings.load())
+    >>> report.embedded, report.reused
+    (3, 310)
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from bot.files import atomic_path
+from bot.indexing.encoder import Encoder
+from bot.indexing.store import MANIFEST, current_version, write_version
+from bot.knowledge.entries import Problem, entry_files, load_knowledge
+from bot.knowledge.terms import TermTable
+from bot.indexing.nlu_export import write_nlu_resources
+from bot.settings import Settings
+
+FORMAT_VERSION = 2  # 2: the term table in the manifest
+
+
+@dataclass
+class BuildReport:
+    version: str | None
+    passages: int = 0
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+    skipped: bool = False  # nothing changed since the live index
+    problems: list[Problem] = field(default_factory=list)
+
+
+def knowledge_fingerprint(root: Path) -> str:
+    """Hash of every file the index depends on, for "rebuild only if knowledge/ changed"."""
+    digest = hashlib.sha256(f"format {FORMAT_VERSION}".encode())
+    for path in sorted([*entry_files(root), root / "schema.yml"]):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()
+
+
+@contextmanager
+def _build_lock(root: Path) -> Iterator[None]:
+    """One build at a time per index (`kb build` and the action server's watcher may overlap)."""
+    with (root / ".build.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_index(settings: Settings, full: bool = False, encoder: Encoder | None = None) -> BuildReport:
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with _build_lock(settings.index_dir):
+        return _build(settings, full, encoder)
+
+
+def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildReport:
+    started = time.perf_counter()
+    root = settings.index_dir
+    fingerprint = knowledge_fingerprint(settings.knowledge_dir)
+    kb = load_knowledge(settings.knowledge_dir)
+    terms = TermTable.from_knowledge(kb)
+    write_nlu_resources(terms, settings.nlu_dir)
+    passages = kb.passages
+    encoder = encoder or Encoder(settings.encoder, settings.encoder_precision)
+    live = current_version(root)
+    wanted = {"fingerprint": fingerprint, "model": encoder.identity, "dense_index": settings.dense_index}
+    live_manifest = _manifest(root / live) if live else {}
+    if not full and all(live_manifest.get(k) == v for k, v in wanted.items()):
+        return BuildReport(live, len(passages), skipped=True, problems=kb.problems,
+                           seconds=time.perf_counter() - started)
+
+    cache_path = root / "cache" / f"{_slug(encoder.identity)}.npz"
+    cache = {} if full else _read_cache(cache_path)
+    missing = [p for p in passages if p.content_hash not in cache]
+    if missing and cache and len(next(iter(cache.values()))) != encoder.dimension:
+        cache, missing = {}, passages  # another model under the same name: re-embed everything
+    if missing:
+        fresh = encoder.encode_passages([p.searchable_text for p in missing], progress=len(missing) > 64)
+        cache.update(zip((p.content_hash for p in missing), fresh))
+    dimension = len(next(iter(cache.values()))) if cache else encoder.dimension
+    vectors = np.stack([cache[p.content_hash] for p in passages]) if passages else np.zeros((0, dimension), "float32")
+    _write_cache(cache_path, {p.content_hash: cache[p.content_hash] for p in passages})
+
+    name = f"v-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}"
+    manifest = {
+        "format": FORMAT_VERSION,
+        "model": encoder.identity,
+        "dimension": int(dimension),
+        "dense_index": settings.dense_index,
+        "fingerprint": fingerprint,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "passages": len(passages),
+        "entries": len(kb.entries),
+    }
+    write_version(root, name, manifest, passages, vectors, terms, settings.dense_index)
+    return BuildReport(
+        version=name,
+        passages=len(passages),
+        embedded=len(missing),
+        reused=len(passages) - len(missing),
+        seconds=time.perf_counter() - started,
+        problems=kb.problems,
+    )
+
+
+def _manifest(path: Path) -> dict:
+    try:
+        return json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _slug(model: str) -> str:
+    tail = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(model).name)[:60]
+    return f"{tail}-{hashlib.sha256(model.encode()).hexdigest()[:8]}"
+
+
+def _read_cache(path: Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path) as data:
+            return dict(zip(data["keys"].tolist(), data["vectors"]))
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
+def _write_cache(path: Path, cache: dict[str, np.ndarray]) -> None:
+    keys = np.array(list(cache), dtype="U64")
+    vectors = np.stack(list(cache.values())) if cache else np.zeros((0, 0), "float32")
+    with atomic_path(path) as tmp:
+        np.savez(tmp, keys=keys, vectors=vectors)

@@ -1,0 +1,155 @@
+"""The on-disk index: one immutable version folder per build, and a CURRENT pointer to it.
+
+A build writes a new version folder aside and then replaces CURRENT atomically, so a reader
+sees either the old index or the new one, never a half-written one.
+
+    build/index/
+      CURRENT                      name of the live version
+      v-20261123T180000-1a2b/      passages.jsonl, dense.faiss, bm25/, manifest.json
+      cache/<model>.npz            embeddings by passage content hash (incremental builds)
+
+Usage:
+    >>> index = Index.load(Path("build/index"))
+    >>> index.manifest["model"], len(index.passages)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from bot.files import atomic_write_text
+from bot.knowledge.entries import Passage
+from bot.knowledge.terms import TermTable
+from bot.retrieval.query import QueryAnalyzer
+from bot.retrieval.segment import Segmenter
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+KEEP_VERSIONS = 2  # the live one, and the previous one a slow reader may still be loading
+
+
+class IndexMissingError(FileNotFoundError):
+    """No usable index: none has been built yet, or it was built with another encoder (run `kb build`)."""
+
+
+@dataclass
+class Index:
+    """Everything a query needs, loaded in memory."""
+
+    path: Path
+    manifest: dict
+    passages: list[Passage]
+    dense: faiss.Index
+    bm25: bm25s.BM25
+    segmenter: Segmenter
+    analyzer: QueryAnalyzer
+    terms: TermTable
+
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        """Entry id -> title, for spelling out topics and suggestions."""
+        return {p.entry_id: p.title for p in self.passages}
+
+    @cached_property
+    def entries(self) -> dict[str, list[Passage]]:
+        """Entry id -> its passages in file order, so a turn never scans the whole index for one entry."""
+        grouped: dict[str, list[Passage]] = {}
+        for passage in self.passages:
+            grouped.setdefault(passage.entry_id, []).append(passage)
+        return grouped
+
+    @classmethod
+    def load(cls, root: Path) -> Index:
+        version = current_version(root)
+        if version is None:
+            raise IndexMissingError(f"no index in {root}; run `kb build`")
+        path = root / version
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        terms = TermTable.from_json(manifest["terms"])
+        with (path / "passages.jsonl").open(encoding="utf-8") as fh:
+            passages = [_passage_from_json(json.loads(line)) for line in fh]
+        return cls(
+            path=path,
+            manifest=manifest,
+            passages=passages,
+            dense=faiss.read_index(str(path / "dense.faiss")),
+            bm25=bm25s.BM25.load(str(path / "bm25")),
+            segmenter=Segmenter(terms.words()),
+            analyzer=QueryAnalyzer(terms),
+            terms=terms,
+        )
+
+
+def current_version(root: Path) -> str | None:
+    try:
+        name = (root / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name if name and (root / name / MANIFEST).exists() else None
+
+
+def write_version(
+    root: Path,
+    name: str,
+    manifest: dict,
+    passages: list[Passage],
+    vectors: np.ndarray,
+    terms: TermTable,
+    dense_kind: str,
+) -> Path:
+    """Write a complete version folder, then point CURRENT at it."""
+    staging = root / f".{name}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    with (staging / "passages.jsonl").open("w", encoding="utf-8") as fh:
+        for passage in passages:
+            fh.write(json.dumps(asdict(passage), ensure_ascii=False) + "\n")
+    faiss.write_index(_dense_index(vectors, dense_kind), str(staging / "dense.faiss"))
+    bm25 = bm25s.BM25()
+    segmenter = Segmenter(terms.words())
+    corpus_tokens = [segmenter.tokens(p.searchable_text) or ["∅"] for p in passages]
+    bm25.index(corpus_tokens, show_progress=False)
+    bm25.save(str(staging / "bm25"))
+    manifest = {**manifest, "terms": terms.to_json()}
+    (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    final = root / name
+    os.replace(staging, final)
+    atomic_write_text(root / CURRENT, name)
+    _prune(root, keep=name)
+    return final
+
+
+def _dense_index(vectors: np.ndarray, kind: str) -> faiss.Index:
+    dim = vectors.shape[1]
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 64
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+def _prune(root: Path, keep: str) -> None:
+    versions = sorted(p for p in root.glob("v-*") if p.is_dir() and p.name != keep)
+    for old in versions[: max(0, len(versions) - (KEEP_VERSIONS - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _passage_from_json(data: dict) -> Passage:
+    for key in ("industries", "related", "aliases"):
+        data[key] = tuple(data[key])
+    return Passage(**data)

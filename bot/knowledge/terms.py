@@ -1,0 +1,66 @@
+"""The one table of names the knowledge base answers to: entry titles and aliases, industry words.
+
+The index build (jieba user words), the NLU export (entity patterns) and query analysis all read
+this table, so a name is recognized the same way everywhere. Matching is case-insensitive and
+width-insensitive (NFKC + casefold): 'KANO', 'kano' and 'ＫＡＮＯ' are one term.
+
+Usage:
+    >>> table = TermTable.from_knowledge(load_knowledge(Path("knowledge")))
+    >>> table.topics[normalize("KANO")]
+    'kano-model'
+    >>> table.industries[normalize("医院")]
+    '医疗'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from bot.knowledge.entries import KnowledgeBase
+
+
+def normalize(term: str) -> str:
+    """The matching form of a term or a question: NFKC, case-folded, trimmed."""
+    return unicodedata.normalize("NFKC", term).casefold().strip()
+
+
+@dataclass(frozen=True)
+class TermTable:
+    """Normalized term -> entry id (topics) or canonical industry, and each term's spelling."""
+
+    topics: dict[str, str] = field(default_factory=dict)
+    industries: dict[str, str] = field(default_factory=dict)
+    #: normalized term -> the spelling trainers wrote (first one seen), for dictionaries and patterns
+    spellings: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_knowledge(cls, kb: KnowledgeBase) -> TermTable:
+        """Titles and aliases of loaded entries (first entry wins a shared name; lint reports it),
+        then every industry word of the vocabulary that does not already name an entry."""
+        topics: dict[str, str] = {}
+        industries: dict[str, str] = {}
+        spellings: dict[str, str] = {}
+        for entry in kb.entries.values():
+            for term in (entry.meta.title, *entry.meta.aliases):
+                key = normalize(term)
+                if key and key not in topics:
+                    topics[key] = entry.meta.id
+                    spellings.setdefault(key, term.strip())
+        for word, industry in kb.vocabulary.industries.items():
+            key = normalize(word)
+            if key and key not in topics and key not in industries:
+                industries[key] = industry
+                spellings.setdefault(key, word.strip())
+        return cls(topics, industries, spellings)
+
+    @classmethod
+    def from_json(cls, data: dict) -> TermTable:
+        return cls(dict(data["topics"]), dict(data["industries"]), dict(data["spellings"]))
+
+    def to_json(self) -> dict:
+        return {"topics": self.topics, "industries": self.industries, "spellings": self.spellings}
+
+    def words(self) -> list[str]:
+        """Every term as written, for a segmenter's user dictionary."""
+        return sorted(set(self.spellings.values()))

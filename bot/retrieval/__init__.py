@@ -1,0 +1,1 @@
+"""Stage 3: segmentation, query analysis and hybrid search over one index snapshot."""

@@ -1,0 +1,184 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25 over jieba tokens), fused by normalized
+scores, then boosted by what the question names (entry, industry, section kind).
+
+Neither leg alone is enough in Chinese: BM25 misses paraphrases, the encoder blurs exact terms
+such as SERVQUAL or 期望确认. Each leg's scores are scaled to [0, 1] over its candidates before
+mixing; on the development questions this beat reciprocal-rank fusion (R@1 0.975 vs 0.925),
+because RRF discards how far ahead a leg's best passage is.
+
+Usage:
+    >>> retriever = Retriever(IndexHolder(settings.index_dir), Encoder(settings.encoder, settings.encoder_precision))
+    >>> result = retriever.search("期望确认理论讲什么", top_k=3)
+    >>> result.hits[0].passage.citation
+    '《期望确认理论》· 定义'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import faiss
+import numpy as np
+
+from bot.indexing.encoder import Encoder
+from bot.indexing.store import Index, IndexMissingError
+from bot.knowledge.entries import Passage
+from bot.retrieval.query import QueryAnalysis
+from bot.retrieval.holder import IndexHolder
+
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """Tuned on the development questions (see the issue notes); scores are on a 0..1 scale."""
+
+    dense: float = 0.6  # share of the dense leg; the lexical leg gets the rest
+    candidates: int = 50  # per leg
+    topic: float = 0.1  # passage belongs to an entry the question names
+    kind: float = 0.1  # passage is the kind of section the question asks for
+    industry: float = 0.1  # passage is about the industry the question names (shared among its industries)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.dense <= 1.0:
+            raise ValueError("dense must be between 0 and 1")
+        if self.candidates < 1:
+            raise ValueError("candidates must be positive")
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float
+    dense: float  # cosine similarity, 0 when the dense leg did not rank it
+    lexical: float  # BM25 score, 0 when the lexical leg did not rank it
+
+
+#: Weight of word coverage in the answerability confidence (see SearchResult.confidence).
+COVERAGE_WEIGHT = 0.02
+
+
+@dataclass
+class SearchResult:
+    question: str
+    hits: list[Hit]
+    analysis: QueryAnalysis
+    #: Share of the question's content words that occur anywhere in the knowledge base.
+    coverage: float = 1.0
+    unknown_words: list[str] = field(default_factory=list)
+
+    @property
+    def confidence(self) -> float:
+        """How likely the knowledge base answers the question at all, compared with `min_confidence`.
+
+        The best passage's cosine similarity separates in-domain from out-of-domain questions
+        best; word coverage breaks near-ties ("区块链在服务中怎么用" is close in meaning to many
+        passages, but 区块链 occurs nowhere in the knowledge base).
+        """
+        if not self.hits:
+            return 0.0
+        return self.hits[0].dense + COVERAGE_WEIGHT * self.coverage
+
+
+class Retriever:
+    def __init__(self, holder: IndexHolder, encoder: Encoder, weights: FusionWeights | None = None) -> None:
+        self.holder = holder
+        self.encoder = encoder
+        self.weights = weights or FusionWeights()
+
+    def search(
+        self,
+        question: str,
+        top_k: int = 5,
+        mode: Mode = "hybrid",
+        hints: QueryAnalysis | None = None,
+        index: Index | None = None,
+    ) -> SearchResult:
+        """`hints` adds what the conversation knows (topic, industry, kind) to what the question says.
+
+        A chat turn passes the `index` snapshot it planned with, so a hot reload between planning
+        and searching cannot mix two versions; without one, the live index is taken.
+        """
+        index = index or self.holder.get()
+        if index.manifest["model"] != self.encoder.identity:
+            raise IndexMissingError(
+                f"index {index.path.name} was built with {index.manifest['model']}, "
+                f"queries use {self.encoder.identity}: run `kb build`"
+            )
+        analysis = index.analyzer.analyze(question)
+        if hints is not None:
+            analysis = analysis.merged(hints)
+        tokens = index.segmenter.tokens(question)
+        vocabulary = index.bm25.vocab_dict
+        known = [t for t in tokens if t in vocabulary]
+        result = SearchResult(
+            question=question,
+            hits=[],
+            analysis=analysis,
+            coverage=len(known) / len(tokens) if tokens else 0.0,
+            unknown_words=[t for t in tokens if t not in vocabulary],
+        )
+        if not index.passages:
+            return result
+        n = min(self.weights.candidates, len(index.passages))
+        vector = self.encoder.encode_queries([question]) if mode != "bm25" else None
+        dense = self._dense(index, vector, n) if vector is not None else {}
+        lexical = self._lexical(index, known, n) if mode != "dense" else {}
+        if mode == "hybrid":  # score lexical-only candidates densely too, so both legs rank the same set
+            dense.update(self._cosines(index, vector, [d for d in lexical if d not in dense]))
+        scores = self._fuse(dense, lexical, mode)
+        if mode == "hybrid":
+            for doc in scores:
+                scores[doc] += self._boost(index.passages[doc], analysis)
+        best = sorted(scores, key=scores.__getitem__, reverse=True)[:top_k]
+        result.hits = [
+            Hit(index.passages[d], scores[d], dense.get(d, 0.0), lexical.get(d, 0.0)) for d in best
+        ]
+        return result
+
+    def _fuse(self, dense: dict[int, float], lexical: dict[int, float], mode: Mode) -> dict[int, float]:
+        if mode == "dense":
+            return dict(dense)
+        if mode == "bm25":
+            return dict(lexical)
+        low = min(dense.values(), default=0.0)
+        span = max(dense.values(), default=0.0) - low or 1.0
+        top = max(lexical.values(), default=0.0) or 1.0
+        w = self.weights.dense
+        return {
+            doc: w * (dense.get(doc, low) - low) / span + (1 - w) * lexical.get(doc, 0.0) / top
+            for doc in dense.keys() | lexical.keys()
+        }
+
+    @staticmethod
+    def _dense(index: Index, vector: np.ndarray, n: int) -> dict[int, float]:
+        scores, ids = index.dense.search(vector, n)
+        return {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+
+    @staticmethod
+    def _cosines(index: Index, vector: np.ndarray, docs: list[int]) -> dict[int, float]:
+        if not docs:
+            return {}
+        vectors = np.stack([index.dense.reconstruct(d) for d in docs])
+        return dict(zip(docs, (vectors @ vector[0]).tolist()))
+
+    @staticmethod
+    def _lexical(index: Index, tokens: list[str], n: int) -> dict[int, float]:
+        if not tokens:
+            return {}
+        docs, scores = index.bm25.retrieve([tokens], k=n, show_progress=False, n_threads=0)
+        return {int(d): float(s) for d, s in zip(docs[0], scores[0]) if s > 0}
+
+    def _boost(self, passage: Passage, analysis: QueryAnalysis) -> float:
+        w = self.weights
+        boost = 0.0
+        if passage.entry_id in analysis.topics:
+            boost += w.topic
+        if passage.kind in analysis.kinds or ("案例" in analysis.kinds and passage.entry_type == "case"):
+            boost += w.kind
+        shared = set(passage.industries) & set(analysis.industries)
+        if shared:  # a passage about that one industry beats one that lists it among many
+            boost += w.industry * len(shared) / len(passage.industries)
+        return boost
+

@@ -1,0 +1,151 @@
+import json
+import os
+from pathlib import Path
+
+import jieba
+import pytest
+
+from bot.knowledge.entries import load_knowledge
+from bot.knowledge.terms import TermTable
+from bot.indexing.nlu_export import JIEBA_DICTIONARY, PATTERNS_FILE, entity_patterns, write_nlu_resources
+
+from tests.conftest import ROOT
+
+
+def terms_of(folder: Path) -> TermTable:
+    return TermTable.from_knowledge(load_knowledge(folder))
+
+OLD = 1_000_000_000  # a file time far in the past: a rewrite would move it to now
+
+
+def add_aliases(kb_dir: Path, entry: str, old: str, new: str) -> None:
+    path = kb_dir / entry
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def read_patterns(directory: Path) -> list[dict[str, str]]:
+    return [json.loads(line) for line in (directory / PATTERNS_FILE).read_text(encoding="utf-8").splitlines()]
+
+
+def age(*paths: Path) -> None:
+    for path in paths:
+        os.utime(path, ns=(OLD, OLD))
+
+
+def test_topic_patterns_from_titles_and_aliases(fixture_kb: Path) -> None:
+    topics = [p for p in entity_patterns(terms_of(fixture_kb)) if p["label"] == "topic"]
+    assert topics == [
+        {"label": "topic", "pattern": "悬空关联", "id": "dangling-related"},
+        {"label": "topic", "pattern": "共情服务", "id": "good-entry"},
+        {"label": "topic", "pattern": "移情", "id": "good-entry"},
+        {"label": "topic", "pattern": "移情服务", "id": "good-entry"},
+        {"label": "topic", "pattern": "期望确认", "id": "other-entry"},
+        {"label": "topic", "pattern": "期望确认理论", "id": "other-entry"},
+    ]
+
+
+def test_broken_entries_have_no_patterns(fixture_kb: Path) -> None:
+    """sub/good-entry.md (duplicate id, title 重复编号) did not load, so it must not be recognized."""
+    patterns = {p["pattern"] for p in entity_patterns(terms_of(fixture_kb))}
+    assert "重复编号" not in patterns
+
+
+def test_industry_patterns_map_words_to_canonical_industries(fixture_kb: Path) -> None:
+    kb = load_knowledge(fixture_kb)
+    industries = {p["pattern"]: p["id"] for p in entity_patterns(TermTable.from_knowledge(kb)) if p["label"] == "industry"}
+    assert industries["医院"] == "医疗"
+    assert industries["医疗"] == "医疗"
+    assert industries["宾馆"] == "酒店"
+    assert industries["云服务"] == "科技"
+    assert industries == kb.vocabulary.industries  # every word of schema.yml, none lost to a topic
+    assert set(industries.values()) == {"银行", "酒店", "零售", "医疗", "餐饮", "教育", "科技", "电信", "旅游"}
+
+
+def test_a_term_differing_only_in_case_gets_one_pattern(fixture_kb: Path) -> None:
+    add_aliases(fixture_kb, "other-entry.md", "aliases: [期望确认]", "aliases: [ECT, ect, 期望确认]")
+    patterns = [p for p in entity_patterns(terms_of(fixture_kb)) if p["pattern"].lower() == "ect"]
+    assert patterns == [{"label": "topic", "pattern": "ECT", "id": "other-entry"}]
+
+
+def test_write_nlu_resources(fixture_kb: Path, tmp_path: Path) -> None:
+    kb = load_knowledge(fixture_kb)
+    out = tmp_path / "nlu"
+    write_nlu_resources(TermTable.from_knowledge(kb), out)
+    assert read_patterns(out) == entity_patterns(TermTable.from_knowledge(kb))
+    lines = (out / JIEBA_DICTIONARY).read_text(encoding="utf-8").splitlines()
+    assert "移情服务 200000" in lines and "期望确认理论 200000" in lines and "医院 200000" in lines
+    assert len(lines) == len(entity_patterns(TermTable.from_knowledge(kb)))
+    assert sorted(os.listdir(out)) == ["entity_patterns.jsonl", "jieba"]  # no temporary file left behind
+
+
+def test_rerun_with_the_same_knowledge_keeps_the_files(fixture_kb: Path, tmp_path: Path) -> None:
+    """An unchanged file keeps its mtime, so Rasa does not reload the patterns or retrain."""
+    out = tmp_path / "nlu"
+    write_nlu_resources(terms_of(fixture_kb), out)
+    patterns, dictionary = out / PATTERNS_FILE, out / JIEBA_DICTIONARY
+    age(patterns, dictionary)
+    write_nlu_resources(terms_of(fixture_kb), out)
+    assert patterns.stat().st_mtime_ns == OLD
+    assert dictionary.stat().st_mtime_ns == OLD
+
+
+def test_a_new_alias_rewrites_the_files(fixture_kb: Path, tmp_path: Path) -> None:
+    out = tmp_path / "nlu"
+    write_nlu_resources(terms_of(fixture_kb), out)
+    patterns, dictionary = out / PATTERNS_FILE, out / JIEBA_DICTIONARY
+    age(patterns, dictionary)
+    add_aliases(fixture_kb, "other-entry.md", "aliases: [期望确认]", "aliases: [期望确认, 期望不一致理论]")
+    write_nlu_resources(terms_of(fixture_kb), out)
+    assert patterns.stat().st_mtime_ns != OLD
+    assert dictionary.stat().st_mtime_ns != OLD
+    assert {"label": "topic", "pattern": "期望不一致理论", "id": "other-entry"} in read_patterns(out)
+    assert "期望不一致理论 200000" in dictionary.read_text(encoding="utf-8").splitlines()
+
+
+def test_multi_word_alias_changes_only_the_patterns(fixture_kb: Path, tmp_path: Path) -> None:
+    out = tmp_path / "nlu"
+    write_nlu_resources(terms_of(fixture_kb), out)
+    patterns, dictionary = out / PATTERNS_FILE, out / JIEBA_DICTIONARY
+    age(patterns, dictionary)
+    add_aliases(fixture_kb, "good-entry.md", "aliases: [移情, 共情服务]", "aliases: [移情, 共情服务, empathy service]")
+    write_nlu_resources(terms_of(fixture_kb), out)
+    assert {"label": "topic", "pattern": "empathy service", "id": "good-entry"} in read_patterns(out)
+    assert patterns.stat().st_mtime_ns != OLD
+    assert dictionary.stat().st_mtime_ns == OLD  # jieba cannot use "empathy service": nothing to retrain
+
+
+def test_jieba_dictionary_lines(fixture_kb: Path, tmp_path: Path) -> None:
+    add_aliases(fixture_kb, "good-entry.md", "aliases: [移情, 共情服务]",
+                "aliases: [移情, 共情服务, empathy service, SERVQUAL, Maslow's hierarchy of needs]")
+    write_nlu_resources(terms_of(fixture_kb), tmp_path)
+    lines = (tmp_path / JIEBA_DICTIONARY).read_text(encoding="utf-8").splitlines()
+    assert all(line.endswith(" 200000") and " " not in line.removesuffix(" 200000") for line in lines)
+    words = [line.removesuffix(" 200000") for line in lines]
+    assert words == sorted(words)
+    assert "SERVQUAL" in words
+    assert "empathy service" not in words and "empathy" not in words
+    assert not any("Maslow" in w for w in words)
+
+
+def test_jieba_loads_the_dictionary(fixture_kb: Path, tmp_path: Path) -> None:
+    write_nlu_resources(terms_of(fixture_kb), tmp_path)
+    tokenizer = jieba.Tokenizer()
+    assert tokenizer.lcut("期望确认理论和移情服务") == ["期望", "确认", "理论", "和", "移情", "服务"]
+    tokenizer.load_userdict(str(tmp_path / JIEBA_DICTIONARY))
+    assert tokenizer.lcut("期望确认理论和移情服务") == ["期望确认理论", "和", "移情服务"]
+
+
+@pytest.fixture(scope="module")
+def real_patterns() -> list[dict[str, str]]:
+    return entity_patterns(terms_of(ROOT / "knowledge"))
+
+
+def test_real_knowledge_patterns(real_patterns: list[dict[str, str]]) -> None:
+    by_pattern = {p["pattern"]: (p["label"], p["id"]) for p in real_patterns}
+    assert by_pattern["情感服务体验"] == ("topic", "emotional-service-experience")
+    assert by_pattern["SERVQUAL"] == ("topic", "servqual")
+    assert by_pattern["empathy service"] == ("topic", "empathy-service")
+    assert by_pattern["医院"] == ("industry", "医疗")
+    assert len({p["pattern"].lower() for p in real_patterns}) == len(real_patterns)

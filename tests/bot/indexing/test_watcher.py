@@ -1,0 +1,44 @@
+"""A saved knowledge file is rebuilt and served by the running process, with no command."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.indexing.store import Index
+from bot.indexing.builder import build_index
+from bot.settings import Settings
+from bot.indexing.watcher import KnowledgeWatcher
+from tests.conftest import CharEncoder
+
+
+def wait_for(condition, seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_saved_edit_is_rebuilt_and_served(fixture_kb: Path, tmp_path: Path, char_encoder: CharEncoder) -> None:
+    settings = Settings(knowledge_dir=fixture_kb, index_dir=tmp_path / "index", nlu_dir=tmp_path / "nlu",
+                        encoder="test-char-encoder")
+    build_index(settings, encoder=char_encoder)
+    watcher = KnowledgeWatcher(settings, char_encoder, debounce_ms=100)
+    watcher.start()
+    try:
+        time.sleep(0.5)  # let the watch begin
+        path = fixture_kb / "other-entry.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("实际体验", "真实感受"), encoding="utf-8")
+        assert wait_for(lambda: any("真实感受" in p.text for p in Index.load(settings.index_dir).passages))
+        assert not any("实际体验" in p.text for p in Index.load(settings.index_dir).passages)
+    finally:
+        watcher.stop()
+
+
+def test_negative_debounce_is_rejected(tmp_path: Path, char_encoder: CharEncoder) -> None:
+    with pytest.raises(ValueError):
+        KnowledgeWatcher(Settings(knowledge_dir=tmp_path), char_encoder, debounce_ms=-1)

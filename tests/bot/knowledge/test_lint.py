@@ -1,0 +1,71 @@
+import os
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.knowledge.lint import lint
+
+from tests.conftest import ROOT
+
+# (file, line, part of the message): one per kind of problem, each in its own fixture file.
+EXPECTED = {
+    ("bad-type.md", 4, "'type'"),
+    ("bad-yaml.md", 3, "not valid YAML"),
+    ("dangling-related.md", 5, "related id 'no-such-entry' does not exist"),
+    ("empty-section.md", 10, "section '案例' is empty"),
+    ("no-front-matter.md", 1, "missing front matter"),
+    ("not-utf8.md", 8, "not valid UTF-8"),
+    ("sub/good-entry.md", 2, "duplicate id 'good-entry'"),
+    ("text-before-section.md", 6, "text before the first '##' section"),
+    ("unknown-industry.md", 5, "unknown industry '航天'"),
+    ("unknown-key.md", 5, "'tags'"),
+    ("unknown-kind.md", 10, "unknown section kind in heading '花絮'"),
+    ("wrong-name.md", 2, "file name must be 'another-name.md'"),
+}
+
+
+def test_each_kind_of_problem_is_reported_with_file_and_line(fixture_kb: Path) -> None:
+    found = {(p.path.as_posix(), p.line, p.message) for p in lint(fixture_kb) if p.level == "error"}
+    for file, line, fragment in EXPECTED:
+        assert any(f == file and l == line and fragment in m for f, l, m in found), (file, line, fragment)
+    assert len(found) == len(EXPECTED)
+
+
+def test_symlink_leaving_the_knowledge_folder_is_refused(fixture_kb: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "secret.md"
+    outside.write_text((fixture_kb / "other-entry.md").read_text(encoding="utf-8"), encoding="utf-8")
+    os.symlink(outside, fixture_kb / "linked.md")
+    problems = [p for p in lint(fixture_kb) if p.path.as_posix() == "linked.md"]
+    assert len(problems) == 1 and "symlink points outside" in problems[0].message
+
+
+def test_long_passage_is_a_warning_not_an_error(fixture_kb: Path) -> None:
+    path = fixture_kb / "other-entry.md"
+    path.write_text(path.read_text(encoding="utf-8") + "很长的句子。" * 120 + "\n", encoding="utf-8")
+    problems = [p for p in lint(fixture_kb) if p.path.as_posix() == "other-entry.md" and "belongs in" not in p.message]
+    assert [(p.level, p.line) for p in problems] == [("warning", 11)]
+
+
+def test_cli_prints_file_line_message_and_fails_on_errors(fixture_kb: Path) -> None:
+    result = CliRunner().invoke(app, ["lint", "--knowledge", str(fixture_kb)])
+    assert result.exit_code == 1
+    assert "knowledge/unknown-kind.md:10: error: unknown section kind" in result.stdout
+
+
+def test_real_knowledge_base_lints_clean() -> None:
+    problems = lint(ROOT / "knowledge")
+    assert [str(p) for p in problems] == []
+
+
+def test_alias_naming_two_entries_is_an_error(fixture_kb: Path) -> None:
+    path = fixture_kb / "other-entry.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("aliases: [期望确认]", "aliases: [期望确认, 移情]"),
+                    encoding="utf-8")
+    problems = [p for p in lint(fixture_kb) if p.path.as_posix() == "other-entry.md" and p.level == "error"]
+    assert [(p.line, p.message) for p in problems] == [(5, "'移情' already names entry 'good-entry'")]
+
+
+def test_entry_outside_its_type_folder_is_a_warning(fixture_kb: Path) -> None:
+    problems = [p for p in lint(fixture_kb) if p.path.as_posix() == "other-entry.md"]
+    assert [(p.level, p.line, p.message) for p in problems] == [("warning", 4, "a theory entry belongs in theories/")]
