@@ -1,6 +1,7 @@
 """action_record_feedback: store a 👍/👎 with the question, the answer and its sources.
 
-The rule that runs it then thanks the user (utter_feedback_positive / utter_feedback_negative).
+The sources come from the conversation's `last_sources` slot, set with the answer; the rule
+that runs this action then thanks the user (utter_feedback_positive / utter_feedback_negative).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.store import feedback_store
-from bot.conversation.compose import cited_sources
 
 KINDS = {"feedback_positive": "positive", "feedback_negative": "negative"}
 
@@ -37,7 +37,8 @@ class ActionRecordFeedback(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         kind = KINDS.get((tracker.latest_message.get("intent") or {}).get("name"))
         answer = last_bot_text(tracker)
+        sources = tracker.get_slot("last_sources") or []
         if kind and answer is not None:
             feedback_store().record(kind, sender=tracker.sender_id, question=tracker.get_slot("last_question") or "",
-                                    answer=answer, sources=cited_sources(answer))
+                                    answer=answer, sources=sources)
         return []

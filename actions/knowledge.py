@@ -1,4 +1,8 @@
-"""action_answer_knowledge: answer a knowledge question from the index, resolving follow-ups."""
+"""action_answer_knowledge: answer a knowledge question from the index, resolving follow-ups.
+
+The core decides and returns messages as domain.yml response names with parameters; this
+action sends them by name, so every fixed sentence is a Rasa response trainers can reword.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.store import feedback_store
 from bot.conversation.assistant import KnowledgeAssistant
+from bot.conversation.compose import Reply
 from bot.conversation.planning import Context, Turn
 from bot.settings import Settings
 
-from actions.store import feedback_store
-
 log = logging.getLogger(__name__)
-SLOTS = ("topic", "industry", "last_kind", "last_items", "last_passages", "last_question")
-#: Every answer can be rated; the payloads trigger the feedback intents directly.
-FEEDBACK_BUTTONS = [{"title": "👍 有帮助", "payload": "/feedback_positive"},
-                    {"title": "👎 没帮助", "payload": "/feedback_negative"}]
+SLOTS = ("topic", "industry", "last_kind", "last_items", "last_passages", "last_question", "mentioned", "last_sources")
+LIST_SLOTS = ("last_items", "last_passages", "mentioned", "last_sources")
+#: A pseudo-response of domain.yml whose buttons (👍/👎) end every answer.
+FEEDBACK_BUTTONS = "utter_feedback_buttons"
 
 
 @lru_cache(maxsize=1)
@@ -42,9 +46,22 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
 
 def context_from_tracker(tracker: Tracker) -> Context:
     values = {name: tracker.get_slot(name) for name in SLOTS}
-    values["last_items"] = values["last_items"] or []
-    values["last_passages"] = values["last_passages"] or []
+    for name in LIST_SLOTS:
+        values[name] = values[name] or []
     return Context(**values)
+
+
+def feedback_buttons(domain: dict[str, Any]) -> list[dict[str, str]]:
+    variants = (domain.get("responses") or {}).get(FEEDBACK_BUTTONS) or [{}]
+    return list(variants[0].get("buttons") or [])
+
+
+def send(reply: Reply, dispatcher: CollectingDispatcher, domain: dict[str, Any]) -> None:
+    for position, message in enumerate(reply.messages):
+        buttons = [{"title": title, "payload": payload} for title, payload in message.buttons]
+        if reply.status == "answer" and position == len(reply.messages) - 1:
+            buttons += feedback_buttons(domain)
+        dispatcher.utter_message(response=message.response, buttons=buttons, **message.params)
 
 
 class ActionAnswerKnowledge(Action):
@@ -54,11 +71,8 @@ class ActionAnswerKnowledge(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         turn = turn_from_tracker(tracker)
         reply, ctx = assistant().respond(turn, context_from_tracker(tracker))
-        buttons = [{"title": title, "payload": payload} for title, payload in reply.buttons]
-        if reply.status == "answer":
-            buttons += FEEDBACK_BUTTONS
-        elif reply.status == "not_found":
-            feedback_store().record("unanswered", sender=tracker.sender_id, question=turn.text, answer=reply.text,
-                                    sources=[p.citation for p in reply.passages])
-        dispatcher.utter_message(text=reply.text, buttons=buttons)
+        if reply.status == "not_found":
+            feedback_store().record("unanswered", sender=tracker.sender_id, question=turn.text, answer="",
+                                    sources=[])
+        send(reply, dispatcher, domain)
         return [SlotSet(name, getattr(ctx, name)) for name in SLOTS]

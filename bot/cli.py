@@ -42,8 +42,9 @@ def lint(
     """Check every entry; print `file:line: message` per problem; exit 1 on errors."""
     from bot.knowledge.lint import lint as run_lint
 
-    root = knowledge or Settings.load(endpoints).knowledge_dir
-    problems = run_lint(root)
+    settings = Settings.load(endpoints)
+    root = knowledge or settings.knowledge_dir
+    problems = run_lint(root, settings.domain)
     for problem in problems:
         print(f"{root.name}/{problem}")
     errors = sum(p.level == "error" for p in problems)
@@ -224,7 +225,7 @@ def _retriever(endpoints: Path | None):
     except IndexMissingError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    return Retriever(holder, Encoder(settings.encoder, settings.encoder_precision))
+    return Retriever(holder, Encoder(settings.encoder, settings.encoder_precision), settings.fusion)
 
 
 @app.command()

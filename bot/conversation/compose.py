@@ -1,14 +1,14 @@
-"""Chat answers composed from retrieved passages: concise, lists kept as lists, source cited.
+"""Replies composed from the policy's decision: Rasa response names with their parameters.
 
-Nothing is generated: the body is the passage text (shortened at a line or sentence boundary),
-so an answer can only say what `knowledge/` says.
+Nothing is generated: an answer's body is the passage text (shortened at a line or sentence
+boundary) or one line of its list, so an answer can only say what `knowledge/` says. Every
+fixed sentence around it (the 「来源：」 line, not found, clarify, notes) is a response in
+domain.yml; the core names the response and fills its parameters, the action sends it.
 
 Usage:
-    >>> reply = compose_answer(passage, suggestions=["移情服务的案例"])
-    >>> print(reply.text)
-    移情服务的关键要素有四个：
-    • 同理心：……
-    来源：《移情服务》· 关键要素
+    >>> reply = compose(Decision("answer", [passage]), index)
+    >>> reply.messages[0].response, reply.messages[0].params["sources"]
+    ('utter_answer', '《移情服务》· 关键要素')
 """
 
 from __future__ import annotations
@@ -17,24 +17,41 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.conversation.policy import Decision
+from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
 
 MAX_BODY_CHARS = 300
-SOURCE_PREFIX = "来源："
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITEM = re.compile(r"^\s*(?:[-*+]\s+|\d+(?:[.)]\s+|、\s*))(?:\*\*(.+?)\*\*|([^：:，,。]{2,20})[：:])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
+_CITED_TITLE = re.compile(r"《([^《》]+)》")
+
+Status = Literal["answer", "not_found", "clarify", "unavailable"]
+
+
+@dataclass
+class Message:
+    """One bot message: a domain.yml response, its parameters, and buttons (title, payload)."""
+
+    response: str
+    params: dict[str, str] = field(default_factory=dict)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
 class Reply:
-    text: str
-    buttons: list[tuple[str, str]] = field(default_factory=list)  # (title, payload)
-    passages: list[Passage] = field(default_factory=list)
-    items: list[str] = field(default_factory=list)  # names of the listed items, for "第二个"
     #: answer: from the knowledge base, users can rate it; not_found: recorded as an unanswered
     #: question; clarify: a question back; unavailable: the index cannot be used.
-    status: Literal["answer", "not_found", "clarify", "unavailable"] = "answer"
+    status: Status
+    messages: list[Message]
+    passages: list[Passage] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)  # names of the listed items, for "第二个"
+    mentioned: list[str] = field(default_factory=list)  # entries the answer names, for follow-ups
+
+    @property
+    def sources(self) -> list[str]:
+        return [p.citation for p in self.passages]
 
 
 def list_items(text: str) -> list[str]:
@@ -72,32 +89,79 @@ def to_chat_text(markdown: str) -> str:
     return re.sub(r"^[ \t]*[-*+][ \t]+", "• ", text, flags=re.MULTILINE)
 
 
-def compose_answer(passage: Passage, suggestions: list[str], note: str = "") -> Reply:
-    body = to_chat_text(shorten(passage.text))
-    text = f"{note}\n{body}" if note else body
+def compose(decision: Decision, index: Index, question: str = "") -> Reply:
+    if decision.status == "not_found":
+        return _not_found(decision, question)
+    if decision.status == "clarify":
+        return _clarify(decision)
+    if decision.status == "compare":
+        return _comparison(decision)
+    return _answer(decision, index)
+
+
+def unavailable() -> Reply:
+    return Reply("unavailable", [Message("utter_index_unavailable")])
+
+
+def _answer(decision: Decision, index: Index) -> Reply:
+    passage = decision.passage
+    body = decision.excerpt or shorten(passage.text)
+    params = {"body": to_chat_text(body), "sources": passage.citation}
+    response = "utter_answer"
+    if decision.alternatives:
+        response = "utter_answer_with_alternatives"
+        params["alternatives"] = "、".join(f"《{p.title}》" for p in decision.alternatives)
+    messages = [Message(decision.note.response, dict(decision.note.params))] if decision.note else []
+    messages.append(Message(response, params, [(s, s) for s in suggestions(passage, decision.alternatives, index)]))
     return Reply(
-        text=f"{text}\n\n{SOURCE_PREFIX}{passage.citation}",
-        buttons=[(s, s) for s in suggestions],
+        "answer",
+        messages,
         passages=[passage],
         items=list_items(passage.text),
+        mentioned=mentioned_entries(body, index, exclude=passage.entry_id),
     )
 
 
-def compose_comparison(passages: list[Passage], suggestions: list[str]) -> Reply:
-    """Two (or more) topics side by side, each shortened to share the length budget."""
-    budget = MAX_BODY_CHARS // max(1, len(passages))
-    blocks = [f"【{p.title}】\n{to_chat_text(shorten(p.text, budget))}" for p in passages]
-    sources = "；".join(p.citation for p in passages)
-    return Reply(
-        text="\n\n".join(blocks) + f"\n\n{SOURCE_PREFIX}{sources}",
-        buttons=[(s, s) for s in suggestions],
-        passages=list(passages),
-    )
+def _comparison(decision: Decision) -> Reply:
+    """Two (or more) entries side by side, each shortened to share the length budget."""
+    budget = MAX_BODY_CHARS // max(1, len(decision.passages))
+    body = "\n\n".join(f"【{p.title}】\n{to_chat_text(shorten(p.text, budget))}" for p in decision.passages)
+    sources = "；".join(p.citation for p in decision.passages)
+    buttons = [(f"{p.title}的案例",) * 2 for p in decision.passages]
+    return Reply("answer", [Message("utter_answer", {"body": body, "sources": sources}, buttons)],
+                 passages=list(decision.passages), items=[p.title for p in decision.passages])
 
 
-def cited_sources(text: str) -> list[str]:
-    """The citations of an answer's source line: the inverse of compose_answer's last line."""
-    for line in reversed(text.splitlines()):
-        if line.startswith(SOURCE_PREFIX):
-            return [c for c in line[len(SOURCE_PREFIX):].split("；") if c]
-    return []
+def _not_found(decision: Decision, question: str) -> Reply:
+    params = {"question": question.strip()[:40]}
+    if not decision.related:
+        return Reply("not_found", [Message("utter_not_found", params)])
+    params["related"] = "、".join(f"《{t}》" for t in decision.related)
+    buttons = [(t, t) for t in decision.related]
+    return Reply("not_found", [Message("utter_not_found_with_related", params, buttons)])
+
+
+def _clarify(decision: Decision) -> Reply:
+    options = "\n".join(f"{n}. {p.title}" for n, p in enumerate(decision.choices, start=1))
+    buttons = [(p.title, p.title) for p in decision.choices]
+    return Reply("clarify", [Message("utter_clarify", {"about": decision.clarify_about, "options": options}, buttons)])
+
+
+def suggestions(passage: Passage, alternatives: list[Passage], index: Index, limit: int = 3) -> list[str]:
+    """Other kinds of the same entry, then the runners-up, then related entries: up to `limit`."""
+    routing = index.routing
+    own_kinds = dict.fromkeys(p.kind for p in index.entries.get(passage.entry_id, []))
+    own = [routing.label(k, passage.title, passage.entry_type) for k in own_kinds if k != passage.kind]
+    own = [label for label in own if label]
+    others = [routing.label(p.kind, p.title, p.entry_type) or p.title for p in alternatives]
+    related = [routing.label(routing.roles.definition, index.titles[r], "default") or index.titles[r]
+               for r in passage.related if r in index.titles]
+    picked = [*own[: limit - min(len(others), 1)], *others, *related, *own]
+    return list(dict.fromkeys(picked))[:limit]
+
+
+def mentioned_entries(text: str, index: Index, exclude: str) -> list[str]:
+    """Entries an answer names in 《》, in order: a follow-up may be about them."""
+    by_title = {title: entry for entry, title in index.titles.items()}
+    found = [by_title[t] for t in _CITED_TITLE.findall(text) if t in by_title]
+    return [e for e in dict.fromkeys(found) if e != exclude]

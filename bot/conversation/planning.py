@@ -1,13 +1,16 @@
-"""Follow-up resolution: turn a chat message plus the conversation so far into a retrieval request.
+"""Turn planning: a chat message plus the conversation so far, as a request for the answer policy.
 
-Staff chat in fragments: 什么是移情服务? → 举个例子 → 那在医院呢? → 第二个呢. Each fragment
-is completed from the context (topic, industry, kind of the last answer, items it listed).
+Staff chat in fragments: 什么是移情服务? → 举个例子 → 那在医院呢? → 第二个展开说说 → 文化建设具体怎么做.
+Planning only reads what the message itself says (the entries and industry it names, the kinds
+of section its words ask for, a list item it points at by position or by name) and what the
+last answer established (its entry, the entries it named, the items it listed). Whether a
+message continues the last answer is decided later, from retrieval evidence, by the policy.
 Pure logic over plain data, so it is unit-tested without Rasa.
 
 Usage:
-    >>> ctx = Context(topic="empathy-service", last_kind="定义")
-    >>> plan_turn(Turn(intent="inform", text="那医院呢", industries=["医疗"]), ctx, titles)
-    Request(query='移情服务 那医院呢 医疗 应用', kinds=['应用', '案例'], topics=['empathy-service'], industry='医疗', ...)
+    >>> ctx = Context(topic="empathy-service", last_items=["培训与发展", "文化建设"])
+    >>> plan_turn(Turn("ask_strategy", "文化建设具体怎么做"), ctx, analysis, routing).item
+    '文化建设'
 """
 
 from __future__ import annotations
@@ -15,30 +18,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.retrieval.query import KIND_CUES
+from bot.knowledge.routing import Routing
+from bot.knowledge.terms import normalize
+from bot.retrieval.query import QueryAnalysis
 
-#: The section kinds each question intent asks for, best first.
-INTENT_KINDS: dict[str, list[str]] = {
-    "ask_definition": ["定义"],
-    "ask_components": ["构成要素", "特征", "分类"],
-    "ask_importance": ["重要性"],
-    "ask_theory": ["理论基础"],
-    "ask_application": ["应用", "案例"],
-    "ask_strategy": ["实施策略"],
-    "ask_case": ["案例"],
-    "ask_challenge": ["挑战"],
-    "ask_trend": ["趋势"],
-    "ask_comparison": ["定义"],
-}
 #: Intents that continue the previous question rather than ask a new kind of thing.
-FOLLOW_UP_INTENTS = {"inform", "ask_more"}
-#: Intents whose answer depends on the industry.
-INDUSTRY_INTENTS = {"ask_application", "ask_case", "ask_strategy"}
+FOLLOW_UP_INTENTS = frozenset({"inform", "ask_more"})
 
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # "第二个", "第2条", "第三种呢", "第十二个"; the measure word (or the end of the question) is required,
 # so that words such as 第三方 are not read as a reference to an item.
-_ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]{1,3}|\d{1,2})\s*(?:个|条|点|种|项|家|类|位|步|(?=[呢吗？?。！!]|$))")
+_ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]{1,3}|\d{1,2})\s*(?:个|条|点|种|项|家|类|位|步|(?=[呢吗？?。！!，,\s]|$))")
 
 
 @dataclass
@@ -51,6 +41,10 @@ class Context:
     last_items: list[str] = field(default_factory=list)
     last_passages: list[str] = field(default_factory=list)
     last_question: str | None = None
+    #: entries the last answer named (《医院沟通能力培训》), which a follow-up may be about
+    mentioned: list[str] = field(default_factory=list)
+    #: citations of the last answer, for rating it
+    last_sources: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -59,36 +53,26 @@ class Turn:
     text: str
     topics: list[str] = field(default_factory=list)  # entry ids the NLU recognized, in order
     industries: list[str] = field(default_factory=list)
-    #: The message names no subject of its own ("举个例子", "它的理论基础呢"), so it continues the
-    #: conversation's topic; see `is_elliptical`.
-    elliptical: bool = False
-
-
-#: Words a follow-up is made of besides the kind cues: pronouns, and generic words.
-_FOLLOW_UP_WORDS = frozenset(
-    "它 它们 这个 那个 这 那 其 该 此 上面 刚才 前面 相关 具体 详细 一点 多 更 别的 其他 还有 再 一下 个 企业 公司 "
-    "行业 领域 方面 简单 说 讲 介绍 举 例子 有用 哪个 几个 主要 一些 呗 哈 嗯".split()
-)
-
-
-_CUES = frozenset(cue for kind_cues in KIND_CUES.values() for cue in kind_cues)
-
-
-def is_elliptical(tokens: list[str]) -> bool:
-    """True when every content token of the message is a kind cue or a generic follow-up word."""
-    return all(t in _FOLLOW_UP_WORDS or any(t in cue for cue in _CUES) for t in tokens)
 
 
 @dataclass
 class Request:
-    """What to retrieve for this turn."""
+    """What this turn asks, before the policy weighs it against the knowledge base."""
 
-    query: str
-    kinds: list[str]
-    topics: list[str]
+    text: str
+    intent: str
+    kinds: list[str]  # section kinds asked: the message's own cue words first, then the intent's
+    topics: list[str]  # entries this message names
     industry: str | None
-    exclude: list[str] = field(default_factory=list)  # passage ids already shown ("还有吗")
-    item: str | None = None  # the list item an ordinal referred to ("第二个")
+    #: entries the message may continue: the last answer's entry, then the entries it named
+    context: list[str] = field(default_factory=list)
+    item: str | None = None  # a list item of the last answer, by position or by name
+    exclude: list[str] = field(default_factory=list)  # passages not to repeat ("还有吗")
+    shown: list[str] = field(default_factory=list)  # passages of the last answer
+
+    @property
+    def follow_up(self) -> bool:
+        return self.intent in FOLLOW_UP_INTENTS
 
 
 def ordinal(text: str) -> int | None:
@@ -104,31 +88,31 @@ def ordinal(text: str) -> int | None:
     return (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(units, 0) if units else 0)
 
 
-def plan_turn(turn: Turn, ctx: Context, titles: dict[str, str]) -> Request:
-    """Complete `turn` from `ctx`. `titles` maps entry ids to titles (to spell out the topic)."""
-    number = ordinal(turn.text)
-    if number and 0 < number <= len(ctx.last_items):
-        item = ctx.last_items[number - 1]
-        # The items of a 案例 section are cases ("第一个呢" → that case); of other lists, concepts.
-        kinds = INTENT_KINDS.get(turn.intent) or (["案例"] if ctx.last_kind == "案例" else ["定义"])
-        return Request(query=f"{item} {turn.text}", kinds=kinds, topics=list(turn.topics), industry=None, item=item)
+def referenced_item(text: str, items: list[str]) -> str | None:
+    """The list item a message points at: "第二个…" by position, or by its name ("文化建设具体怎么做")."""
+    number = ordinal(text)
+    if number and 0 < number <= len(items):
+        return items[number - 1]
+    said = normalize(text)
+    named = [item for item in items if normalize(item) and normalize(item) in said]
+    return max(named, key=len) if named else None
 
-    follow_up = turn.intent in FOLLOW_UP_INTENTS
-    continues = follow_up or turn.elliptical
-    topics = list(turn.topics) or ([ctx.topic] if ctx.topic and continues else [])
-    industry = (turn.industries or [None])[0]
-    # The industry carries over to questions where it matters (那酒店呢 → 举个例子), not to 为什么重要.
-    if industry is None and continues and not turn.topics and (follow_up or turn.intent in INDUSTRY_INTENTS):
-        industry = ctx.industry
-    kinds = INTENT_KINDS.get(turn.intent) or ([ctx.last_kind] if ctx.last_kind else [])
-    if turn.intent == "inform" and turn.industries and ctx.last_kind not in ("应用", "案例"):
-        kinds = ["应用", "案例"]  # "那酒店呢": how the current topic plays out in that industry
 
-    parts = [] if turn.topics else [titles[t] for t in topics if t in titles]
-    parts.append(turn.text)
-    if industry and industry not in turn.text:
-        parts.append(industry)
-    if follow_up and kinds:
-        parts.append(kinds[0])
+def plan_turn(turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routing) -> Request:
+    """`analysis` is the query analysis of the message (entries, industries, cue kinds it names)."""
+    topics = list(dict.fromkeys([*turn.topics, *analysis.topics]))
+    industries = list(dict.fromkeys([*turn.industries, *analysis.industries]))
+    item = referenced_item(turn.text, ctx.last_items)
+    kinds = list(dict.fromkeys([*analysis.kinds, *routing.kinds_for(turn.intent)]))
+    industry = industries[0] if industries else None
+    if industry is None and not topics and turn.intent in FOLLOW_UP_INTENTS:
+        industry = ctx.industry  # 那酒店呢 → 还有吗: stay in the industry
+    if not kinds and turn.intent in FOLLOW_UP_INTENTS and ctx.last_kind:
+        kinds = [ctx.last_kind]
+    if turn.intent == "inform" and industries and routing.roles.application not in kinds:
+        # "那酒店呢": how the current topic plays out in that industry, or its cases there.
+        kinds = [routing.roles.application, routing.roles.cases, *kinds]
+    context = [t for t in dict.fromkeys([ctx.topic, *ctx.mentioned]) if t]
     exclude = list(ctx.last_passages) if turn.intent == "ask_more" else []
-    return Request(query=" ".join(parts), kinds=kinds, topics=topics, industry=industry, exclude=exclude)
+    return Request(text=turn.text, intent=turn.intent, kinds=kinds, topics=topics, industry=industry,
+                   context=context, item=item, exclude=exclude, shown=list(ctx.last_passages))

@@ -29,12 +29,13 @@ import numpy as np
 from bot.files import atomic_path
 from bot.indexing.encoder import Encoder
 from bot.indexing.store import MANIFEST, current_version, write_version
-from bot.knowledge.entries import Problem, entry_files, load_knowledge
+from bot.knowledge.entries import VOCABULARY_FILE, Problem, entry_files, load_knowledge
+from bot.knowledge.routing import ROUTING_FILE, Routing, domain_intents
 from bot.knowledge.terms import TermTable
 from bot.indexing.nlu_export import write_nlu_resources
 from bot.settings import Settings
 
-FORMAT_VERSION = 2  # 2: the term table in the manifest
+FORMAT_VERSION = 2  # 2: the term table and the routing in the manifest
 
 
 @dataclass
@@ -51,7 +52,7 @@ class BuildReport:
 def knowledge_fingerprint(root: Path) -> str:
     """Hash of every file the index depends on, for "rebuild only if knowledge/ changed"."""
     digest = hashlib.sha256(f"format {FORMAT_VERSION}".encode())
-    for path in sorted([*entry_files(root), root / "schema.yml"]):
+    for path in sorted([*entry_files(root), root / VOCABULARY_FILE, root / ROUTING_FILE]):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()
@@ -79,6 +80,7 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     root = settings.index_dir
     fingerprint = knowledge_fingerprint(settings.knowledge_dir)
     kb = load_knowledge(settings.knowledge_dir)
+    routing = Routing.load(settings.knowledge_dir / ROUTING_FILE, kb.vocabulary, domain_intents(settings.domain))
     terms = TermTable.from_knowledge(kb)
     write_nlu_resources(terms, settings.nlu_dir)
     passages = kb.passages
@@ -113,7 +115,7 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
         "passages": len(passages),
         "entries": len(kb.entries),
     }
-    write_version(root, name, manifest, passages, vectors, terms, settings.dense_index)
+    write_version(root, name, manifest, passages, vectors, terms, routing, settings.dense_index)
     return BuildReport(
         version=name,
         passages=len(passages),

@@ -29,6 +29,7 @@ import numpy as np
 
 from bot.files import atomic_write_text
 from bot.knowledge.entries import Passage
+from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable
 from bot.retrieval.query import QueryAnalyzer
 from bot.retrieval.segment import Segmenter
@@ -56,11 +57,21 @@ class Index:
     segmenter: Segmenter
     analyzer: QueryAnalyzer
     terms: TermTable
+    routing: Routing
 
     @cached_property
     def titles(self) -> dict[str, str]:
         """Entry id -> title, for spelling out topics and suggestions."""
         return {p.entry_id: p.title for p in self.passages}
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Passage id -> its row in the dense and lexical indexes."""
+        return {p.id: row for row, p in enumerate(self.passages)}
+
+    def passage(self, passage_id: str) -> Passage | None:
+        row = self.position.get(passage_id)
+        return self.passages[row] if row is not None else None
 
     @cached_property
     def entries(self) -> dict[str, list[Passage]]:
@@ -78,6 +89,7 @@ class Index:
         path = root / version
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         terms = TermTable.from_json(manifest["terms"])
+        routing = Routing.model_validate(manifest["routing"])
         with (path / "passages.jsonl").open(encoding="utf-8") as fh:
             passages = [_passage_from_json(json.loads(line)) for line in fh]
         return cls(
@@ -87,8 +99,9 @@ class Index:
             dense=faiss.read_index(str(path / "dense.faiss")),
             bm25=bm25s.BM25.load(str(path / "bm25")),
             segmenter=Segmenter(terms.words()),
-            analyzer=QueryAnalyzer(terms),
+            analyzer=QueryAnalyzer(terms, routing),
             terms=terms,
+            routing=routing,
         )
 
 
@@ -107,6 +120,7 @@ def write_version(
     passages: list[Passage],
     vectors: np.ndarray,
     terms: TermTable,
+    routing: Routing,
     dense_kind: str,
 ) -> Path:
     """Write a complete version folder, then point CURRENT at it."""
@@ -122,7 +136,7 @@ def write_version(
     corpus_tokens = [segmenter.tokens(p.searchable_text) or ["∅"] for p in passages]
     bm25.index(corpus_tokens, show_progress=False)
     bm25.save(str(staging / "bm25"))
-    manifest = {**manifest, "terms": terms.to_json()}
+    manifest = {**manifest, "terms": terms.to_json(), "routing": routing.model_dump(mode="json")}
     (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     final = root / name
     os.replace(staging, final)

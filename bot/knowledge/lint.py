@@ -11,14 +11,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.knowledge.entries import KnowledgeBase, Problem, load_knowledge
+from bot.knowledge.routing import ROUTING_FILE, Routing, RoutingError, domain_intents
 
 #: Longer passages still index, but make chat answers too long to read; trainers should split them.
 MAX_PASSAGE_CHARS = 600
 
 
-def lint(root: Path) -> list[Problem]:
+def lint(root: Path, domain: Path | None = None) -> list[Problem]:
+    """Problems of every entry and of routing.yml (checked against `domain`'s intents when given)."""
     kb = load_knowledge(root)
-    return sorted(kb.problems + _length_warnings(kb), key=lambda p: (str(p.path), p.line))
+    problems = kb.problems + _length_warnings(kb)
+    try:
+        Routing.load(root / ROUTING_FILE, kb.vocabulary, domain_intents(domain) if domain else None)
+    except RoutingError as exc:
+        problems.append(Problem(Path(ROUTING_FILE), 0, str(exc).removeprefix(f"{root / ROUTING_FILE}: ")))
+    return sorted(problems, key=lambda p: (str(p.path), p.line))
 
 
 def _length_warnings(kb: KnowledgeBase) -> list[Problem]:

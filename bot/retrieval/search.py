@@ -15,6 +15,7 @@ Usage:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,26 +26,10 @@ from bot.indexing.encoder import Encoder
 from bot.indexing.store import Index, IndexMissingError
 from bot.knowledge.entries import Passage
 from bot.retrieval.query import QueryAnalysis
+from bot.settings import Fusion
 from bot.retrieval.holder import IndexHolder
 
 Mode = Literal["hybrid", "dense", "bm25"]
-
-
-@dataclass(frozen=True)
-class FusionWeights:
-    """Tuned on the development questions (see the issue notes); scores are on a 0..1 scale."""
-
-    dense: float = 0.6  # share of the dense leg; the lexical leg gets the rest
-    candidates: int = 50  # per leg
-    topic: float = 0.1  # passage belongs to an entry the question names
-    kind: float = 0.1  # passage is the kind of section the question asks for
-    industry: float = 0.1  # passage is about the industry the question names (shared among its industries)
-
-    def __post_init__(self) -> None:
-        if not 0.0 <= self.dense <= 1.0:
-            raise ValueError("dense must be between 0 and 1")
-        if self.candidates < 1:
-            raise ValueError("candidates must be positive")
 
 
 @dataclass(frozen=True)
@@ -82,10 +67,10 @@ class SearchResult:
 
 
 class Retriever:
-    def __init__(self, holder: IndexHolder, encoder: Encoder, weights: FusionWeights | None = None) -> None:
+    def __init__(self, holder: IndexHolder, encoder: Encoder, weights: Fusion | None = None) -> None:
         self.holder = holder
         self.encoder = encoder
-        self.weights = weights or FusionWeights()
+        self.weights = weights or Fusion()
 
     def search(
         self,
@@ -94,11 +79,14 @@ class Retriever:
         mode: Mode = "hybrid",
         hints: QueryAnalysis | None = None,
         index: Index | None = None,
+        include: Iterable[str] = (),
     ) -> SearchResult:
         """`hints` adds what the conversation knows (topic, industry, kind) to what the question says.
 
         A chat turn passes the `index` snapshot it planned with, so a hot reload between planning
-        and searching cannot mix two versions; without one, the live index is taken.
+        and searching cannot mix two versions; without one, the live index is taken. The passages
+        of the entries in `include` are always scored (and returned ranked among the others when
+        they make the `top_k`), so a follow-up can weigh its context against the best elsewhere.
         """
         index = index or self.holder.get()
         if index.manifest["model"] != self.encoder.identity:
@@ -125,8 +113,13 @@ class Retriever:
         vector = self.encoder.encode_queries([question]) if mode != "bm25" else None
         dense = self._dense(index, vector, n) if vector is not None else {}
         lexical = self._lexical(index, known, n) if mode != "dense" else {}
+        forced = [index.position[p.id] for entry in include for p in index.entries.get(entry, [])]
+        if forced and mode != "dense" and known:
+            all_lexical = index.bm25.get_scores(known)
+            lexical.update({d: float(all_lexical[d]) for d in forced if d not in lexical and all_lexical[d] > 0})
         if mode == "hybrid":  # score lexical-only candidates densely too, so both legs rank the same set
-            dense.update(self._cosines(index, vector, [d for d in lexical if d not in dense]))
+            missing = [d for d in dict.fromkeys([*lexical, *forced]) if d not in dense]
+            dense.update(self._cosines(index, vector, missing))
         scores = self._fuse(dense, lexical, mode)
         if mode == "hybrid":
             for doc in scores:

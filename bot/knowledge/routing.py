@@ -1,0 +1,119 @@
+"""Question routing as data (knowledge/routing.yml): which section kinds a question asks for.
+
+Cue words reveal a kind ("举个例子" → 案例), each intent asks for kinds in order, a few kinds
+play a special role (the definition of a bare name, cases, industry applications), and
+suggestion buttons are labelled per kind. Trainers edit the file like the entries; the index
+build validates it against the vocabulary (schema.yml) and the intents of domain.yml, with an
+error that names the file and the key.
+
+Usage:
+    >>> routing = Routing.load(Path("knowledge/routing.yml"), vocabulary, intents={"ask_case", ...})
+    >>> routing.kinds_in("有没有酒店的例子")
+    ['案例']
+    >>> routing.label("案例", "移情服务", entry_type="concept")
+    '移情服务有哪些案例'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.knowledge.terms import normalize
+from bot.knowledge.vocabulary import Vocabulary
+
+ROUTING_FILE = "routing.yml"
+
+
+class RoutingError(ValueError):
+    """routing.yml is malformed or names an unknown kind or intent; the message says where."""
+
+
+class Roles(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    definition: str
+    cases: str
+    application: str
+
+
+class Routing(BaseModel):
+    """The validated content of routing.yml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind_cues: dict[str, list[str]]
+    intent_kinds: dict[str, list[str]]
+    roles: Roles
+    suggestion_labels: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    @field_validator("kind_cues")
+    @classmethod
+    def _cues_are_normalized(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {kind: [normalize(c) for c in cues if normalize(c)] for kind, cues in value.items()}
+
+    @classmethod
+    def load(cls, path: Path, vocabulary: Vocabulary, intents: Iterable[str] | None = None) -> Routing:
+        """Read and validate; `intents` (from domain.yml) is checked when given."""
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise RoutingError(f"{path}: cannot read routing: {exc}") from exc
+        try:
+            routing = cls.model_validate(data)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise RoutingError(f"{path}: {problems}") from exc
+        routing.check(path, vocabulary, intents)
+        return routing
+
+    def check(self, path: Path, vocabulary: Vocabulary, intents: Iterable[str] | None = None) -> None:
+        known = set(vocabulary.kinds)
+        named = [(f"kind_cues.{k}", k) for k in self.kind_cues]
+        named += [(f"intent_kinds.{i}", k) for i, kinds in self.intent_kinds.items() for k in kinds]
+        named += [(f"roles.{role}", k) for role, k in self.roles.model_dump().items()]
+        named += [(f"suggestion_labels.{group}.{k}", k) for group, labels in self.suggestion_labels.items()
+                  for k in labels]
+        for key, kind in named:
+            if kind not in known:
+                raise RoutingError(f"{path}: {key}: unknown section kind '{kind}' (see schema.yml)")
+        if intents is not None:
+            allowed = set(intents)
+            for intent in self.intent_kinds:
+                if intent not in allowed:
+                    raise RoutingError(f"{path}: intent_kinds.{intent}: unknown intent (see domain.yml)")
+        for group, labels in self.suggestion_labels.items():
+            for kind, label in labels.items():
+                if "{title}" not in label:
+                    raise RoutingError(f"{path}: suggestion_labels.{group}.{kind}: the label must contain {{title}}")
+
+    def kinds_in(self, question: str) -> list[str]:
+        """Kinds whose cue words occur in the question, in the file's priority order."""
+        text = normalize(question)
+        return [kind for kind, cues in self.kind_cues.items() if any(cue in text for cue in cues)]
+
+    def kinds_for(self, intent: str) -> list[str]:
+        return list(self.intent_kinds.get(intent, []))
+
+    def label(self, kind: str, title: str, entry_type: str) -> str | None:
+        """The suggestion button for an entry's section of `kind`, or None when it has no label."""
+        labels = self.suggestion_labels.get(entry_type) or self.suggestion_labels.get("default", {})
+        template = labels.get(kind)
+        return template.replace("{title}", title) if template else None
+
+    def cue_words(self) -> frozenset[str]:
+        return frozenset(cue for cues in self.kind_cues.values() for cue in cues)
+
+
+def domain_intents(domain: Path) -> list[str] | None:
+    """The intents declared in domain.yml, or None when there is no domain file to check against."""
+    try:
+        data = yaml.safe_load(domain.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return None
+    except (OSError, yaml.YAMLError) as exc:
+        raise RoutingError(f"{domain}: cannot read intents: {exc}") from exc
+    return [next(iter(i)) if isinstance(i, dict) else str(i) for i in data.get("intents") or []]
