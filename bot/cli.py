@@ -252,8 +252,11 @@ def main() -> None:
 
     configure_process()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from bot.knowledge.routing import RoutingError
+    from bot.knowledge.vocabulary import VocabularyError
+
     try:
         app()
-    except SettingsError as exc:
+    except (SettingsError, RoutingError, VocabularyError) as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise SystemExit(2) from exc
