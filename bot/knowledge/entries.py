@@ -1,7 +1,8 @@
 """Loading the trainers' Markdown entries into typed entries and passages.
 
 A file with an error is reported (file, line, message) and skipped; every other file still
-loads, so one bad edit never takes the whole knowledge base down.
+loads, so one bad edit never takes the whole knowledge base down. A bad example question
+(`questions:`) is reported and left out; its entry still loads.
 
 Usage:
     >>> kb = load_knowledge(Path("knowledge"))
@@ -58,12 +59,13 @@ class EntryMeta(BaseModel):
         """`- ` with nothing after it reads as null: keep it as "" so lint can point at its line."""
         if value is None:
             return {}
-        if isinstance(value, dict):
-            return {
-                key: [] if items is None else [("" if q is None else q) for q in items] if isinstance(items, list) else items
-                for key, items in value.items()
-            }
-        return value
+        if not isinstance(value, dict):
+            return value  # pydantic reports it
+        blanks = {key: [] if items is None else items for key, items in value.items()}
+        return {
+            key: ["" if q is None else q for q in items] if isinstance(items, list) else items
+            for key, items in blanks.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,6 @@ class Passage:
     source: str  # path relative to the knowledge folder
     line: int
     questions: tuple[str, ...] = ()  # example staff questions: extra retrieval keys, never shown
-
 
     @property
     def id(self) -> str:
