@@ -68,7 +68,8 @@ def build(
         err.print(f"index {report.version} is up to date ({report.passages} passages)")
     else:
         err.print(
-            f"built {report.version}: {report.passages} passages, {report.embedded} embedded, "
+            f"built {report.version}: {report.passages} passages, {report.questions} example questions, "
+            f"{report.embedded} embedded, "
             f"{report.reused} reused, {report.seconds:.2f}s"
         )
 

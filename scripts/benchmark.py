@@ -65,19 +65,19 @@ def latency(retriever: Retriever, qs: list[str]) -> list[float]:
 def replicate(index: Index, root: Path, copies: int) -> None:
     """Write an index of `copies` variants of every passage (see module docstring)."""
     rng = np.random.default_rng(0)
-    base = np.stack([index.dense.reconstruct(i) for i in range(index.dense.ntotal)])
+    base = np.stack([index.dense.reconstruct(i) for i in range(len(index.passages))])  # passages' own rows
     passages, vectors = [], []
     for n in range(copies):
         for passage, vector in zip(index.passages, base):
             sentences = passage.text.split("。")
             shift = n % max(1, len(sentences))
             text = "。".join(sentences[shift:] + sentences[:shift])
-            passages.append(replace(passage, entry_id=f"{passage.entry_id}-v{n}", text=text))
+            passages.append(replace(passage, entry_id=f"{passage.entry_id}-v{n}", text=text, questions=()))
             noisy = vector + rng.normal(0, 0.02, vector.shape).astype(np.float32) if n else vector
             vectors.append(noisy / np.linalg.norm(noisy))
     manifest = {**index.manifest, "passages": len(passages)}
     write_version(root, "v-replicated", manifest, passages, np.stack(vectors).astype(np.float32),
-                  index.terms, index.manifest["dense_index"])
+                  np.arange(len(passages)), index.terms, index.manifest["dense_index"])
 
 
 def main() -> None:

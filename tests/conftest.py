@@ -29,7 +29,8 @@ class CharEncoder:
 
     def __init__(self, identity: str = "test-char-encoder") -> None:
         self.identity = identity
-        self.calls: list[int] = []
+        self.calls: list[int] = []  # batch sizes of passage encodes
+        self.query_calls: list[int] = []  # batch sizes of query encodes (example questions, searches)
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
@@ -44,6 +45,7 @@ class CharEncoder:
         return self._vectors(texts)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
+        self.query_calls.append(len(texts))
         return self._vectors(texts)
 
 

@@ -1,7 +1,9 @@
 """Incremental index build: re-embed only passages whose content changed.
 
-Passages are keyed by the hash of their text; embeddings of unchanged passages come from a
-cache kept per encoder model, so editing one file re-embeds a handful of passages. Deleted or
+Passages are keyed by the hash of their text, example questions by the hash of theirs; embeddings
+of unchanged keys come from a cache kept per encoder model, so editing one file re-embeds a handful
+of passages, and adding an example question embeds just that question. The dense index holds one
+row per passage, then one per example question, with a row -> passage map beside it. Deleted or
 edited passages cannot linger: every build writes a complete new version from the current
 files. A different model name or dimension invalidates the cache.
 
@@ -29,20 +31,21 @@ import numpy as np
 from bot.files import atomic_path
 from bot.indexing.encoder import Encoder
 from bot.indexing.store import MANIFEST, current_version, write_version
-from bot.knowledge.entries import VOCABULARY_FILE, Problem, entry_files, load_knowledge
+from bot.knowledge.entries import VOCABULARY_FILE, Passage, Problem, entry_files, load_knowledge, question_hash
 from bot.knowledge.routing import ROUTING_FILE, Routing, domain_intents
 from bot.knowledge.terms import TermTable
 from bot.indexing.nlu_export import write_nlu_resources
 from bot.settings import Settings
 
-FORMAT_VERSION = 2  # 2: the term table and the routing in the manifest
+FORMAT_VERSION = 3  # 2: the term table and the routing in the manifest; 3: example questions as extra dense rows
 
 
 @dataclass
 class BuildReport:
     version: str | None
     passages: int = 0
-    embedded: int = 0
+    questions: int = 0  # example questions indexed as extra keys
+    embedded: int = 0  # passages and questions embedded by this build
     reused: int = 0
     seconds: float = 0.0
     skipped: bool = False  # nothing changed since the live index
@@ -94,15 +97,21 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
 
     cache_path = root / "cache" / f"{_slug(encoder.identity)}.npz"
     cache = {} if full else _read_cache(cache_path)
+    keys = _dense_keys(passages)
+    if cache and any(k not in cache for k, _ in keys) and len(next(iter(cache.values()))) != encoder.dimension:
+        cache = {}  # another model under the same name: re-embed everything
     missing = [p for p in passages if p.content_hash not in cache]
-    if missing and cache and len(next(iter(cache.values()))) != encoder.dimension:
-        cache, missing = {}, passages  # another model under the same name: re-embed everything
     if missing:
         fresh = encoder.encode_passages([p.searchable_text for p in missing], progress=len(missing) > 64)
         cache.update(zip((p.content_hash for p in missing), fresh))
+    # An example question is matched against staff questions, so it is embedded the way queries are.
+    new_questions = list(dict.fromkeys(q for p in passages for q in p.questions if question_hash(q) not in cache))
+    if new_questions:
+        cache.update(zip(map(question_hash, new_questions), encoder.encode_queries(new_questions)))
     dimension = len(next(iter(cache.values()))) if cache else encoder.dimension
-    vectors = np.stack([cache[p.content_hash] for p in passages]) if passages else np.zeros((0, dimension), "float32")
-    _write_cache(cache_path, {p.content_hash: cache[p.content_hash] for p in passages})
+    rows = np.array([passage for _, passage in keys], dtype="int64")
+    vectors = np.stack([cache[k] for k, _ in keys]) if keys else np.zeros((0, dimension), "float32")
+    _write_cache(cache_path, {k: cache[k] for k, _ in keys})
 
     name = f"v-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}"
     manifest = {
@@ -113,17 +122,26 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
         "fingerprint": fingerprint,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "passages": len(passages),
+        "questions": len(keys) - len(passages),
         "entries": len(kb.entries),
     }
-    write_version(root, name, manifest, passages, vectors, terms, routing, settings.dense_index)
+    write_version(root, name, manifest, passages, vectors, rows, terms, routing, settings.dense_index)
+    embedded = len(missing) + len(new_questions)
     return BuildReport(
         version=name,
         passages=len(passages),
-        embedded=len(missing),
-        reused=len(passages) - len(missing),
+        questions=len(keys) - len(passages),
+        embedded=embedded,
+        reused=len(keys) - embedded,
         seconds=time.perf_counter() - started,
         problems=kb.problems,
     )
+
+
+def _dense_keys(passages: list[Passage]) -> list[tuple[str, int]]:
+    """(cache key, passage index) per dense row: every passage's own text, then its example questions."""
+    own = [(p.content_hash, i) for i, p in enumerate(passages)]
+    return own + [(question_hash(q), i) for i, p in enumerate(passages) for q in p.questions]
 
 
 def _manifest(path: Path) -> dict:

@@ -5,7 +5,7 @@ sees either the old index or the new one, never a half-written one.
 
     build/index/
       CURRENT                      name of the live version
-      v-20261123T180000-1a2b/      passages.jsonl, dense.faiss, bm25/, manifest.json
+      v-20261123T180000-1a2b/      passages.jsonl, dense.faiss, rows.npy, bm25/, manifest.json
       cache/<model>.npz            embeddings by passage content hash (incremental builds)
 
 Usage:
@@ -52,7 +52,8 @@ class Index:
     path: Path
     manifest: dict
     passages: list[Passage]
-    dense: faiss.Index
+    dense: faiss.Index  # one row per passage, then one per example question
+    rows: np.ndarray  # dense row -> index of its passage in `passages`
     bm25: bm25s.BM25
     segmenter: Segmenter
     analyzer: QueryAnalyzer
@@ -65,13 +66,21 @@ class Index:
         return {p.entry_id: p.title for p in self.passages}
 
     @cached_property
+    def passage_rows(self) -> dict[int, list[int]]:
+        """Passage index -> its dense rows (its own text and each example question)."""
+        grouped: dict[int, list[int]] = {}
+        for row, passage in enumerate(self.rows.tolist()):
+            grouped.setdefault(passage, []).append(row)
+        return grouped
+
+    @cached_property
     def position(self) -> dict[str, int]:
-        """Passage id -> its row in the dense and lexical indexes."""
-        return {p.id: row for row, p in enumerate(self.passages)}
+        """Passage id -> its index in `passages` (and its document in the lexical index)."""
+        return {p.id: number for number, p in enumerate(self.passages)}
 
     def passage(self, passage_id: str) -> Passage | None:
-        row = self.position.get(passage_id)
-        return self.passages[row] if row is not None else None
+        number = self.position.get(passage_id)
+        return self.passages[number] if number is not None else None
 
     @cached_property
     def entries(self) -> dict[str, list[Passage]]:
@@ -87,6 +96,8 @@ class Index:
         if version is None:
             raise IndexMissingError(f"no index in {root}; run `kb build`")
         path = root / version
+        if not (path / "rows.npy").exists():
+            raise IndexMissingError(f"index {version} in {root} was built by an older version; run `kb build`")
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         terms = TermTable.from_json(manifest["terms"])
         routing = Routing.model_validate(manifest["routing"])
@@ -97,6 +108,7 @@ class Index:
             manifest=manifest,
             passages=passages,
             dense=faiss.read_index(str(path / "dense.faiss")),
+            rows=np.load(path / "rows.npy"),
             bm25=bm25s.BM25.load(str(path / "bm25")),
             segmenter=Segmenter(terms.words()),
             analyzer=QueryAnalyzer(terms, routing),
@@ -119,11 +131,14 @@ def write_version(
     manifest: dict,
     passages: list[Passage],
     vectors: np.ndarray,
+    rows: np.ndarray,
     terms: TermTable,
     routing: Routing,
     dense_kind: str,
 ) -> Path:
-    """Write a complete version folder, then point CURRENT at it."""
+    """Write a complete version folder, then point CURRENT at it; `rows[i]` is the passage of `vectors[i]`."""
+    if len(rows) != len(vectors):
+        raise ValueError(f"{len(vectors)} vectors but {len(rows)} row -> passage entries")
     staging = root / f".{name}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -131,9 +146,10 @@ def write_version(
         for passage in passages:
             fh.write(json.dumps(asdict(passage), ensure_ascii=False) + "\n")
     faiss.write_index(_dense_index(vectors, dense_kind), str(staging / "dense.faiss"))
+    np.save(staging / "rows.npy", rows.astype("int64"))
     bm25 = bm25s.BM25()
     segmenter = Segmenter(terms.words())
-    corpus_tokens = [segmenter.tokens(p.searchable_text) or ["∅"] for p in passages]
+    corpus_tokens = [segmenter.tokens(p.lexical_text) or ["∅"] for p in passages]
     bm25.index(corpus_tokens, show_progress=False)
     bm25.save(str(staging / "bm25"))
     manifest = {**manifest, "terms": terms.to_json(), "routing": routing.model_dump(mode="json")}
@@ -164,6 +180,6 @@ def _prune(root: Path, keep: str) -> None:
 
 
 def _passage_from_json(data: dict) -> Passage:
-    for key in ("industries", "related", "aliases"):
-        data[key] = tuple(data[key])
+    for key in ("industries", "related", "aliases", "questions"):
+        data[key] = tuple(data.get(key, ()))
     return Passage(**data)

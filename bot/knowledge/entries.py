@@ -1,7 +1,8 @@
 """Loading the trainers' Markdown entries into typed entries and passages.
 
 A file with an error is reported (file, line, message) and skipped; every other file still
-loads, so one bad edit never takes the whole knowledge base down.
+loads, so one bad edit never takes the whole knowledge base down. A bad example question
+(`questions:`) is reported and left out; its entry still loads.
 
 Usage:
     >>> kb = load_knowledge(Path("knowledge"))
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -23,8 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.knowledge.vocabulary import Vocabulary
 
-EntryType = Literal["concept", "theory", "case", "practice"]
-TYPE_FOLDERS = {"concept": "concepts", "theory": "theories", "case": "cases", "practice": "practices"}
+EntryType = Literal["concept", "theory", "case", "practice", "scenario"]
+TYPE_FOLDERS = {
+    "concept": "concepts", "theory": "theories", "case": "cases", "practice": "practices", "scenario": "scenarios",
+}
 VOCABULARY_FILE = "schema.yml"
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = "---"
@@ -42,11 +45,27 @@ class EntryMeta(BaseModel):
     industries: list[str] = []
     related: list[str] = []
     sources: list[str] = []
+    #: section heading ("实施策略", "应用 · 银行") -> staff phrasings that section answers
+    questions: dict[str, list[str]] = {}
 
     @field_validator("aliases", "industries", "related", "sources", mode="before")
     @classmethod
     def _none_is_empty(cls, value: object) -> object:
         return [] if value is None else value
+
+    @field_validator("questions", mode="before")
+    @classmethod
+    def _blank_questions_are_empty(cls, value: object) -> object:
+        """`- ` with nothing after it reads as null: keep it as "" so lint can point at its line."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            return value  # pydantic reports it
+        blanks = {key: [] if items is None else items for key, items in value.items()}
+        return {
+            key: ["" if q is None else q for q in items] if isinstance(items, list) else items
+            for key, items in blanks.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -77,6 +96,7 @@ class Passage:
     aliases: tuple[str, ...]
     source: str  # path relative to the knowledge folder
     line: int
+    questions: tuple[str, ...] = ()  # example staff questions: extra retrieval keys, never shown
 
     @property
     def id(self) -> str:
@@ -92,8 +112,19 @@ class Passage:
         return f"{self.title}：{self.section}\n{self.text}"
 
     @property
+    def lexical_text(self) -> str:
+        """What BM25 sees: the searchable text plus the example questions' wording."""
+        return "\n".join([self.searchable_text, *self.questions])
+
+    @property
     def content_hash(self) -> str:
+        """Key of the passage's own embedding; example questions are embedded (and cached) apart."""
         return hashlib.sha256(self.searchable_text.encode("utf-8")).hexdigest()
+
+
+def question_hash(question: str) -> str:
+    """Embedding-cache key of an example question (distinct from any passage's content hash)."""
+    return hashlib.sha256(f"question\n{question}".encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -102,6 +133,8 @@ class Entry:
     path: Path
     passages: list[Passage]
     key_lines: dict[str, int]  # front-matter key -> line, for problems found after parsing
+    #: (heading, None) -> line of a `questions:` key; (heading, i) -> line of its i-th question
+    question_lines: dict[tuple[str, int | None], int] = field(default_factory=dict)
 
 
 @dataclass
@@ -143,7 +176,46 @@ def load_knowledge(root: Path, vocabulary: Vocabulary | None = None) -> Knowledg
         if entry is not None and not any(p.level == "error" for p in problems):
             kb.entries[entry.meta.id] = entry
     _check_links(kb)
+    _attach_questions(kb)
     return kb
+
+
+def section_key(heading: str) -> str:
+    """A `questions:` key in the form citations show: "应用：银行" and "应用 ·银行" become "应用 · 银行"."""
+    return " · ".join(part.strip() for part in re.split(r"[·：:]", heading) if part.strip())
+
+
+def _attach_questions(kb: KnowledgeBase) -> None:
+    """Give each passage its example questions; an unknown section, an empty question or one that
+    another section already has is a lint error and is left out (the entry still serves)."""
+    owners: dict[str, str] = {}
+    for entry in kb.entries.values():
+        by_section = {p.section: i for i, p in enumerate(entry.passages)}
+        for heading, questions in entry.meta.questions.items():
+            key_line = entry.question_lines.get((heading, None), entry.key_lines["questions"])
+            target = by_section.get(section_key(heading))
+            if target is None:
+                known = "、".join(by_section) or "none"
+                kb.problems.append(
+                    Problem(entry.path, key_line, f"questions: no section '{heading}' in this entry (sections: {known})")
+                )
+                continue
+            kept: list[str] = []
+            for number, question in enumerate(questions):
+                line = entry.question_lines.get((heading, number), key_line)
+                citation = entry.passages[target].citation
+                if not question:
+                    kb.problems.append(Problem(entry.path, line, f"questions: empty example question under '{heading}'"))
+                elif (folded := question.casefold()) in owners:
+                    kb.problems.append(
+                        Problem(entry.path, line, f"questions: '{question}' is already an example question of {owners[folded]}")
+                    )
+                else:
+                    owners[folded] = citation
+                    kept.append(question)
+            if kept:
+                passage = entry.passages[target]
+                entry.passages[target] = replace(passage, questions=(*passage.questions, *kept))
 
 
 def _check_links(kb: KnowledgeBase) -> None:
@@ -205,8 +277,35 @@ def _parse_file(
                 Problem(shown, _key_line(lines, "industries"), f"unknown industry '{industry}' (see schema.yml)")
             )
     passages = _parse_body(lines, end + 1, meta, shown, vocab, problems)
-    keys = ("title", "aliases", "related")
-    return Entry(meta=meta, path=shown, passages=passages, key_lines={k: _key_line(lines, k) for k in keys})
+    keys = ("title", "aliases", "related", "questions")
+    return Entry(
+        meta=meta,
+        path=shown,
+        passages=passages,
+        key_lines={k: _key_line(lines, k) for k in keys},
+        question_lines=_question_lines(lines[1:end]),
+    )
+
+
+def _question_lines(lines: list[str]) -> dict[tuple[str, int | None], int]:
+    """File lines of the `questions:` mapping's keys and items, read from YAML node marks."""
+    try:
+        root = yaml.compose("\n".join(lines))
+    except yaml.YAMLError:
+        return {}
+    found: dict[tuple[str, int | None], int] = {}
+    if not isinstance(root, yaml.MappingNode):
+        return found
+    for key, value in root.value:
+        if key.value != "questions" or not isinstance(value, yaml.MappingNode):
+            continue
+        for heading, items in value.value:
+            name = str(heading.value).strip()
+            found[(name, None)] = heading.start_mark.line + 2  # +1 for 1-based, +1 for the opening '---'
+            if isinstance(items, yaml.SequenceNode):
+                for number, item in enumerate(items.value):
+                    found[(name, number)] = item.start_mark.line + 2
+    return found
 
 
 def _parse_meta(lines: list[str], shown: Path, problems: list[Problem]) -> EntryMeta | None:
@@ -226,10 +325,16 @@ def _parse_meta(lines: list[str], shown: Path, problems: list[Problem]) -> Entry
         return EntryMeta.model_validate(data)
     except ValidationError as exc:
         all_lines = ["---", *lines]
+        question_lines = _question_lines(lines)
         for error in exc.errors():
-            key = str(error["loc"][0]) if error["loc"] else ""
-            where = ".".join(str(part) for part in error["loc"])
-            problems.append(Problem(shown, _key_line(all_lines, key), f"front matter '{where}': {error['msg']}"))
+            loc = error["loc"]
+            key = str(loc[0]) if loc else ""
+            line = _key_line(all_lines, key)
+            if key == "questions" and len(loc) > 1:
+                number = loc[2] if len(loc) > 2 and isinstance(loc[2], int) else None
+                line = question_lines.get((str(loc[1]), number), question_lines.get((str(loc[1]), None), line))
+            where = ".".join(str(part) for part in loc)
+            problems.append(Problem(shown, line, f"front matter '{where}': {error['msg']}"))
         return None
 
 

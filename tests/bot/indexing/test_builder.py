@@ -26,8 +26,12 @@ def texts(settings: Settings) -> list[str]:
 def test_first_build_indexes_good_entries_and_reports_broken_files(settings: Settings, char_encoder: CharEncoder) -> None:
     report = build_index(settings, encoder=char_encoder)
     index = Index.load(settings.index_dir)
-    assert {p.entry_id for p in index.passages} == {"good-entry", "other-entry", "dangling-related"}
-    assert report.embedded == report.passages == len(index.passages) == index.dense.ntotal
+    assert {p.entry_id for p in index.passages} == {
+        "good-entry", "other-entry", "dangling-related", "good-scenario", "scenario-wrong-folder",
+        "question-unknown-section", "question-empty", "question-duplicate", "question-taken",
+    }
+    assert report.passages == len(index.passages) and report.questions == sum(len(p.questions) for p in index.passages)
+    assert report.embedded == report.passages + report.questions == index.dense.ntotal == len(index.rows)
     assert {p.path.as_posix() for p in report.problems if p.level == "error"} >= {"bad-yaml.md", "not-utf8.md"}
     assert index.manifest["model"] == "test-char-encoder" and index.manifest["dimension"] == CharEncoder.dimension
 
@@ -55,13 +59,13 @@ def test_deleted_file_leaves_no_passage(settings: Settings, char_encoder: CharEn
     report = build_index(settings, encoder=char_encoder)
     index = Index.load(settings.index_dir)
     assert "other-entry" not in {p.entry_id for p in index.passages}
-    assert report.embedded == 0 and index.dense.ntotal == len(index.passages)
+    assert report.embedded == 0 and index.dense.ntotal == len(index.passages) + report.questions
 
 
 def test_another_model_gets_a_fresh_embedding_cache(settings: Settings, char_encoder: CharEncoder) -> None:
     build_index(settings, encoder=char_encoder)
     report = build_index(settings, encoder=CharEncoder("another-model (float32)"))
-    assert not report.skipped and report.embedded == report.passages
+    assert not report.skipped and report.embedded == report.passages + report.questions
     assert Index.load(settings.index_dir).manifest["model"] == "another-model (float32)"
 
 
@@ -72,7 +76,7 @@ def test_same_model_name_with_another_dimension_re_embeds_everything(settings: S
     path = settings.knowledge_dir / "other-entry.md"
     path.write_text(path.read_text(encoding="utf-8") + "\n## 总结\n新增的总结。\n", encoding="utf-8")
     report = build_index(settings, encoder=wider)
-    assert report.embedded == report.passages
+    assert report.embedded == report.passages + report.questions
     assert Index.load(settings.index_dir).dense.d == 300
 
 
@@ -93,4 +97,34 @@ def test_versions_are_swapped_atomically_and_pruned(settings: Settings, char_enc
 def test_full_rebuild_ignores_the_cache(settings: Settings, char_encoder: CharEncoder) -> None:
     first = build_index(settings, encoder=char_encoder)
     report = build_index(settings, full=True, encoder=char_encoder)
-    assert not report.skipped and report.embedded == first.passages
+    assert not report.skipped and report.embedded == first.passages + first.questions
+
+
+def _add_question(path: Path, heading: str, question: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("sources: [", f"questions:\n  {heading}:\n    - {question}\nsources: [", 1),
+                    encoding="utf-8")
+
+
+def test_adding_an_example_question_embeds_only_that_question(settings: Settings, char_encoder: CharEncoder) -> None:
+    first = build_index(settings, encoder=char_encoder)
+    _add_question(settings.knowledge_dir / "good-entry.md", "应用：医疗", "病人很紧张时护士该怎么说话")
+    report = build_index(settings, encoder=char_encoder)
+    assert (report.embedded, report.questions) == (1, first.questions + 1)
+    assert char_encoder.calls == [first.passages] and char_encoder.query_calls[-1] == 1
+    index = Index.load(settings.index_dir)
+    passage = next(i for i, p in enumerate(index.passages) if p.citation == "《移情服务》· 应用 · 医疗")
+    assert index.passages[passage].questions == ("病人很紧张时护士该怎么说话",)
+    assert len(index.passage_rows[passage]) == 2  # its own text and the question
+    assert report.reused == first.passages + first.questions
+
+
+def test_removed_example_question_leaves_no_row(settings: Settings, char_encoder: CharEncoder) -> None:
+    first = build_index(settings, encoder=char_encoder)
+    path = settings.knowledge_dir / "scenarios" / "good-scenario.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("    - 来人火气很大第一句话说啥\n", ""), encoding="utf-8")
+    report = build_index(settings, encoder=char_encoder)
+    index = Index.load(settings.index_dir)
+    assert report.embedded == 0 and report.questions == first.questions - 1
+    assert "来人火气很大第一句话说啥" not in {q for p in index.passages for q in p.questions}
+    assert index.dense.ntotal == len(index.rows) == len(index.passages) + report.questions

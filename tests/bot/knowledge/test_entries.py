@@ -48,3 +48,37 @@ def test_real_knowledge_base_has_every_required_entry() -> None:
         assert name.lower() in titles.lower(), name
     types = {e.meta.type for e in kb.entries.values()}
     assert {"concept", "theory", "case"} <= types
+
+
+def test_scenario_entry_loads_with_its_example_questions(fixture_kb: Path) -> None:
+    kb = load_knowledge(fixture_kb)
+    passages = {p.section: p for p in kb.passages if p.entry_id == "good-scenario"}
+    assert kb.entries["good-scenario"].meta.type == "scenario"
+    assert passages["概述"].questions == ("顾客为什么会冲我们嚷嚷",)
+    assert passages["实施策略"].questions == ("窗口前有人拍桌子骂人该咋办", "来人火气很大第一句话说啥")
+    # "应用：银行" in questions: names the section the way the heading is written
+    assert passages["应用 · 银行"].questions == ("网点大堂里有人闹事",)
+
+
+def test_example_questions_reach_the_lexical_text_but_not_the_content_hash(fixture_kb: Path) -> None:
+    passage = next(p for p in load_knowledge(fixture_kb).passages if p.id == "good-scenario#实施策略")
+    assert "来人火气很大第一句话说啥" in passage.lexical_text
+    assert "来人火气很大" not in passage.searchable_text and "来人火气很大" not in passage.text
+
+
+def test_a_bad_example_question_is_left_out_and_the_entry_still_serves(fixture_kb: Path) -> None:
+    kb = load_knowledge(fixture_kb)
+    questions = {p.entry_id: p.questions for p in kb.passages if p.section == "定义"}
+    assert questions["question-empty"] == ("空例句条目是什么",)
+    assert questions["question-unknown-section"] == ("这个条目讲的是什么意思",)
+    assert questions["question-taken"] == ()
+    assert "question-not-a-list" not in kb.entries  # a malformed `questions:` is a front-matter error
+
+
+def test_real_scenarios_are_in_their_folder_and_have_questions() -> None:
+    kb = load_knowledge(ROOT / "knowledge")
+    scenarios = [e for e in kb.entries.values() if e.meta.type == "scenario"]
+    assert len(scenarios) >= 5
+    for entry in scenarios:
+        assert entry.path.parts[0] == "scenarios", entry.path
+        assert any(p.questions for p in entry.passages), entry.meta.id

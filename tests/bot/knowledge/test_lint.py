@@ -22,6 +22,11 @@ EXPECTED = {
     ("unknown-key.md", 5, "'tags'"),
     ("unknown-kind.md", 10, "unknown section kind in heading '花絮'"),
     ("wrong-name.md", 2, "file name must be 'another-name.md'"),
+    ("question-unknown-section.md", 12, "questions: no section '挑战' in this entry (sections: 定义)"),
+    ("question-empty.md", 12, "questions: empty example question under '定义'"),
+    ("question-duplicate.md", 13, "questions: '重复例句条目讲什么' is already an example question of 《重复例句》· 定义"),
+    ("sub/question-taken.md", 11, "is already an example question of 《安抚生气的客户》· 实施策略"),
+    ("question-not-a-list.md", 10, "front matter 'questions.定义': Input should be a valid list"),
 }
 
 
@@ -69,3 +74,14 @@ def test_alias_naming_two_entries_is_an_error(fixture_kb: Path) -> None:
 def test_entry_outside_its_type_folder_is_a_warning(fixture_kb: Path) -> None:
     problems = [p for p in lint(fixture_kb) if p.path.as_posix() == "other-entry.md"]
     assert [(p.level, p.line, p.message) for p in problems] == [("warning", 4, "a theory entry belongs in theories/")]
+
+
+def test_scenario_outside_its_folder_is_a_warning(fixture_kb: Path) -> None:
+    problems = [p for p in lint(fixture_kb) if p.path.as_posix() == "scenario-wrong-folder.md"]
+    assert [(p.level, p.line, p.message) for p in problems] == [
+        ("warning", 4, "a scenario entry belongs in scenarios/")
+    ]
+
+
+def test_scenario_in_its_folder_with_questions_lints_clean(fixture_kb: Path) -> None:
+    assert [p for p in lint(fixture_kb) if p.path.as_posix() == "scenarios/good-scenario.md"] == []

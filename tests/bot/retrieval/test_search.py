@@ -1,0 +1,65 @@
+"""Example questions as retrieval keys: a trainer's phrasing retrieves its passage."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.indexing.builder import build_index
+from bot.indexing.store import Index, IndexMissingError
+from bot.retrieval.holder import IndexHolder
+from bot.retrieval.search import Retriever
+from bot.settings import Settings
+from tests.conftest import CharEncoder
+
+QUESTION = "窗口前有人拍桌子骂人该咋办"
+
+
+@pytest.fixture
+def settings(fixture_kb: Path, tmp_path: Path) -> Settings:
+    return Settings(knowledge_dir=fixture_kb, index_dir=tmp_path / "index", nlu_dir=tmp_path / "nlu",
+                    encoder="test-char-encoder")
+
+
+def search(settings: Settings, encoder: CharEncoder, question: str, mode: str):
+    build_index(settings, encoder=encoder)
+    return Retriever(IndexHolder(settings.index_dir), encoder).search(question, top_k=3, mode=mode)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_an_example_question_retrieves_its_passage(settings: Settings, char_encoder: CharEncoder, mode: str) -> None:
+    result = search(settings, char_encoder, QUESTION, mode)
+    assert result.hits[0].passage.id == "good-scenario#实施策略"
+    if mode != "bm25":
+        assert result.hits[0].dense == pytest.approx(1.0)  # the question's own row, not the passage text
+
+
+def test_without_the_example_question_the_phrasing_misses(settings: Settings, char_encoder: CharEncoder) -> None:
+    path = settings.knowledge_dir / "scenarios" / "good-scenario.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"    - {QUESTION}\n", ""), encoding="utf-8")
+    result = search(settings, char_encoder, QUESTION, "dense")
+    target = [h for h in result.hits if h.passage.id == "good-scenario#实施策略"]
+    assert not target or target[0].dense < 0.9
+
+
+def test_a_passage_appears_once_however_many_of_its_keys_match(settings: Settings, char_encoder: CharEncoder) -> None:
+    result = search(settings, char_encoder, "来人火气很大第一句话说啥，窗口前有人拍桌子骂人", "dense")
+    ids = [h.passage.id for h in result.hits]
+    assert len(ids) == len(set(ids)) and ids[0] == "good-scenario#实施策略"
+
+
+def test_lexical_only_candidates_are_scored_by_their_best_key(settings: Settings, char_encoder: CharEncoder) -> None:
+    build_index(settings, encoder=char_encoder)
+    index = Index.load(settings.index_dir)
+    target = next(i for i, p in enumerate(index.passages) if p.id == "good-scenario#实施策略")
+    vector = char_encoder.encode_queries([QUESTION])
+    assert Retriever._cosines(index, vector, [target])[target] == pytest.approx(1.0)
+
+
+def test_an_index_of_the_previous_format_asks_for_a_rebuild(settings: Settings, char_encoder: CharEncoder) -> None:
+    build_index(settings, encoder=char_encoder)
+    (Index.load(settings.index_dir).path / "rows.npy").unlink()
+    with pytest.raises(IndexMissingError, match="kb build"):
+        Index.load(settings.index_dir)
