@@ -1,4 +1,4 @@
-"""Shared fixtures: project paths and a small deterministic encoder for index mechanics tests."""
+"""Shared fixtures: project paths, a small deterministic encoder, and the fixture knowledge base indexed with it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import hashlib
 import importlib.util
 import shutil
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -68,13 +67,12 @@ def fixture_kb(tmp_path: Path) -> Path:
     return target
 
 
-def kb_settings_for(knowledge: Path, work: Path, **overrides: object) -> Settings:
+def kb_settings_for(knowledge: Path, work: Path) -> Settings:
     """Settings that index `knowledge` into `work` with the CharEncoder (no domain check, no watcher)."""
     from bot.settings import Settings
 
     return Settings(knowledge_dir=knowledge, index_dir=work / "index", nlu_dir=work / "nlu",
-                    encoder=CharEncoder().identity, domain=work / "no-domain.yml", watch_knowledge=False,
-                    **overrides)
+                    encoder=CharEncoder().identity, domain=work / "no-domain.yml", watch_knowledge=False)
 
 
 @pytest.fixture(scope="module")

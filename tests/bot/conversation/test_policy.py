@@ -270,8 +270,8 @@ def test_below_the_threshold_with_nothing_named_nothing_is_found(decide) -> None
 
 def test_alternatives_are_other_entries_within_the_margin(decide) -> None:
     wide = decide("ask_case", "有没有酒店的案例", alternative_margin=10.0)
-    assert [p.entry_id for p in wide.alternatives] == [CEM, "huawei-cloud-service"][: len(wide.alternatives)]
-    assert len(wide.alternatives) == 2 and wide.passage.entry_id not in {p.entry_id for p in wide.alternatives}
+    assert wide.passage.entry_id == "hotel-welcome-gift"
+    assert [p.entry_id for p in wide.alternatives] == [CEM, "huawei-cloud-service"]  # one per entry, at most two
     # margin 0: only a passage scoring as high as the best; here the best hit is the concept's
     # 酒店 subsection, while a case question is answered with the case
     assert [p.entry_id for p in decide("ask_case", "有没有酒店的案例", alternative_margin=0.0).alternatives] == [CEM]
