@@ -186,7 +186,8 @@ def test_an_unanswered_question_is_recorded_for_trainers(monkeypatch: pytest.Mon
 
 def test_action_and_slots_are_declared_in_the_domain() -> None:
     domain = live_domain()
-    assert ActionAnswerKnowledge().name() == "action_answer_knowledge" and "action_answer_knowledge" in domain["actions"]
+    assert ActionAnswerKnowledge().name() == "action_answer_knowledge"
+    assert "action_answer_knowledge" in domain["actions"]
     assert {name: domain["slots"][name]["type"] for name in SLOTS} == {
         "topic": "text", "industry": "text", "last_kind": "text", "last_items": "list", "last_passages": "list",
         "last_question": "text", "mentioned": "list", "last_sources": "list",
