@@ -1,4 +1,4 @@
-"""Shared fixtures: project paths and a small deterministic encoder for index mechanics tests."""
+"""Shared fixtures: project paths, a small deterministic encoder, and the fixture knowledge base indexed with it."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ import hashlib
 import importlib.util
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+
+if TYPE_CHECKING:  # the core is not installed in .venv-rasa, which also reads this file
+    from bot.indexing.store import Index
+    from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,6 +24,8 @@ if importlib.util.find_spec("rasa") is None:
 else:
     collect_ignore = [p.name for p in Path(__file__).parent.iterdir() if p.is_dir() and p.name != "rasa_addons"]
 FIXTURES = Path(__file__).parent / "fixtures"
+#: The realistic fixture knowledge base of the retrieval and conversation unit tests.
+KB = FIXTURES / "kb"
 
 
 class CharEncoder:
@@ -60,3 +67,28 @@ def fixture_kb(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(FIXTURES / "knowledge", target)
     return target
+
+
+def kb_settings_for(knowledge: Path, work: Path) -> Settings:
+    """Settings that index `knowledge` into `work` with the CharEncoder (no domain check, no watcher)."""
+    from bot.settings import Settings
+
+    return Settings(knowledge_dir=knowledge, index_dir=work / "index", nlu_dir=work / "nlu",
+                    encoder=CharEncoder().identity, domain=work / "no-domain.yml", watch_knowledge=False)
+
+
+@pytest.fixture(scope="module")
+def kb_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """tests/fixtures/kb indexed once per test module (the fixture files are only read)."""
+    from bot.indexing.builder import build_index
+
+    settings = kb_settings_for(KB, tmp_path_factory.mktemp("kb"))
+    build_index(settings, encoder=CharEncoder())
+    return settings
+
+
+@pytest.fixture(scope="module")
+def kb_index(kb_settings: Settings) -> Index:
+    from bot.indexing.store import Index
+
+    return Index.load(kb_settings.index_dir)

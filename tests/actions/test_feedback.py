@@ -1,5 +1,7 @@
 """action_record_feedback with trackers built from a fixture conversation."""
 
+from __future__ import annotations
+
 import json
 import sqlite3
 from pathlib import Path
@@ -15,10 +17,11 @@ from bot.feedback.store import FeedbackStore
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def rated_tracker(intent: str) -> Tracker:
+def rated_tracker(intent: str, **slots: object) -> Tracker:
     data = json.loads((FIXTURES / "rated_answer.json").read_text(encoding="utf-8"))
     data["latest_message"]["intent"]["name"] = intent
     data["events"][-1]["parse_data"]["intent"]["name"] = intent
+    data["slots"].update(slots)
     return Tracker.from_dict(data)
 
 
@@ -29,11 +32,24 @@ def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FeedbackStore:
     return store
 
 
-def test_last_bot_text_is_the_answer_being_rated() -> None:
-    assert last_bot_text(rated_tracker("feedback_negative")).endswith("来源：《移情服务》· 定义")
+def events(store: FeedbackStore) -> list[tuple[str, str, str, list[str]]]:
+    with sqlite3.connect(store.path) as db:
+        rows = db.execute("SELECT kind, question, answer, sources FROM events ORDER BY id").fetchall()
+    return [(kind, question, answer, json.loads(sources)) for kind, question, answer, sources in rows]
 
 
-def test_negative_feedback_is_stored_with_question_answer_and_source(store: FeedbackStore) -> None:
+def test_last_bot_text_is_the_answer_being_rated_not_the_note_before_it() -> None:
+    text = last_bot_text(rated_tracker("feedback_negative"))
+    assert text is not None and text.endswith("来源：《移情服务》· 定义")
+
+
+def test_no_bot_text_before_the_rating() -> None:
+    data = json.loads((FIXTURES / "rated_answer.json").read_text(encoding="utf-8"))
+    data["events"] = [e for e in data["events"] if e["event"] != "bot"]
+    assert last_bot_text(Tracker.from_dict(data)) is None
+
+
+def test_negative_feedback_is_stored_with_question_answer_and_sources(store: FeedbackStore) -> None:
     dispatcher = CollectingDispatcher()
     ActionRecordFeedback().run(dispatcher, rated_tracker("feedback_negative"), domain={})
     assert dispatcher.messages == []  # the rule utters the thanks
@@ -41,8 +57,21 @@ def test_negative_feedback_is_stored_with_question_answer_and_source(store: Feed
     assert (rated.source, rated.negative, rated.questions) == ("《移情服务》· 定义", 1, ["什么是移情服务"])
 
 
+def test_the_sources_come_from_the_last_sources_slot(store: FeedbackStore) -> None:
+    sources = ["《移情服务》· 定义", "《客户情绪管理》· 定义"]  # a comparison cites two
+    ActionRecordFeedback().run(CollectingDispatcher(), rated_tracker("feedback_negative", last_sources=sources), {})
+    ActionRecordFeedback().run(CollectingDispatcher(), rated_tracker("feedback_negative", last_sources=None), {})
+    assert [e[3] for e in events(store)] == [sources, []]
+
+
 def test_positive_feedback_is_stored_but_is_no_worst_answer(store: FeedbackStore) -> None:
     ActionRecordFeedback().run(CollectingDispatcher(), rated_tracker("feedback_positive"), domain={})
     assert store.worst_rated() == []
-    with sqlite3.connect(store.path) as db:
-        assert db.execute("SELECT kind, question FROM events").fetchall() == [("positive", "什么是移情服务")]
+    [(kind, question, answer, sources)] = events(store)
+    assert (kind, question, sources) == ("positive", "什么是移情服务", ["《移情服务》· 定义"])
+    assert answer.endswith("来源：《移情服务》· 定义")
+
+
+def test_another_intent_records_nothing(store: FeedbackStore) -> None:
+    ActionRecordFeedback().run(CollectingDispatcher(), rated_tracker("greet"), domain={})
+    assert events(store) == []

@@ -1,7 +1,11 @@
 """action_answer_knowledge with trackers built from tests/actions/fixtures/*.json (Rasa tracker dumps)."""
 
+from __future__ import annotations
+
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -10,30 +14,37 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
-from actions.knowledge import FEEDBACK_BUTTONS, SLOTS, ActionAnswerKnowledge, context_from_tracker, turn_from_tracker
-from bot.conversation.compose import Reply
-from bot.feedback.store import FeedbackStore
+from actions.knowledge import (
+    FEEDBACK_BUTTONS, SLOTS, ActionAnswerKnowledge, context_from_tracker, feedback_buttons, send, turn_from_tracker,
+)
+from bot.conversation.compose import Message, Reply
 from bot.conversation.planning import Context, Turn
-
+from bot.feedback.store import FeedbackStore
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
+RATING = [{"title": "👍 有帮助", "payload": "/feedback_positive"}, {"title": "👎 没帮助", "payload": "/feedback_negative"}]
+DOMAIN: dict[str, Any] = {"responses": {FEEDBACK_BUTTONS: [{"text": "这个回答有帮助吗？", "buttons": RATING}]}}
 
 
 def tracker(name: str) -> Tracker:
     return Tracker.from_dict(json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8")))
 
 
+def live_domain() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+# --- the turn and the context of a tracker ------------------------------------------------------
+
 def test_turn_from_a_fresh_question() -> None:
     assert turn_from_tracker(tracker("fresh_question")) == Turn(
-        intent="ask_definition", text="什么是移情服务", topics=["empathy-service"], industries=[]
-    )
+        intent="ask_definition", text="什么是移情服务", topics=["empathy-service"], industries=[])
 
 
 def test_turn_keeps_distinct_entities_of_our_types_in_order() -> None:
     assert turn_from_tracker(tracker("industry_follow_up")) == Turn(
-        intent="inform", text="那酒店和宾馆呢", topics=[], industries=["酒店"]
-    )
+        intent="inform", text="那酒店和宾馆呢", topics=[], industries=["酒店"])  # no Duckling time
     assert turn_from_tracker(tracker("comparison")).topics == ["empathy-service", "customer-emotion-management"]
 
 
@@ -41,7 +52,7 @@ def test_turn_from_an_empty_message() -> None:
     assert turn_from_tracker(tracker("empty")) == Turn(intent="", text="")
 
 
-def test_turn_with_a_null_intent() -> None:
+def test_turn_with_null_fields() -> None:
     state = json.loads((FIXTURES / "fresh_question.json").read_text(encoding="utf-8"))
     state["latest_message"].update(intent=None, entities=None, text=None)
     assert turn_from_tracker(Tracker.from_dict(state)) == Turn(intent="", text="")
@@ -54,12 +65,9 @@ def test_context_from_unset_slots() -> None:
 
 def test_context_from_set_slots() -> None:
     assert context_from_tracker(tracker("industry_follow_up")) == Context(
-        topic="emotional-service-experience",
-        industry="银行",
-        last_kind="应用",
-        last_items=["情绪识别", "情感共鸣"],
-        last_passages=["emotional-service-experience#应用 · 银行"],
-        last_question="情感服务体验在银行怎么用",
+        topic="emotional-service-experience", industry="银行", last_kind="应用", last_items=["情绪识别", "情感共鸣"],
+        last_passages=["emotional-service-experience#应用 · 银行"], last_question="情感服务体验在银行怎么用",
+        mentioned=["huawei-cloud-service"], last_sources=["《情感服务体验》· 应用 · 银行"],
     )
 
 
@@ -67,7 +75,49 @@ def test_context_from_partly_set_slots() -> None:
     assert context_from_tracker(tracker("comparison")) == Context(topic="servqual", last_kind="定义")
 
 
-class StubAssistant:
+# --- sending a reply by response name ---------------------------------------------------------
+
+ANSWER = Reply("answer", [
+    Message("utter_industry_gap", {"industry": "医疗"}),
+    Message("utter_answer", {"body": "客户情绪管理……", "sources": "《客户情绪管理》· 应用 · 银行"},
+            [("客户情绪管理有哪些策略", "客户情绪管理有哪些策略")]),
+])
+
+
+def test_send_utters_each_message_by_name_with_its_params() -> None:
+    dispatcher = CollectingDispatcher()
+    send(ANSWER, dispatcher, DOMAIN)
+    assert [(m["response"], m["text"]) for m in dispatcher.messages] == [("utter_industry_gap", None),
+                                                                         ("utter_answer", None)]
+    note, answer = dispatcher.messages
+    assert (note["industry"], note["buttons"]) == ("医疗", [])
+    assert (answer["body"], answer["sources"]) == ("客户情绪管理……", "《客户情绪管理》· 应用 · 银行")
+
+
+def test_the_last_message_of_an_answer_ends_with_the_rating_buttons() -> None:
+    dispatcher = CollectingDispatcher()
+    send(ANSWER, dispatcher, DOMAIN)
+    assert dispatcher.messages[-1]["buttons"] == [
+        {"title": "客户情绪管理有哪些策略", "payload": "客户情绪管理有哪些策略"}, *RATING]
+
+
+@pytest.mark.parametrize("status", ["not_found", "clarify", "unavailable"])
+def test_only_answers_can_be_rated(status: str) -> None:
+    dispatcher = CollectingDispatcher()
+    send(Reply(status, [Message("utter_clarify", {"about": "情绪", "options": "1. 甲"}, [("甲", "甲")])]),
+         dispatcher, DOMAIN)
+    assert dispatcher.messages[0]["buttons"] == [{"title": "甲", "payload": "甲"}]
+
+
+def test_feedback_buttons_from_the_domain() -> None:
+    assert feedback_buttons(DOMAIN) == RATING
+    assert feedback_buttons({}) == [] and feedback_buttons({"responses": {FEEDBACK_BUTTONS: [{"text": "x"}]}}) == []
+    assert feedback_buttons(live_domain()) == RATING  # the pseudo-response of domain.yml
+
+
+# --- the action ---------------------------------------------------------------------------------
+
+class FakeAssistant:
     def __init__(self, reply: Reply, ctx: Context) -> None:
         self.reply, self.ctx = reply, ctx
         self.calls: list[tuple[Turn, Context]] = []
@@ -77,86 +127,84 @@ class StubAssistant:
         return self.reply, self.ctx
 
 
+NEW_CONTEXT = Context(
+    topic="emotional-service-experience", industry="酒店", last_kind="应用", last_items=["个性化接待", "入住欢迎礼"],
+    last_passages=["emotional-service-experience#应用 · 酒店"], last_question="那酒店和宾馆呢",
+    mentioned=["hotel-welcome-gift"], last_sources=["《情感服务体验》· 应用 · 酒店"],
+)
+
+
 @pytest.fixture
-def stub(monkeypatch: pytest.MonkeyPatch) -> StubAssistant:
-    reply = Reply(
-        text="情感服务体验在酒店……\n\n来源：《情感服务体验》· 应用 · 酒店",
-        buttons=[("情感服务体验有哪些案例", "情感服务体验有哪些案例"), ("什么是移情服务", "/ask_definition")],
-        items=["个性化接待", "入住欢迎礼"],
-    )
-    ctx = Context(
-        topic="emotional-service-experience",
-        industry="酒店",
-        last_kind="应用",
-        last_items=["个性化接待", "入住欢迎礼"],
-        last_passages=["emotional-service-experience#应用 · 酒店"],
-        last_question="那酒店和宾馆呢",
-    )
-    assistant = StubAssistant(reply, ctx)
+def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FeedbackStore:
+    store = FeedbackStore(tmp_path / "feedback.db")
+    monkeypatch.setattr(knowledge, "feedback_store", lambda: store)
+    return store
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch, store: FeedbackStore) -> FakeAssistant:
+    assistant = FakeAssistant(ANSWER, NEW_CONTEXT)
     monkeypatch.setattr(knowledge, "assistant", lambda: assistant)
     return assistant
 
 
-def test_run_sends_the_reply_with_buttons(stub: StubAssistant) -> None:
+def test_run_passes_the_turn_and_context_of_the_tracker(fake: FakeAssistant) -> None:
+    ActionAnswerKnowledge().run(CollectingDispatcher(), tracker("industry_follow_up"), domain=DOMAIN)
+    assert fake.calls == [(Turn(intent="inform", text="那酒店和宾馆呢", industries=["酒店"]),
+                           context_from_tracker(tracker("industry_follow_up")))]
+
+
+def test_run_sends_the_reply_and_sets_every_slot(fake: FakeAssistant, store: FeedbackStore) -> None:
     dispatcher = CollectingDispatcher()
-    ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain={})
-    assert len(dispatcher.messages) == 1
-    message = dispatcher.messages[0]
-    assert message["text"] == "情感服务体验在酒店……\n\n来源：《情感服务体验》· 应用 · 酒店"
-    assert message["buttons"] == [
-        {"title": "情感服务体验有哪些案例", "payload": "情感服务体验有哪些案例"},
-        {"title": "什么是移情服务", "payload": "/ask_definition"},
-        *FEEDBACK_BUTTONS,  # every answer can be rated
-    ]
+    events = ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain=DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_industry_gap", "utter_answer"]
+    assert events == [SlotSet(name, getattr(NEW_CONTEXT, name)) for name in SLOTS]
+    assert {e["name"] for e in events} >= {"mentioned", "last_sources"}
+    assert store.unanswered() == []  # an answer is no unanswered question
 
 
-def test_run_passes_the_turn_and_context_of_the_tracker(stub: StubAssistant) -> None:
-    ActionAnswerKnowledge().run(CollectingDispatcher(), tracker("industry_follow_up"), domain={})
-    assert stub.calls == [
-        (Turn(intent="inform", text="那酒店和宾馆呢", industries=["酒店"]),
-         context_from_tracker(tracker("industry_follow_up")))
-    ]
-
-
-def test_run_sets_every_slot_from_the_new_context(stub: StubAssistant) -> None:
-    events = ActionAnswerKnowledge().run(CollectingDispatcher(), tracker("industry_follow_up"), domain={})
-    assert events == [
-        SlotSet("topic", "emotional-service-experience"),
-        SlotSet("industry", "酒店"),
-        SlotSet("last_kind", "应用"),
-        SlotSet("last_items", ["个性化接待", "入住欢迎礼"]),
-        SlotSet("last_passages", ["emotional-service-experience#应用 · 酒店"]),
-        SlotSet("last_question", "那酒店和宾馆呢"),
-    ]
-
-
-def test_run_clears_slots_the_new_context_leaves_empty(monkeypatch: pytest.MonkeyPatch) -> None:
-    stub = StubAssistant(Reply("抱歉，知识库索引还没有建立，暂时无法回答。", status="unavailable"), Context())
-    monkeypatch.setattr(knowledge, "assistant", lambda: stub)
+def test_run_clears_slots_the_new_context_leaves_empty(monkeypatch: pytest.MonkeyPatch, store: FeedbackStore) -> None:
+    monkeypatch.setattr(knowledge, "assistant",
+                        lambda: FakeAssistant(Reply("unavailable", [Message("utter_index_unavailable")]), Context()))
     dispatcher = CollectingDispatcher()
-    events = ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain={})
-    assert dispatcher.messages[0]["text"] == "抱歉，知识库索引还没有建立，暂时无法回答。"
-    assert dispatcher.messages[0]["buttons"] == []
-    assert events == [SlotSet(name, [] if name in ("last_items", "last_passages") else None) for name in SLOTS]
+    events = ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain=DOMAIN)
+    assert [(m["response"], m["buttons"]) for m in dispatcher.messages] == [("utter_index_unavailable", [])]
+    lists = {"last_items", "last_passages", "mentioned", "last_sources"}
+    assert events == [SlotSet(name, [] if name in lists else None) for name in SLOTS]
 
+
+def test_an_unanswered_question_is_recorded_for_trainers(monkeypatch: pytest.MonkeyPatch, store: FeedbackStore) -> None:
+    reply = Reply("not_found", [Message("utter_not_found", {"question": "那酒店和宾馆呢"})])
+    monkeypatch.setattr(knowledge, "assistant", lambda: FakeAssistant(reply, Context()))
+    dispatcher = CollectingDispatcher()
+    ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain=DOMAIN)
+    assert store.unanswered() == [("那酒店和宾馆呢", 1)]
+    assert dispatcher.messages[0]["buttons"] == []  # nothing to rate
+
+
+# --- the contract with domain.yml ----------------------------------------------------------------
 
 def test_action_and_slots_are_declared_in_the_domain() -> None:
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = live_domain()
     assert ActionAnswerKnowledge().name() == "action_answer_knowledge"
     assert "action_answer_knowledge" in domain["actions"]
-    assert set(SLOTS) <= set(domain["slots"])
     assert {name: domain["slots"][name]["type"] for name in SLOTS} == {
         "topic": "text", "industry": "text", "last_kind": "text", "last_items": "list", "last_passages": "list",
-        "last_question": "text",
+        "last_question": "text", "mentioned": "list", "last_sources": "list",
     }
 
 
-def test_unanswered_question_is_recorded_for_trainers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    store = FeedbackStore(tmp_path / "feedback.db")
-    monkeypatch.setattr(knowledge, "feedback_store", lambda: store)
-    reply = Reply("抱歉，知识库中没有找到与“那酒店和宾馆呢”直接相关的内容。", status="not_found")
-    monkeypatch.setattr(knowledge, "assistant", lambda: StubAssistant(reply, Context()))
-    dispatcher = CollectingDispatcher()
-    ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain={})
-    assert store.unanswered() == [("那酒店和宾馆呢", 1)]
-    assert dispatcher.messages[0]["buttons"] == []  # nothing to rate
+@pytest.mark.parametrize(("response", "params"), [
+    ("utter_answer", {"body", "sources"}),
+    ("utter_answer_with_alternatives", {"body", "sources", "alternatives"}),
+    ("utter_not_found", {"question"}),
+    ("utter_not_found_with_related", {"question", "related"}),
+    ("utter_clarify", {"about", "options"}),
+    ("utter_industry_gap", {"industry"}),
+    ("utter_unknown_name", {"name"}),
+    ("utter_index_unavailable", set()),
+])
+def test_every_response_the_core_names_fills_its_template(response: str, params: set[str]) -> None:
+    """The core fills exactly these parameters (bot/conversation/compose.py, policy.py)."""
+    for variant in live_domain()["responses"][response]:
+        assert set(re.findall(r"\{(\w+)\}", variant["text"])) == params

@@ -1,96 +1,114 @@
-"""The assistant's decisions, over the fixture knowledge base with the deterministic test encoder."""
+"""The assistant's turns over the fixture knowledge base: the context it keeps, one index snapshot per turn."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.conversation.assistant import CLARIFY_REPLY, INDEX_MISSING_REPLY, KnowledgeAssistant
+from bot.conversation import assistant as assistant_module
+from bot.conversation.assistant import KnowledgeAssistant
+from bot.conversation.compose import Message
 from bot.conversation.planning import Context, Turn
 from bot.indexing.builder import build_index
 from bot.retrieval.holder import IndexHolder
-from bot.retrieval.search import Hit, Retriever
+from bot.retrieval.search import Retriever
 from bot.settings import Settings
-from tests.conftest import CharEncoder
+from tests.conftest import KB, CharEncoder, kb_settings_for
+
+CEM = "customer-emotion-management"
+STRATEGIES = Turn("ask_strategy", "客户情绪管理有哪些策略", [CEM])
 
 
-@pytest.fixture
-def settings(fixture_kb: Path, tmp_path: Path) -> Settings:
-    return Settings(knowledge_dir=fixture_kb, index_dir=tmp_path / "index", nlu_dir=tmp_path / "nlu",
-                    encoder="test-char-encoder", min_confidence=0.0, watch_knowledge=False)
+def make(settings: Settings, check_seconds: float = 1.0) -> KnowledgeAssistant:
+    return KnowledgeAssistant(Retriever(IndexHolder(settings.index_dir, check_seconds), CharEncoder()), settings)
 
 
-@pytest.fixture
-def assistant(settings: Settings, char_encoder: CharEncoder) -> KnowledgeAssistant:
-    build_index(settings, encoder=char_encoder)
-    return KnowledgeAssistant(Retriever(IndexHolder(settings.index_dir), char_encoder), settings)
+@pytest.fixture(scope="module")
+def assistant(kb_settings: Settings) -> KnowledgeAssistant:
+    return make(kb_settings)
 
 
-def test_missing_index_gets_an_honest_reply(settings: Settings, char_encoder: CharEncoder) -> None:
-    assistant = KnowledgeAssistant(Retriever(IndexHolder(settings.index_dir), char_encoder), settings)
-    reply, ctx = assistant.respond(Turn("ask_definition", "什么是移情服务"), Context(topic="x"))
-    assert (reply.text, reply.status, ctx) == (INDEX_MISSING_REPLY, "unavailable", Context(topic="x"))
+def test_missing_index_gets_an_honest_reply_and_keeps_the_context(tmp_path: Path) -> None:
+    ctx = Context(topic=CEM, last_items=["情绪识别"])
+    reply, new_ctx = make(kb_settings_for(KB, tmp_path)).respond(Turn("ask_definition", "什么是客户情绪管理"), ctx)
+    assert (reply.status, reply.messages, new_ctx) == ("unavailable", [Message("utter_index_unavailable")], ctx)
 
 
-def test_named_topic_gets_its_section_for_the_industry(assistant: KnowledgeAssistant) -> None:
-    reply, ctx = assistant.respond(Turn("ask_application", "移情服务在医院怎么用", ["good-entry"], ["医疗"]), Context())
-    assert reply.text.endswith("来源：《移情服务》· 应用 · 医疗")
-    assert (ctx.topic, ctx.industry, ctx.last_kind) == ("good-entry", "医疗", "应用")
-    assert reply.status == "answer" and 1 <= len(reply.buttons) <= 3
+def test_an_answer_sets_the_whole_context(assistant: KnowledgeAssistant) -> None:
+    reply, ctx = assistant.respond(STRATEGIES, Context(topic="huawei-cloud-service", industry="科技"))
+    assert reply.status == "answer" and reply.messages[-1].response == "utter_answer"
+    assert ctx == Context(
+        topic=CEM, industry=None, last_kind="实施策略", last_items=["情绪识别", "情绪调节", "情感共鸣"],
+        last_passages=[f"{CEM}#实施策略"], last_question="客户情绪管理有哪些策略", mentioned=[],
+        last_sources=["《客户情绪管理》· 实施策略"],
+    )
 
 
-def test_follow_up_continues_the_topic_and_lists_items(assistant: KnowledgeAssistant) -> None:
-    _, ctx = assistant.respond(Turn("ask_definition", "什么是移情服务", ["good-entry"]), Context())
-    reply, ctx = assistant.respond(Turn("ask_components", "有哪些要素"), ctx)
-    assert reply.text.endswith("来源：《移情服务》· 关键要素")
-    assert ctx.last_items == ["同理心", "有效沟通"]
+def test_a_follow_up_on_an_item_keeps_the_list(assistant: KnowledgeAssistant) -> None:
+    _, ctx = assistant.respond(STRATEGIES, Context())
+    reply, ctx = assistant.respond(Turn("inform", "第二个呢"), ctx)
+    assert reply.messages[-1].params["body"] == "• 情绪调节：客户不满时用平和的语言沟通，帮助客户平复心情。"
+    assert ctx.last_items == ["情绪识别", "情绪调节", "情感共鸣"]  # 第三个 still refers to the same list
 
 
-def test_below_the_threshold_the_knowledge_base_has_no_answer(settings: Settings, char_encoder: CharEncoder) -> None:
-    build_index(settings, encoder=char_encoder)
-    strict = settings.model_copy(update={"min_confidence": 1.5})
-    assistant = KnowledgeAssistant(Retriever(IndexHolder(settings.index_dir), char_encoder), strict)
-    reply, _ = assistant.respond(Turn("ask_application", "区块链在服务中怎么用"), Context())
-    assert reply.status == "not_found" and reply.text.startswith("抱歉，知识库中没有找到")
+def test_an_answer_naming_entries_carries_them(assistant: KnowledgeAssistant) -> None:
+    reply, ctx = assistant.respond(Turn("inform", "华为云服务", ["huawei-cloud-service"]), Context())
+    assert reply.sources == ["《华为云服务》· 背景"]
+    assert (ctx.topic, ctx.mentioned, ctx.last_sources) == ("huawei-cloud-service", [CEM], ["《华为云服务》· 背景"])
 
 
-def passage(assistant: KnowledgeAssistant, entry_id: str):
-    return next(p for p in assistant.retriever.holder.get().passages if p.entry_id == entry_id)
+def test_an_industry_follow_up_keeps_the_industry(assistant: KnowledgeAssistant) -> None:
+    _, ctx = assistant.respond(Turn("ask_definition", "什么是客户情绪管理", [CEM]), Context())
+    reply, ctx = assistant.respond(Turn("inform", "那银行呢", industries=["银行"]), ctx)
+    assert reply.sources == ["《客户情绪管理》· 应用 · 银行"]
+    assert (ctx.topic, ctx.industry, ctx.last_kind) == (CEM, "银行", "应用")
 
 
-def test_two_entries_scoring_alike_are_ambiguous(assistant: KnowledgeAssistant) -> None:
-    a, b = passage(assistant, "good-entry"), passage(assistant, "other-entry")
-    close = [Hit(a, 1.00, 0.9, 1.0), Hit(b, 0.99, 0.9, 1.0), Hit(a, 0.50, 0.8, 0.0)]
-    apart = [Hit(a, 1.00, 0.9, 1.0), Hit(b, 0.90, 0.9, 1.0)]
-    assert KnowledgeAssistant._ambiguous(close) == [a, b]
-    assert KnowledgeAssistant._ambiguous(apart) == []
+def test_a_clarification_keeps_the_context(assistant: KnowledgeAssistant) -> None:
+    # no topic to continue: a fragment two titles share is asked back
+    before = Context(last_items=["情绪识别", "情绪调节"], last_passages=[f"{CEM}#实施策略"], last_question="上一问",
+                     last_sources=["《客户情绪管理》· 实施策略"])
+    reply, after = assistant.respond(Turn("inform", "情绪"), before)
+    assert reply.status == "clarify" and reply.messages[0].response == "utter_clarify"
+    assert after == Context(**{**before.__dict__, "last_question": "情绪"})
 
 
-def test_clarifying_question_offers_each_topic_as_a_button(assistant: KnowledgeAssistant) -> None:
-    a, b = passage(assistant, "good-entry"), passage(assistant, "other-entry")
-    reply = KnowledgeAssistant._clarify([a, b], ["定义"])
-    assert reply.status == "clarify"
-    assert reply.text == CLARIFY_REPLY + "1. 移情服务\n2. 期望确认理论"
-    assert reply.buttons == [("移情服务", "移情服务是什么"), ("期望确认理论", "期望确认理论是什么")]
+def test_a_miss_keeps_the_context(kb_settings: Settings) -> None:
+    strict = make(kb_settings.model_copy(update={"min_confidence": 1.9}))
+    _, before = strict.respond(STRATEGIES, Context())  # named: answered whatever the threshold
+    reply, after = strict.respond(Turn("ask_application", "区块链在服务中怎么用"), Context(last_items=["甲"]))
+    assert reply.status == "not_found" and reply.messages[0].response == "utter_not_found_with_related"
+    assert after == Context(last_items=["甲"], last_question="区块链在服务中怎么用")
+    assert before.topic == CEM
 
 
-def test_comparison_shows_both_topics(assistant: KnowledgeAssistant) -> None:
-    turn = Turn("ask_comparison", "移情服务和期望确认理论有什么区别", ["good-entry", "other-entry"])
-    reply, _ = assistant.respond(turn, Context())
-    assert "【移情服务】" in reply.text and "【期望确认理论】" in reply.text
-    assert reply.text.endswith("来源：《移情服务》· 定义；《期望确认理论》· 定义")
+def test_a_turn_uses_one_index_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild that lands between planning and the decision does not reach this turn; the next turn sees it."""
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KB, knowledge)
+    settings = kb_settings_for(knowledge, tmp_path)
+    build_index(settings, encoder=CharEncoder())
+    assistant = make(settings, check_seconds=1e-9)  # the holder looks for a new version on every get()
+    first = assistant.retriever.holder.get()
+    entry = knowledge / "concepts" / f"{CEM}.md"
+    old = "客户情绪管理，指企业在服务过程中识别、理解并调节客户的情绪，以提高客户满意度和忠诚度。"
+    new = "客户情绪管理（新版）：企业识别并回应客户情绪的一整套做法。"
+    real_plan_turn = assistant_module.plan_turn
+    swapped = []
 
+    def plan_then_rebuild(*args, **kwargs):
+        request = real_plan_turn(*args, **kwargs)
+        entry.write_text(entry.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        build_index(settings, encoder=CharEncoder())
+        swapped.append(assistant.retriever.holder.get())  # the live index is now the new version
+        return request
 
-def test_industry_follow_up_leaves_a_topic_that_does_not_cover_it(assistant: KnowledgeAssistant) -> None:
-    """"那酒店呢" after the theory entry (no industries): the answer comes from where 酒店 is covered."""
-    _, ctx = assistant.respond(Turn("ask_definition", "期望确认理论讲什么", ["other-entry"]), Context())
-    reply, ctx = assistant.respond(Turn("inform", "那酒店呢", industries=["酒店"]), ctx)
-    assert reply.text.endswith("来源：《移情服务》· 应用 · 酒店")
-    assert (ctx.topic, ctx.industry) == ("good-entry", "酒店")
-
-
-def test_industry_follow_up_keeps_a_topic_that_covers_it(assistant: KnowledgeAssistant) -> None:
-    _, ctx = assistant.respond(Turn("ask_application", "移情服务怎么用", ["good-entry"]), Context())
-    reply, _ = assistant.respond(Turn("inform", "那医院呢", industries=["医疗"]), ctx)
-    assert reply.text.endswith("来源：《移情服务》· 应用 · 医疗")
+    monkeypatch.setattr(assistant_module, "plan_turn", plan_then_rebuild)
+    reply, _ = assistant.respond(Turn("ask_definition", "什么是客户情绪管理", [CEM]), Context())
+    assert swapped and swapped[0].path != first.path
+    assert reply.messages[-1].params["body"] == old
+    monkeypatch.setattr(assistant_module, "plan_turn", real_plan_turn)
+    reply, _ = assistant.respond(Turn("ask_definition", "什么是客户情绪管理", [CEM]), Context())
+    assert reply.messages[-1].params["body"] == new

@@ -1,6 +1,17 @@
+"""Composing replies: list items, shortening, chat text, and each decision as response names and params."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
 import pytest
 
-from bot.conversation.compose import MAX_BODY_CHARS, Reply, compose_answer, compose_comparison, list_items, shorten, to_chat_text
+from bot.conversation.compose import (
+    MAX_BODY_CHARS, Message, Reply, compose, list_items, mentioned_entries, shorten, suggestions, to_chat_text,
+    unavailable,
+)
+from bot.conversation.policy import Decision, Note
+from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
 
 ELEMENTS = """移情服务的关键要素有四个：
@@ -110,57 +121,172 @@ def test_to_chat_text_leaves_hyphens_inside_lines() -> None:
     assert to_chat_text("B2B-客户 与 **VIP** 客户 - 对比") == "B2B-客户 与 VIP 客户 - 对比"
 
 
-def test_compose_answer() -> None:
-    reply = compose_answer(passage(ELEMENTS), suggestions=["移情服务有哪些案例", "什么是同理心理论"])
-    assert reply == Reply(
-        text=to_chat_text(ELEMENTS) + "\n\n来源：《移情服务》· 关键要素",
-        buttons=[("移情服务有哪些案例", "移情服务有哪些案例"), ("什么是同理心理论", "什么是同理心理论")],
-        passages=[passage(ELEMENTS)],
-        items=["同理心", "有效沟通", "个性化关怀", "持续跟进"],
-    )
-    assert "**" not in reply.text
-
-
-def test_compose_answer_with_note_and_long_text() -> None:
-    note = "知识库中暂无教育行业的专门内容，以下是通用的做法："
-    reply = compose_answer(passage(bullet_list(10), entry_id="customer-emotion-management", title="客户情绪管理",
-                                   section="实施策略", kind="实施策略"), suggestions=[], note=note)
-    assert reply.text.startswith(note + "\n客户情绪管理可以用以下策略落实：\n• 策略1：")
-    assert reply.text.endswith("• 策略5：留意客户的言行举止和语气语调，尽早判断客户处于什么情绪并采取相应的服务策略。\n……"
-                               "\n\n来源：《客户情绪管理》· 实施策略")
-    assert reply.buttons == []
-    assert reply.items == [f"策略{i}" for i in range(1, 11)]  # items of the whole passage
-
-
-def test_compose_comparison() -> None:
-    first = passage("移情服务是指服务人员以同理心理解客户的需求与情感。", section="定义", kind="定义")
-    second = passage("客户情绪管理指企业识别、理解并调节客户的情绪。", entry_id="customer-emotion-management",
-                     title="客户情绪管理", section="定义", kind="定义")
-    reply = compose_comparison([first, second], suggestions=["移情服务的案例", "客户情绪管理的案例"])
-    assert reply.text == (
-        "【移情服务】\n移情服务是指服务人员以同理心理解客户的需求与情感。\n\n"
-        "【客户情绪管理】\n客户情绪管理指企业识别、理解并调节客户的情绪。\n\n"
-        "来源：《移情服务》· 定义；《客户情绪管理》· 定义"
-    )
-    assert reply.buttons == [("移情服务的案例", "移情服务的案例"), ("客户情绪管理的案例", "客户情绪管理的案例")]
-    assert reply.passages == [first, second]
-    assert reply.items == []
-
-
-def test_compose_comparison_shares_the_length_budget() -> None:
-    long_first = passage(paragraph(20), section="定义", kind="定义")
-    long_second = passage(paragraph(20), entry_id="servqual", title="服务质量模型（SERVQUAL）", section="定义", kind="定义")
-    reply = compose_comparison([long_first, long_second], suggestions=[])
-    first_block, second_block, sources = reply.text.split("\n\n")
-    # 300 // 2 = 150 characters each: 4 sentences (124), not 5 (155)
-    assert first_block == "【移情服务】\n" + paragraph(4) + "……"
-    assert second_block == "【服务质量模型（SERVQUAL）】\n" + paragraph(4) + "……"
-    assert sources == "来源：《移情服务》· 定义；《服务质量模型（SERVQUAL）》· 定义"
-
-
 def test_list_items_with_chinese_enumeration_without_space() -> None:
     assert list_items("1、倾听：让客户把话说完。\n2、致歉：真诚地道歉。") == ["倾听", "致歉"]
 
 
 def test_to_chat_text_keeps_blank_lines() -> None:
     assert to_chat_text("概述：\n\n- **同理心**：理解客户") == "概述：\n\n• 同理心：理解客户"
+
+
+# --- compose, over the fixture knowledge base ---------------------------------------------------
+
+CEM = "customer-emotion-management"
+
+
+@pytest.fixture(scope="module")
+def get(kb_index: Index):
+    def get(passage_id: str) -> Passage:
+        found = kb_index.passage(passage_id)
+        assert found is not None, passage_id
+        return found
+    return get
+
+
+def test_an_answer_is_the_passage_with_its_citation(kb_index: Index, get) -> None:
+    definition = get(f"{CEM}#定义")
+    reply = compose(Decision("answer", [definition]), kb_index, question="什么是客户情绪管理")
+    assert reply == Reply("answer", [Message(
+        "utter_answer",
+        {"body": definition.text, "sources": "《客户情绪管理》· 定义"},
+        [("客户情绪管理有哪些策略",) * 2, ("客户情绪管理怎么分类",) * 2, ("客户情绪管理怎么应用",) * 2],
+    )], passages=[definition], items=[], mentioned=[])
+    assert reply.sources == ["《客户情绪管理》· 定义"]
+
+
+def test_an_answer_lists_its_items_in_chat_text(kb_index: Index, get) -> None:
+    reply = compose(Decision("answer", [get(f"{CEM}#实施策略")]), kb_index)
+    body = reply.messages[-1].params["body"]
+    assert "**" not in body and "• 情绪识别：留意客户的语气和表情" in body
+    assert reply.items == ["情绪识别", "情绪调节", "情感共鸣"]
+
+
+def test_a_note_comes_first_as_its_own_message(kb_index: Index, get) -> None:
+    decision = Decision("answer", [get(f"{CEM}#应用 · 银行")], note=Note("utter_industry_gap", {"industry": "医疗"}))
+    reply = compose(decision, kb_index)
+    assert [m.response for m in reply.messages] == ["utter_industry_gap", "utter_answer"]
+    assert (reply.messages[0].params, reply.messages[0].buttons) == ({"industry": "医疗"}, [])
+    assert reply.messages[1].params["sources"] == "《客户情绪管理》· 应用 · 银行"
+
+
+def test_runners_up_are_named_after_the_answer(kb_index: Index, get) -> None:
+    decision = Decision("answer", [get("hotel-welcome-gift#背景")],
+                        alternatives=[get(f"{CEM}#应用 · 酒店"), get("huawei-cloud-service#背景")])
+    [message] = compose(decision, kb_index).messages
+    assert message.response == "utter_answer_with_alternatives"
+    assert message.params["alternatives"] == "《客户情绪管理》、《华为云服务》"
+    # two of the case's own parts, then the first runner-up
+    assert message.buttons == [("酒店欢迎礼是怎么做的",) * 2, ("酒店欢迎礼的效果如何",) * 2, ("客户情绪管理怎么应用",) * 2]
+
+
+def test_an_excerpt_answers_one_item(kb_index: Index, get) -> None:
+    line = "- **情绪调节**：客户不满时用平和的语言沟通，帮助客户平复心情。"
+    reply = compose(Decision("answer", [get(f"{CEM}#实施策略")], excerpt=line), kb_index)
+    assert reply.messages[-1].params == {"body": "• 情绪调节：客户不满时用平和的语言沟通，帮助客户平复心情。",
+                                         "sources": "《客户情绪管理》· 实施策略"}
+    assert reply.items == ["情绪识别", "情绪调节", "情感共鸣"]  # the list stays the reference for 第二个
+
+
+def test_a_long_passage_is_shortened(kb_index: Index, get) -> None:
+    long = replace(get(f"{CEM}#定义"), text="客户情绪管理很重要。" * 60)
+    body = compose(Decision("answer", [long]), kb_index).messages[-1].params["body"]
+    assert body.endswith("……") and len(body) <= MAX_BODY_CHARS + 2
+
+
+def test_entries_named_in_the_answer_are_mentioned(kb_index: Index, get) -> None:
+    reply = compose(Decision("answer", [get("huawei-cloud-service#背景")]), kb_index)
+    assert reply.mentioned == [CEM]
+
+
+def test_mentioned_entries_are_known_titles_in_order_without_the_answers_own(kb_index: Index) -> None:
+    text = "见《华为云服务》和《海底捞》，又见《客户情绪管理》与《华为云服务》。"
+    assert mentioned_entries(text, kb_index, exclude="") == ["huawei-cloud-service", CEM]
+    assert mentioned_entries(text, kb_index, exclude=CEM) == ["huawei-cloud-service"]
+    assert mentioned_entries("客户情绪管理，不在书名号里", kb_index, exclude="") == []
+
+
+def test_comparison(kb_index: Index, get) -> None:
+    first, second = get(f"{CEM}#定义"), get("customer-emotional-needs#定义")
+    reply = compose(Decision("compare", [first, second]), kb_index)
+    [message] = reply.messages
+    assert message.response == "utter_answer"
+    assert message.params == {
+        "body": f"【客户情绪管理】\n{first.text}\n\n【客户情绪需求】\n{second.text}",
+        "sources": "《客户情绪管理》· 定义；《客户情绪需求》· 定义",
+    }
+    assert message.buttons == [("客户情绪管理的案例",) * 2, ("客户情绪需求的案例",) * 2]
+    assert (reply.status, reply.passages, reply.items) == ("answer", [first, second], ["客户情绪管理", "客户情绪需求"])
+
+
+def test_comparison_shares_the_length_budget(kb_index: Index, get) -> None:
+    first = replace(get(f"{CEM}#定义"), text="第一句话说明客户情绪管理的作用。" * 30)
+    second = replace(get("customer-emotional-needs#定义"), text="第二句话说明客户情绪需求的含义。" * 30)
+    body = compose(Decision("compare", [first, second]), kb_index).messages[0].params["body"]
+    blocks = body.split("\n\n")
+    assert len(blocks) == 2
+    for block in blocks:
+        assert len(block.split("\n", 1)[1]) <= MAX_BODY_CHARS // 2 + 2 and block.endswith("……")
+
+
+def test_not_found_without_related_entries(kb_index: Index) -> None:
+    reply = compose(Decision("not_found"), kb_index, question="  区块链在服务中怎么用  ")
+    assert reply == Reply("not_found", [Message("utter_not_found", {"question": "区块链在服务中怎么用"})])
+    assert reply.sources == []
+
+
+def test_not_found_offers_related_entries(kb_index: Index) -> None:
+    reply = compose(Decision("not_found", related=["华为云服务", "期望确认理论"]), kb_index, question="问" * 50)
+    assert reply == Reply("not_found", [Message(
+        "utter_not_found_with_related",
+        {"question": "问" * 40, "related": "《华为云服务》、《期望确认理论》"},
+        [("华为云服务", "华为云服务"), ("期望确认理论", "期望确认理论")],
+    )])
+
+
+def test_clarify_offers_each_entry(kb_index: Index, get) -> None:
+    decision = Decision("clarify", choices=[get(f"{CEM}#定义"), get("customer-emotional-needs#定义")],
+                        clarify_about="情绪")
+    assert compose(decision, kb_index) == Reply("clarify", [Message(
+        "utter_clarify", {"about": "情绪", "options": "1. 客户情绪管理\n2. 客户情绪需求"},
+        [("客户情绪管理", "客户情绪管理"), ("客户情绪需求", "客户情绪需求")],
+    )])
+
+
+def test_unavailable() -> None:
+    assert unavailable() == Reply("unavailable", [Message("utter_index_unavailable")])
+
+
+# --- suggestions --------------------------------------------------------------------------------
+
+def test_suggestions_are_the_entrys_other_kinds_first(kb_index: Index, get) -> None:
+    assert suggestions(get(f"{CEM}#实施策略"), [], kb_index) == [
+        "什么是客户情绪管理", "客户情绪管理怎么分类", "客户情绪管理怎么应用"]
+
+
+def test_suggestions_of_a_case_use_the_case_labels_then_related(kb_index: Index, get) -> None:
+    assert suggestions(get("huawei-cloud-service#背景"), [], kb_index) == [
+        "华为云服务是怎么做的", "华为云服务的效果如何", "什么是客户情绪管理"]
+
+
+def test_suggestions_fill_up_with_related_entries(kb_index: Index, get) -> None:
+    assert suggestions(get("expectation-confirmation-theory#定义"), [], kb_index) == [
+        "期望确认理论怎么应用", "什么是客户情绪需求"]
+
+
+def test_suggestions_keep_room_for_runners_up(kb_index: Index, get) -> None:
+    runner_up = get("customer-emotional-needs#理论基础")
+    assert suggestions(get(f"{CEM}#定义"), [runner_up], kb_index) == [
+        "客户情绪管理有哪些策略", "客户情绪管理怎么分类", "客户情绪需求有哪些理论基础"]
+
+
+def test_a_runner_up_without_a_label_is_offered_by_title(kb_index: Index, get) -> None:
+    unlabelled = replace(get("huawei-cloud-service#背景"), kind="案例")  # the case group has no 案例 label
+    assert suggestions(get("social-exchange-theory#定义"), [unlabelled], kb_index) == [
+        "社会交换理论为什么重要", "华为云服务", "什么是客户情绪需求"]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_suggestions_respect_the_limit_without_duplicates(kb_index: Index, get, limit: int) -> None:
+    picked = suggestions(get(f"{CEM}#定义"), [get("customer-emotional-needs#理论基础"), get("huawei-cloud-service#做法")],
+                         kb_index, limit=limit)
+    assert len(picked) == limit and len(set(picked)) == limit

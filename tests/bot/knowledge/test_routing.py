@@ -1,0 +1,118 @@
+"""routing.yml: loading, validation errors that name the file and key, cue kinds and labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.knowledge.routing import Routing, RoutingError, domain_intents
+from bot.knowledge.vocabulary import Vocabulary
+from tests.conftest import KB
+
+INTENTS = ["ask_definition", "ask_components", "ask_importance", "ask_theory", "ask_application", "ask_strategy",
+           "ask_case", "ask_challenge", "ask_trend", "ask_comparison", "ask_more", "inform"]
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return Vocabulary.load(KB / "schema.yml")
+
+
+@pytest.fixture(scope="module")
+def routing(vocabulary: Vocabulary) -> Routing:
+    return Routing.load(KB / "routing.yml", vocabulary, INTENTS)
+
+
+def edited(tmp_path: Path, change) -> Path:
+    """A copy of the fixture routing.yml with `change(data)` applied."""
+    data = yaml.safe_load((KB / "routing.yml").read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "routing.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_load(routing: Routing) -> None:
+    assert routing.kinds_for("ask_case") == ["案例"]
+    assert routing.kinds_for("ask_application") == ["应用", "案例"]
+    assert routing.kinds_for("inform") == []  # follow-ups ask for no kind of their own
+    assert (routing.roles.definition, routing.roles.cases, routing.roles.application) == ("定义", "案例", "应用")
+    assert "举个例" in routing.cue_words()
+
+
+def test_kinds_for_returns_a_copy(routing: Routing) -> None:
+    routing.kinds_for("ask_case").append("定义")
+    assert routing.kinds_for("ask_case") == ["案例"]
+
+
+def test_unknown_kind_names_file_and_key(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    path = edited(tmp_path, lambda d: d["intent_kinds"].update(ask_trend=["趋势", "八卦"]))
+    with pytest.raises(RoutingError, match=r"routing\.yml: intent_kinds\.ask_trend: unknown section kind '八卦'"):
+        Routing.load(path, vocabulary, INTENTS)
+
+
+def test_unknown_cue_kind_names_its_key(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    path = edited(tmp_path, lambda d: d["kind_cues"].update(八卦=["听说"]))
+    with pytest.raises(RoutingError, match=r"kind_cues\.八卦: unknown section kind"):
+        Routing.load(path, vocabulary)
+
+
+def test_unknown_intent_against_a_domain_file(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    domain = tmp_path / "domain.yml"
+    domain.write_text("version: '3.1'\nintents:\n  - ask_definition\n  - inform:\n      use_entities: true\n",
+                      encoding="utf-8")
+    assert domain_intents(domain) == ["ask_definition", "inform"]
+    path = edited(tmp_path, lambda d: d.update(intent_kinds={"ask_definition": ["定义"], "ask_gossip": ["定义"]}))
+    with pytest.raises(RoutingError, match=r"routing\.yml: intent_kinds\.ask_gossip: unknown intent"):
+        Routing.load(path, vocabulary, domain_intents(domain))
+    assert Routing.load(path, vocabulary).kinds_for("ask_gossip") == ["定义"]  # no domain file: not checked
+
+
+def test_no_domain_file_means_no_intent_check(tmp_path: Path) -> None:
+    assert domain_intents(tmp_path / "missing.yml") is None
+
+
+def test_label_without_title_placeholder(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    path = edited(tmp_path, lambda d: d["suggestion_labels"]["case"].update(总结="看看启示"))
+    with pytest.raises(RoutingError, match=r"routing\.yml: suggestion_labels\.case\.总结: .*\{title\}"):
+        Routing.load(path, vocabulary)
+
+
+def test_unknown_key_and_missing_role_are_errors(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    path = edited(tmp_path, lambda d: d.update(kind_cue={}))
+    with pytest.raises(RoutingError, match=r"routing\.yml: kind_cue"):
+        Routing.load(path, vocabulary)
+    path = edited(tmp_path, lambda d: d["roles"].pop("cases"))
+    with pytest.raises(RoutingError, match=r"roles\.cases"):
+        Routing.load(path, vocabulary)
+
+
+def test_unreadable_yaml(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    path = tmp_path / "routing.yml"
+    path.write_text("kind_cues: [unclosed\n", encoding="utf-8")
+    with pytest.raises(RoutingError, match="cannot read routing"):
+        Routing.load(path, vocabulary)
+
+
+def test_kinds_in_follow_the_file_order(routing: Routing) -> None:
+    # 案例 is listed before 定义 in kind_cues, whatever the order of the words in the question
+    assert routing.kinds_in("什么是客户情绪管理？举个例子") == ["案例", "定义"]
+    assert routing.kinds_in("有没有酒店的例子") == ["案例"]
+    assert routing.kinds_in("客户情绪管理分为哪几类") == ["分类"]
+    assert routing.kinds_in("今天天气不错") == []
+
+
+def test_cues_are_normalized(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    path = edited(tmp_path, lambda d: d["kind_cues"].update(案例=["ＣＡＳＥ", "  "]))
+    routing = Routing.load(path, vocabulary)
+    assert routing.kind_cues["案例"] == ["case"]
+    assert routing.kinds_in("any Case?") == ["案例"]
+
+
+def test_label_per_entry_type(routing: Routing) -> None:
+    assert routing.label("案例", "客户情绪管理", entry_type="concept") == "客户情绪管理有哪些案例"
+    assert routing.label("定义", "华为云服务", entry_type="case") == "华为云服务的背景"
+    assert routing.label("定义", "期望确认理论", entry_type="theory") == "什么是期望确认理论"  # default group
+    assert routing.label("案例", "华为云服务", entry_type="case") is None  # the case group has no such label

@@ -1,0 +1,70 @@
+"""The term table: one normalized name -> entry/industry map for the build, the NLU and queries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.entries import load_knowledge
+from bot.knowledge.terms import TermTable, normalize
+from tests.conftest import KB
+
+
+@pytest.fixture(scope="module")
+def table() -> TermTable:
+    return TermTable.from_knowledge(load_knowledge(KB))
+
+
+def write_entry(root: Path, folder: str, entry_id: str, title: str, aliases: list[str], industries: str = "[]") -> None:
+    (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / folder / f"{entry_id}.md").write_text(
+        f"---\nid: {entry_id}\ntitle: {title}\ntype: concept\naliases: [{', '.join(aliases)}]\n"
+        f"industries: {industries}\n---\n\n## 定义\n{title}的定义。\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize(("term", "expected"), [
+    ("KANO", "kano"), ("ＫＡＮＯ", "kano"), ("  Kano模型 ", "kano模型"), ("ＳＥＲＶＱＵＡＬ（模型）", "servqual(模型)"),
+])
+def test_normalize_folds_case_and_width(term: str, expected: str) -> None:
+    assert normalize(term) == expected
+
+
+def test_titles_and_aliases_name_their_entries(table: TermTable) -> None:
+    assert table.topics["客户情绪管理"] == "customer-emotion-management"
+    assert table.topics["情绪管理"] == "customer-emotion-management"
+    assert table.topics["emotion management"] == "customer-emotion-management"  # normalized key
+    assert table.topics["华为"] == "huawei-cloud-service"
+    assert table.industries["医院"] == "医疗" and table.industries["银行"] == "银行"
+
+
+def test_spellings_keep_what_trainers_wrote(table: TermTable) -> None:
+    assert table.spellings["emotion management"] == "Emotion Management"
+    assert "Emotion Management" in table.words() and "客户情绪管理" in table.words() and "医院" in table.words()
+    assert table.words() == sorted(set(table.words()))
+
+
+def test_first_entry_wins_a_shared_name(tmp_path: Path) -> None:
+    (tmp_path / "schema.yml").write_text((KB / "schema.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    write_entry(tmp_path, "concepts", "a-first", "第一个条目", ["共同别名"])
+    write_entry(tmp_path, "concepts", "b-second", "第二个条目", ["共同别名", "ＵＮＩＱＵＥ"])
+    table = TermTable.from_knowledge(load_knowledge(tmp_path))
+    assert table.topics["共同别名"] == "a-first"
+    assert table.topics["unique"] == "b-second"
+
+
+def test_an_industry_word_that_names_an_entry_is_not_an_industry(tmp_path: Path) -> None:
+    (tmp_path / "schema.yml").write_text((KB / "schema.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    write_entry(tmp_path, "concepts", "hotel-service", "酒店服务", ["民宿"])
+    table = TermTable.from_knowledge(load_knowledge(tmp_path))
+    assert table.topics["民宿"] == "hotel-service"
+    assert "民宿" not in table.industries
+    assert table.industries["宾馆"] == "酒店"  # the other words of that industry still are
+
+
+def test_json_round_trip(table: TermTable) -> None:
+    data = json.loads(json.dumps(table.to_json(), ensure_ascii=False))
+    assert TermTable.from_json(data) == table
