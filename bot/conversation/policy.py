@@ -25,6 +25,7 @@ Usage:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -41,6 +42,13 @@ CASE_TYPE = "case"
 #: Candidates retrieved per turn: the whole ranking the policy weighs (cheap at this size).
 CANDIDATES = 50
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9&.+-]{2,}")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+#: jieba part-of-speech flags: proper nouns (person, place, organization, other) …
+_PROPER_NOUNS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
+#: … and function words (pronoun, adverb, conjunction, preposition, particles, numeral,
+#: measure word, direction, interjection, onomatopoeia), which no name is made of.
+_FUNCTION_WORDS = frozenset({"r", "d", "c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "m", "mq", "q",
+                             "f", "e", "o", "zg"})
 
 
 @dataclass(frozen=True)
@@ -91,8 +99,9 @@ class AnswerPolicy:
     def decide(self, request: Request, index: Index) -> Decision:
         if request.item and (decision := self._item(request, index)):
             return decision
-        if request.intent == "ask_comparison" and len(request.topics) >= 2:
-            return Decision("compare", [self._definition(t, index) for t in request.topics[:3]])
+        present = [t for t in request.topics if t in index.entries]
+        if request.intent == "ask_comparison" and len(present) >= 2:
+            return Decision("compare", [self._definition(t, index) for t in present[:3]])
         hints = QueryAnalysis(topics=list(request.topics),
                               industries=[request.industry] if request.industry else [], kinds=list(request.kinds))
         query = request.text if not request.industry or request.industry in request.text \
@@ -179,13 +188,18 @@ class AnswerPolicy:
             if request.kinds:
                 if self._is_case(entry, index) and request.kinds[0] == index.routing.roles.cases:
                     continue  # "有案例吗" about a case: look further (its entry named other cases)
-                section = self._section(entry, request.kinds, request.industry, index, hits)
+                section = self._section(entry, request.kinds, request.industry, index, hits, request.exclude)
                 if section is not None:
                     return self._answer(request, index, section, hits)
-        if index.routing.roles.cases in request.kinds and not self._is_case(carried[0], index):
-            linked = self._linked_case(carried[0], index, hits)
-            if linked is not None:
-                return self._answer(request, index, linked, hits)
+        if index.routing.roles.cases in request.kinds:
+            # A case question the context entries have no case section for: a case they link to
+            # (after a case: another one), else a case from the whole knowledge base.
+            for entry in carried:
+                linked = self._linked_case(entry, index, hits, exclude={*carried, *(p.split("#")[0] for p in shown)})
+                if linked is not None:
+                    return self._answer(request, index, linked, hits)
+            if self._is_case(carried[0], index):
+                return None
         fresh = [h for h in inside if h.passage.id not in shown] or inside
         return self._answer(request, index, fresh[0].passage, hits)
 
@@ -218,7 +232,7 @@ class AnswerPolicy:
         """A message that is only an industry ("银行") or a fragment of several titles ("情感"):
         ask which entry is meant, rather than guess."""
         words = [t for t in index.segmenter.tokens(request.text) if t not in index.routing.cue_words()]
-        if not words or request.kinds:
+        if not words or index.routing.kinds_in(request.text):
             return None
         key = normalize("".join(words))
         industry = index.terms.industries.get(key)
@@ -281,11 +295,13 @@ class AnswerPolicy:
         return AnswerPolicy._definition(entry, index)
 
     @staticmethod
-    def _section(entry: str, kinds: list[str], industry: str | None, index: Index, hits: list[Hit]) -> Passage | None:
-        """The entry's section of the first kind it has, preferring the industry's subsection,
-        then the better-ranked one."""
+    def _section(entry: str, kinds: list[str], industry: str | None, index: Index, hits: list[Hit],
+                 exclude: Iterable[str] = ()) -> Passage | None:
+        """The entry's section of the first kind it has (not excluded), preferring the industry's
+        subsection, then the better-ranked one."""
         ranks = {h.passage.id: rank for rank, h in enumerate(hits)}
-        own = index.entries.get(entry, [])
+        skip = set(exclude)
+        own = [p for p in index.entries.get(entry, []) if p.id not in skip]
         for kind in kinds:
             candidates = [p for p in own if p.kind == kind]
             if candidates:
@@ -293,12 +309,12 @@ class AnswerPolicy:
                                                       ranks.get(p.id, len(ranks))))
         return None
 
-    def _linked_case(self, entry: str, index: Index, hits: list[Hit]) -> Passage | None:
+    def _linked_case(self, entry: str, index: Index, hits: list[Hit], exclude: Iterable[str] = ()) -> Passage | None:
         """A case the entry links to (or that links to it), the best-ranked first."""
         own = index.entries.get(entry, [])
         linked = set(own[0].related) if own else set()
         linked |= {e for e, ps in index.entries.items() if ps and entry in ps[0].related}
-        cases = [e for e in linked if self._is_case(e, index)]
+        cases = [e for e in linked - set(exclude) if self._is_case(e, index)]
         if not cases:
             return None
         ranks = {h.passage.entry_id: rank for rank, h in reversed(list(enumerate(hits)))}
@@ -319,28 +335,36 @@ def _item_line(text: str, item: str) -> str | None:
 
 
 def unknown_name(text: str, index: Index) -> str | None:
-    """A name the knowledge base does not hold ("海底捞的服务案例有吗" → 海底捞): the first run of
-    words unknown to the index, other than question words, cues and known names, standing at the
-    head of the message or before "的"; Latin words count on their own."""
+    """A name the knowledge base does not hold ("海底捞的服务案例有吗" → 海底捞, "招商银行怎么做" → 招商银行).
+
+    A run of words unknown to the index (not question words, cues or known names) counts as a
+    name when it stands before "的" and has no function word in it (还有别的案例吗 is no name),
+    or when jieba tags it a proper noun (person, place, organization); a Latin word inside a
+    Chinese message counts too.
+    """
     vocabulary = index.bm25.vocab_dict
     cues = index.routing.cue_words()
     known_terms = {*index.terms.topics, *index.terms.industries}
+    chinese = bool(_CJK.search(text))
 
     def unknown(word: str) -> bool:
         key = normalize(word)
-        return bool(key.strip()) and key not in vocabulary and key not in STOPWORDS and key not in known_terms \
-            and not any(key in cue for cue in cues)
+        return bool(re.search(r"\w", key)) and key not in vocabulary and key not in STOPWORDS \
+            and key not in known_terms and not any(key in cue for cue in cues)
 
-    words = index.segmenter.words(text)
-    run: list[str] = []
-    for position, word in enumerate(words + [""]):
-        if word and unknown(word) and re.search(r"\w", word):
-            run.append(word)
+    tagged = index.segmenter.tagged(text)
+    run: list[tuple[str, str]] = []
+    for word, flag in [*tagged, ("", "")]:
+        if word and unknown(word):
+            run.append((word, flag))
             continue
         if run:
-            name = "".join(run)
-            starts = position - len(run) == 0 or all(w in STOPWORDS for w in words[: position - len(run)])
-            if len(name) >= 2 and (word == "的" or starts or _LATIN_WORD.fullmatch(name)):
+            name = "".join(w for w, _ in run)
+            flags = {f for _, f in run}
+            latin = _LATIN_WORD.fullmatch(name) is not None
+            if len(name) >= 2 and not (flags & _FUNCTION_WORDS) and (
+                (word == "的" and not latin) or flags & _PROPER_NOUNS or (latin and chinese)
+            ):
                 return name
             run = []
     return None

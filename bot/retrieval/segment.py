@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import jieba
+import jieba.posseg
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -53,6 +54,14 @@ class Segmenter:
     def words(self, text: str) -> list[str]:
         """All non-blank tokens, punctuation included, lower-cased."""
         return [t for t in self._jieba.lcut(text.lower()) if t.strip()]
+
+    @cached_property
+    def _tagger(self) -> jieba.posseg.POSTokenizer:
+        return jieba.posseg.POSTokenizer(self._jieba)
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """Non-blank tokens with jieba's part-of-speech flags (nr person, nt organization, r pronoun, …)."""
+        return [(pair.word, pair.flag) for pair in self._tagger.lcut(text.lower()) if pair.word.strip()]
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens: no punctuation, no question words."""
