@@ -127,9 +127,8 @@ class AnswerPolicy:
 
     def _item(self, request: Request, index: Index) -> Decision | None:
         """An item of the last answer's list: an entry of its own, else its line of that list."""
-        own = index.analyzer.analyze(request.item).topics
-        if own:
-            entry = own[0]
+        entry = index.terms.topics.get(normalize(request.item))  # the item is an entry's own name
+        if entry is not None and entry in index.entries:
             kinds = [k for k in request.kinds if k != index.routing.roles.definition]
             if self._is_case(entry, index) or not kinds:
                 return Decision("answer", [self._opening(entry, index, kinds)])
@@ -172,17 +171,24 @@ class AnswerPolicy:
 
     def _continue(self, request: Request, index: Index, result: SearchResult, hits: list[Hit],
                   carried: list[str]) -> Decision | None:
-        """Keep the context unless the knowledge base holds a clearly better passage elsewhere."""
+        """Answer within the last answer's context, unless the evidence says the message left it.
+
+        It left when it names an industry the context does not cover, or when it has words of
+        its own (beyond the kind of section it asks for) and the knowledge base holds a
+        confident passage elsewhere that beats the context's best by `context_margin`. A
+        message of which the knowledge base knows no word at all is not ours to continue.
+        """
         inside = [h for h in hits if h.passage.entry_id in carried]
         outside = [h for h in hits if h.passage.entry_id not in carried]
-        if not inside:
+        if not inside or result.coverage == 0.0:
             return None
-        best_inside = inside[0]
-        if outside and result.confidence >= self.settings.min_confidence and \
-                outside[0].score - best_inside.score > self.settings.context_margin:
-            return None  # a new question: answered from the whole knowledge base
-        if result.coverage < 0.5 and result.confidence < self.settings.min_confidence:
-            return None  # mostly words the knowledge base does not know: not a follow-up of ours
+        if request.industry and (self._asks_for_cases(request, index) or not any(
+                request.industry in p.industries for e in carried for p in index.entries[e])):
+            return None  # "那有别的餐饮案例吗": that industry's cases, or an industry the context lacks
+        if self._subject_words(request.text, index) and outside and \
+                result.confidence >= self.settings.min_confidence and \
+                outside[0].score - inside[0].score > self.settings.context_margin:
+            return None
         shown = set(request.exclude) | set(request.shown)
         for entry in dict.fromkeys(h.passage.entry_id for h in inside):
             if request.kinds:
@@ -202,6 +208,13 @@ class AnswerPolicy:
                 return None
         fresh = [h for h in inside if h.passage.id not in shown] or inside
         return self._answer(request, index, fresh[0].passage, hits)
+
+    @staticmethod
+    def _subject_words(text: str, index: Index) -> list[str]:
+        """The message's words other than question words, kind cues and industries: its own subject."""
+        cues = index.routing.cue_words()
+        return [t for t in index.segmenter.tokens(text)
+                if normalize(t) not in index.terms.industries and not any(normalize(t) in cue for cue in cues)]
 
     def _asks_for_cases(self, request: Request, index: Index) -> bool:
         return bool(request.kinds) and request.kinds[0] == index.routing.roles.cases
