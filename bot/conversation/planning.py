@@ -28,6 +28,7 @@ FOLLOW_UP_INTENTS = frozenset({"inform", "ask_more"})
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # "第二个", "第2条", "第三种呢", "第十二个"; the measure word (or the end of the question) is required,
 # so that words such as 第三方 are not read as a reference to an item.
+_LAST = re.compile(r"最后(?:一|那|这)?\s*(?:个|条|点|种|项|家|类|位|步)")
 _ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]{1,3}|\d{1,2})\s*(?:个|条|点|种|项|家|类|位|步|(?=[呢吗？?。！!，,\s]|$))")
 
 
@@ -76,6 +77,9 @@ class Request:
 
 
 def ordinal(text: str) -> int | None:
+    """1-based position a message points at ("第二个" → 2), -1 for the last ("最后那个"), else None."""
+    if _LAST.search(text):
+        return -1
     match = _ORDINAL.search(text)
     if not match:
         return None
@@ -88,21 +92,47 @@ def ordinal(text: str) -> int | None:
     return (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(units, 0) if units else 0)
 
 
-def referenced_item(text: str, items: list[str]) -> str | None:
-    """The list item a message points at: "第二个…" by position, or by its name ("文化建设具体怎么做")."""
+#: A short message may name an item by a part of its name ("培训那块呢" → 培训与发展).
+SHORT_MESSAGE = 10
+
+
+def referenced_item(text: str, items: list[str], cues: frozenset[str] | None = frozenset()) -> str | None:
+    """The list item a message points at: "第二个…" by position, "最后那个" the last, or by its name
+    ("文化建设具体怎么做"); in a short message, by a part of its name only one item has (not when
+    `cues` is None)."""
     number = ordinal(text)
+    if number == -1 and items:
+        return items[-1]
     if number and 0 < number <= len(items):
         return items[number - 1]
     said = normalize(text)
     named = [item for item in items if normalize(item) and normalize(item) in said]
-    return max(named, key=len) if named else None
+    if named:
+        return max(named, key=len)
+    if cues is None or len(said) > SHORT_MESSAGE:
+        return None
+    overlaps = {item: _longest_shared(said, normalize(item), cues) for item in items}
+    best = max(overlaps.values(), default=0)
+    winners = [item for item, size in overlaps.items() if size == best]
+    return winners[0] if best >= 2 and len(winners) == 1 else None
+
+
+def _longest_shared(text: str, name: str, cues: frozenset[str]) -> int:
+    """Length of the longest piece of `name` (2+ characters, not a kind cue) that `text` contains."""
+    for size in range(len(name), 1, -1):
+        for start in range(len(name) - size + 1):
+            piece = name[start:start + size]
+            if piece in text and piece not in cues:
+                return size
+    return 0
 
 
 def plan_turn(turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routing) -> Request:
     """`analysis` is the query analysis of the message (entries, industries, cue kinds it names)."""
     topics = list(dict.fromkeys([*turn.topics, *analysis.topics]))
     industries = list(dict.fromkeys([*turn.industries, *analysis.industries]))
-    item = referenced_item(turn.text, ctx.last_items)
+    # A short message naming an industry is about that industry ("那换成餐厅呢"), not a list item.
+    item = referenced_item(turn.text, ctx.last_items, routing.cue_words() if not industries else None)
     kinds = list(dict.fromkeys([*analysis.kinds, *routing.kinds_for(turn.intent)]))
     industry = industries[0] if industries else None
     if industry is None and not topics and turn.intent in FOLLOW_UP_INTENTS:
@@ -112,7 +142,9 @@ def plan_turn(turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routin
     if turn.intent == "inform" and industries and routing.roles.application not in kinds:
         # "那酒店呢": how the current topic plays out in that industry, or its cases there.
         kinds = [routing.roles.application, routing.roles.cases, *kinds]
-    context = [t for t in dict.fromkeys([ctx.topic, *ctx.mentioned]) if t]
+    # After a 案例 section, "具体怎么做的" is about the cases it named; otherwise about its own entry.
+    named_first = ctx.last_kind == routing.roles.cases
+    context = [t for t in dict.fromkeys([*ctx.mentioned, ctx.topic] if named_first else [ctx.topic, *ctx.mentioned]) if t]
     exclude = list(ctx.last_passages) if turn.intent == "ask_more" else []
     return Request(text=turn.text, intent=turn.intent, kinds=kinds, topics=topics, industry=industry,
                    context=context, item=item, exclude=exclude, shown=list(ctx.last_passages))

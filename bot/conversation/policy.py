@@ -39,6 +39,9 @@ from bot.retrieval.segment import STOPWORDS
 
 Status = Literal["answer", "compare", "not_found", "clarify"]
 CASE_TYPE = "case"
+#: Share of passages a word may occur in and still say what a message is about (see _specific):
+#: on the current knowledge base (148 passages) that is at most 4, e.g. 压力 1, 过敏 3, but not 实际 7.
+SPECIFIC_SHARE = 0.03
 #: Candidates retrieved per turn: the whole ranking the policy weighs (cheap at this size).
 CANDIDATES = 50
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9&.+-]{2,}")
@@ -117,11 +120,24 @@ class AnswerPolicy:
             return decision
         if (choices := self._shared_fragment(request, index)) is not None:
             return choices
-        if self._asks_for_cases(request, index):
+        if self._asks_for_cases(request, index) or (unknown and index.routing.roles.cases in request.kinds):
             return self._case(request, index, result, hits, unknown)
         if not hits or result.confidence < self.settings.min_confidence:
+            if carried and request.industry and request.follow_up:
+                # "教育行业呢" where nothing covers that industry: say so, with the context's application.
+                entry = carried[0]
+                roles = index.routing.roles
+                passage = self._section(entry, [roles.application], None, index, hits) or self._definition(entry, index)
+                return self._answer(request, index, passage, hits)
             return self._not_found(hits)
-        return self._answer(request, index, hits[0].passage, hits)
+        return self._answer(request, index, self._kind_of_best_entry(request, index, hits), hits)
+
+    def _kind_of_best_entry(self, request: Request, index: Index, hits: list[Hit]) -> Passage:
+        """Retrieval finds the subject; the kind asked picks its section ("…怎么办" → the steps)."""
+        best = hits[0].passage
+        if not request.kinds or best.kind in request.kinds:
+            return best
+        return self._section(best.entry_id, request.kinds, request.industry, index, hits, request.exclude) or best
 
     # --- the pieces of evidence -----------------------------------------------------------
 
@@ -180,21 +196,34 @@ class AnswerPolicy:
         """
         inside = [h for h in hits if h.passage.entry_id in carried]
         outside = [h for h in hits if h.passage.entry_id not in carried]
-        if not inside or result.coverage == 0.0:
+        if not inside:
             return None
         if request.industry and (self._asks_for_cases(request, index) or not any(
                 request.industry in p.industries for e in carried for p in index.entries[e])):
             return None  # "那有别的餐饮案例吗": that industry's cases, or an industry the context lacks
-        if self._subject_words(request.text, index) and outside and \
+        # "还有吗", "那酒店呢", "有哪些类型": no subject of their own, so the context's. Otherwise
+        # the message may have moved on: to nothing the knowledge base knows, or to a better passage.
+        own_words = [] if request.follow_up else self._subject_words(request.text, index)
+        if own_words and result.coverage == 0.0:
+            return None  # nothing the knowledge base knows: not a follow-up of ours
+        context_text = "".join(p.text for e in carried for p in index.entries[e])
+        if [w for w in own_words if self._specific(w, index) and w not in context_text] and outside and \
                 result.confidence >= self.settings.min_confidence and \
                 outside[0].score - inside[0].score > self.settings.context_margin:
             return None
         shown = set(request.exclude) | set(request.shown)
-        for entry in dict.fromkeys(h.passage.entry_id for h in inside):
+        if (line := self._context_item(request, index, carried)) is not None:
+            return line
+        for entry in carried:
             if request.kinds:
-                if self._is_case(entry, index) and request.kinds[0] == index.routing.roles.cases:
-                    continue  # "有案例吗" about a case: look further (its entry named other cases)
-                section = self._section(entry, request.kinds, request.industry, index, hits, request.exclude)
+                kinds = request.kinds
+                if self._is_case(entry, index):
+                    # A case's sections are the parts of its story ("这个例子说明了什么" → 启示);
+                    # "有案例吗" about a case looks further (its entry named other cases).
+                    kinds = [k for k in kinds if k != index.routing.roles.cases]
+                    if not kinds:
+                        continue
+                section = self._section(entry, kinds, request.industry, index, hits, request.exclude)
                 if section is not None:
                     return self._answer(request, index, section, hits)
         if index.routing.roles.cases in request.kinds:
@@ -208,6 +237,25 @@ class AnswerPolicy:
                 return None
         fresh = [h for h in inside if h.passage.id not in shown] or inside
         return self._answer(request, index, fresh[0].passage, hits)
+
+    def _context_item(self, request: Request, index: Index, carried: list[str]) -> Decision | None:
+        """A short message naming an item of a list in the context ("响应性呢", "培训那块呢")."""
+        words = [w for w in self._subject_words(request.text, index) if len(w) >= 2]
+        if not words or len(normalize(request.text)) > 12:
+            return None
+        for entry in carried:
+            for passage in index.entries.get(entry, []):
+                lines = [line for w in words if (line := _item_line(passage.text, w))]
+                if len(set(lines)) == 1:
+                    return Decision("answer", [passage], excerpt=lines[0])
+        return None
+
+    @staticmethod
+    def _specific(word: str, index: Index) -> bool:
+        """A word only a few passages use (at most `SPECIFIC_SHARE` of them): evidence of a subject.
+        Common words (客户, 满意度, 实际) say little about where a question belongs."""
+        df = index.document_frequency(word)
+        return 0 < df <= max(1, int(SPECIFIC_SHARE * len(index.passages)))
 
     @staticmethod
     def _subject_words(text: str, index: Index) -> list[str]:
@@ -375,8 +423,11 @@ def unknown_name(text: str, index: Index) -> str | None:
             name = "".join(w for w, _ in run)
             flags = {f for _, f in run}
             latin = _LATIN_WORD.fullmatch(name) is not None
+            # Before 的, one dictionary word is an ordinary noun ("实际的例子"); a name is several
+            # pieces jieba had to cut ("海底" + "捞") or a word it does not know.
+            name_like = len(run) > 1 or not index.segmenter.known(run[0][0])
             if len(name) >= 2 and not (flags & _FUNCTION_WORDS) and (
-                (word == "的" and not latin) or flags & _PROPER_NOUNS or (latin and chinese)
+                (word == "的" and not latin and name_like) or flags & _PROPER_NOUNS or (latin and chinese)
             ):
                 return name
             run = []

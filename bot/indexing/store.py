@@ -78,6 +78,14 @@ class Index:
         """Passage id -> its index in `passages` (and its document in the lexical index)."""
         return {p.id: number for number, p in enumerate(self.passages)}
 
+    def document_frequency(self, token: str) -> int:
+        """In how many passages a (segmented, lower-cased) token occurs; 0 when in none."""
+        row = self.bm25.vocab_dict.get(token)
+        if row is None:
+            return 0
+        indptr = self.bm25.scores["indptr"]
+        return int(indptr[row + 1] - indptr[row]) if row + 1 < len(indptr) else 0
+
     def passage(self, passage_id: str) -> Passage | None:
         number = self.position.get(passage_id)
         return self.passages[number] if number is not None else None

@@ -63,6 +63,10 @@ class Segmenter:
         """Non-blank tokens with jieba's part-of-speech flags (nr person, nt organization, r pronoun, …)."""
         return [(pair.word, pair.flag) for pair in self._tagger.lcut(text.lower()) if pair.word.strip()]
 
+    def known(self, word: str) -> bool:
+        """Whether jieba's dictionary (with the user words) has the word: common words are, new names rarely."""
+        return bool(self._jieba.FREQ.get(word))
+
     def tokens(self, text: str) -> list[str]:
         """Content tokens: no punctuation, no question words."""
         return [t for t in self.words(text) if _WORD.search(t) and t not in STOPWORDS]

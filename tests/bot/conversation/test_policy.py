@@ -149,18 +149,23 @@ def test_third_party_is_not_an_item(decide) -> None:
 DEFINED = Context(topic=CEM, last_kind="定义", last_passages=[f"{CEM}#定义"])
 
 
-def test_follow_up_stays_in_its_context_unless_clearly_better_elsewhere(
+def test_a_message_that_only_asks_for_a_kind_stays_in_its_context(decide) -> None:
+    """"有哪些类型" has no subject of its own: it is about the last answer's entry, whatever the margin."""
+    assert ids(decide("ask_components", "有哪些类型", DEFINED, context_margin=0.0)) == [f"{CEM}#分类"]
+
+
+def test_follow_up_with_words_of_its_own_leaves_for_a_clearly_better_passage(
         decide, retriever: Retriever, kb_index: Index) -> None:
-    ranking = retriever.search("有哪些类型", top_k=50, index=kb_index, include=[CEM],
-                               hints=QueryAnalysis(kinds=["分类", "构成要素", "特征"])).hits
+    text = "故障期间续约率怎么样"
+    ranking = retriever.search(text, top_k=50, index=kb_index, include=[CEM], hints=QueryAnalysis(kinds=["重要性"])).hits
     inside = next(h for h in ranking if h.passage.entry_id == CEM)
     assert ranking[0].passage.entry_id != CEM  # precondition: the best passage is elsewhere...
     gap = ranking[0].score - inside.score
     assert gap > 0.05  # ...by a margin the two settings below fall either side of
-    kept = decide("ask_components", "有哪些类型", DEFINED, context_margin=gap + 0.05)
-    assert ids(kept) == [f"{CEM}#分类"]  # the kind asked, of the context entry
-    left = decide("ask_components", "有哪些类型", DEFINED, context_margin=gap - 0.05)
-    assert ids(left) == [ranking[0].passage.id]
+    kept = decide("ask_importance", text, DEFINED, context_margin=gap + 0.05)
+    assert kept.passage.entry_id == CEM
+    left = decide("ask_importance", text, DEFINED, context_margin=gap - 0.05)
+    assert left.passage.entry_id == ranking[0].passage.entry_id
 
 
 def test_follow_up_carries_the_mentioned_entries_too(decide) -> None:
