@@ -166,16 +166,11 @@ def calibrate(
     result = fit(inside, outside)
     current = settings.min_confidence
 
-    per_file = Table(title="per file")
-    for column in ("file", "n", "kind", f"ok at {result.threshold:.4f} (suggested)", f"ok at {current:.4f} (current)"):
-        per_file.add_column(column)
+    lines = [f"per file: share handled right at {result.threshold:.4f} (suggested) / {current:.4f} (current)"]
     for f, values in scores.items():
         to_answer = f in answerable
-
-        def ok(threshold: float, values: list[float] = values, to_answer: bool = to_answer) -> str:
-            return f"{sum((c >= threshold) == to_answer for c in values) / max(len(values), 1):.1%}"
-
-        per_file.add_row(str(f), str(len(values)), "answer" if to_answer else "refuse", ok(result.threshold), ok(current))
+        ok = [sum((c >= t) == to_answer for c in values) / max(len(values), 1) for t in (result.threshold, current)]
+        lines.append(f"  {f} ({len(values)} to {'answer' if to_answer else 'refuse'}): {ok[0]:.1%} / {ok[1]:.1%}")
     table = Table(title=f"trade-off ({len(inside)} to answer, {len(outside)} to refuse)")
     for column in ("threshold", "answered", "refused", "balanced"):
         table.add_column(column, justify="right")
@@ -185,9 +180,8 @@ def calibrate(
             f"{point.threshold:.4f}{marker}", f"{point.answered:.1%}", f"{point.refused:.1%}",
             f"{(point.answered + point.refused) / 2:.1%}",
         )
-    console = Console()
-    console.print(per_file)
-    console.print(table)
+    print("\n".join(lines))
+    Console().print(table)
     plot_curve(
         curve(inside, outside), plot, {"suggested": result.threshold, "current": current},
         title=f"{len(inside)} to answer, {len(outside)} to refuse",
