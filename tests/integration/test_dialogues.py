@@ -34,7 +34,19 @@ def _describe(report: DialogueReport) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("name", ["dev_dialogues.yml", "dev_staff_dialogues.yml"])
+DEV_SETS = ["dev_dialogues.yml", "dev_staff_dialogues.yml"]
+
+
+@pytest.mark.parametrize("name", DEV_SETS)
+def test_development_sets_are_there(name: str) -> None:
+    """Fails fast, before any server starts, when a development set is missing or malformed."""
+    try:
+        assert load_dialogues(SHARED_EVAL / name)
+    except DialogueFileError as exc:
+        pytest.fail(f"development set missing or malformed: {exc}", pytrace=False)
+
+
+@pytest.mark.parametrize("name", DEV_SETS)
 def test_development_dialogues_pass(assistant: Assistant, name: str) -> None:
     try:
         dialogues = load_dialogues(SHARED_EVAL / name)
