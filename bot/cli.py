@@ -1,4 +1,5 @@
-"""`kb`: the knowledge base from the command line (lint, build, search, eval, calibrate, report, chat).
+"""`kb`: the knowledge base from the command line (lint, build, search, eval, calibrate, eval-dialogues,
+eval-ood, report, chat).
 
 Usage:
     kb lint
@@ -6,7 +7,10 @@ Usage:
     kb search "期望确认理论讲什么" --top-k 3 --json
     printf '什么是移情服务\\n' | kb search --json --top-k 5 -
     kb eval ../shared/eval/dev_retrieval.jsonl
-    kb calibrate ../shared/eval/dev_retrieval.jsonl tests/fixtures/out_of_domain_questions.txt
+    kb calibrate ../shared/eval/dev_retrieval.jsonl tests/fixtures/eval/in_domain_colloquial.jsonl \\
+        tests/fixtures/out_of_domain_questions.txt tests/fixtures/eval/out_of_domain.txt
+    kb eval-dialogues ../shared/eval/dev_dialogues.yml tests/fixtures/eval/staff_dialogues.yml [--strict]
+    kb eval-ood tests/fixtures/eval/out_of_domain.txt
     kb report
     kb chat
     kb serving --out var/run/endpoints.yml
@@ -134,25 +138,125 @@ def evaluate(
 
 @app.command()
 def calibrate(
-    answerable: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="questions in the shared/eval format")],
-    unanswerable: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="one out-of-domain question a line")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=True, dir_okay=False,
+            help="*.jsonl: questions to answer (shared/eval retrieval format); other files: one question to refuse a line",
+        ),
+    ],
+    plot: Annotated[Path, typer.Option(help="where to write the curve as a PNG")] = Path("build/eval/calibration.png"),
+    steps: Annotated[int, typer.Option(min=1, max=200, help="rows of the printed curve")] = 20,
     endpoints: EndpointsOption = None,
 ) -> None:
-    """Suggest `min_confidence` for endpoints.yml from questions to answer and questions to refuse."""
-    from bot.evaluation.calibration import calibrate as fit, read_questions
+    """Suggest `min_confidence` for endpoints.yml from questions to answer and questions to refuse,
+    and show the trade-off curve (table and PNG)."""
+    from bot.evaluation.calibration import calibrate as fit, curve, grid, plot_curve, read_questions
     from bot.evaluation.metrics import load_questions
 
+    answerable = [f for f in files if f.suffix == ".jsonl"]
+    unanswerable = [f for f in files if f.suffix != ".jsonl"]
+    if not answerable or not unanswerable:
+        err.print("[red]need at least one *.jsonl file of questions to answer and one file of questions to refuse[/red]")
+        raise typer.Exit(2)
     settings = Settings.load(endpoints)
     retriever = _retriever(endpoints)
-    inside = [retriever.search(q.question).confidence for q in load_questions(answerable)]
-    outside = [retriever.search(q).confidence for q in read_questions(unanswerable)]
+    scores = {f: [retriever.search(q.question).confidence for q in load_questions(f)] for f in answerable}
+    scores |= {f: [retriever.search(q).confidence for q in read_questions(f)] for f in unanswerable}
+    inside = [c for f in answerable for c in scores[f]]
+    outside = [c for f in unanswerable for c in scores[f]]
     result = fit(inside, outside)
     current = settings.min_confidence
+
+    lines = [f"per file: share handled right at {result.threshold:.4f} (suggested) / {current:.4f} (current)"]
+    for f, values in scores.items():
+        to_answer = f in answerable
+        ok = [sum((c >= t) == to_answer for c in values) / max(len(values), 1) for t in (result.threshold, current)]
+        lines.append(f"  {f} ({len(values)} to {'answer' if to_answer else 'refuse'}): {ok[0]:.1%} / {ok[1]:.1%}")
+    table = Table(title=f"trade-off ({len(inside)} to answer, {len(outside)} to refuse)")
+    for column in ("threshold", "answered", "refused", "balanced"):
+        table.add_column(column, justify="right")
+    for point in curve(inside, outside, [*grid(inside, outside, steps), result.threshold, current]):
+        marker = " ← suggested" if point.threshold == result.threshold else " ← current" if point.threshold == round(current, 4) else ""
+        table.add_row(
+            f"{point.threshold:.4f}{marker}", f"{point.answered:.1%}", f"{point.refused:.1%}",
+            f"{(point.answered + point.refused) / 2:.1%}",
+        )
+    print("\n".join(lines))
+    Console().print(table)
+    plot_curve(
+        curve(inside, outside), plot, {"suggested": result.threshold, "current": current},
+        title=f"{len(inside)} to answer, {len(outside)} to refuse",
+    )
+    print(f"curve written to {plot}")
     print(f"suggested min_confidence: {result.threshold:.4f} "
           f"(answers {result.answered:.1%} of {len(inside)}, refuses {result.refused:.1%} of {len(outside)})")
     print(f"current   min_confidence: {current:.4f} "
           f"(answers {sum(c >= current for c in inside) / len(inside):.1%}, "
           f"refuses {sum(c < current for c in outside) / len(outside):.1%})")
+
+
+@app.command("eval-dialogues")
+def eval_dialogues(
+    files: Annotated[list[Path], typer.Argument(help="dialogue files in the shared/eval format")],
+    url: Annotated[Optional[str], typer.Option(help="Rasa REST webhook (default: from endpoints.yml)")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="exit 1 when a turn fails")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="print passing replies too")] = False,
+) -> None:
+    """Run dialogues against the running assistant: pass/fail per dialogue and turn, pass rate per file."""
+    from bot.evaluation.dialogues import DialogueEvaluator, DialogueFileError, load_dialogues, webhook_sender
+
+    try:
+        loaded = {f: load_dialogues(f) for f in files}
+    except DialogueFileError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    evaluator = DialogueEvaluator(webhook_sender(url or _webhook()))
+    failed = 0
+    summary = []
+    for f, dialogues in loaded.items():
+        report = evaluator.run(dialogues, prefix=f.stem)
+        print(f"== {f}")
+        for result in report.dialogues:
+            print(f"{'PASS' if result.passed else 'FAIL'}  {result.dialogue.name}")
+            for t in result.turns:
+                print(f"  {'ok  ' if t.passed else 'FAIL'} {t.number}. {t.turn.user}")
+                if not t.passed:
+                    print(f"       {'; '.join(t.problems)}")
+                if not t.passed or verbose:
+                    print("       reply: " + t.reply.replace("\n", "\n              "))
+        failed += len(report.failed_turns)
+        summary.append(
+            f"{f}: turns {report.turn_pass_rate:.1%} ({len(report.turns) - len(report.failed_turns)}/{len(report.turns)}), "
+            f"dialogues {report.dialogue_pass_rate:.1%} ({sum(d.passed for d in report.dialogues)}/{len(report.dialogues)})"
+        )
+    print("\n".join(["== pass rates", *summary]))
+    raise typer.Exit(1 if strict and failed else 0)
+
+
+@app.command("eval-ood")
+def eval_ood(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="one out-of-domain question a line")],
+    url: Annotated[Optional[str], typer.Option(help="Rasa REST webhook (default: from endpoints.yml)")] = None,
+) -> None:
+    """Ask out-of-domain questions of the running assistant: the share answered without a citation."""
+    from bot.evaluation.calibration import read_questions
+    from bot.evaluation.dialogues import evaluate_out_of_domain, webhook_sender
+
+    report = evaluate_out_of_domain(read_questions(file), webhook_sender(url or _webhook()))
+    for question, reply in report.cited:
+        print(f"CITED  {question}\n       {reply.splitlines()[0] if reply else ''}")
+    for question, error in report.errors:
+        print(f"ERROR  {question}: {error}")
+    n = len(report.questions)
+    print(f"{file}: {report.refused_rate:.1%} without a citation "
+          f"({n - len(report.cited) - len(report.errors)}/{n}; cited {len(report.cited)}, errors {len(report.errors)})")
+
+
+def _webhook() -> str:
+    from bot.serving import Ports
+
+    return Ports.load(Path("endpoints.yml")).webhook
 
 
 @app.command()

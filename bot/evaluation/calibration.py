@@ -1,9 +1,15 @@
 """Calibrating `min_confidence`: the retrieval confidence below which the assistant says the
 knowledge base has no answer, from questions it should answer and questions it should not.
 
+The curve shows the trade-off every threshold makes (share of in-domain questions answered,
+share of out-of-domain questions refused); the suggested threshold is the one with the best
+balanced accuracy (both shares count equally, whatever the sizes of the two sets).
+
 Usage:
     >>> calibrate([0.91, 0.88, 0.95], [0.84, 0.86])
     Calibration(threshold=0.87, answered=1.0, refused=1.0)
+    >>> curve([0.91, 0.88, 0.95], [0.84, 0.86], [0.85, 0.9])
+    [CurvePoint(threshold=0.85, answered=1.0, refused=0.5), CurvePoint(threshold=0.9, answered=0.6667, refused=1.0)]
 """
 
 from __future__ import annotations
@@ -33,6 +39,68 @@ def calibrate(in_domain: Sequence[float], out_of_domain: Sequence[float]) -> Cal
     best = max(candidates, key=lambda t: (sum(rates(t)), _gap(t, points)))
     answered, refused = rates(best)
     return Calibration(round(best, 4), answered, refused)
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    threshold: float
+    answered: float  # share of in-domain questions at or above the threshold
+    refused: float  # share of out-of-domain questions below it
+
+
+def curve(
+    in_domain: Sequence[float], out_of_domain: Sequence[float], thresholds: Sequence[float] | None = None
+) -> list[CurvePoint]:
+    """The trade-off at each threshold (default: every observed confidence), lowest first."""
+    if not in_domain or not out_of_domain:
+        raise ValueError("need both in-domain and out-of-domain confidences")
+    points = sorted(set(thresholds if thresholds is not None else [*in_domain, *out_of_domain]))
+    return [
+        CurvePoint(
+            round(t, 4),
+            round(sum(c >= t for c in in_domain) / len(in_domain), 4),
+            round(sum(c < t for c in out_of_domain) / len(out_of_domain), 4),
+        )
+        for t in points
+    ]
+
+
+def grid(in_domain: Sequence[float], out_of_domain: Sequence[float], steps: int = 20) -> list[float]:
+    """`steps + 1` evenly spaced thresholds spanning all confidences, for a readable table."""
+    if steps < 1:
+        raise ValueError("steps must be at least 1")
+    low, high = min(*in_domain, *out_of_domain), max(*in_domain, *out_of_domain)
+    return [round(low + (high - low) * i / steps, 4) for i in range(steps + 1)]
+
+
+def plot_curve(
+    points: Sequence[CurvePoint], out: Path, marks: dict[str, float] | None = None, title: str = ""
+) -> Path:
+    """Writes the curve as a PNG: both shares against the threshold, with vertical lines at `marks`
+    (e.g. {"suggested": 0.87, "current": 0.878})."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    if not points:
+        raise ValueError("no curve points to plot")
+    figure, axes = plt.subplots(figsize=(8, 5))
+    xs = [p.threshold for p in points]
+    axes.step(xs, [p.answered for p in points], where="post", label="in-domain answered")
+    axes.step(xs, [p.refused for p in points], where="post", label="out-of-domain refused")
+    for (name, value), style in zip((marks or {}).items(), ("--", ":", "-.")):
+        axes.axvline(value, linestyle=style, color="grey", label=f"{name} {value:.4f}")
+    axes.set_xlabel("min_confidence")
+    axes.set_ylabel("share")
+    axes.set_ylim(-0.02, 1.02)
+    axes.set_title(title)
+    axes.legend(loc="center left")
+    axes.grid(alpha=0.3)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(out, dpi=100, bbox_inches="tight")
+    plt.close(figure)
+    return out
 
 
 def _gap(t: float, points: list[float]) -> float:

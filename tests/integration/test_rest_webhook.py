@@ -5,15 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
-import yaml
 
 from rasa_addons.channels.guard import EMPTY_REPLY, GARBLED_REPLY, TOO_LONG_REPLY
 from tests.conftest import ROOT
 from tests.integration.conftest import Assistant
 
 pytestmark = pytest.mark.integration
-DIALOGUES_FILE = ROOT.parent / "shared" / "eval" / "dev_dialogues.yml"
-DIALOGUES = yaml.safe_load(DIALOGUES_FILE.read_text(encoding="utf-8"))["dialogues"] if DIALOGUES_FILE.exists() else []
 
 
 def test_definition_is_answered_from_the_knowledge_base_with_its_source(assistant: Assistant) -> None:
@@ -59,20 +56,6 @@ def test_bad_input_gets_a_polite_reply(assistant: Assistant, message: str, expec
 def test_out_of_scope_is_refused_without_a_random_passage(assistant: Assistant) -> None:
     text = assistant.reply_text("it-oos", "今天天气怎么样")
     assert "抱歉" in text and "来源：" not in text
-
-
-@pytest.mark.parametrize("dialogue", DIALOGUES, ids=[d["name"] for d in DIALOGUES])
-def test_development_dialogues(assistant: Assistant, dialogue: dict) -> None:
-    sender = f"it-dialogue-{DIALOGUES.index(dialogue)}"
-    for turn in dialogue["turns"]:
-        text = assistant.reply_text(sender, turn["user"])
-        context = f"{turn['user']!r} -> {text!r}"
-        for term in turn.get("expect", []):
-            assert term in text, context
-        if turn.get("expect_any"):
-            assert any(term in text for term in turn["expect_any"]), context
-        for term in turn.get("reject", []):
-            assert term not in text, context
 
 
 NEW_ENTRY = """---

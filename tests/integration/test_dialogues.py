@@ -1,0 +1,75 @@
+"""The development dialogues of ../shared/eval through the running assistant's REST webhook.
+
+Every turn of every dialogue is run and all failing turns are reported at once. A missing or
+malformed ../shared/eval file fails the test (it never silently collects nothing). Our own
+held-out sets (tests/fixtures/eval/) are run too, but only measured: their pass rates are printed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.evaluation.calibration import read_questions
+from bot.evaluation.dialogues import (
+    DialogueEvaluator,
+    DialogueFileError,
+    DialogueReport,
+    evaluate_out_of_domain,
+    load_dialogues,
+    webhook_sender,
+)
+from tests.conftest import FIXTURES, ROOT
+from tests.integration.conftest import WEBHOOK, Assistant
+
+pytestmark = pytest.mark.integration
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+OWN_EVAL = FIXTURES / "eval"
+
+
+def _describe(report: DialogueReport) -> str:
+    lines = [f"{len(report.failed_turns)} of {len(report.turns)} turns failed:"]
+    for t in report.failed_turns:
+        lines.append(f"- {t.dialogue} · turn {t.number} {t.turn.user!r}: {'; '.join(t.problems)}")
+        lines.append(f"    reply: {t.reply!r}")
+    return "\n".join(lines)
+
+
+DEV_SETS = ["dev_dialogues.yml", "dev_staff_dialogues.yml"]
+
+
+@pytest.mark.parametrize("name", DEV_SETS)
+def test_development_sets_are_there(name: str) -> None:
+    """Fails fast, before any server starts, when a development set is missing or malformed."""
+    try:
+        assert load_dialogues(SHARED_EVAL / name)
+    except DialogueFileError as exc:
+        pytest.fail(f"development set missing or malformed: {exc}", pytrace=False)
+
+
+@pytest.mark.parametrize("name", DEV_SETS)
+def test_development_dialogues_pass(assistant: Assistant, name: str) -> None:
+    try:
+        dialogues = load_dialogues(SHARED_EVAL / name)
+    except DialogueFileError as exc:
+        pytest.fail(f"development set missing or malformed: {exc}")
+    report = DialogueEvaluator(webhook_sender(WEBHOOK)).run(dialogues, prefix=f"it-{name}")
+    if report.failed_turns:
+        pytest.fail(_describe(report), pytrace=False)
+
+
+def test_own_held_out_sets_are_measured(assistant: Assistant, capsys: pytest.CaptureFixture[str]) -> None:
+    """Measures only: prints pass rates; fails only when a turn got no reply at all."""
+    send = webhook_sender(WEBHOOK)
+    evaluator = DialogueEvaluator(send)
+    lines, unanswered = [], []
+    for name in ("staff_dialogues.yml", "textbook_dialogues.yml"):
+        report = evaluator.run(load_dialogues(OWN_EVAL / name), prefix=f"it-{name}")
+        lines.append(f"{name}: {report.turn_pass_rate:.1%} of {len(report.turns)} turns pass")
+        unanswered += [f"{name} · {t.dialogue} · {t.turn.user!r}: {t.reply}" for t in report.failed_turns if t.problems == ("no reply",)]
+    ood = evaluate_out_of_domain(read_questions(OWN_EVAL / "out_of_domain.txt"), send)
+    lines.append(f"out_of_domain.txt: {ood.refused_rate:.1%} of {len(ood.questions)} answered without a citation")
+    unanswered += [f"out_of_domain.txt · {q!r}: {error}" for q, error in ood.errors]
+    with capsys.disabled():
+        print("\n[held-out measures] " + " | ".join(lines))
+    if unanswered:
+        pytest.fail("no reply:\n" + "\n".join(unanswered), pytrace=False)

@@ -1,0 +1,47 @@
+"""Our own held-out evaluation sets (tests/fixtures/eval/) stay answerable from knowledge/: every
+gold alternative of the colloquial retrieval set matches a passage, and every term a dialogue
+expects from the knowledge base occurs in it (the assistant's own phrases come from domain.yml
+and the guard, whose wording the sets only use for refusals and greetings)."""
+
+import pytest
+
+from bot.evaluation.dialogues import load_dialogues
+from bot.evaluation.metrics import load_questions
+from bot.knowledge.entries import load_knowledge
+from tests.conftest import FIXTURES, ROOT
+
+EVAL = FIXTURES / "eval"
+#: Terms of the assistant's own replies (refusals, greetings, citations), not of knowledge/.
+REPLY_PHRASES = {"来源", "没有", "暂无", "未收录", "没有找到", "未找到", "抱歉", "没理解", "换个说法", "超出", "只能", "请问",
+                 "您好", "你好", "不客气", "不用谢", "很高兴"}
+
+
+@pytest.fixture(scope="module")
+def passages() -> list:
+    return load_knowledge(ROOT / "knowledge").passages
+
+
+def test_every_colloquial_question_has_a_relevant_passage(passages: list) -> None:
+    questions = load_questions(EVAL / "in_domain_colloquial.jsonl")
+    assert len(questions) >= 80
+    orphans = [q.question for q in questions if not any(q.is_relevant(p) for p in passages)]
+    assert not orphans
+
+
+@pytest.mark.parametrize("name", ["staff_dialogues.yml", "textbook_dialogues.yml"])
+def test_dialogue_expectations_are_in_the_knowledge_base(passages: list, name: str) -> None:
+    corpus = "\n".join(f"{p.title}\n{p.section}\n{p.text}" for p in passages)
+    missing = [
+        f"{d.name}: {term}"
+        for d in load_dialogues(EVAL / name)
+        for turn in d.turns
+        for term in (*turn.expect, *turn.expect_any, *turn.expect_any_2)
+        if term not in REPLY_PHRASES and term not in corpus
+    ]
+    assert not missing
+
+
+def test_out_of_domain_set_is_large_and_has_no_duplicates() -> None:
+    lines = [line.strip() for line in (EVAL / "out_of_domain.txt").read_text(encoding="utf-8").splitlines()]
+    questions = [line for line in lines if line and not line.startswith("#")]
+    assert len(questions) >= 80 and len(set(questions)) == len(questions)
