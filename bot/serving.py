@@ -19,7 +19,7 @@ Usage:
     >>> render_endpoints(Path("endpoints.yml"), ports)["action_endpoint"]["url"]
     'http://localhost:5055/webhook'
     >>> Database.from_env({"DB_HOST": "db.bank.local", "DB_PASSWORD": "s3cret"}).url(hide_password=True)
-    'postgresql://rasa:***@db.bank.local:5432/rasa'
+    'postgresql+psycopg2://rasa:***@db.bank.local:5432/rasa'
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import yaml
 
@@ -110,11 +110,9 @@ class Database:
 
     def url(self, *, hide_password: bool = False) -> str:
         """SQLAlchemy URL (psycopg2 driver, as installed in both environments)."""
-        from urllib.parse import quote
-
         secret = "***" if hide_password else quote(self.password, safe="")
         auth = f"{quote(self.user, safe='')}:{secret}" if self.password else quote(self.user, safe="")
-        return f"postgresql://{auth}@{self.host}:{self.port}/{quote(self.name, safe='')}"
+        return f"postgresql+psycopg2://{auth}@{self.host}:{self.port}/{quote(self.name, safe='')}"
 
     def tracker_store(self) -> dict:
         block: dict = {"type": TRACKER_STORE_CLASS, "dialect": "postgresql", "url": self.host,

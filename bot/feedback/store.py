@@ -7,7 +7,7 @@ unanswered, and the worst-rated answers. A database outage never costs the user 
 record goes to the log instead, as one JSON line the operator can replay.
 
 Usage:
-    >>> store = FeedbackStore(Path("var/feedback.db"))        # or "postgresql://rasa:…@db/rasa"
+    >>> store = FeedbackStore(Path("var/feedback.db"))   # or "postgresql+psycopg2://rasa:…@db/rasa"
     >>> store.record("unanswered", sender="u1", question="区块链在服务中怎么用", answer="抱歉……", sources=[])
     >>> store.unanswered(limit=10)
     [('区块链在服务中怎么用', 1)]
@@ -60,7 +60,7 @@ class RatedAnswer:
 
 class FeedbackStore:
     def __init__(self, location: Path | str) -> None:
-        """`location`: an SQLite file, or an SQLAlchemy URL such as postgresql://user:pw@host/db."""
+        """`location`: an SQLite file, or an SQLAlchemy URL such as postgresql+psycopg2://user:pw@host/db."""
         self.location = location
         if isinstance(location, Path):
             location.parent.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,9 @@
 Rasa 3.6 calls the action server with a fixed 300 s timeout (`rasa.core.constants.
 DEFAULT_REQUEST_TIMEOUT`, passed by `RemoteAction.run`; endpoints.yml has no setting for it). A
 killed action server refuses the connection at once, but a hung one would keep the user waiting
-five minutes. With the bound, the action call fails like a refused connection: Rasa logs it, keeps
-the user's message in the conversation, and the guard (guard.py) answers 「服务暂时不可用」.
+five minutes. With the bound, the action call fails (asyncio.TimeoutError), which Rasa's processor
+logs like a refused connection: the user's message stays in the conversation, and the guard
+(guard.py) answers 「服务暂时不可用」.
 It must stay below the lock lifetime (Rasa's `TICKET_LOCK_LIFETIME`, 60 s), or a second message of
 the same conversation could run while the first still waits.
 

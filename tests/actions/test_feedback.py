@@ -44,5 +44,5 @@ def test_negative_feedback_is_stored_with_question_answer_and_source(store: Feed
 def test_positive_feedback_is_stored_but_is_no_worst_answer(store: FeedbackStore) -> None:
     ActionRecordFeedback().run(CollectingDispatcher(), rated_tracker("feedback_positive"), domain={})
     assert store.worst_rated() == []
-    with sqlite3.connect(store.path) as db:
-        assert db.execute("SELECT kind, question FROM events").fetchall() == [("positive", "什么是移情服务")]
+    with sqlite3.connect(store.location) as db:
+        assert db.execute("SELECT kind, question FROM feedback").fetchall() == [("positive", "什么是移情服务")]

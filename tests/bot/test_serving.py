@@ -47,8 +47,8 @@ def test_db_and_redis_variables_switch_to_postgresql_and_redis_without_writing_s
 
 def test_database_url_quotes_credentials_and_can_hide_the_password() -> None:
     db = Database.from_env({"DB_HOST": "db", "DB_USER": "bot", "DB_PASSWORD": "p@ss/word"})
-    assert db.url() == "postgresql://bot:p%40ss%2Fword@db:5432/rasa"
-    assert db.url(hide_password=True) == "postgresql://bot:***@db:5432/rasa"
+    assert db.url() == "postgresql+psycopg2://bot:p%40ss%2Fword@db:5432/rasa"
+    assert db.url(hide_password=True) == "postgresql+psycopg2://bot:***@db:5432/rasa"
     assert Database.from_env({}) is None and Redis.from_env({}) is None
 
 

@@ -41,12 +41,12 @@ def test_unknown_kind_is_rejected(store: FeedbackStore) -> None:
 
 def test_postgresql_when_db_host_is_set_else_the_sqlite_file(tmp_path: Path) -> None:
     env = {"DB_HOST": "127.0.0.1", "DB_PORT": "1", "DB_PASSWORD": "pw"}
-    assert FeedbackStore.open(tmp_path / "f.db", env).location == "postgresql://rasa:pw@127.0.0.1:1/rasa"
+    assert FeedbackStore.open(tmp_path / "f.db", env).location == "postgresql+psycopg2://rasa:pw@127.0.0.1:1/rasa"
     assert FeedbackStore.open(tmp_path / "f.db", {}).location == tmp_path / "f.db"
 
 
 def test_database_outage_costs_no_answer_and_keeps_the_record_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
-    store = FeedbackStore("postgresql://rasa:pw@127.0.0.1:1/rasa")  # nothing listens on port 1
+    store = FeedbackStore("postgresql+psycopg2://rasa:pw@127.0.0.1:1/rasa")  # nothing listens on port 1
     store.record("unanswered", sender="u1", question="区块链在服务中怎么用", answer="抱歉……", sources=[])
     assert "feedback not recorded" in caplog.text
     assert "区块链在服务中怎么用" in caplog.text and "pw" not in caplog.text
