@@ -161,7 +161,7 @@ def test_corrupt_index_is_refused_with_a_clear_message_never_answered_from(clust
 
 def test_knowledge_rebuilt_during_load_fails_no_request(cluster: Cluster) -> None:
     root = ROOT / "build/index"
-    entry = ROOT / "knowledge" / next(p.name for p in sorted((ROOT / "knowledge").glob("*.md")) if p.name != "README.md")
+    entry = next(p for p in sorted((ROOT / "knowledge").rglob("*.md")) if p.name != "README.md")
     original = entry.read_text(encoding="utf-8")
     before = (root / "CURRENT").read_text().strip()
     failures, answered = [], 0
