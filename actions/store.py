@@ -1,4 +1,5 @@
-"""The feedback store of the action-server process (path from endpoints.yml)."""
+"""The feedback store of the action-server process (SQLite path from endpoints.yml, or PostgreSQL
+when DB_HOST is set)."""
 
 from __future__ import annotations
 
@@ -10,4 +11,4 @@ from bot.settings import Settings
 
 @lru_cache(maxsize=1)
 def feedback_store() -> FeedbackStore:
-    return FeedbackStore(Settings.load().feedback_db)
+    return FeedbackStore.open(Settings.load().feedback_db)

@@ -267,7 +267,7 @@ def report(
     """For trainers: the most frequent unanswered questions and the worst-rated answers."""
     from bot.feedback.store import FeedbackStore
 
-    store = FeedbackStore(Settings.load(endpoints).feedback_db)
+    store = FeedbackStore.open(Settings.load(endpoints).feedback_db)
     console = Console()
     unanswered = Table(title="最常见的未回答问题（知识库中没有答案）")
     unanswered.add_column("次数", justify="right")

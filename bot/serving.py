@@ -6,12 +6,20 @@ Environment variables override both for one run (`RASA_PORT`, `ACTION_PORT`), so
 can run side by side; `scripts/run.sh` then hands Rasa a rendered copy of endpoints.yml with the
 action server's URL filled in.
 
+Conversations are kept by Rasa's SQL tracker store: SQLite under `var/` by default, PostgreSQL
+when `DB_HOST` is set (`Database`); per-conversation locks are Rasa's in-memory lock store unless
+`REDIS_HOST` is set (`Redis`), which several Rasa servers or `SANIC_WORKERS` > 1 need. Rasa's own
+`${VAR}` interpolation has no defaults, hence the rendering; passwords stay `${VAR}` references in
+the rendered file, so no secret is written to disk.
+
 Usage:
     >>> ports = Ports.load(Path("endpoints.yml"), env={})
     >>> ports.rasa, ports.action
     (5005, 5055)
     >>> render_endpoints(Path("endpoints.yml"), ports)["action_endpoint"]["url"]
     'http://localhost:5055/webhook'
+    >>> Database.from_env({"DB_HOST": "db.bank.local", "DB_PASSWORD": "s3cret"}).url(hide_password=True)
+    'postgresql+psycopg2://rasa:***@db.bank.local:5432/rasa'
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import yaml
 
@@ -28,6 +36,10 @@ from bot.files import atomic_write_text
 
 #: Rasa's own default (`rasa run --port`).
 RASA_DEFAULT_PORT = 5005
+#: Where conversations are kept when no database server is configured.
+SQLITE_TRACKER_DB = Path("var/rasa/tracker.db")
+#: The Rasa-side tracker store that fails a turn instead of falling back to memory.
+TRACKER_STORE_CLASS = "rasa_addons.stores.tracker.StrictSQLTrackerStore"
 
 
 class ServingError(ValueError):
@@ -65,17 +77,111 @@ class Ports:
         return f"http://localhost:{self.action}/health"
 
 
-def render_endpoints(endpoints: Path, ports: Ports) -> dict:
-    """endpoints.yml as the Rasa server of this run should see it."""
+@dataclass(frozen=True)
+class Database:
+    """The PostgreSQL database shared by all Rasa servers (conversations) and the action servers
+    (feedback), from `DB_HOST`, `DB_PORT` (5432), `DB_NAME` (rasa), `DB_USER` (rasa), `DB_PASSWORD`.
+
+    Usage:
+        >>> db = Database.from_env(os.environ)   # None when DB_HOST is not set: SQLite under var/
+    """
+
+    host: str
+    port: int = 5432
+    name: str = "rasa"
+    user: str = "rasa"
+    password: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.host or not self.name or not self.user:
+            raise ServingError("DB_HOST, DB_NAME and DB_USER must not be empty")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Database | None:
+        if not env.get("DB_HOST"):
+            return None
+        return cls(
+            host=env["DB_HOST"],
+            port=_port(env.get("DB_PORT"), 5432, "DB_PORT"),
+            name=env.get("DB_NAME") or "rasa",
+            user=env.get("DB_USER") or "rasa",
+            password=env.get("DB_PASSWORD", ""),
+        )
+
+    def url(self, *, hide_password: bool = False) -> str:
+        """SQLAlchemy URL (psycopg2 driver, as installed in both environments)."""
+        secret = "***" if hide_password else quote(self.password, safe="")
+        auth = f"{quote(self.user, safe='')}:{secret}" if self.password else quote(self.user, safe="")
+        return f"postgresql+psycopg2://{auth}@{self.host}:{self.port}/{quote(self.name, safe='')}"
+
+    def tracker_store(self) -> dict:
+        block: dict = {"type": TRACKER_STORE_CLASS, "dialect": "postgresql", "url": self.host,
+                       "port": self.port, "db": self.name, "username": self.user}
+        if self.password:
+            block["password"] = "${DB_PASSWORD}"  # Rasa reads it from the environment
+        return block
+
+
+@dataclass(frozen=True)
+class Redis:
+    """The Redis server holding Rasa's per-conversation locks (`REDIS_HOST`, `REDIS_PORT` (6379),
+    `REDIS_PASSWORD`, `REDIS_DB` (1)); needed by several Rasa servers or `SANIC_WORKERS` > 1.
+
+    Usage:
+        >>> Redis.from_env({"REDIS_HOST": "localhost", "REDIS_PORT": "6380"}).lock_store()["port"]
+        6380
+    """
+
+    host: str
+    port: int = 6379
+    db: int = 1
+    has_password: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Redis | None:
+        if not env.get("REDIS_HOST"):
+            return None
+        db = env.get("REDIS_DB") or "1"
+        if not db.isdigit():
+            raise ServingError(f"REDIS_DB={db!r} is not a database number")
+        return cls(host=env["REDIS_HOST"], port=_port(env.get("REDIS_PORT"), 6379, "REDIS_PORT"),
+                   db=int(db), has_password=bool(env.get("REDIS_PASSWORD")))
+
+    def lock_store(self) -> dict:
+        # A short socket timeout: a Redis that stops answering fails the turn within seconds.
+        block: dict = {"type": "redis", "url": self.host, "port": self.port, "db": self.db,
+                       "key_prefix": "empathykb", "socket_timeout": 2}
+        if self.has_password:
+            block["password"] = "${REDIS_PASSWORD}"
+        return block
+
+
+def render_endpoints(endpoints: Path, ports: Ports, env: Mapping[str, str] | None = None,
+                     root: Path | None = None) -> dict:
+    """endpoints.yml as the Rasa server of this run should see it: the action server's port, and
+    the tracker and lock stores from the environment (`root` anchors the default SQLite file)."""
+    env = os.environ if env is None else env
     data = _read(endpoints)
     parts = urlsplit(data["action_endpoint"]["url"])
     netloc = f"{parts.hostname}:{ports.action}"
     data["action_endpoint"] = {**data["action_endpoint"], "url": urlunsplit(parts._replace(netloc=netloc))}
+    database = Database.from_env(env)
+    if database is not None:
+        data["tracker_store"] = database.tracker_store()
+    else:
+        sqlite = ((root or endpoints.resolve().parent) / SQLITE_TRACKER_DB).resolve()
+        data["tracker_store"] = {"type": TRACKER_STORE_CLASS, "dialect": "sqlite", "db": str(sqlite)}
+    redis = Redis.from_env(env)
+    if redis is not None:
+        data["lock_store"] = redis.lock_store()
     return data
 
 
 def write_endpoints(endpoints: Path, ports: Ports, out: Path) -> Path:
-    text = yaml.safe_dump(render_endpoints(endpoints, ports), allow_unicode=True, sort_keys=False)
+    data = render_endpoints(endpoints, ports)
+    if data["tracker_store"]["dialect"] == "sqlite":
+        Path(data["tracker_store"]["db"]).parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     atomic_write_text(out, f"# Generated by scripts/run.sh from {endpoints.name}; edit that file instead.\n{text}")
     return out
 

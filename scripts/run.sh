@@ -4,13 +4,16 @@
 # and stop both on Ctrl-C. Runs in the foreground and needs no input.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p var/log var/run
+# LOG_DIR / RUN_DIR: one folder per server pair when scripts/run-cluster.sh starts several.
+log_dir=${LOG_DIR:-var/log} run_dir=${RUN_DIR:-var/run}
+mkdir -p "$log_dir" "$run_dir"
 
 scripts/setup.sh
 .venv/bin/kb build
 model=$(scripts/train.sh)
-# Ports come from endpoints.yml (RASA_PORT / ACTION_PORT override them); Rasa reads a rendered copy.
-eval "$(.venv/bin/kb serving --out var/run/endpoints.yml)"
+# Ports come from endpoints.yml (RASA_PORT / ACTION_PORT override them); Rasa reads a rendered copy,
+# with the tracker and lock stores chosen by DB_* / REDIS_* (README, "Deployment").
+eval "$(.venv/bin/kb serving --out "$run_dir/endpoints.yml")"
 
 pids=()
 stop() {
@@ -39,12 +42,12 @@ supervise_actions() {
     sleep 5
   done
 }
-supervise_actions > >(tee -a var/log/actions.log | sed -u 's/^/[actions] /') 2>&1 &
+supervise_actions > >(tee -a "$log_dir/actions.log" | sed -u 's/^/[actions] /') 2>&1 &
 pids+=($!)
 .venv-rasa/bin/rasa run --model "$model" --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints var/run/endpoints.yml --cors "*" \
+  --credentials credentials.yml --endpoints "$run_dir/endpoints.yml" --cors "*" \
   --enable-api --interface "${RASA_INTERFACE:-127.0.0.1}" \
-  > >(tee var/log/rasa.log | sed -u 's/^/[rasa] /') 2>&1 &
+  > >(tee "$log_dir/rasa.log" | sed -u 's/^/[rasa] /') 2>&1 &
 pids+=($!)
 
 wait_for() {  # $1 = url, $2 = name

@@ -1,10 +1,13 @@
 """What trainers need to improve the knowledge base: ratings of answers and unanswered questions.
 
-Kept in SQLite (one file, survives restarts, safe for the action server's threads); `kb report`
-summarizes it: the questions most often left unanswered, and the worst-rated answers.
+Kept in SQLite by default (one file under var/, survives restarts), or in the PostgreSQL database
+the Rasa servers share when `DB_HOST` is set (bot/serving.py `Database`), so that every action
+server of a cluster writes to one place. `kb report` summarizes it: the questions most often left
+unanswered, and the worst-rated answers. A database outage never costs the user an answer: the
+record goes to the log instead, as one JSON line the operator can replay.
 
 Usage:
-    >>> store = FeedbackStore(Path("var/feedback.db"))
+    >>> store = FeedbackStore(Path("var/feedback.db"))   # or "postgresql+psycopg2://rasa:…@db/rasa"
     >>> store.record("unanswered", sender="u1", question="区块链在服务中怎么用", answer="抱歉……", sources=[])
     >>> store.unanswered(limit=10)
     [('区块链在服务中怎么用', 1)]
@@ -13,29 +16,38 @@ Usage:
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
-from collections.abc import Sequence
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
+import sqlalchemy as sa
+
+from bot.serving import Database
+
+log = logging.getLogger(__name__)
+
 Kind = Literal["positive", "negative", "unanswered"]
 KINDS = ("positive", "negative", "unanswered")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('positive', 'negative', 'unanswered')),
-    sender TEXT NOT NULL,
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    sources TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_kind ON events (kind);
-"""
+_metadata = sa.MetaData()
+# Not "events": that is the table of Rasa's SQL tracker store, which may share the database.
+_feedback = sa.Table(
+    "feedback",
+    _metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, sa.CheckConstraint("kind IN ('positive', 'negative', 'unanswered')"), nullable=False),
+    sa.Column("sender", sa.Text, nullable=False),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("sources", sa.Text, nullable=False),
+    sa.Index("feedback_kind", "kind"),
+)
 
 
 @dataclass(frozen=True)
@@ -47,40 +59,57 @@ class RatedAnswer:
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
+    def __init__(self, location: Path | str) -> None:
+        """`location`: an SQLite file, or an SQLAlchemy URL such as postgresql+psycopg2://user:pw@host/db."""
+        self.location = location
+        if isinstance(location, Path):
+            location.parent.mkdir(parents=True, exist_ok=True)
+            self._engine = sa.create_engine(f"sqlite:///{location}", connect_args={"timeout": 10})
+        else:
+            # Connections are checked before use, so a restarted PostgreSQL is reconnected.
+            self._engine = sa.create_engine(location, pool_pre_ping=True, pool_size=2)
+        self._schema_ready = False
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10)
+    def _connect(self, *, write: bool = False) -> AbstractContextManager[sa.Connection]:
+        """A transaction (`write`) or a connection; the table is created on first use, not at start-up,
+        so an action server starts even while the database is down."""
+        if not self._schema_ready:
+            _metadata.create_all(self._engine)
+            self._schema_ready = True
+        return self._engine.begin() if write else self._engine.connect()
+
+    @classmethod
+    def open(cls, sqlite_file: Path, env: Mapping[str, str] | None = None) -> FeedbackStore:
+        """The shared PostgreSQL database when `DB_HOST` is set, else `sqlite_file`."""
+        database = Database.from_env(os.environ if env is None else env)
+        return cls(database.url() if database else sqlite_file)
 
     def record(self, kind: Kind, *, sender: str, question: str, answer: str, sources: Sequence[str]) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown feedback kind {kind!r}")
-        row = (datetime.now(timezone.utc).isoformat(timespec="seconds"), kind, sender, question.strip(),
-               answer, json.dumps(list(sources), ensure_ascii=False))
-        with self._lock, self._connect() as db:
-            db.execute("INSERT INTO events (created, kind, sender, question, answer, sources) VALUES (?,?,?,?,?,?)",
-                       row)
+        row = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "kind": kind, "sender": sender,
+               "question": question.strip(), "answer": answer, "sources": json.dumps(list(sources), ensure_ascii=False)}
+        try:
+            with self._connect(write=True) as db:
+                db.execute(_feedback.insert(), row)
+        except sa.exc.SQLAlchemyError as exc:
+            log.error("feedback not recorded (database unavailable: %s); record: %s",
+                      type(exc).__name__, json.dumps(row, ensure_ascii=False))
 
     def unanswered(self, limit: int = 10) -> list[tuple[str, int]]:
         """Most frequent unanswered questions (exact text, trimmed), most frequent first."""
+        n = sa.func.count().label("n")
+        query = (sa.select(_feedback.c.question, n).where(_feedback.c.kind == "unanswered")
+                 .group_by(_feedback.c.question).order_by(n.desc(), sa.func.max(_feedback.c.id).desc()).limit(limit))
         with self._connect() as db:
-            return db.execute(
-                "SELECT question, COUNT(*) AS n FROM events WHERE kind = 'unanswered' "
-                "GROUP BY question ORDER BY n DESC, MAX(id) DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
+            return [(question, count) for question, count in db.execute(query)]
 
     def worst_rated(self, limit: int = 10) -> list[RatedAnswer]:
         """Answers (by their first source) with the most 👎, net of 👍; only those with a 👎."""
+        query = (sa.select(_feedback.c.kind, _feedback.c.question, _feedback.c.sources)
+                 .where(_feedback.c.kind.in_(("positive", "negative"))).order_by(_feedback.c.id.desc()))
         with self._connect() as db:
-            rows = db.execute(
-                "SELECT kind, question, sources FROM events WHERE kind IN ('positive', 'negative') ORDER BY id DESC"
-            ).fetchall()
+            rows = db.execute(query).all()
         tally: dict[str, dict] = {}
         for kind, question, sources in rows:
             source = (json.loads(sources) or ["（无来源）"])[0]

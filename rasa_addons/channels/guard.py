@@ -5,7 +5,9 @@
 - message of punctuation and symbols only ("!!!???###"): ask to rephrase; the intent classifier
   would otherwise pick some intent for it, and with confidence;
 - a turn that produced no reply at all (the action server is down, an action crashed): an honest
-  message to the user and an error line for the operator, instead of silence.
+  message to the user and an error line for the operator, instead of silence;
+- a turn whose conversation store failed (`TrackerStoreUnavailable`, rasa_addons/stores/): the
+  same honest message, instead of an answer computed on an empty conversation.
 
 Usage (inside a channel's blueprint):
     >>> return super().blueprint(guard(on_new_message))
@@ -17,6 +19,8 @@ import logging
 import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from rasa_addons.stores.errors import TrackerStoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,10 @@ def guard(on_new_message: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Aw
         sent = _count_replies(out)
         try:
             await on_new_message(message)
+        except TrackerStoreUnavailable as exc:  # logged by the store; no answer without history
+            log.error("turn of %s failed: conversation store unavailable (%s)", message.sender_id, exc)
+            await out.send_text_message(message.sender_id, UNAVAILABLE_REPLY)
+            return
         except Exception:  # the channel must answer even when the bot fails
             log.exception("bot failed on a message from %s", message.sender_id)
         if not sent():

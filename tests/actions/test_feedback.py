@@ -33,8 +33,8 @@ def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FeedbackStore:
 
 
 def events(store: FeedbackStore) -> list[tuple[str, str, str, list[str]]]:
-    with sqlite3.connect(store.path) as db:
-        rows = db.execute("SELECT kind, question, answer, sources FROM events ORDER BY id").fetchall()
+    with sqlite3.connect(store.location) as db:
+        rows = db.execute("SELECT kind, question, answer, sources FROM feedback ORDER BY id").fetchall()
     return [(kind, question, answer, json.loads(sources)) for kind, question, answer, sources in rows]
 
 

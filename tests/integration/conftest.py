@@ -26,9 +26,10 @@ START_TIMEOUT = 600  # a first start may train the Rasa model
 class Assistant:
     process: subprocess.Popen
     log: Path
+    webhook: str = WEBHOOK  # another server of a cluster, or its nginx
 
     def ask(self, sender: str, message: str) -> list[dict]:
-        response = requests.post(WEBHOOK, json={"sender": sender, "message": message}, timeout=60)
+        response = requests.post(self.webhook, json={"sender": sender, "message": message}, timeout=60)
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -63,29 +64,46 @@ def _up(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    if _up(PORTS.rasa_url) or _up(ACTION_HEALTH):
-        pytest.fail(f"ports {PORTS.rasa}/{PORTS.action} are busy: stop the running assistant before the integration tests")
-    log = tmp_path_factory.mktemp("run") / "run.log"
+def start(command: list[str], log: Path, ready: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start a project script in its own session and wait until every URL in `ready` answers."""
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            ["scripts/run.sh"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                   env={**os.environ, **(env or {})})
     deadline = time.monotonic() + START_TIMEOUT
     try:
-        while not (_up(PORTS.rasa_url) and _up(ACTION_HEALTH)):
+        while not all(_up(url) for url in ready):
             if process.poll() is not None:
-                pytest.fail(f"scripts/run.sh exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+                pytest.fail(f"{command[0]} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
             if time.monotonic() > deadline:
-                pytest.fail(f"assistant not up after {START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
+                pytest.fail(f"{command[0]} not up after {START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
             time.sleep(1)
-        yield Assistant(process, log)
+    except BaseException:
+        stop(process)
+        raise
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    """The script's own Ctrl-C handling stops its servers; SIGKILL only if it hangs."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def start_assistant(log: Path) -> Assistant:
+    if _up(PORTS.rasa_url) or _up(ACTION_HEALTH):
+        pytest.fail(f"ports {PORTS.rasa}/{PORTS.action} are busy: stop the running assistant before the integration tests")
+    return Assistant(start(["scripts/run.sh"], log, [PORTS.rasa_url, ACTION_HEALTH]), log)
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    started = start_assistant(tmp_path_factory.mktemp("run") / "run.log")
+    try:
+        yield started
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)  # run.sh stops both servers
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop(started.process)

@@ -13,7 +13,7 @@ def store(tmp_path: Path) -> FeedbackStore:
 def test_unanswered_questions_by_frequency_and_survive_reopening(store: FeedbackStore) -> None:
     for question in ["区块链在服务中怎么用", "元宇宙客服怎么搭建", "区块链在服务中怎么用 "]:
         store.record("unanswered", sender="u1", question=question, answer="抱歉……", sources=[])
-    reopened = FeedbackStore(store.path)
+    reopened = FeedbackStore(store.location)
     assert reopened.unanswered() == [("区块链在服务中怎么用", 2), ("元宇宙客服怎么搭建", 1)]
 
 
@@ -37,3 +37,16 @@ def test_worst_rated_answers_net_of_praise(store: FeedbackStore) -> None:
 def test_unknown_kind_is_rejected(store: FeedbackStore) -> None:
     with pytest.raises(ValueError):
         store.record("meh", sender="u", question="q", answer="a", sources=[])  # type: ignore[arg-type]
+
+
+def test_postgresql_when_db_host_is_set_else_the_sqlite_file(tmp_path: Path) -> None:
+    env = {"DB_HOST": "127.0.0.1", "DB_PORT": "1", "DB_PASSWORD": "pw"}
+    assert FeedbackStore.open(tmp_path / "f.db", env).location == "postgresql+psycopg2://rasa:pw@127.0.0.1:1/rasa"
+    assert FeedbackStore.open(tmp_path / "f.db", {}).location == tmp_path / "f.db"
+
+
+def test_database_outage_costs_no_answer_and_keeps_the_record_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    store = FeedbackStore("postgresql+psycopg2://rasa:pw@127.0.0.1:1/rasa")  # nothing listens on port 1
+    store.record("unanswered", sender="u1", question="区块链在服务中怎么用", answer="抱歉……", sources=[])
+    assert "feedback not recorded" in caplog.text
+    assert "区块链在服务中怎么用" in caplog.text and "pw" not in caplog.text

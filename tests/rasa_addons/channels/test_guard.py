@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from rasa_addons.channels.guard import EMPTY_REPLY, MAX_MESSAGE_CHARS, TOO_LONG_REPLY, UNAVAILABLE_REPLY, guard
+from rasa_addons.stores.errors import TrackerStoreUnavailable
 
 
 class FakeOutputChannel:
@@ -48,7 +49,7 @@ class FakeUserMessage:
 class FakeBot:
     """Stands in for Rasa's on_new_message: records the call, then replies, stays silent or fails."""
 
-    def __init__(self, replies: list[dict[str, Any]] = (), error: Exception | None = None) -> None:
+    def __init__(self, replies: list[dict[str, Any]] = (), error: BaseException | None = None) -> None:
         self.replies = list(replies)
         self.error = error
         self.received: list[str] = []
@@ -135,3 +136,11 @@ def test_a_bot_that_replies_then_fails_gets_no_apology() -> None:
     bot = FakeBot([{"text": "移情服务是指……"}], error=RuntimeError("tracker store down"))
     message = run(bot, "什么是移情服务")
     assert message.output_channel.texts == ["移情服务是指……"]
+
+
+def test_unavailable_conversation_store_fails_the_turn_honestly(caplog: pytest.LogCaptureFixture) -> None:
+    bot = FakeBot([{"text": "没有历史的回答"}], error=TrackerStoreUnavailable("postgresql localhost: save failed"))
+    with caplog.at_level(logging.ERROR):
+        message = run(bot, "举个例子")
+    assert message.output_channel.texts == ["没有历史的回答", UNAVAILABLE_REPLY]
+    assert "conversation store unavailable" in caplog.text
