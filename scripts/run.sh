@@ -11,6 +11,8 @@ scripts/setup.sh
 model=$(scripts/train.sh)
 # Ports come from endpoints.yml (RASA_PORT / ACTION_PORT override them); Rasa reads a rendered copy.
 eval "$(.venv/bin/kb serving --out var/run/endpoints.yml)"
+# Channels whose variables are unset (e.g. WECOM_*) are left out of Rasa's credentials for this run.
+.venv/bin/kb serving --credentials-out var/run/credentials.yml > /dev/null
 
 pids=()
 stop() {
@@ -42,7 +44,7 @@ supervise_actions() {
 supervise_actions > >(tee -a var/log/actions.log | sed -u 's/^/[actions] /') 2>&1 &
 pids+=($!)
 .venv-rasa/bin/rasa run --model "$model" --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints var/run/endpoints.yml --cors "*" \
+  --credentials var/run/credentials.yml --endpoints var/run/endpoints.yml --cors "*" \
   --enable-api --interface "${RASA_INTERFACE:-127.0.0.1}" \
   > >(tee var/log/rasa.log | sed -u 's/^/[rasa] /') 2>&1 &
 pids+=($!)
