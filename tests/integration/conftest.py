@@ -64,13 +64,20 @@ def _up(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+def assistant_env() -> dict[str, str]:
+    """Extra environment for scripts/run.sh; a test module overrides this fixture (e.g. to switch a channel on)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory, assistant_env: dict[str, str]) -> Iterator[Assistant]:
     if _up(PORTS.rasa_url) or _up(ACTION_HEALTH):
         pytest.fail(f"ports {PORTS.rasa}/{PORTS.action} are busy: stop the running assistant before the integration tests")
     log = tmp_path_factory.mktemp("run") / "run.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            ["scripts/run.sh"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            ["scripts/run.sh"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **assistant_env},
         )
     deadline = time.monotonic() + START_TIMEOUT
     try:
