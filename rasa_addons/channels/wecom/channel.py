@@ -11,7 +11,8 @@ drops a callback it got no answer to within 5 seconds and sends it again (three 
   message API; an answer that takes longer is acknowledged at once and sent through the message
   API when it is ready, because WeCom would otherwise retry the question;
 - buttons become a numbered list; a reply of just the number sends that button's payload
-  (choices.py). Non-text messages get a polite reply; events are acknowledged and ignored.
+  (choices.py). Non-text messages get a polite reply; events are acknowledged and ignored;
+- Rasa's HTTP API can push messages to a user with `output_channel=wecom` (output.py).
 
     credentials.yml:
       rasa_addons.channels.wecom.WeComInput:
@@ -37,11 +38,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from rasa_addons.channels.guard import guard
-from rasa_addons.channels.wecom.api import ApiError, MessageApi
+from rasa_addons.channels.wecom.api import MessageApi
 from rasa_addons.channels.wecom.choices import LastChoices
 from rasa_addons.channels.wecom.crypto import CallbackCrypto, CryptoError
 from rasa_addons.channels.wecom.dedup import SeenMessages
 from rasa_addons.channels.wecom.messages import Envelope, Inbound, MessageError, reply_envelope, reply_plaintext
+from rasa_addons.channels.wecom.output import WeComOutput
 from rasa_addons.channels.wecom.text import compose, split
 
 log = logging.getLogger(__name__)
@@ -83,12 +85,16 @@ class WeComInput(InputChannel):
         if not 0 < reply_window_seconds < 5:
             raise ValueError("reply_window_seconds must be between 0 and 5 (WeCom waits 5 s)")
         self.crypto = crypto
-        self.api = api
         self.corp_id = corp_id
         self.reply_window_seconds = reply_window_seconds
         self.seen = SeenMessages()
         self.choices = LastChoices()
-        self._background: set[asyncio.Task] = set()
+        self.output = WeComOutput(api, self.choices)
+        self._background: set[asyncio.Future] = set()
+
+    def get_output_channel(self) -> WeComOutput:
+        """For Rasa's HTTP API (`output_channel=wecom`): messages go out through the message API."""
+        return self.output
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         guarded = guard(on_new_message)
@@ -183,13 +189,7 @@ class WeComInput(InputChannel):
         await self._push(user, self._chunks(user, out))
 
     async def _push(self, user: str, chunks: list[str]) -> None:
-        for number, chunk in enumerate(chunks, 1):
-            try:
-                await self.api.send_text(user, chunk)
-            except ApiError as exc:
-                log.error("WeCom message API: part %d/%d of the answer to %s not sent: %s",
-                          number, len(chunks), user, exc)
-                return
+        await self.output.send_parts(user, chunks)
 
     def _keep(self, task: asyncio.Future) -> None:
         """Hold a reference to a background send until it finishes (asyncio keeps only weak ones)."""

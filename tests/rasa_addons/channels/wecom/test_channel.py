@@ -19,6 +19,7 @@ import pytest
 from rasa_addons.channels.guard import UNAVAILABLE_REPLY
 from rasa_addons.channels.wecom.api import MessageApi
 from rasa_addons.channels.wecom.channel import NOT_TEXT_REPLY, WeComInput
+from rasa_addons.channels.wecom.crypto import CallbackCrypto
 from tests.fakes.wecom import SAMPLE, decrypt, encrypt, signature
 
 BUTTONS = [{"title": "移情服务为什么重要", "payload": "/ask_why"}, {"title": "移情服务有哪些要素", "payload": "/ask_parts"}]
@@ -53,13 +54,13 @@ class FakeBot:
 
 
 class Harness:
-    def __init__(self, bot: FakeBot, window: float = 0.5) -> None:  # any async callable works as the bot
+    def __init__(self, bot: FakeBot, window: float = 0.5, transport=None) -> None:  # any async callable as bot
         self.bot = bot
         self.api = FakeApi()
-        channel = WeComInput.from_credentials({
-            "corp_id": SAMPLE.corp_id, "agent_id": SAMPLE.agent_id, "secret": SAMPLE.secret,
-            "token": SAMPLE.token, "aes_key": SAMPLE.aes_key, "reply_window_seconds": window})
-        channel.api = MessageApi("http://fake", SAMPLE.corp_id, SAMPLE.secret, SAMPLE.agent_id, transport=self.api)
+        channel = WeComInput(
+            crypto=CallbackCrypto(SAMPLE.token, SAMPLE.aes_key, SAMPLE.corp_id),
+            api=MessageApi("http://fake", SAMPLE.corp_id, SAMPLE.secret, SAMPLE.agent_id, transport=transport or self.api),
+            corp_id=SAMPLE.corp_id, reply_window_seconds=window)
         self.channel = channel
         routes = channel.blueprint(bot)._future_routes
         self.handlers = {(r.uri, m): r.handler for r in routes for m in r.methods}
@@ -240,14 +241,11 @@ def test_non_text_messages_and_events():
 
 def test_no_secret_in_any_log_line(caplog):
     caplog.set_level(logging.DEBUG)
-    harness = Harness(FakeBot(delay=0.3), window=0.1)
-
     async def failing_api(method, path, query, body):
         return {"errcode": 40014, "errmsg": "invalid access_token"} if "access_token" in query else {
             "errcode": 0, "access_token": "ACCESS-TOKEN-XYZ", "expires_in": 7200}
 
-    harness.channel.api = MessageApi("http://fake", SAMPLE.corp_id, SAMPLE.secret, SAMPLE.agent_id,
-                                     transport=failing_api)
+    harness = Harness(FakeBot(delay=0.3), window=0.1, transport=failing_api)
 
     async def go():
         await harness.text("什么是移情服务")
@@ -266,3 +264,20 @@ def test_missing_credentials_are_named(missing):
                    "aes_key": SAMPLE.aes_key}
     with pytest.raises(ValueError, match=missing):
         WeComInput.from_credentials({**credentials, missing: ""})
+
+
+def test_rasa_http_api_messages_go_out_through_the_message_api():
+    harness = Harness(FakeBot())
+    out = harness.channel.get_output_channel()
+    long_notice = "今天的培训改到下午三点。" * 200
+
+    async def go():
+        await out.send_response("u1", {"text": "请选择", "buttons": BUTTONS})
+        await out.send_response("u2", {"text": long_notice})
+
+    run(go())
+    assert out.name() == "wecom"
+    sent = [(m["touser"], m["text"]["content"]) for m in harness.api.sent]
+    assert sent[0] == ("u1", "请选择\n回复数字选择：\n1. 移情服务为什么重要\n2. 移情服务有哪些要素")
+    assert "".join(text for user, text in sent[1:] if user == "u2") == long_notice and len(sent) > 3
+    assert harness.channel.choices.resolve("u1", "1") == "/ask_why"
