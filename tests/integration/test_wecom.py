@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+import requests
 
 from tests.fakes.wecom import SAMPLE, FakeWeComApi, FakeWeComClient, encrypt
 from tests.integration.conftest import PORTS
@@ -125,3 +126,31 @@ def test_an_event_is_acknowledged_without_a_reply(wecom):
         "<CreateTime>1700000001</CreateTime><MsgType>event</MsgType><Event>enter_agent</Event>"
         "<AgentID>1000002</AgentID></xml>")
     assert (reply.status, reply.content) == (200, None)
+
+
+def _push(user: str, text: str) -> None:
+    """A bot message to `user` through Rasa's HTTP API, delivered by the WeCom channel's message API."""
+    response = requests.post(f"{PORTS.rasa_url}/conversations/{user}/tracker/events",
+                             params={"output_channel": "wecom", "execute_side_effects": "true"},
+                             json=[{"event": "bot", "text": text}], timeout=30)
+    assert response.status_code == 200, response.text
+
+
+LONG = "安抚客户时，先认可对方的感受，再说明我们能做什么。" * 60  # about 4.3 KB, over 2,048 bytes
+
+
+def test_a_reply_over_2048_bytes_arrives_split_at_sentence_ends(wecom, wecom_api):
+    _push("zhouba", LONG)
+    parts = _api_texts(wecom_api, "zhouba", count=3)
+    assert len(parts) == 3 and "".join(parts) == LONG
+    assert all(len(part.encode()) <= MAX_BYTES and part.endswith("。") for part in parts)
+
+
+def test_an_expired_access_token_is_refreshed(wecom, wecom_api):
+    _push("wujiu", "第一条通知。")
+    assert _api_texts(wecom_api, "wujiu", count=1) == ["第一条通知。"]
+    tokens, rejected = wecom_api.token_requests, wecom_api.rejected_tokens
+    wecom_api.expire_tokens()  # WeCom now answers the cached token with errcode 42001
+    _push("wujiu", "第二条通知。")
+    assert _api_texts(wecom_api, "wujiu", count=2) == ["第一条通知。", "第二条通知。"]
+    assert (wecom_api.token_requests, wecom_api.rejected_tokens) == (tokens + 1, rejected + 1)
