@@ -170,14 +170,16 @@ class WeComInput(InputChannel):
             self._keep(asyncio.ensure_future(self._push_when_done(turn, user, out)))
             return response.text("")
         chunks = self._chunks(user, out)
+        if not chunks:  # nothing WeCom can show (e.g. only custom JSON)
+            return response.text("")
         if len(chunks) > 1:
-            self._keep(asyncio.ensure_future(self._push(user, chunks[1:])))
+            self._keep(asyncio.ensure_future(self.output.send_parts(user, chunks[1:])))
         return self._passive(user, chunks[0], timestamp, nonce)
 
     def _chunks(self, user: str, out: CollectingOutputChannel) -> list[str]:
         text, buttons = compose(out.messages)
         self.choices.remember(user, buttons)
-        return split(text) or [text]
+        return split(text)
 
     def _passive(self, user: str, content: str, timestamp: str, nonce: str) -> HTTPResponse:
         encrypted = self.crypto.encrypt(reply_plaintext(user, self.corp_id, content))
@@ -186,10 +188,7 @@ class WeComInput(InputChannel):
 
     async def _push_when_done(self, turn: asyncio.Future, user: str, out: CollectingOutputChannel) -> None:
         await turn
-        await self._push(user, self._chunks(user, out))
-
-    async def _push(self, user: str, chunks: list[str]) -> None:
-        await self.output.send_parts(user, chunks)
+        await self.output.send_parts(user, self._chunks(user, out))
 
     def _keep(self, task: asyncio.Future) -> None:
         """Hold a reference to a background send until it finishes (asyncio keeps only weak ones)."""
