@@ -52,6 +52,7 @@ DEFAULT_API_BASE = "https://qyapi.weixin.qq.com"
 #: WeCom waits 5 s; what is not ready after this goes through the message API instead.
 DEFAULT_REPLY_WINDOW_SECONDS = 4.0
 NOT_TEXT_REPLY = "抱歉，我目前只能阅读文字消息。请用文字输入您的问题，例如：“什么是移情服务？”"
+WARM_UP_TEXT = "什么是移情服务"
 REQUIRED = ("corp_id", "agent_id", "secret", "token", "aes_key")
 
 
@@ -99,6 +100,18 @@ class WeComInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         guarded = guard(on_new_message)
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", inspect.getmodule(self).__name__)
+
+        @webhook.listener("after_server_start")
+        async def warm_up(app: Any, _: Any) -> None:
+            """A fresh Rasa server's first turn is slow (its NLU model builds its graph on first use),
+            and WeCom's first question must be answered within 5 s: pay that cost at start-up."""
+            agent = getattr(app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return
+            try:
+                await agent.parse_message(WARM_UP_TEXT)
+            except Exception:  # a failed warm-up only means a slower first answer
+                log.warning("WeCom channel: NLU warm-up failed", exc_info=True)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

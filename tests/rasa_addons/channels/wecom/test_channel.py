@@ -281,3 +281,21 @@ def test_rasa_http_api_messages_go_out_through_the_message_api():
     assert sent[0] == ("u1", "请选择\n回复数字选择：\n1. 移情服务为什么重要\n2. 移情服务有哪些要素")
     assert "".join(text for user, text in sent[1:] if user == "u2") == long_notice and len(sent) > 3
     assert harness.channel.choices.resolve("u1", "1") == "/ask_why"
+
+
+def test_the_nlu_model_is_warmed_up_when_the_server_starts():
+    parsed = []
+
+    class Agent:
+        def is_ready(self) -> bool:
+            return True
+
+        async def parse_message(self, text: str) -> dict:
+            parsed.append(text)
+            return {}
+
+    channel = Harness(FakeBot()).channel
+    listeners = [f.listener for f in channel.blueprint(FakeBot())._future_listeners if f.event == "after_server_start"]
+    run(listeners[0](SimpleNamespace(ctx=SimpleNamespace(agent=Agent())), None))
+    run(listeners[0](SimpleNamespace(ctx=SimpleNamespace()), None))  # no agent loaded: nothing to warm
+    assert parsed == ["什么是移情服务"]
