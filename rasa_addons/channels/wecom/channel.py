@@ -17,8 +17,8 @@ drops a callback it got no answer to within 5 seconds and sends it again (three 
     credentials.yml:
       rasa_addons.channels.wecom.WeComInput:
         corp_id: ${WECOM_CORP_ID}
-        agent_id: ${WECOM_AGENT_ID}
-        secret: ${WECOM_SECRET}
+        agent_id: ${WECOM_AGENT_ID:-}
+        secret: ${WECOM_SECRET:-}
         token: ${WECOM_TOKEN}
         aes_key: ${WECOM_AES_KEY}
         api_base: ${WECOM_API_BASE:-https://qyapi.weixin.qq.com}
@@ -53,7 +53,8 @@ DEFAULT_API_BASE = "https://qyapi.weixin.qq.com"
 DEFAULT_REPLY_WINDOW_SECONDS = 4.0
 NOT_TEXT_REPLY = "抱歉，我目前只能阅读文字消息。请用文字输入您的问题，例如：“什么是移情服务？”"
 WARM_UP_TEXT = "什么是移情服务"
-REQUIRED = ("corp_id", "agent_id", "secret", "token", "aes_key")
+#: enough for passive replies; `secret` and `agent_id` add the message API.
+REQUIRED = ("corp_id", "token", "aes_key")
 
 
 class WeComInput(InputChannel):
@@ -65,23 +66,29 @@ class WeComInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WeComInput:
-        credentials = credentials or {}
-        missing = [key for key in REQUIRED if not str(credentials.get(key) or "").strip()]
+        credentials = {key: str(value).strip() for key, value in (credentials or {}).items() if value is not None}
+        missing = [key for key in REQUIRED if not credentials.get(key)]
         if missing:
             raise ValueError(f"credentials.yml, WeCom channel: missing {', '.join(missing)} (see README, WeCom)")
+        api = None
+        if credentials.get("secret") or credentials.get("agent_id"):
+            api = MessageApi(
+                base_url=credentials.get("api_base") or DEFAULT_API_BASE,
+                corp_id=credentials["corp_id"],
+                secret=credentials.get("secret", ""),
+                agent_id=credentials.get("agent_id", ""),
+            )
+        else:
+            log.warning("WeCom channel without WECOM_SECRET and WECOM_AGENT_ID: passive replies only "
+                        "(answers over 4 s or 2,048 bytes cannot be delivered in full)")
         return cls(
-            crypto=CallbackCrypto(str(credentials["token"]), str(credentials["aes_key"]), str(credentials["corp_id"])),
-            api=MessageApi(
-                base_url=str(credentials.get("api_base") or DEFAULT_API_BASE),
-                corp_id=str(credentials["corp_id"]),
-                secret=str(credentials["secret"]),
-                agent_id=str(credentials["agent_id"]),
-            ),
-            corp_id=str(credentials["corp_id"]),
+            crypto=CallbackCrypto(credentials["token"], credentials["aes_key"], credentials["corp_id"]),
+            api=api,
+            corp_id=credentials["corp_id"],
             reply_window_seconds=float(credentials.get("reply_window_seconds") or DEFAULT_REPLY_WINDOW_SECONDS),
         )
 
-    def __init__(self, crypto: CallbackCrypto, api: MessageApi, corp_id: str,
+    def __init__(self, crypto: CallbackCrypto, api: MessageApi | None, corp_id: str,
                  reply_window_seconds: float = DEFAULT_REPLY_WINDOW_SECONDS) -> None:
         if not 0 < reply_window_seconds < 5:
             raise ValueError("reply_window_seconds must be between 0 and 5 (WeCom waits 5 s)")

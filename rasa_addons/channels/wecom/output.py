@@ -3,7 +3,7 @@ that Rasa's HTTP API addresses to the channel (`?output_channel=wecom`, e.g. a n
 user with `POST /conversations/{user}/tracker/events?execute_side_effects=true`).
 
 Usage:
-    out = WeComOutput(api, LastChoices())
+    out = WeComOutput(api, LastChoices())   # api None: no message API configured, sends are logged
     await out.send_response("ZhangSan", {"text": "您好", "buttons": [...]})  # text + numbered list
 """
 
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 class WeComOutput(OutputChannel):
-    def __init__(self, api: MessageApi, choices: LastChoices) -> None:
+    def __init__(self, api: MessageApi | None, choices: LastChoices) -> None:
         self.api = api
         self.choices = choices
 
@@ -41,6 +41,10 @@ class WeComOutput(OutputChannel):
 
     async def send_parts(self, user: str, parts: list[str]) -> bool:
         """Send the parts in order; stop at the first failure, which the operator finds in the log."""
+        if parts and self.api is None:
+            log.error("WeCom message API not configured (WECOM_SECRET, WECOM_AGENT_ID): %d part(s) of the "
+                      "message to %s not sent", len(parts), user)
+            return False
         for number, part in enumerate(parts, 1):
             try:
                 await self.api.send_text(user, part)

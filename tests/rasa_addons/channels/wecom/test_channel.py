@@ -54,10 +54,10 @@ class FakeBot:
 
 
 class Harness:
-    def __init__(self, bot: FakeBot, window: float = 0.5, transport=None) -> None:  # any async callable as bot
-        self.bot = bot
+    def __init__(self, bot: FakeBot, window: float = 0.5, transport=None, channel: WeComInput | None = None) -> None:
+        self.bot = bot  # any async callable
         self.api = FakeApi()
-        channel = WeComInput(
+        channel = channel or WeComInput(
             crypto=CallbackCrypto(SAMPLE.token, SAMPLE.aes_key, SAMPLE.corp_id),
             api=MessageApi("http://fake", SAMPLE.corp_id, SAMPLE.secret, SAMPLE.agent_id, transport=transport or self.api),
             corp_id=SAMPLE.corp_id, reply_window_seconds=window)
@@ -258,12 +258,29 @@ def test_no_secret_in_any_log_line(caplog):
         assert secret not in caplog.text
 
 
-@pytest.mark.parametrize("missing", ["corp_id", "agent_id", "secret", "token", "aes_key"])
+CREDENTIALS = {"corp_id": SAMPLE.corp_id, "agent_id": "1000002", "secret": "s", "token": SAMPLE.token,
+               "aes_key": SAMPLE.aes_key}
+
+
+@pytest.mark.parametrize("missing", ["corp_id", "token", "aes_key"])
 def test_missing_credentials_are_named(missing):
-    credentials = {"corp_id": SAMPLE.corp_id, "agent_id": "1", "secret": "s", "token": SAMPLE.token,
-                   "aes_key": SAMPLE.aes_key}
     with pytest.raises(ValueError, match=missing):
-        WeComInput.from_credentials({**credentials, missing: ""})
+        WeComInput.from_credentials({**CREDENTIALS, missing: ""})
+
+
+def test_half_a_message_api_configuration_is_refused():
+    with pytest.raises(ValueError, match="AgentId"):
+        WeComInput.from_credentials({**CREDENTIALS, "agent_id": ""})
+
+
+def test_without_secret_and_agent_id_the_channel_answers_passively_only(caplog):
+    channel = WeComInput.from_credentials({**CREDENTIALS, "agent_id": "", "secret": None, "reply_window_seconds": 0.1})
+    assert "passive replies only" in caplog.text
+    harness = Harness(FakeBot(), channel=channel)
+    _, content = run(harness.text("什么是移情服务"))
+    assert content and content.startswith(ANSWER)
+    assert not run(channel.output.send_parts("u1", ["您好"]))
+    assert "not configured" in caplog.text
 
 
 def test_rasa_http_api_messages_go_out_through_the_message_api():
