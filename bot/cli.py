@@ -337,15 +337,22 @@ def _retriever(endpoints: Path | None):
 def serving(
     out: Annotated[Optional[Path], typer.Option(help="also write the endpoints file for the Rasa server here")] = None,
     endpoints: EndpointsOption = None,
+    credentials_out: Annotated[
+        Optional[Path], typer.Option(help="also write credentials.yml without the channels whose variables are unset")
+    ] = None,
 ) -> None:
     """Print the ports of this run as shell assignments (RASA_PORT, ACTION_PORT); see bot/serving.py."""
-    from bot.serving import Ports, ServingError, write_endpoints
+    from bot.serving import Ports, ServingError, write_credentials, write_endpoints
 
     path = Path(endpoints or "endpoints.yml")
     try:
         ports = Ports.load(path)
         if out is not None:
             write_endpoints(path, ports, out)
+        if credentials_out is not None:
+            for channel in write_credentials(Path("credentials.yml"), credentials_out):
+                err.print(f"channel {channel} is off: its environment variables are unset (see credentials.yml)",
+                          highlight=False)
     except ServingError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from exc

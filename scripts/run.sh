@@ -12,8 +12,9 @@ scripts/setup.sh
 .venv/bin/kb build
 model=$(scripts/train.sh)
 # Ports come from endpoints.yml (RASA_PORT / ACTION_PORT override them); Rasa reads a rendered copy,
-# with the tracker and lock stores chosen by DB_* / REDIS_* (README, "Deployment").
-eval "$(.venv/bin/kb serving --out "$run_dir/endpoints.yml")"
+# with the tracker and lock stores chosen by DB_* / REDIS_* (README, "Deployment"), and a rendered
+# credentials.yml without the channels whose variables are unset (e.g. WECOM_*).
+eval "$(.venv/bin/kb serving --out "$run_dir/endpoints.yml" --credentials-out "$run_dir/credentials.yml")"
 
 pids=()
 stop() {
@@ -45,7 +46,7 @@ supervise_actions() {
 supervise_actions > >(tee -a "$log_dir/actions.log" | sed -u 's/^/[actions] /') 2>&1 &
 pids+=($!)
 .venv-rasa/bin/rasa run --model "$model" --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints "$run_dir/endpoints.yml" --cors "*" \
+  --credentials "$run_dir/credentials.yml" --endpoints "$run_dir/endpoints.yml" --cors "*" \
   --enable-api --interface "${RASA_INTERFACE:-127.0.0.1}" \
   > >(tee "$log_dir/rasa.log" | sed -u 's/^/[rasa] /') 2>&1 &
 pids+=($!)

@@ -94,15 +94,21 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def start_assistant(log: Path) -> Assistant:
+def start_assistant(log: Path, env: dict[str, str] | None = None) -> Assistant:
     if _up(PORTS.rasa_url) or _up(ACTION_HEALTH):
         pytest.fail(f"ports {PORTS.rasa}/{PORTS.action} are busy: stop the running assistant before the integration tests")
-    return Assistant(start(["scripts/run.sh"], log, [PORTS.rasa_url, ACTION_HEALTH]), log)
+    return Assistant(start(["scripts/run.sh"], log, [PORTS.rasa_url, ACTION_HEALTH], env), log)
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    started = start_assistant(tmp_path_factory.mktemp("run") / "run.log")
+def assistant_env() -> dict[str, str]:
+    """Extra environment for scripts/run.sh; a test module overrides this fixture (e.g. to switch a channel on)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory, assistant_env: dict[str, str]) -> Iterator[Assistant]:
+    started = start_assistant(tmp_path_factory.mktemp("run") / "run.log", assistant_env)
     try:
         yield started
     finally:

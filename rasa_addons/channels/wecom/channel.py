@@ -1,0 +1,221 @@
+"""The WeCom (企业微信) channel for a self-built app (自建应用), behind the reply guard.
+
+WeCom calls `/webhooks/wecom/webhook`: GET once to verify the URL, POST for every message, and it
+drops a callback it got no answer to within 5 seconds and sends it again (three times). So:
+
+- every callback is checked (signature, receive id) before anything else; a bad one gets a 4xx;
+- a retried MsgId is acknowledged and never answered twice (dedup.py);
+- an answer ready within `reply_window_seconds` (4 s) is the passive, encrypted reply to the
+  callback itself: the user sees it at once and it needs no outbound access to WeCom's API. A
+  longer answer (over 2,048 bytes) sends its first part that way and the rest through the
+  message API; an answer that takes longer is acknowledged at once and sent through the message
+  API when it is ready, because WeCom would otherwise retry the question;
+- buttons become a numbered list; a reply of just the number sends that button's payload
+  (choices.py). Non-text messages get a polite reply; events are acknowledged and ignored;
+- Rasa's HTTP API can push messages to a user with `output_channel=wecom` (output.py).
+
+    credentials.yml:
+      rasa_addons.channels.wecom.WeComInput:
+        corp_id: ${WECOM_CORP_ID}
+        agent_id: ${WECOM_AGENT_ID:-}
+        secret: ${WECOM_SECRET:-}
+        token: ${WECOM_TOKEN}
+        aes_key: ${WECOM_AES_KEY}
+        api_base: ${WECOM_API_BASE:-https://qyapi.weixin.qq.com}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa_addons.channels.guard import guard
+from rasa_addons.channels.wecom.api import MessageApi
+from rasa_addons.channels.wecom.choices import LastChoices
+from rasa_addons.channels.wecom.crypto import CallbackCrypto, CryptoError
+from rasa_addons.channels.wecom.dedup import SeenMessages
+from rasa_addons.channels.wecom.messages import Envelope, Inbound, MessageError, reply_envelope, reply_plaintext
+from rasa_addons.channels.wecom.output import WeComOutput
+from rasa_addons.channels.wecom.text import compose, split
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_BASE = "https://qyapi.weixin.qq.com"
+#: WeCom waits 5 s; what is not ready after this goes through the message API instead.
+DEFAULT_REPLY_WINDOW_SECONDS = 4.0
+NOT_TEXT_REPLY = "抱歉，我目前只能阅读文字消息。请用文字输入您的问题，例如：“什么是移情服务？”"
+WARM_UP_TEXT = "什么是移情服务"
+#: enough for passive replies; `secret` and `agent_id` add the message API.
+REQUIRED = ("corp_id", "token", "aes_key")
+
+
+class WeComInput(InputChannel):
+    """Usage: see the module docstring; `WeComInput.from_credentials({...})` builds it from credentials.yml."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "wecom"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WeComInput:
+        credentials = {key: str(value).strip() for key, value in (credentials or {}).items() if value is not None}
+        missing = [key for key in REQUIRED if not credentials.get(key)]
+        if missing:
+            raise ValueError(f"credentials.yml, WeCom channel: missing {', '.join(missing)} (see README, WeCom)")
+        api = None
+        if credentials.get("secret") or credentials.get("agent_id"):
+            api = MessageApi(
+                base_url=credentials.get("api_base") or DEFAULT_API_BASE,
+                corp_id=credentials["corp_id"],
+                secret=credentials.get("secret", ""),
+                agent_id=credentials.get("agent_id", ""),
+            )
+        else:
+            log.warning("WeCom channel without WECOM_SECRET and WECOM_AGENT_ID: passive replies only "
+                        "(answers over 4 s or 2,048 bytes cannot be delivered in full)")
+        return cls(
+            crypto=CallbackCrypto(credentials["token"], credentials["aes_key"], credentials["corp_id"]),
+            api=api,
+            corp_id=credentials["corp_id"],
+            reply_window_seconds=float(credentials.get("reply_window_seconds") or DEFAULT_REPLY_WINDOW_SECONDS),
+        )
+
+    def __init__(self, crypto: CallbackCrypto, api: MessageApi | None, corp_id: str,
+                 reply_window_seconds: float = DEFAULT_REPLY_WINDOW_SECONDS) -> None:
+        if not 0 < reply_window_seconds < 5:
+            raise ValueError("reply_window_seconds must be between 0 and 5 (WeCom waits 5 s)")
+        self.crypto = crypto
+        self.corp_id = corp_id
+        self.reply_window_seconds = reply_window_seconds
+        self.seen = SeenMessages()
+        self.choices = LastChoices()
+        self.output = WeComOutput(api, self.choices)
+        self._background: set[asyncio.Future] = set()
+
+    def get_output_channel(self) -> WeComOutput:
+        """For Rasa's HTTP API (`output_channel=wecom`): messages go out through the message API."""
+        return self.output
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        guarded = guard(on_new_message)
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", inspect.getmodule(self).__name__)
+
+        @webhook.listener("after_server_start")
+        async def warm_up(app: Any, _: Any) -> None:
+            """A fresh Rasa server's first turn is slow (its NLU model builds its graph on first use),
+            and WeCom's first question must be answered within 5 s: pay that cost at start-up."""
+            agent = getattr(app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return
+            try:
+                await agent.parse_message(WARM_UP_TEXT)
+            except Exception:  # a failed warm-up only means a slower first answer
+                log.warning("WeCom channel: NLU warm-up failed", exc_info=True)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def verify_url(request: Request) -> HTTPResponse:
+            params = _params(request, "msg_signature", "timestamp", "nonce", "echostr")
+            if params is None:
+                return response.text("missing msg_signature, timestamp, nonce or echostr", status=400)
+            signature, timestamp, nonce, echostr = params
+            echostr = echostr.replace(" ", "+")  # an unencoded "+" arrives as a space; base64 has none
+            if not self.crypto.verify(signature, timestamp, nonce, echostr):
+                log.warning("WeCom URL verification with a bad signature from %s", request.ip)
+                return response.text("bad signature", status=403)
+            try:
+                return response.text(self.crypto.decrypt(echostr))
+            except CryptoError as exc:
+                log.warning("WeCom URL verification refused: %s", exc)
+                return response.text("cannot decrypt echostr", status=400)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            params = _params(request, "msg_signature", "timestamp", "nonce")
+            if params is None:
+                return response.text("missing msg_signature, timestamp or nonce", status=400)
+            signature, timestamp, nonce = params
+            try:
+                envelope = Envelope.parse(request.body)
+            except MessageError as exc:
+                log.warning("WeCom callback refused: %s", exc)
+                return response.text(f"bad callback body: {exc}", status=400)
+            if not self.crypto.verify(signature, timestamp, nonce, envelope.encrypt):
+                log.warning("WeCom callback with a bad signature from %s", request.ip)
+                return response.text("bad signature", status=403)
+            try:
+                inbound = Inbound.parse(self.crypto.decrypt(envelope.encrypt))
+            except (CryptoError, MessageError) as exc:
+                log.warning("WeCom callback refused: %s", exc)
+                return response.text(f"bad callback: {exc}", status=400)
+            if not self.seen.first_time(inbound.dedup_key):
+                log.info("WeCom retry of %s ignored: already handled", inbound.dedup_key)
+                return response.text("")
+            if inbound.is_event:
+                log.debug("WeCom event %r from %s ignored", inbound.event, inbound.from_user)
+                return response.text("")
+            if inbound.msg_type != "text":
+                return self._passive(inbound.from_user, NOT_TEXT_REPLY, timestamp, nonce)
+            return await self._answer(guarded, inbound, envelope, timestamp, nonce)
+
+        return webhook
+
+    async def _answer(self, guarded: Callable[[UserMessage], Awaitable[None]], inbound: Inbound,
+                      envelope: Envelope, timestamp: str, nonce: str) -> HTTPResponse:
+        user = inbound.from_user
+        out = CollectingOutputChannel()
+        message = UserMessage(
+            text=self.choices.resolve(user, inbound.content),
+            output_channel=out,
+            sender_id=user,
+            input_channel=self.name(),
+            metadata={"wecom": {"msg_id": inbound.msg_id, "agent_id": envelope.agent_id}},
+        )
+        turn = asyncio.ensure_future(guarded(message))
+        done, _ = await asyncio.wait({turn}, timeout=self.reply_window_seconds)
+        if not done:
+            log.info("WeCom answer to %s not ready within %.1f s: it will go through the message API",
+                     user, self.reply_window_seconds)
+            self._keep(asyncio.ensure_future(self._push_when_done(turn, user, out)))
+            return response.text("")
+        chunks = self._chunks(user, out)
+        if not chunks:  # nothing WeCom can show (e.g. only custom JSON)
+            return response.text("")
+        if len(chunks) > 1:
+            self._keep(asyncio.ensure_future(self.output.send_parts(user, chunks[1:])))
+        return self._passive(user, chunks[0], timestamp, nonce)
+
+    def _chunks(self, user: str, out: CollectingOutputChannel) -> list[str]:
+        text, buttons = compose(out.messages)
+        self.choices.remember(user, buttons)
+        return split(text)
+
+    def _passive(self, user: str, content: str, timestamp: str, nonce: str) -> HTTPResponse:
+        encrypted = self.crypto.encrypt(reply_plaintext(user, self.corp_id, content))
+        signature = self.crypto.sign(timestamp, nonce, encrypted)
+        return response.text(reply_envelope(encrypted, signature, timestamp, nonce), content_type="application/xml")
+
+    async def _push_when_done(self, turn: asyncio.Future, user: str, out: CollectingOutputChannel) -> None:
+        await turn
+        await self.output.send_parts(user, self._chunks(user, out))
+
+    def _keep(self, task: asyncio.Future) -> None:
+        """Hold a reference to a background send until it finishes (asyncio keeps only weak ones)."""
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+
+def _params(request: Request, *names: str) -> tuple[str, ...] | None:
+    values = tuple(request.args.get(name) or "" for name in names)
+    return values if all(values) else None

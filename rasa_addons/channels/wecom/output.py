@@ -1,0 +1,55 @@
+"""Sending through WeCom's message API: the rest of a long answer, a slow answer, and messages
+that Rasa's HTTP API addresses to the channel (`?output_channel=wecom`, e.g. a notice pushed to a
+user with `POST /conversations/{user}/tracker/events?execute_side_effects=true`).
+
+Usage:
+    out = WeComOutput(api, LastChoices())   # api None: no message API configured, sends are logged
+    await out.send_response("ZhangSan", {"text": "您好", "buttons": [...]})  # text + numbered list
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel
+
+from rasa_addons.channels.wecom.api import ApiError, MessageApi
+from rasa_addons.channels.wecom.choices import LastChoices
+from rasa_addons.channels.wecom.text import compose, split
+
+log = logging.getLogger(__name__)
+
+
+class WeComOutput(OutputChannel):
+    def __init__(self, api: MessageApi | None, choices: LastChoices) -> None:
+        self.api = api
+        self.choices = choices
+
+    @classmethod
+    def name(cls) -> str:
+        return "wecom"
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        text, buttons = compose([message])
+        if text:
+            self.choices.remember(recipient_id, buttons)
+            await self.send_parts(recipient_id, split(text))
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+    async def send_parts(self, user: str, parts: list[str]) -> bool:
+        """Send the parts in order; stop at the first failure, which the operator finds in the log."""
+        if parts and self.api is None:
+            log.error("WeCom message API not configured (WECOM_SECRET, WECOM_AGENT_ID): %d part(s) of the "
+                      "message to %s not sent", len(parts), user)
+            return False
+        for number, part in enumerate(parts, 1):
+            try:
+                await self.api.send_text(user, part)
+            except ApiError as exc:
+                log.error("WeCom message API: part %d/%d of the message to %s not sent: %s",
+                          number, len(parts), user, exc)
+                return False
+        return True

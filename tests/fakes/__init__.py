@@ -1,0 +1,1 @@
+"""Stand-ins for outside services, importable from both environments (stdlib and cryptography only)."""
