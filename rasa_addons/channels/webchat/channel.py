@@ -156,10 +156,24 @@ class WebChatInput(SocketIOInput):
         blueprint = super().blueprint(whole_messages)
         self.sio.eio.cors_allowed_origins = self.allowed_origins
         self.sio.on("session_request")(self._session_request)  # replaces Rasa's (#13027)
-        blueprint.add_route(self._page, "/chat", methods=["GET"])
-        blueprint.add_route(self._config, "/config", methods=["GET"])
-        blueprint.add_route(self._static, "/static/<name>", methods=["GET"])
-        blueprint.add_route(self._client, "/socket.io.min.js", methods=["GET"])
+
+        # Sanic tags each handler with its blueprint's name, which a bound method cannot carry.
+        @blueprint.route("/chat", methods=["GET"])
+        async def page(_: Request) -> HTTPResponse:
+            return await self._page()
+
+        @blueprint.route("/config", methods=["GET"])
+        async def config(_: Request) -> HTTPResponse:
+            return self._config()
+
+        @blueprint.route("/static/<name>", methods=["GET"])
+        async def static(_: Request, name: str) -> HTTPResponse:
+            return await self._static(name)
+
+        @blueprint.route("/socket.io.min.js", methods=["GET"])
+        async def client(_: Request) -> HTTPResponse:
+            return await self._client()
+
         return blueprint
 
     async def _session_request(self, sid: str, data: Any) -> None:
@@ -171,7 +185,7 @@ class WebChatInput(SocketIOInput):
             await self.sio.enter_room(sid, session_id)
         await self.sio.emit("session_confirm", session_id, room=sid)
 
-    async def _page(self, _: Request) -> HTTPResponse:
+    async def _page(self) -> HTTPResponse:
         frame_ancestors = " ".join(["'self'", *sorted(self.allowed_origins.extra)])
         headers = {
             "Content-Security-Policy": f"default-src 'self'; img-src 'self' data:; base-uri 'none'; "
@@ -182,7 +196,7 @@ class WebChatInput(SocketIOInput):
         }
         return await response.file(STATIC_DIR / "index.html", mime_type="text/html; charset=utf-8", headers=headers)
 
-    async def _config(self, _: Request) -> HTTPResponse:
+    def _config(self) -> HTTPResponse:
         """What the page needs to talk to this channel, as configured in credentials.yml."""
         return response.json(
             {
@@ -192,12 +206,12 @@ class WebChatInput(SocketIOInput):
             }
         )
 
-    async def _static(self, _: Request, name: str) -> HTTPResponse:
+    async def _static(self, name: str) -> HTTPResponse:
         if name not in STATIC_FILES:
             return response.text("Not found", status=404)
         return await response.file(STATIC_DIR / name, mime_type=STATIC_FILES[name], headers=NO_CACHE)
 
-    async def _client(self, _: Request) -> HTTPResponse:
+    async def _client(self) -> HTTPResponse:
         if not self.socketio_client.is_file():
             log.error("web chat: %s is missing; run scripts/setup.sh (npm ci in web/)", self.socketio_client)
             return response.text(f"console.error({CLIENT_MISSING!r});", status=503, content_type="text/javascript")

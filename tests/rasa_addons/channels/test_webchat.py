@@ -38,6 +38,12 @@ class EchoAgent:
         await message.output_channel.send_text_with_buttons(message.sender_id, ANSWER, BUTTONS)
 
 
+@pytest.fixture(autouse=True)
+def sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sanic rewrites its own methods at start-up, which breaks on a second app in one process."""
+    monkeypatch.setattr(Sanic, "test_mode", True)
+
+
 @asynccontextmanager
 async def serving(channel: WebChatInput) -> AsyncIterator[tuple[str, EchoAgent]]:
     """The channel registered on a Sanic app exactly as `rasa run` does, on 127.0.0.1:<free port>."""
@@ -65,8 +71,13 @@ async def connect(url: str, headers: dict[str, str] | None = None) -> tuple[sock
     events: asyncio.Queue = asyncio.Queue()
     client.on("session_confirm", lambda data: events.put_nowait(("session_confirm", data)))
     client.on("bot_uttered", lambda data: events.put_nowait(("bot_uttered", data)))
-    await client.connect(url, headers=headers or {}, transports=["websocket"], wait_timeout=5)
+    await client.connect(url, headers=headers or {}, transports=["polling"], wait_timeout=5)
     return client, events
+
+
+async def close(client: socketio.AsyncClient) -> None:
+    """Drop the connection at once (a polite polling disconnect waits for the pending long poll)."""
+    await client.eio.disconnect(abort=True)
 
 
 async def next_event(events: asyncio.Queue, seconds: float = 3.0) -> tuple[str, Any]:
@@ -82,7 +93,7 @@ def test_reply_reaches_the_session_room_with_session_persistence() -> None:
             assert await next_event(events) == ("session_confirm", SESSION)
             await client.emit("user_uttered", {"message": "什么是移情服务", "session_id": SESSION})
             name, reply = await next_event(events)
-            await client.disconnect()
+            await close(client)
         assert agent.senders == [SESSION]
         assert name == "bot_uttered"
         assert reply["text"] == ANSWER  # one message: the source line stays with its answer
@@ -98,13 +109,13 @@ def test_a_reconnected_socket_gets_the_replies_of_its_session() -> None:
         async with serving(WebChatInput()) as (url, agent):
             first, _ = await connect(url)
             await first.emit("session_request", {"session_id": SESSION})
-            await first.disconnect()
+            await close(first)
             second, events = await connect(url)
             await second.emit("session_request", {"session_id": SESSION})
             assert await next_event(events) == ("session_confirm", SESSION)
             await second.emit("user_uttered", {"message": "举个例子", "session_id": SESSION})
             assert (await next_event(events))[0] == "bot_uttered"
-            await second.disconnect()
+            await close(second)
 
     run(scenario)
 
@@ -116,7 +127,7 @@ def test_an_unusable_session_id_is_replaced(bad: Any) -> None:
             client, events = await connect(url)
             await client.emit("session_request", {"session_id": bad})
             name, session_id = await next_event(events)
-            await client.disconnect()
+            await close(client)
         assert name == "session_confirm"
         return session_id
 
@@ -132,7 +143,7 @@ def test_empty_message_gets_the_guard_reply() -> None:
             await next_event(events)
             await client.emit("user_uttered", {"message": "   ", "session_id": SESSION})
             assert await next_event(events) == ("bot_uttered", {"text": EMPTY_REPLY})
-            await client.disconnect()
+            await close(client)
         assert agent.senders == []
 
     run(scenario)
@@ -192,7 +203,7 @@ def test_sockets_only_from_the_page_itself_and_configured_origins(origin: str | 
                 client, _ = await connect(url, headers)
             except socketio.exceptions.ConnectionError:
                 return False
-            await client.disconnect()
+            await close(client)
             return True
 
     assert run(scenario) is accepted
@@ -202,7 +213,7 @@ def test_the_page_own_origin_is_accepted_without_configuration() -> None:
     async def scenario() -> None:
         async with serving(WebChatInput()) as (url, _):
             client, _ = await connect(url, {"Origin": url})
-            await client.disconnect()
+            await close(client)
             with pytest.raises(socketio.exceptions.ConnectionError):
                 await connect(url, {"Origin": "http://localhost:1"})
 
