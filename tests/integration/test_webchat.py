@@ -52,7 +52,7 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
-                 f"--window-size={DESKTOP[0]},{DESKTOP[1]}", "--lang=zh-CN"):
+                 "--window-size=1280,1000", "--lang=zh-CN"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
@@ -87,9 +87,18 @@ def button(message: WebElement, title: str) -> WebElement:
     return found[0]
 
 
+def viewport(driver: WebDriver, size: tuple[int, int]) -> None:
+    """An exact viewport (the window's own size includes browser chrome); phone-sized is mobile."""
+    width, height = size
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+
+
 def screenshot(driver: WebDriver, name: str, size: tuple[int, int]) -> Path:
-    driver.set_window_size(*size)
-    driver.execute_script("document.getElementById('scroller').scrollTop = 1e9;")
+    viewport(driver, size)
+    driver.execute_script("const s = document.getElementById('scroller'); s.style.scrollBehavior = 'auto'; s.scrollTop = s.scrollHeight;")
     time.sleep(0.5)  # layout and smooth scrolling settle
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
@@ -100,7 +109,7 @@ def screenshot(driver: WebDriver, name: str, size: tuple[int, int]) -> Path:
 def test_ask_follow_up_rate_and_reload(browser: WebDriver, page_url: str) -> None:
     open_page(browser, page_url)
     screenshot(browser, "webchat-welcome-phone", PHONE)
-    browser.set_window_size(*DESKTOP)
+    viewport(browser, DESKTOP)
 
     browser.find_element(By.ID, "input").send_keys("什么是移情服务")
     browser.find_element(By.ID, "send").click()
@@ -199,3 +208,8 @@ def test_reconnect_notice_and_automatic_reconnect(browser: WebDriver, page_url: 
     browser.find_element(By.ID, "input").send_keys("什么是移情服务", Keys.ENTER)
     answer = await_answer(browser, 0)
     assert "《移情服务》" in answer.find_element(By.CSS_SELECTOR, ".source").text
+
+    # For people: the page while the server is away (retries held back for the picture).
+    browser.execute_script("window.webchat.socket.io.reconnection(false); window.webchat.socket.io.engine.close();")
+    screenshot(browser, "webchat-reconnecting-phone", PHONE)
+    assert notice.text == RECONNECTING

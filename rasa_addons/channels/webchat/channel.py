@@ -8,6 +8,9 @@ What it adds to Rasa 3.6's socket.io channel:
   empty room (RasaHQ/rasa#13027);
 - opens sockets to the page's own origin and to the origins listed in RASA_CORS_ORIGINS only
   (Rasa's channel accepts every origin);
+- offers HTTP long-polling only, no WebSocket upgrade: Sanic 21.12's WebSocket implementation fails
+  on Python 3.11 (it passes bare coroutines to asyncio.wait), and a browser that tried the upgrade
+  lost its connection;
 - sends each bot message whole (Rasa's splits a text at blank lines, which tears an answer from its
   source line) and puts every message through the reply guard (guard.py).
 
@@ -155,6 +158,9 @@ class WebChatInput(SocketIOInput):
 
         blueprint = super().blueprint(whole_messages)
         self.sio.eio.cors_allowed_origins = self.allowed_origins
+        # Sanic 21.12's WebSocket breaks on Python 3.11 (see above): long-polling only.
+        self.sio.eio.transports = ["polling"]
+        self.sio.eio.allow_upgrades = False
         self.sio.on("session_request")(self._session_request)  # replaces Rasa's (#13027)
 
         # Sanic tags each handler with its blueprint's name, which a bound method cannot carry.

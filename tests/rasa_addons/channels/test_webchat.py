@@ -35,7 +35,8 @@ class EchoAgent:
 
     async def handle_message(self, message: UserMessage) -> None:
         self.senders.append(message.sender_id)
-        await message.output_channel.send_text_with_buttons(message.sender_id, ANSWER, BUTTONS)
+        # As Rasa's processor does: one dict per bot message, dispatched by send_response.
+        await message.output_channel.send_response(message.sender_id, {"text": ANSWER, "buttons": BUTTONS})
 
 
 @pytest.fixture(autouse=True)
@@ -93,6 +94,8 @@ def test_reply_reaches_the_session_room_with_session_persistence() -> None:
             assert await next_event(events) == ("session_confirm", SESSION)
             await client.emit("user_uttered", {"message": "什么是移情服务", "session_id": SESSION})
             name, reply = await next_event(events)
+            with pytest.raises(asyncio.TimeoutError):  # and nothing else: the guard saw the reply
+                await next_event(events, 0.5)
             await close(client)
         assert agent.senders == [SESSION]
         assert name == "bot_uttered"
@@ -177,6 +180,15 @@ def test_page_and_its_files_are_served(tmp_path: Path) -> None:
     assert got["static/index.html"][0] == 404  # only the listed files, nothing else of the package
     assert got["static/..%2Fchannel.py"][0] == 404
     assert got[""][0] == 200  # Rasa's health route of the channel is kept
+
+
+def test_no_websocket_upgrade_is_offered() -> None:
+    # Sanic 21.12's WebSocket fails on Python 3.11; a browser must stay on long-polling.
+    async def scenario() -> str:
+        async with serving(WebChatInput()) as (url, _):
+            return (await fetch(f"{url}/socket.io/?EIO=4&transport=polling"))[2]
+
+    assert '"upgrades":[]' in run(scenario)
 
 
 def test_missing_client_bundle_is_an_honest_503(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
