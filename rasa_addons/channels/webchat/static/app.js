@@ -29,6 +29,7 @@
   const state = load();
   let socket = null;
   let ready = false;
+  let connectedOnce = false;
   let replyTimer = null;
 
   function newSessionId() {
@@ -200,6 +201,7 @@
         state.sessionId = sessionId;
         save();
       }
+      connectedOnce = true;
       setReady(true);
       showNotice("");
     });
@@ -212,7 +214,7 @@
     });
     socket.on("connect_error", () => {
       setReady(false);
-      showNotice(socket.active ? TEXT.reconnecting : TEXT.connecting);
+      showNotice(connectedOnce ? TEXT.reconnecting : TEXT.connecting);
     });
   }
 
