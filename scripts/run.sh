@@ -73,6 +73,8 @@ cat >&2 <<INFO
   Terminal: .venv/bin/kb chat        (in another terminal)
   Stop:     Ctrl-C
 
+Web chat: http://localhost:$RASA_PORT/webhooks/webchat/chat
+
 INFO
 wait -n "${pids[@]}"
 echo "[run] the Rasa server exited; stopping" >&2

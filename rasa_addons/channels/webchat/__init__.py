@@ -1,0 +1,1 @@
+"""The web chat page for staff, served by the Rasa server itself (see channel.py)."""
