@@ -1,11 +1,14 @@
 # The two commands of the README are `make run` and `make test`; the rest are shortcuts.
-.PHONY: run test setup lint build eval bench
+.PHONY: run test check setup lint build eval bench
 
 run:            ## set up, build, train as needed, and serve on :5005 (REST) with actions on :5055
 	scripts/run.sh
 
-test:           ## set up as needed and run the whole test suite (unit and integration)
+test:           ## set up as needed, run the code checks, then the whole test suite (unit and integration)
 	scripts/test.sh
+
+check:          ## ruff, mypy and the import contracts
+	scripts/check.sh
 
 setup:
 	scripts/setup.sh
