@@ -42,12 +42,18 @@ class FusionWeights:
     topic: float = 0.1  # passage belongs to an entry the question names
     kind: float = 0.1  # passage is the kind of section the question asks for
     industry: float = 0.1  # passage is about the industry the question names (shared among its industries)
+    #: subtracted from an example question's cosine: short questions resemble any short question
+    #: (out-of-domain ones scored 0.87-0.88 on them vs 0.83-0.85 on passages), so a question row
+    #: should win only on a real paraphrase, not lift unrelated questions over `min_confidence`
+    question_offset: float = 0.03
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.dense <= 1.0:
             raise ValueError("dense must be between 0 and 1")
         if self.candidates < 1:
             raise ValueError("candidates must be positive")
+        if not 0.0 <= self.question_offset < 1.0:
+            raise ValueError("question_offset must be between 0 and 1")
 
 
 @dataclass(frozen=True)
@@ -126,10 +132,10 @@ class Retriever:
             return result
         n = min(self.weights.candidates, len(index.passages))
         vector = self.encoder.encode_queries([question]) if mode != "bm25" else None
-        dense = self._dense(index, vector, n) if vector is not None else {}
+        dense = self._dense(index, vector, n, self.weights.question_offset) if vector is not None else {}
         lexical = self._lexical(index, known, n) if mode != "dense" else {}
         if mode == "hybrid":  # score lexical-only candidates densely too, so both legs rank the same set
-            dense.update(self._cosines(index, vector, [d for d in lexical if d not in dense]))
+            dense.update(self._cosines(index, vector, [d for d in lexical if d not in dense], self.weights.question_offset))
         scores = self._fuse(dense, lexical, mode)
         if mode == "hybrid":
             for doc in scores:
@@ -155,7 +161,7 @@ class Retriever:
         }
 
     @staticmethod
-    def _dense(index: Index, vector: np.ndarray, n: int) -> dict[int, float]:
+    def _dense(index: Index, vector: np.ndarray, n: int, offset: float) -> dict[int, float]:
         """The n best passages by their best row; n + question rows always reach n distinct passages."""
         k = min(index.dense.ntotal, n + index.dense.ntotal - len(index.passages))
         scores, rows = index.dense.search(vector, k)
@@ -163,16 +169,19 @@ class Retriever:
         for row, score in zip(rows[0].tolist(), scores[0].tolist()):
             if row >= 0:
                 doc = int(index.rows[row])
+                score -= offset if row >= len(index.passages) else 0.0
                 best[doc] = max(best.get(doc, score), score)
         return dict(sorted(best.items(), key=lambda item: -item[1])[:n])
 
     @staticmethod
-    def _cosines(index: Index, vector: np.ndarray, docs: list[int]) -> dict[int, float]:
+    def _cosines(index: Index, vector: np.ndarray, docs: list[int], offset: float) -> dict[int, float]:
+        """Best row of each passage (its own text, or an example question less `offset`)."""
         if not docs:
             return {}
-        rows = index.passage_rows
+        own = len(index.passages)
         return {
-            doc: float(max(index.dense.reconstruct(row) @ vector[0] for row in rows[doc]))
+            doc: max(float(index.dense.reconstruct(row) @ vector[0]) - (offset if row >= own else 0.0)
+                     for row in index.passage_rows[doc])
             for doc in docs
         }
 
