@@ -36,8 +36,7 @@ class CharEncoder:
 
     def __init__(self, identity: str = "test-char-encoder") -> None:
         self.identity = identity
-        self.calls: list[int] = []  # batch sizes of passage encodes
-        self.query_calls: list[int] = []  # batch sizes of query encodes (example questions, searches)
+        self.calls: list[int] = []
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
@@ -52,7 +51,6 @@ class CharEncoder:
         return self._vectors(texts)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        self.query_calls.append(len(texts))
         return self._vectors(texts)
 
 

@@ -101,13 +101,14 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     if cache and any(k not in cache for k, _ in keys) and len(next(iter(cache.values()))) != encoder.dimension:
         cache = {}  # another model under the same name: re-embed everything
     missing = [p for p in passages if p.content_hash not in cache]
-    if missing:
-        fresh = encoder.encode_passages([p.searchable_text for p in missing], progress=len(missing) > 64)
-        cache.update(zip((p.content_hash for p in missing), fresh))
-    # An example question is matched against staff questions, so it is embedded the way queries are.
     new_questions = list(dict.fromkeys(q for p in passages for q in p.questions if question_hash(q) not in cache))
-    if new_questions:
-        cache.update(zip(map(question_hash, new_questions), encoder.encode_queries(new_questions)))
+    # Example questions are embedded as passages, not as queries: query-to-query similarities run
+    # higher than query-to-passage ones, so query-encoded questions outranked better passages and let
+    # out-of-domain questions pass `min_confidence` (measured on the development questions).
+    texts = [p.searchable_text for p in missing] + new_questions
+    if texts:
+        fresh = encoder.encode_passages(texts, progress=len(texts) > 64)
+        cache.update(zip([p.content_hash for p in missing] + [question_hash(q) for q in new_questions], fresh))
     dimension = len(next(iter(cache.values()))) if cache else encoder.dimension
     rows = np.array([passage for _, passage in keys], dtype="int64")
     vectors = np.stack([cache[k] for k, _ in keys]) if keys else np.zeros((0, dimension), "float32")

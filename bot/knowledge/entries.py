@@ -124,7 +124,7 @@ class Passage:
 
 def question_hash(question: str) -> str:
     """Embedding-cache key of an example question (distinct from any passage's content hash)."""
-    return hashlib.sha256(f"question\n{question}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"example question\n{question}".encode("utf-8")).hexdigest()
 
 
 @dataclass

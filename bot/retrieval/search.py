@@ -114,7 +114,7 @@ class Retriever:
             return result
         n = min(self.weights.candidates, len(index.passages))
         vector = self.encoder.encode_queries([question]) if mode != "bm25" else None
-        dense = self._dense(index, vector, n) if vector is not None else {}
+        dense = self._dense(index, vector, n, self.weights.question_offset) if vector is not None else {}
         lexical = self._lexical(index, known, n) if mode != "dense" else {}
         forced = [index.position[p.id] for entry in include for p in index.entries.get(entry, [])]
         if forced and mode != "dense" and known:
@@ -122,7 +122,7 @@ class Retriever:
             lexical.update({d: float(all_lexical[d]) for d in forced if d not in lexical and all_lexical[d] > 0})
         if mode == "hybrid":  # score lexical-only candidates densely too, so both legs rank the same set
             missing = [d for d in dict.fromkeys([*lexical, *forced]) if d not in dense]
-            dense.update(self._cosines(index, vector, missing))
+            dense.update(self._cosines(index, vector, missing, self.weights.question_offset))
         scores = self._fuse(dense, lexical, mode)
         if mode == "hybrid":
             for doc in scores:
@@ -148,7 +148,7 @@ class Retriever:
         }
 
     @staticmethod
-    def _dense(index: Index, vector: np.ndarray, n: int) -> dict[int, float]:
+    def _dense(index: Index, vector: np.ndarray, n: int, offset: float) -> dict[int, float]:
         """The n best passages by their best row; n + question rows always reach n distinct passages."""
         k = min(index.dense.ntotal, n + index.dense.ntotal - len(index.passages))
         scores, rows = index.dense.search(vector, k)
@@ -156,16 +156,19 @@ class Retriever:
         for row, score in zip(rows[0].tolist(), scores[0].tolist()):
             if row >= 0:
                 doc = int(index.rows[row])
+                score -= offset if row >= len(index.passages) else 0.0
                 best[doc] = max(best.get(doc, score), score)
         return dict(sorted(best.items(), key=lambda item: -item[1])[:n])
 
     @staticmethod
-    def _cosines(index: Index, vector: np.ndarray, docs: list[int]) -> dict[int, float]:
+    def _cosines(index: Index, vector: np.ndarray, docs: list[int], offset: float) -> dict[int, float]:
+        """Best row of each passage (its own text, or an example question less `offset`)."""
         if not docs:
             return {}
-        rows = index.passage_rows
+        own = len(index.passages)
         return {
-            doc: float(max(index.dense.reconstruct(row) @ vector[0] for row in rows[doc]))
+            doc: max(float(index.dense.reconstruct(row) @ vector[0]) - (offset if row >= own else 0.0)
+                     for row in index.passage_rows[doc])
             for doc in docs
         }
 
