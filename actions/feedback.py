@@ -13,8 +13,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.store import feedback_store
+from bot.feedback.store import Kind
 
-KINDS = {"feedback_positive": "positive", "feedback_negative": "negative"}
+KINDS: dict[str, Kind] = {"feedback_positive": "positive", "feedback_negative": "negative"}
 
 
 def last_bot_text(tracker: Tracker) -> str | None:
@@ -35,7 +36,7 @@ class ActionRecordFeedback(Action):
         return "action_record_feedback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        kind = KINDS.get((tracker.latest_message.get("intent") or {}).get("name"))
+        kind = KINDS.get((tracker.latest_message.get("intent") or {}).get("name") or "")
         answer = last_bot_text(tracker)
         sources = tracker.get_slot("last_sources") or []
         if kind and answer is not None:

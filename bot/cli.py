@@ -122,6 +122,8 @@ def evaluate(
 ) -> None:
     """R@1, R@3, R@5 and MRR@10 for the hybrid retriever and for each leg alone."""
     from bot.evaluation.metrics import RetrievalEvaluator, load_questions
+    from bot.knowledge.entries import Passage
+    from bot.retrieval.search import Mode
 
     retriever = _retriever(endpoints)
     evaluator = RetrievalEvaluator(load_questions(file))
@@ -129,9 +131,10 @@ def evaluate(
     for column in ("mode", "R@1", "R@3", "R@5", "MRR"):
         table.add_column(column, justify="right")
     for mode in ("hybrid", "bm25", "dense"):
-        metrics = evaluator.evaluate(
-            lambda q, m=mode: [h.passage for h in retriever.search(q, top_k=10, mode=m).hits]
-        )
+        def ranked(question: str, m: Mode = mode) -> list[Passage]:
+            return [h.passage for h in retriever.search(question, top_k=10, mode=m).hits]
+
+        metrics = evaluator.evaluate(ranked)
         table.add_row(mode, *(f"{metrics[k]:.3f}" for k in ("R@1", "R@3", "R@5", "MRR")))
     Console().print(table)
 

@@ -70,7 +70,7 @@ class Settings(BaseModel):
     context_margin: float = Field(0.15, ge=0.0)
     #: Runners-up within this much of the best passage (fused score) are offered as suggestions.
     alternative_margin: float = Field(0.12, ge=0.0)
-    fusion: Fusion = Field(default_factory=Fusion)
+    fusion: Fusion = Field(default_factory=lambda: Fusion.model_validate({}))
     #: How often the action server looks for a rebuilt index.
     reload_check_seconds: float = Field(1.0, gt=0)
     #: The action server rebuilds the index itself when a knowledge file is saved.
@@ -83,7 +83,7 @@ class Settings(BaseModel):
     def load(cls, path: Path | None = None) -> Settings:
         """Read settings; relative paths are resolved against the file's folder (the project root)."""
         path = Path(path or os.environ.get("KB_ENDPOINTS", "endpoints.yml")).resolve()
-        data = {}
+        data: dict = {}
         if path.exists():
             data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(SECTION) or {}
         try:

@@ -68,7 +68,7 @@ def shorten(text: str, limit: int = MAX_BODY_CHARS) -> str:
     """Cut at the last line break, else the last sentence end, before `limit`; never mid-item."""
     if len(text) <= limit:
         return text
-    lines, kept = text.splitlines(), []
+    lines, kept = text.splitlines(), list[str]()
     for line in lines:
         if len("\n".join([*kept, line])) > limit:
             break
@@ -151,8 +151,8 @@ def suggestions(passage: Passage, alternatives: list[Passage], index: Index, lim
     """Other kinds of the same entry, then the runners-up, then related entries: up to `limit`."""
     routing = index.routing
     own_kinds = dict.fromkeys(p.kind for p in index.entries.get(passage.entry_id, []))
-    own = [routing.label(k, passage.title, passage.entry_type) for k in own_kinds if k != passage.kind]
-    own = [label for label in own if label]
+    labels = (routing.label(k, passage.title, passage.entry_type) for k in own_kinds if k != passage.kind)
+    own = [label for label in labels if label]
     others = [routing.label(p.kind, p.title, p.entry_type) or p.title for p in alternatives]
     related = [routing.label(routing.roles.definition, index.titles[r], "default") or index.titles[r]
                for r in passage.related if r in index.titles]

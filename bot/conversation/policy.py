@@ -143,7 +143,8 @@ class AnswerPolicy:
 
     def _item(self, request: Request, index: Index) -> Decision | None:
         """An item of the last answer's list: an entry of its own, else its line of that list."""
-        entry = index.terms.topics.get(normalize(request.item))  # the item is an entry's own name
+        item = request.item or ""
+        entry = index.terms.topics.get(normalize(item))  # the item is an entry's own name
         if entry is not None and entry in index.entries:
             kinds = [k for k in request.kinds if k != index.routing.roles.definition]
             if self._is_case(entry, index) or not kinds:
@@ -151,18 +152,18 @@ class AnswerPolicy:
             return Decision("answer", [self._section(entry, kinds, request.industry, index, [])
                                        or self._definition(entry, index)])
         shown = [index.passage(pid) for pid in reversed(request.shown)]
-        source = next((p for p in shown if p is not None and _item_line(p.text, request.item)), None)
+        source = next((p for p in shown if p is not None and _item_line(p.text, item)), None)
         source = source or self._listing(request, index)
         if source is None:
             return None
-        line = _item_line(source.text, request.item)
+        line = _item_line(source.text, item)
         return Decision("answer", [source], excerpt=line) if line else None
 
     def _listing(self, request: Request, index: Index) -> Passage | None:
         """The passage whose list holds the item: the context entries' first."""
         for entry in request.context:
             for passage in index.entries.get(entry, []):
-                if _item_line(passage.text, request.item):
+                if _item_line(passage.text, request.item or ""):
                     return passage
         return None
 
@@ -335,7 +336,7 @@ class AnswerPolicy:
 
     @staticmethod
     def _is_case(entry: str, index: Index) -> bool:
-        passages = index.entries.get(entry)
+        passages = index.entries.get(entry) or []
         return bool(passages) and passages[0].entry_type == CASE_TYPE
 
     @staticmethod

@@ -171,9 +171,11 @@ def write_version(
 
 def _dense_index(vectors: np.ndarray, kind: str) -> faiss.Index:
     dim = vectors.shape[1]
+    index: faiss.Index
     if kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efSearch = 64
+        hnsw = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efSearch = 64
+        index = hnsw
     else:
         index = faiss.IndexFlatIP(dim)
     if len(vectors):

@@ -364,17 +364,20 @@ def _parse_body(
     for index in range(start, len(lines)):
         number, line = index + 1, lines[index]
         match = _HEADING.match(line)
-        level = len(match.group(1)) if match else 0
+        if match is None:
+            level, title = 0, ""
+        else:
+            level, title = len(match.group(1)), match.group(2)
         if level == 2:
-            kind, _ = vocab.split_heading(match.group(2))
+            kind, _ = vocab.split_heading(title)
             if kind is None:
                 problems.append(
-                    Problem(shown, number, f"unknown section kind in heading '{match.group(2)}' (see schema.yml)")
+                    Problem(shown, number, f"unknown section kind in heading '{title}' (see schema.yml)")
                 )
-            section = _Block(match.group(2), kind, number)
+            section = _Block(title, kind, number)
             blocks.append(section)
         elif level == 3 and section is not None:
-            blocks.append(_Block(f"{section.heading} · {match.group(2)}", section.kind, number))
+            blocks.append(_Block(f"{section.heading} · {title}", section.kind, number))
         elif level:
             problems.append(Problem(shown, number, "only '##' sections and '###' subsections are allowed"))
         elif section is None:
