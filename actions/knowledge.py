@@ -1,8 +1,15 @@
-"""action_answer_knowledge: answer a knowledge question from the index, resolving follow-ups."""
+"""action_answer_knowledge: answer a knowledge question from the index, resolving follow-ups.
+
+Answering (segmentation, encoding, search) is synchronous and takes tens of milliseconds, so it
+runs in a bounded thread pool rather than on the action server's event loop, where concurrent
+conversations would queue behind each other; their encodings are batched (bot/retrieval/batching.py).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +36,12 @@ def assistant() -> KnowledgeAssistant:
     return KnowledgeAssistant.from_settings(Settings.load())
 
 
+@lru_cache(maxsize=1)
+def answer_pool() -> ThreadPoolExecutor:
+    """`answer_threads` (endpoints.yml) questions answered at once; more wait their turn."""
+    return ThreadPoolExecutor(Settings.load().answer_threads, thread_name_prefix="answer")
+
+
 def turn_from_tracker(tracker: Tracker) -> Turn:
     message = tracker.latest_message or {}
     entities = message.get("entities") or []
@@ -51,7 +64,10 @@ class ActionAnswerKnowledge(Action):
     def name(self) -> str:
         return "action_answer_knowledge"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return await asyncio.get_running_loop().run_in_executor(answer_pool(), self.answer, dispatcher, tracker)
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         turn = turn_from_tracker(tracker)
         reply, ctx = assistant().respond(turn, context_from_tracker(tracker))
         buttons = [{"title": title, "payload": payload} for title, payload in reply.buttons]

@@ -49,6 +49,13 @@ class Settings(BaseModel):
     #: The action server rebuilds the index itself when a knowledge file is saved.
     watch_knowledge: bool = True
     feedback_db: Path = Path("var/feedback.db")
+    #: Action server: questions answered at once (threads); their encodings are batched together.
+    answer_threads: int = Field(8, ge=1, le=64)
+    #: Questions arriving within this many milliseconds of each other are encoded in one pass.
+    query_batch_wait_ms: float = Field(2.0, ge=0, le=1000)
+    query_batch_size: int = Field(16, ge=1, le=256)
+    #: Recent question embeddings kept in memory (0 turns the cache off).
+    query_cache_size: int = Field(2048, ge=0, le=1_000_000)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:

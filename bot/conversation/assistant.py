@@ -20,6 +20,7 @@ from bot.conversation.planning import Context, Request, Turn, is_elliptical, pla
 from bot.indexing.encoder import Encoder
 from bot.indexing.store import Index, IndexMissingError
 from bot.knowledge.entries import Passage
+from bot.retrieval.batching import BatchingEncoder
 from bot.retrieval.query import QueryAnalysis
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Hit, Retriever
@@ -54,7 +55,7 @@ class KnowledgeAssistant:
         encoder = Encoder(settings.encoder, settings.encoder_precision)
         if settings.watch_knowledge:
             KnowledgeWatcher(settings, encoder).start()
-        return cls(Retriever(holder, encoder), settings)
+        return cls(Retriever(holder, BatchingEncoder.from_settings(encoder, settings)), settings)
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""

@@ -1,12 +1,14 @@
 """action_answer_knowledge with trackers built from tests/actions/fixtures/*.json (Rasa tracker dumps)."""
 
+import asyncio
 import json
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
@@ -97,9 +99,37 @@ def stub(monkeypatch: pytest.MonkeyPatch) -> StubAssistant:
     return assistant
 
 
+def run_action(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The action as the action server runs it: awaited on an event loop."""
+    return asyncio.run(ActionAnswerKnowledge().run(dispatcher, tracker, domain={}))
+
+
+def test_answers_run_off_the_event_loop_and_concurrently(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two questions meet in the thread pool; on the event loop the first would wait for ever."""
+    both_answering = threading.Barrier(2, timeout=5)
+    reply = Reply("移情服务……", status="answer")
+
+    class MeetingAssistant(StubAssistant):
+        def respond(self, turn: Turn, ctx: Context) -> tuple[Reply, Context]:
+            both_answering.wait()
+            assert threading.current_thread() is not threading.main_thread()
+            return super().respond(turn, ctx)
+
+    meeting = MeetingAssistant(reply, Context())
+    monkeypatch.setattr(knowledge, "assistant", lambda: meeting)
+
+    async def two_conversations() -> None:
+        action = ActionAnswerKnowledge()
+        await asyncio.gather(*(action.run(CollectingDispatcher(), tracker("industry_follow_up"), domain={})
+                               for _ in range(2)))
+
+    asyncio.run(two_conversations())
+    assert len(meeting.calls) == 2
+
+
 def test_run_sends_the_reply_with_buttons(stub: StubAssistant) -> None:
     dispatcher = CollectingDispatcher()
-    ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain={})
+    run_action(dispatcher, tracker("industry_follow_up"))
     assert len(dispatcher.messages) == 1
     message = dispatcher.messages[0]
     assert message["text"] == "情感服务体验在酒店……\n\n来源：《情感服务体验》· 应用 · 酒店"
@@ -111,7 +141,7 @@ def test_run_sends_the_reply_with_buttons(stub: StubAssistant) -> None:
 
 
 def test_run_passes_the_turn_and_context_of_the_tracker(stub: StubAssistant) -> None:
-    ActionAnswerKnowledge().run(CollectingDispatcher(), tracker("industry_follow_up"), domain={})
+    run_action(CollectingDispatcher(), tracker("industry_follow_up"))
     assert stub.calls == [
         (Turn(intent="inform", text="那酒店和宾馆呢", industries=["酒店"]),
          context_from_tracker(tracker("industry_follow_up")))
@@ -119,7 +149,7 @@ def test_run_passes_the_turn_and_context_of_the_tracker(stub: StubAssistant) -> 
 
 
 def test_run_sets_every_slot_from_the_new_context(stub: StubAssistant) -> None:
-    events = ActionAnswerKnowledge().run(CollectingDispatcher(), tracker("industry_follow_up"), domain={})
+    events = run_action(CollectingDispatcher(), tracker("industry_follow_up"))
     assert events == [
         SlotSet("topic", "emotional-service-experience"),
         SlotSet("industry", "酒店"),
@@ -134,7 +164,7 @@ def test_run_clears_slots_the_new_context_leaves_empty(monkeypatch: pytest.Monke
     stub = StubAssistant(Reply("抱歉，知识库索引还没有建立，暂时无法回答。", status="unavailable"), Context())
     monkeypatch.setattr(knowledge, "assistant", lambda: stub)
     dispatcher = CollectingDispatcher()
-    events = ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain={})
+    events = run_action(dispatcher, tracker("industry_follow_up"))
     assert dispatcher.messages[0]["text"] == "抱歉，知识库索引还没有建立，暂时无法回答。"
     assert dispatcher.messages[0]["buttons"] == []
     assert events == [SlotSet(name, [] if name in ("last_items", "last_passages") else None) for name in SLOTS]
@@ -157,6 +187,6 @@ def test_unanswered_question_is_recorded_for_trainers(monkeypatch: pytest.Monkey
     reply = Reply("抱歉，知识库中没有找到与“那酒店和宾馆呢”直接相关的内容。", status="not_found")
     monkeypatch.setattr(knowledge, "assistant", lambda: StubAssistant(reply, Context()))
     dispatcher = CollectingDispatcher()
-    ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain={})
+    run_action(dispatcher, tracker("industry_follow_up"))
     assert store.unanswered() == [("那酒店和宾馆呢", 1)]
     assert dispatcher.messages[0]["buttons"] == []  # nothing to rate
