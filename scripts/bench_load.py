@@ -34,7 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -105,6 +105,8 @@ class Phase:
     errors: int = 0
     seconds: float = 0.0
     error_samples: list[str] = field(default_factory=list)
+    #: CPU used by (Rasa server, action server) during the phase, as a share of one core.
+    cpu: tuple[float, float] = (float("nan"), float("nan"))
 
     def percentile(self, q: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -216,6 +218,17 @@ def memory_mb(pid: int | None) -> tuple[float, float]:
     return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process so far (to show which server a phase keeps busy)."""
+    if pid is None:
+        return float("nan")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def up(url: str) -> bool:
     import urllib.request
 
@@ -256,14 +269,14 @@ def stop_stack(process: subprocess.Popen) -> None:
 # --- report --------------------------------------------------------------------------------
 
 def table(pairs: list[tuple[Phase, Phase]]) -> str:
-    lines = ["| conversations | traffic | messages | p50 ms | p95 ms | p99 ms | replies/s | errors | p95 / floor p95 |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| conversations | traffic | messages | p50 ms | p95 ms | p99 ms | replies/s | errors | p95 / floor p95 "
+             "| CPU Rasa | CPU actions |", "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for floor, knowledge in pairs:
         for phase in (floor, knowledge):
             ratio = knowledge.percentile(0.95) / floor.percentile(0.95) if phase is knowledge else 1.0
             lines.append(f"| {phase.concurrency} | {phase.name} | {phase.messages} | {phase.percentile(0.5):.0f} | "
                          f"{phase.percentile(0.95):.0f} | {phase.percentile(0.99):.0f} | {phase.rate:.1f} | "
-                         f"{phase.errors} | {ratio:.2f}× |")
+                         f"{phase.errors} | {ratio:.2f}× | {phase.cpu[0]:.0%} | {phase.cpu[1]:.0%} |")
     return "\n".join(lines)
 
 
@@ -292,6 +305,14 @@ def plot(pairs: list[tuple[Phase, Phase]], long: list[float], path: Path) -> Non
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
+
+
+def measure(pids: tuple[int | None, int | None], phase: Phase, load: Coroutine) -> None:
+    """Run one phase's load and record the servers' CPU use meanwhile."""
+    before = [cpu_seconds(pid) for pid in pids]
+    asyncio.run(load)
+    after = [cpu_seconds(pid) for pid in pids]
+    phase.cpu = tuple((a - b) / phase.seconds for a, b in zip(after, before))
 
 
 def mean(values: list[float]) -> float:
@@ -333,22 +354,23 @@ def main() -> None:
           f"{len(FOLLOW_UPS)} follow-ups; floor message {FLOOR_MESSAGE!r}")
     try:
         asyncio.run(drive(webhook, Phase("warm-up", 4), 40, [conversation_messages(pool, random.Random(s)) for s in range(4)], f"{tag}-warm"))
+        pids = (find_process("rasa run", f"--port {rasa_port}"), find_process("-m actions", f"--port {action_port}"))
         pairs = []
         for level, count in zip(levels, counts):
             floor = Phase("floor (你好)", level)
-            asyncio.run(drive(webhook, floor, count, [iter(lambda: FLOOR_MESSAGE, None)] * level, f"{tag}-f{level}"))
+            measure(pids, floor, drive(webhook, floor, count, [iter(lambda: FLOOR_MESSAGE, None)] * level, f"{tag}-f{level}"))
             knowledge = Phase("knowledge", level)
             streams = [conversation_messages(pool, random.Random(1000 * level + s)) for s in range(level)]
-            asyncio.run(drive(webhook, knowledge, count, streams, f"{tag}-k{level}"))
+            measure(pids, knowledge, drive(webhook, knowledge, count, streams, f"{tag}-k{level}"))
             pairs.append((floor, knowledge))
             for phase in (floor, knowledge):
                 print(f"{level:>3} conversations  {phase.name:<13} {phase.messages:>5} messages  "
                       f"p50 {phase.percentile(0.5):6.0f}  p95 {phase.percentile(0.95):6.0f}  "
-                      f"p99 {phase.percentile(0.99):6.0f} ms  {phase.rate:5.1f}/s  errors {phase.errors}"
+                      f"p99 {phase.percentile(0.99):6.0f} ms  {phase.rate:5.1f}/s  errors {phase.errors}  "
+                      f"CPU Rasa {phase.cpu[0]:.0%} actions {phase.cpu[1]:.0%}"
                       + (f"  e.g. {phase.error_samples[0]}" if phase.error_samples else ""), flush=True)
         long = asyncio.run(long_conversation(webhook, pool, args.long_turns, tag))
-        rasa_mem = memory_mb(find_process("rasa run", f"--port {rasa_port}"))
-        action_mem = memory_mb(find_process("-m actions", f"--port {action_port}"))
+        rasa_mem, action_mem = memory_mb(pids[0]), memory_mb(pids[1])
     finally:
         if stack is not None:
             stop_stack(stack)
