@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the rest are shortcuts.
-.PHONY: run test check setup lint build eval bench
+.PHONY: run test check setup lint build eval bench bench-load
 
 run:            ## set up, build, train as needed, and serve on :5005 (REST) with actions on :5055
 	scripts/run.sh
@@ -24,3 +24,6 @@ eval: build
 
 bench: build
 	.venv/bin/python scripts/benchmark.py
+
+bench-load: setup  ## load over REST at 1/10/50 conversations; starts the stack on RASA_PORT/ACTION_PORT (BENCH_ARGS=--quick)
+	.venv-rasa/bin/python scripts/bench_load.py $(BENCH_ARGS)

@@ -9,13 +9,16 @@ runs from the start. Arguments are rasa-sdk's (`--port`, `--cors`, ...).
 
 import logging
 
+import torch
 from rasa_sdk.__main__ import main
 
 from actions.knowledge import assistant
 from bot.process import configure_process
+from bot.settings import Settings
 
 if __name__ == "__main__":
     configure_process()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
+    torch.set_num_threads(Settings.load().encoder_threads)
     assistant().warm_up()
     main()

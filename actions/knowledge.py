@@ -2,11 +2,17 @@
 
 The core decides and returns messages as domain.yml response names with parameters; this
 action sends them by name, so every fixed sentence is a Rasa response trainers can reword.
+
+Answering (segmentation, encoding, search) is synchronous and takes tens of milliseconds, so it
+runs in a bounded thread pool rather than on the action server's event loop, where concurrent
+conversations would queue behind each other; their encodings are batched (bot/retrieval/batching.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -31,6 +37,12 @@ FEEDBACK_BUTTONS = "utter_feedback_buttons"
 def assistant() -> KnowledgeAssistant:
     """One per action-server process: the model and index load once, then hot-reload."""
     return KnowledgeAssistant.from_settings(Settings.load())
+
+
+@lru_cache(maxsize=1)
+def answer_pool() -> ThreadPoolExecutor:
+    """`answer_threads` (endpoints.yml) questions answered at once; more wait their turn."""
+    return ThreadPoolExecutor(Settings.load().answer_threads, thread_name_prefix="answer")
 
 
 def turn_from_tracker(tracker: Tracker) -> Turn:
@@ -68,7 +80,11 @@ class ActionAnswerKnowledge(Action):
     def name(self) -> str:
         return "action_answer_knowledge"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(answer_pool(), self.answer, dispatcher, tracker, domain)
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         turn = turn_from_tracker(tracker)
         reply, ctx = assistant().respond(turn, context_from_tracker(tracker))
         if reply.status == "not_found":

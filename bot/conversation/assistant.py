@@ -45,7 +45,7 @@ class KnowledgeAssistant:
         encoder = Encoder(settings.encoder, settings.encoder_precision)
         if settings.watch_knowledge:
             KnowledgeWatcher(settings, encoder).start()
-        return cls(Retriever(holder, encoder, settings.fusion), settings)
+        return cls(Retriever(holder, BatchingEncoder.from_settings(encoder, settings), settings.fusion), settings)
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""

@@ -33,6 +33,7 @@ def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FeedbackStore:
 
 
 def events(store: FeedbackStore) -> list[tuple[str, str, str, list[str]]]:
+    store.unanswered()  # the store creates its table on first use
     with sqlite3.connect(store.location) as db:
         rows = db.execute("SELECT kind, question, answer, sources FROM feedback ORDER BY id").fetchall()
     return [(kind, question, answer, json.loads(sources)) for kind, question, answer, sources in rows]

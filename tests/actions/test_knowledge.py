@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
@@ -148,15 +150,43 @@ def fake(monkeypatch: pytest.MonkeyPatch, store: FeedbackStore) -> FakeAssistant
     return assistant
 
 
+def run_action(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The action as the action server runs it: awaited on an event loop."""
+    return asyncio.run(ActionAnswerKnowledge().run(dispatcher, tracker, domain=DOMAIN))
+
+
+def test_answers_run_off_the_event_loop_and_concurrently(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two questions meet in the thread pool; on the event loop the first would wait for ever."""
+    both_answering = threading.Barrier(2, timeout=5)
+
+    class MeetingAssistant(FakeAssistant):
+        def respond(self, turn: Turn, ctx: Context) -> tuple[Reply, Context]:
+            both_answering.wait()
+            assert threading.current_thread() is not threading.main_thread()
+            return super().respond(turn, ctx)
+
+    meeting = MeetingAssistant(Reply("answer", [Message("utter_answer", {"body": "……", "sources": "《移情服务》· 定义"})]),
+                               Context())
+    monkeypatch.setattr(knowledge, "assistant", lambda: meeting)
+
+    async def two_conversations() -> None:
+        action = ActionAnswerKnowledge()
+        await asyncio.gather(*(action.run(CollectingDispatcher(), tracker("industry_follow_up"), domain=DOMAIN)
+                               for _ in range(2)))
+
+    asyncio.run(two_conversations())
+    assert len(meeting.calls) == 2
+
+
 def test_run_passes_the_turn_and_context_of_the_tracker(fake: FakeAssistant) -> None:
-    ActionAnswerKnowledge().run(CollectingDispatcher(), tracker("industry_follow_up"), domain=DOMAIN)
+    run_action(CollectingDispatcher(), tracker("industry_follow_up"))
     assert fake.calls == [(Turn(intent="inform", text="那酒店和宾馆呢", industries=["酒店"]),
                            context_from_tracker(tracker("industry_follow_up")))]
 
 
 def test_run_sends_the_reply_and_sets_every_slot(fake: FakeAssistant, store: FeedbackStore) -> None:
     dispatcher = CollectingDispatcher()
-    events = ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain=DOMAIN)
+    events = run_action(dispatcher, tracker("industry_follow_up"))
     assert [m["response"] for m in dispatcher.messages] == ["utter_industry_gap", "utter_answer"]
     assert events == [SlotSet(name, getattr(NEW_CONTEXT, name)) for name in SLOTS]
     assert {e["name"] for e in events} >= {"mentioned", "last_sources"}
@@ -167,7 +197,7 @@ def test_run_clears_slots_the_new_context_leaves_empty(monkeypatch: pytest.Monke
     monkeypatch.setattr(knowledge, "assistant",
                         lambda: FakeAssistant(Reply("unavailable", [Message("utter_index_unavailable")]), Context()))
     dispatcher = CollectingDispatcher()
-    events = ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain=DOMAIN)
+    events = run_action(dispatcher, tracker("industry_follow_up"))
     assert [(m["response"], m["buttons"]) for m in dispatcher.messages] == [("utter_index_unavailable", [])]
     lists = {"last_items", "last_passages", "mentioned", "last_sources"}
     assert events == [SlotSet(name, [] if name in lists else None) for name in SLOTS]
@@ -177,7 +207,7 @@ def test_an_unanswered_question_is_recorded_for_trainers(monkeypatch: pytest.Mon
     reply = Reply("not_found", [Message("utter_not_found", {"question": "那酒店和宾馆呢"})])
     monkeypatch.setattr(knowledge, "assistant", lambda: FakeAssistant(reply, Context()))
     dispatcher = CollectingDispatcher()
-    ActionAnswerKnowledge().run(dispatcher, tracker("industry_follow_up"), domain=DOMAIN)
+    run_action(dispatcher, tracker("industry_follow_up"))
     assert store.unanswered() == [("那酒店和宾馆呢", 1)]
     assert dispatcher.messages[0]["buttons"] == []  # nothing to rate
 
@@ -187,7 +217,9 @@ def test_an_unanswered_question_is_recorded_for_trainers(monkeypatch: pytest.Mon
 def test_action_and_slots_are_declared_in_the_domain() -> None:
     domain = live_domain()
     assert ActionAnswerKnowledge().name() == "action_answer_knowledge"
-    assert "action_answer_knowledge" in domain["actions"]
+    declared = {next(iter(a)) if isinstance(a, dict) else a: a for a in domain["actions"]}
+    # the action sends responses by name and appends utter_feedback_buttons: it needs the domain
+    assert declared["action_answer_knowledge"] == {"action_answer_knowledge": {"send_domain": True}}
     assert {name: domain["slots"][name]["type"] for name in SLOTS} == {
         "topic": "text", "industry": "text", "last_kind": "text", "last_items": "list", "last_passages": "list",
         "last_question": "text", "mentioned": "list", "last_sources": "list",

@@ -1,0 +1,408 @@
+"""Load benchmark of the running assistant over REST (not a test): prints figures, asserts nothing.
+
+For each concurrency level (default 1, 10 and 50 conversations at once) it sends, through
+/webhooks/rest/webhook, first `你好` (a rule reply: the floor, what Rasa alone costs) and then
+knowledge questions with follow-ups, the same number of messages each. Questions are generated
+from the knowledge base (titles and aliases x question templates), plus the development questions
+(../shared/eval/dev_retrieval.jsonl); each conversation asks a few of them with follow-ups
+(举个例子, 那酒店呢, 第二个呢, ...). Then one long conversation of `--long-turns` turns shows
+whether latency grows with the conversation's history.
+
+Printed: p50/p95/p99 latency, answers per second, errors (HTTP errors, timeouts, no reply, the
+"service unavailable" reply), resident memory of the Rasa server and the action server (now and
+peak), the ratio of knowledge p95 to floor p95, and the acceptance targets. Writes the table as
+Markdown and a PNG plot (`--out`, default var/bench/).
+
+Runs in the Rasa environment, which has aiohttp and matplotlib:
+
+    .venv-rasa/bin/python scripts/bench_load.py                 # starts scripts/run.sh itself
+    .venv-rasa/bin/python scripts/bench_load.py --quick         # smoke run: small counts
+    .venv-rasa/bin/python scripts/bench_load.py --url http://localhost:5005   # a running stack
+
+Ports: RASA_PORT / ACTION_PORT as for scripts/run.sh (see bot/serving.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Coroutine, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import aiohttp
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_retrieval.jsonl"
+FLOOR_MESSAGE = "你好"
+#: Replies that mean the assistant could not answer (rasa_addons/channels/guard.py, bot/conversation).
+FAILURE_MARKERS = ("知识服务暂时不可用", "知识库索引暂时不可用")
+TEMPLATES = ["什么是{t}", "{t}是什么意思", "请介绍一下{t}", "{t}有哪些策略", "{t}为什么重要", "{t}有哪些要素",
+             "{t}有哪些案例", "{t}怎么应用", "{t}的理论基础是什么", "{t}面临哪些挑战", "{t}在银行怎么用",
+             "酒店怎么做好{t}", "能讲讲{t}吗"]
+CASE_TEMPLATES = ["介绍一下{t}", "{t}是怎么做的", "{t}的效果如何", "{t}给我们什么启示", "讲讲{t}这个案例"]
+FOLLOW_UPS = ["举个例子", "那酒店呢", "那银行呢", "那医院呢", "第二个呢", "为什么重要", "具体怎么做", "有什么挑战"]
+START_TIMEOUT = 900  # a first start may set up and train
+
+
+# --- questions -----------------------------------------------------------------------------
+
+def knowledge_titles(knowledge: Path) -> list[tuple[str, str]]:
+    """(title or alias, entry type) of every entry, read from the Markdown front matter."""
+    names = []
+    for path in sorted(knowledge.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if not text.startswith("---"):
+            continue  # README.md and other non-entries
+        meta = yaml.safe_load(text.split("---", 2)[1]) or {}
+        if "title" not in meta:
+            continue
+        kind = meta.get("type", "concept")
+        names.append((meta["title"], kind))
+        names += [(alias, kind) for alias in (meta.get("aliases") or [])[:2] if not alias.isascii()]
+    return names
+
+
+def question_pool(knowledge: Path, seed: int = 0) -> list[str]:
+    pool = []
+    for name, kind in knowledge_titles(knowledge):
+        pool += [t.format(t=name) for t in (CASE_TEMPLATES if kind == "case" else TEMPLATES)]
+    if DEV_QUESTIONS.exists():
+        pool += [json.loads(line)["question"] for line in DEV_QUESTIONS.read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+    pool = list(dict.fromkeys(pool))
+    random.Random(seed).shuffle(pool)
+    return pool
+
+
+def conversation_messages(pool: list[str], rng: random.Random) -> Iterator[str]:
+    """An endless stream of turns: a question from the pool, then zero to two follow-ups."""
+    position = rng.randrange(len(pool))
+    while True:
+        yield pool[position % len(pool)]
+        position += 1
+        for follow_up in rng.sample(FOLLOW_UPS, rng.choice((0, 1, 1, 2))):
+            yield follow_up
+
+
+# --- load ----------------------------------------------------------------------------------
+
+@dataclass
+class Phase:
+    name: str
+    concurrency: int
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+    error_samples: list[str] = field(default_factory=list)
+    #: CPU used by (Rasa server, action server) during the phase, as a share of one core.
+    cpu: tuple[float, float] = (float("nan"), float("nan"))
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+
+    @property
+    def messages(self) -> int:
+        return len(self.latencies_ms) + self.errors
+
+
+async def ask(session: aiohttp.ClientSession, webhook: str, sender: str, text: str) -> str | None:
+    """None when the reply is a real answer; otherwise what went wrong."""
+    try:
+        async with session.post(webhook, json={"sender": sender, "message": text}) as response:
+            if response.status != 200:
+                return f"HTTP {response.status} for {text!r}"
+            replies = await response.json()
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        return f"{type(exc).__name__} for {text!r}: {exc}"
+    texts = " ".join(r.get("text") or "" for r in replies)
+    if not replies or not texts.strip():
+        return f"no reply to {text!r}"
+    if any(marker in texts for marker in FAILURE_MARKERS):
+        return f"failure reply to {text!r}: {texts[:60]}"
+    return None
+
+
+async def drive(webhook: str, phase: Phase, messages: int, streams: list[Iterator[str]], tag: str,
+                turns_per_conversation: int = 8) -> None:
+    """`phase.concurrency` conversations at once, `messages` in all; each conversation moves on
+    to a new sender (a new user) every `turns_per_conversation` turns."""
+    remaining = messages
+    timeout = aiohttp.ClientTimeout(total=60)
+
+    async def conversation(slot: int, session: aiohttp.ClientSession) -> None:
+        nonlocal remaining
+        turn = 0
+        while remaining > 0:
+            remaining -= 1
+            sender = f"{tag}-{slot}-{turn // turns_per_conversation}"
+            text = next(streams[slot])
+            started = time.perf_counter()
+            error = await ask(session, webhook, sender, text)
+            if error is None:
+                phase.latencies_ms.append((time.perf_counter() - started) * 1000)
+            else:
+                phase.errors += 1
+                if len(phase.error_samples) < 5:
+                    phase.error_samples.append(error)
+            turn += 1
+
+    connector = aiohttp.TCPConnector(limit=phase.concurrency + 5)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(conversation(slot, session) for slot in range(phase.concurrency)))
+        phase.seconds = time.perf_counter() - started
+
+
+async def long_conversation(webhook: str, pool: list[str], turns: int, tag: str) -> list[float]:
+    stream = conversation_messages(pool, random.Random(7))
+    latencies = []
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+        for _ in range(turns):
+            started = time.perf_counter()
+            error = await ask(session, webhook, f"{tag}-long", next(stream))
+            latencies.append((time.perf_counter() - started) * 1000 if error is None else float("nan"))
+    return latencies
+
+
+# --- processes -----------------------------------------------------------------------------
+
+def ports() -> tuple[int, int]:
+    """RASA_PORT and ACTION_PORT as scripts/run.sh resolves them (`kb serving`)."""
+    out = subprocess.run([str(ROOT / ".venv/bin/kb"), "serving"], cwd=ROOT, check=True, capture_output=True,
+                         text=True).stdout
+    values = dict(line.split("=", 1) for line in out.split())
+    return int(values["RASA_PORT"]), int(values["ACTION_PORT"])
+
+
+def find_process(*needles: str) -> int | None:
+    """The PID of a process whose command line contains all `needles` (the servers of this run)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if all(n in cmdline for n in needles) and "bench_load" not in cmdline:
+            return int(entry.name)
+    return None
+
+
+def memory_mb(pid: int | None) -> tuple[float, float]:
+    """(resident now, resident peak) in MB."""
+    if pid is None:
+        return float("nan"), float("nan")
+    try:
+        status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                      if ":" in line)
+    except OSError:
+        return float("nan"), float("nan")
+    return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process so far (to show which server a phase keeps busy)."""
+    if pid is None:
+        return float("nan")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def up(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def start_stack(rasa_port: int, action_port: int, log: Path) -> subprocess.Popen:
+    if up(f"http://localhost:{rasa_port}/"):
+        sys.exit(f"port {rasa_port} is busy: stop the running assistant or pass --url")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)}
+    with log.open("wb") as out:
+        process = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    deadline = time.monotonic() + START_TIMEOUT
+    while not (up(f"http://localhost:{rasa_port}/") and up(f"http://localhost:{action_port}/health")):
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_stack(process)
+            sys.exit(f"scripts/run.sh did not come up; see {log}")
+        time.sleep(1)
+    return process
+
+
+def stop_stack(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# --- report --------------------------------------------------------------------------------
+
+def table(pairs: list[tuple[Phase, Phase]]) -> str:
+    lines = ["| conversations | traffic | messages | p50 ms | p95 ms | p99 ms | replies/s | errors | p95 / floor p95 "
+             "| CPU Rasa | CPU actions |", "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for floor, knowledge in pairs:
+        for phase in (floor, knowledge):
+            ratio = knowledge.percentile(0.95) / floor.percentile(0.95) if phase is knowledge else 1.0
+            lines.append(f"| {phase.concurrency} | {phase.name} | {phase.messages} | {phase.percentile(0.5):.0f} | "
+                         f"{phase.percentile(0.95):.0f} | {phase.percentile(0.99):.0f} | {phase.rate:.1f} | "
+                         f"{phase.errors} | {ratio:.2f}× | {phase.cpu[0]:.0%} | {phase.cpu[1]:.0%} |")
+    return "\n".join(lines)
+
+
+def plot(pairs: list[tuple[Phase, Phase]], long: list[float], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (bars, turns) = plt.subplots(1, 2, figsize=(12, 4.5))
+    labels, width = [str(f.concurrency) for f, _ in pairs], 0.13
+    for n, (q, shade) in enumerate(((0.5, 1.0), (0.95, 0.7), (0.99, 0.45))):
+        for m, (name, color) in enumerate((("floor (你好)", "tab:gray"), ("knowledge", "tab:blue"))):
+            values = [pair[m].percentile(q) for pair in pairs]
+            xs = [i + (m * 3 + n - 2.5) * width for i in range(len(pairs))]
+            bars.bar(xs, values, width, color=color, alpha=shade, label=f"{'floor' if m == 0 else 'knowledge'} p{int(q * 100)}")
+    bars.set_xticks(range(len(pairs)), labels)
+    bars.set_xlabel("concurrent conversations")
+    bars.set_ylabel("latency (ms)")
+    bars.set_title("Reply latency: knowledge answers vs the floor (rule reply)")
+    bars.legend(fontsize=7)
+    turns.plot(range(1, len(long) + 1), long, lw=0.8)
+    turns.set_xlabel("turn of one conversation")
+    turns.set_ylabel("latency (ms)")
+    turns.set_title("One long conversation")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+
+
+def measure(pids: tuple[int | None, int | None], phase: Phase, load: Coroutine) -> None:
+    """Run one phase's load and record the servers' CPU use meanwhile."""
+    before = [cpu_seconds(pid) for pid in pids]
+    asyncio.run(load)
+    after = [cpu_seconds(pid) for pid in pids]
+    phase.cpu = tuple((a - b) / phase.seconds for a, b in zip(after, before))
+
+
+def mean(values: list[float]) -> float:
+    values = [v for v in values if v == v]
+    return statistics.fmean(values) if values else float("nan")
+
+
+# --- main ----------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="a running Rasa server (e.g. http://localhost:5005); default: start scripts/run.sh")
+    parser.add_argument("--levels", default="1,10,50", help="concurrent conversations per phase")
+    parser.add_argument("--messages", default="300,5000,2000", help="messages per phase, one count per level")
+    parser.add_argument("--long-turns", type=int, default=200)
+    parser.add_argument("--quick", action="store_true", help="smoke run: 30,300,300 messages, 50-turn conversation")
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench", help="folder for load.md and load.png")
+    parser.add_argument("--label", default="", help="a name for this run in the output files (A/B comparisons)")
+    args = parser.parse_args()
+    if args.quick:
+        args.messages, args.long_turns = "30,300,300", 50
+    levels = [int(n) for n in args.levels.split(",")]
+    counts = [int(n) for n in args.messages.split(",")]
+    if len(counts) != len(levels):
+        parser.error("--messages needs one count per level")
+
+    rasa_port, action_port = ports()
+    stack = None
+    if args.url:
+        base = args.url.rstrip("/")
+        rasa_port = urlsplit(base).port or rasa_port
+    else:
+        stack = start_stack(rasa_port, action_port, ROOT / "var" / "log" / "bench_load_run.log")
+        base = f"http://localhost:{rasa_port}"
+    webhook = f"{base}/webhooks/rest/webhook"
+    tag = f"bench{int(time.time())}"
+    pool = question_pool(ROOT / "knowledge")
+    print(f"{len(pool)} distinct questions from the knowledge base and the development set, "
+          f"{len(FOLLOW_UPS)} follow-ups; floor message {FLOOR_MESSAGE!r}")
+    try:
+        asyncio.run(drive(webhook, Phase("warm-up", 4), 40, [conversation_messages(pool, random.Random(s)) for s in range(4)], f"{tag}-warm"))
+        pids = (find_process("rasa run", f"--port {rasa_port}"), find_process("-m actions", f"--port {action_port}"))
+        pairs = []
+        for level, count in zip(levels, counts):
+            floor = Phase("floor (你好)", level)
+            measure(pids, floor, drive(webhook, floor, count, [iter(lambda: FLOOR_MESSAGE, None)] * level, f"{tag}-f{level}"))
+            knowledge = Phase("knowledge", level)
+            streams = [conversation_messages(pool, random.Random(1000 * level + s)) for s in range(level)]
+            measure(pids, knowledge, drive(webhook, knowledge, count, streams, f"{tag}-k{level}"))
+            pairs.append((floor, knowledge))
+            for phase in (floor, knowledge):
+                print(f"{level:>3} conversations  {phase.name:<13} {phase.messages:>5} messages  "
+                      f"p50 {phase.percentile(0.5):6.0f}  p95 {phase.percentile(0.95):6.0f}  "
+                      f"p99 {phase.percentile(0.99):6.0f} ms  {phase.rate:5.1f}/s  errors {phase.errors}  "
+                      f"CPU Rasa {phase.cpu[0]:.0%} actions {phase.cpu[1]:.0%}"
+                      + (f"  e.g. {phase.error_samples[0]}" if phase.error_samples else ""), flush=True)
+        long = asyncio.run(long_conversation(webhook, pool, args.long_turns, tag))
+        rasa_mem, action_mem = memory_mb(pids[0]), memory_mb(pids[1])
+    finally:
+        if stack is not None:
+            stop_stack(stack)
+
+    report = [table(pairs), "",
+              f"One conversation of {len(long)} turns: turn 1 {long[0]:.0f} ms, turn {len(long)} {long[-1]:.0f} ms; "
+              f"mean of turns 1–10 {mean(long[:10]):.0f} ms, of the last 10 {mean(long[-10:]):.0f} ms.",
+              f"Resident memory: Rasa server {rasa_mem[0]:.0f} MB (peak {rasa_mem[1]:.0f} MB), "
+              f"action server {action_mem[0]:.0f} MB (peak {action_mem[1]:.0f} MB)."]
+    print("\n" + "\n".join(report))
+    print("\nAcceptance targets:")
+    by_level = {f.concurrency: (f, k) for f, k in pairs}
+    if 10 in by_level:
+        floor, knowledge = by_level[10]
+        ratio = knowledge.percentile(0.95) / floor.percentile(0.95)
+        print(f"  10 conversations: errors {knowledge.errors + floor.errors} over {knowledge.messages + floor.messages} "
+              f"messages (target 0)  {'PASS' if knowledge.errors + floor.errors == 0 else 'FAIL'}")
+        print(f"  knowledge p95 / floor p95 = {ratio:.2f} (target ≤ 3)  {'PASS' if ratio <= 3 else 'FAIL'}")
+        print(f"  answers per second {knowledge.rate:.1f} (target ≥ 30)  {'PASS' if knowledge.rate >= 30 else 'FAIL'}")
+    if 50 in by_level:
+        errors = sum(p.errors for p in by_level[50])
+        print(f"  50 conversations: errors {errors} (target 0)  {'PASS' if errors == 0 else 'FAIL'}")
+    action_ok = action_mem[1] <= 1536
+    print(f"  action server peak memory {action_mem[1]:.0f} MB (target ≤ 1536)  {'PASS' if action_ok else 'FAIL'}")
+
+    suffix = f"-{args.label}" if args.label else ""
+    markdown = args.out / f"load{suffix}.md"
+    markdown.parent.mkdir(parents=True, exist_ok=True)
+    markdown.write_text("\n".join(report) + "\n", encoding="utf-8")
+    plot(pairs, long, args.out / f"load{suffix}.png")
+    print(f"\nwrote {markdown} and {args.out / f'load{suffix}.png'}")
+
+
+if __name__ == "__main__":
+    main()
