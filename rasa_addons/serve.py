@@ -1,0 +1,78 @@
+"""`rasa run` with its secrets and CORS origins taken from the environment, and scrubbed logs.
+
+Why not `rasa run --auth-token $TOKEN`: a command line is readable by every user of the machine
+(`ps`, /proc/<pid>/cmdline). This launcher adds the options inside the process instead, installs
+the log scrubber (redaction.py) before Rasa logs anything, and refuses to serve the HTTP API
+(`--enable-api`) without authentication.
+
+Environment (see README, "Security notes"):
+- RASA_AUTH_TOKEN   token for the HTTP API (`?token=…`); scripts/run.sh generates one if unset.
+- RASA_JWT_SECRET   optional: also accept JWTs signed with it (`Authorization: Bearer …`).
+- RASA_CORS_ORIGINS optional: origins allowed to call the server from a browser, separated by
+                    spaces or commas (`https://intranet.example.com`); default none.
+
+Usage:
+    RASA_AUTH_TOKEN=… .venv-rasa/bin/python -m rasa_addons.serve run --enable-api --model models/rasa
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
+
+from rasa_addons.redaction import SecretRedactor
+
+
+class LaunchError(ValueError):
+    """The environment asks for something unsafe or malformed; the message says what to fix."""
+
+
+def cors_origins(value: str) -> list[str]:
+    """RASA_CORS_ORIGINS as a list: `*` or origins such as `https://host[:port]`, nothing else."""
+    origins = [item for item in re.split(r"[\s,]+", value.strip()) if item]
+    for origin in origins:
+        if origin == "*":
+            continue
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query:
+            raise LaunchError(f"RASA_CORS_ORIGINS: {origin!r} is not an origin such as https://chat.example.com")
+    return [origin.rstrip("/") for origin in origins]
+
+
+def rasa_arguments(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
+    """The `rasa` command line: `argv` plus authentication and CORS options from `env`."""
+    argv = list(argv)
+    for option in ("--auth-token", "--jwt-secret", "--cors"):
+        if option in argv:
+            raise LaunchError(f"{option} comes from the environment (see rasa_addons/serve.py), not the command line")
+    token = env.get("RASA_AUTH_TOKEN", "").strip()
+    jwt_secret = env.get("RASA_JWT_SECRET", "").strip()
+    if "--enable-api" in argv and not (token or jwt_secret):
+        raise LaunchError("the HTTP API (--enable-api) needs RASA_AUTH_TOKEN or RASA_JWT_SECRET")
+    if token:
+        argv += ["--auth-token", token]
+    if jwt_secret:
+        argv += ["--jwt-secret", jwt_secret]
+    origins = cors_origins(env.get("RASA_CORS_ORIGINS", ""))
+    if origins:
+        argv += ["--cors", *origins]
+    return argv
+
+
+def main() -> None:
+    try:
+        arguments = rasa_arguments(sys.argv[1:], os.environ)
+    except LaunchError as error:
+        sys.exit(f"rasa_addons.serve: {error}")
+    SecretRedactor.from_env(os.environ).install()
+    from rasa.__main__ import main as rasa_main  # after the scrubber: Rasa logs while importing
+
+    sys.argv = ["rasa", *arguments]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
