@@ -47,6 +47,33 @@ class BadRequest(ValueError):
         return {"error": self.message}
 
 
+def socket_event(data: Any, metadata_key: str = "metadata") -> dict[str, Any]:
+    """A socket.io user message event (`{"message": "…", "session_id": "…"}`) checked and cleaned.
+
+    >>> socket_event({"message": "你好\\x07", "session_id": "abc"})
+    {'message': '你好', 'session_id': 'abc'}
+    """
+    if not isinstance(data, dict):
+        raise BadRequest(400, '消息格式不正确，请发送 {"message": "您的问题"}。', f"event data is a {type(data).__name__}")
+    event = dict(data, message=_message(data))
+    session_id = data.get("session_id")
+    if session_id is not None:
+        if isinstance(session_id, int) and not isinstance(session_id, bool):
+            session_id = str(session_id)
+        if not isinstance(session_id, str) or len(session_id) > MAX_SENDER_CHARS:
+            raise BadRequest(400, "session_id 字段必须是不超过 128 个字符的字符串。", "bad session_id")
+        event["session_id"] = clean_text(session_id)
+    metadata = data.get(metadata_key)
+    if isinstance(metadata, str):  # Rasa's channel accepts metadata as a JSON string
+        try:
+            metadata = json.loads(metadata)
+        except (ValueError, RecursionError):
+            metadata = "not JSON"
+    if metadata_key in data:
+        event[metadata_key] = _metadata(metadata)
+    return event
+
+
 def clean_text(text: str) -> str:
     """`text` without control characters (newline and tab kept) and unpaired surrogates."""
     return _UNWANTED.sub("", text)

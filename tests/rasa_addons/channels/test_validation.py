@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from rasa_addons.channels.validation import MAX_BODY_BYTES, BadRequest, ChatRequest, clean_text
+from rasa_addons.channels.validation import MAX_BODY_BYTES, BadRequest, ChatRequest, clean_text, socket_event
 
 
 def parse(value) -> ChatRequest:
@@ -91,3 +91,17 @@ def test_a_refusal_is_a_400_or_413() -> None:
 
 def test_raw_control_characters_inside_strings_are_removed_not_refused() -> None:
     assert ChatRequest.parse(b'{"sender": "u1", "message": "\x00\x07hi\x1b"}').message == "hi"
+
+
+@pytest.mark.parametrize("data", ["你好", ["你好"], None, 3, {"text": "你好"}, {"message": 2}, {"message": ["a"]},
+                                  {"message": "hi", "session_id": ["x"]}, {"message": "hi", "metadata": "{not json"},
+                                  {"message": "hi", "metadata": [1]}])
+def test_a_malformed_socket_event_is_refused_in_chinese(data) -> None:
+    with pytest.raises(BadRequest) as caught:
+        socket_event(data)
+    assert caught.value.status == 400 and "字段" in caught.value.message or "消息格式" in caught.value.message
+
+
+def test_a_socket_event_is_cleaned_and_its_json_metadata_decoded() -> None:
+    event = socket_event({"message": "\x00什么是移情服务", "session_id": 42, "metadata": '{"page": "faq"}', "extra": 1})
+    assert event == {"message": "什么是移情服务", "session_id": "42", "metadata": {"page": "faq"}, "extra": 1}
