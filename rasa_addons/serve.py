@@ -3,7 +3,7 @@
 Why not `rasa run --auth-token $TOKEN`: a command line is readable by every user of the machine
 (`ps`, /proc/<pid>/cmdline). This launcher adds the options inside the process instead, installs
 the log scrubber (redaction.py) before Rasa logs anything, and refuses to serve the HTTP API
-(`--enable-api`) without authentication.
+(`--enable-api`) without authentication, and checks the JSON of API requests (api_guard.py).
 
 Environment (see README, "Security notes"):
 - RASA_AUTH_TOKEN   token for the HTTP API (`?token=…`); scripts/run.sh generates one if unset.
@@ -17,13 +17,17 @@ Usage:
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
+from rasa_addons.api_guard import check_api_request
 from rasa_addons.redaction import SecretRedactor
+
+log = logging.getLogger(__name__)
 
 
 class LaunchError(ValueError):
@@ -62,6 +66,36 @@ def rasa_arguments(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
     return argv
 
 
+def install_api_guard(token: str) -> None:
+    """Let every Rasa app check authenticated API requests' JSON first (api_guard.py).
+
+    Rasa offers no hook for this on its command line, hence the wrapped `rasa.server.create_app`.
+    Anonymous requests are left to Rasa, so that they get its 401 whatever their body.
+    """
+    import rasa.server
+    from sanic import response
+
+    create_app = rasa.server.create_app
+
+    def create_checked_app(*args, **kwargs):
+        app = create_app(*args, **kwargs)
+
+        @app.middleware("request")
+        async def check(request):
+            authenticated = (token and request.args.get("token") == token) or "Authorization" in request.headers
+            if not authenticated or "emulation_mode" in request.args:
+                return None
+            refused = check_api_request(request.method, request.path, request.body or b"")
+            if refused is None:
+                return None
+            log.warning("refused an HTTP API request to %s with %d: %s", request.path, refused.status, refused.reason)
+            return response.json(refused.body(), status=refused.status, ensure_ascii=False)
+
+        return app
+
+    rasa.server.create_app = create_checked_app
+
+
 def main() -> None:
     try:
         arguments = rasa_arguments(sys.argv[1:], os.environ)
@@ -69,6 +103,8 @@ def main() -> None:
         sys.exit(f"rasa_addons.serve: {error}")
     SecretRedactor.from_env(os.environ).install()
     from rasa.__main__ import main as rasa_main  # after the scrubber: Rasa logs while importing
+
+    install_api_guard(os.environ.get("RASA_AUTH_TOKEN", "").strip())
 
     sys.argv = ["rasa", *arguments]
     rasa_main()
