@@ -22,10 +22,16 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from rasa_addons.api_guard import check_api_request
 from rasa_addons.redaction import SecretRedactor
+
+if TYPE_CHECKING:
+    from sanic import Sanic
+    from sanic.request import Request
+    from sanic.response import HTTPResponse
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +83,11 @@ def install_api_guard(token: str) -> None:
 
     create_app = rasa.server.create_app
 
-    def create_checked_app(*args, **kwargs):
+    def create_checked_app(*args: Any, **kwargs: Any) -> Sanic:
         app = create_app(*args, **kwargs)
 
         @app.middleware("request")
-        async def check(request):
+        async def check(request: Request) -> HTTPResponse | None:
             authenticated = (token and request.args.get("token") == token) or "Authorization" in request.headers
             if not authenticated or "emulation_mode" in request.args:
                 return None

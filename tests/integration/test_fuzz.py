@@ -219,11 +219,13 @@ def test_random_payloads_to_the_rest_webhook(assistant: Assistant) -> None:
     fuzz = Fuzz(SEED)
     bodies = [fuzz.body() for _ in range(int(TOTAL * REST_SHARE))]
     statuses: dict[int, int] = {}
+    counted = threading.Lock()
 
     def job(body: bytes) -> Callable[[requests.Session], None]:
         def send(session: requests.Session) -> None:
             response = post(body, session)
-            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            with counted:
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             check_rest(response, body)
 
         return send
@@ -254,12 +256,14 @@ def test_random_requests_to_the_http_api_with_and_without_token(assistant: Assis
     token = (ROOT / "var" / "run" / "rasa-auth-token").read_text(encoding="utf-8").strip()
     fuzz = Fuzz(SEED + 1)
     statuses: dict[int, int] = {}
+    counted = threading.Lock()
 
     def job(method: str, path: str, body: bytes, params: dict) -> Callable[[requests.Session], None]:
         def send(session: requests.Session) -> None:
             response = session.request(method, PORTS.rasa_url + path, data=body, params=params, timeout=120,
                                        headers={"Content-Type": "application/json"})
-            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            with counted:
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             context = f"{method} {path} token={'token' in params} {body[:300]!r} -> {response.status_code} {response.text[:300]!r}"
             if "token" not in params:
                 assert response.status_code in (401, 403, 404), context
