@@ -144,6 +144,18 @@ class Fuzz:
         ]
         return "".join(rng.choice(pools)() for _ in range(rng.randint(0, max_len)))
 
+    def message(self) -> str:
+        """A message text: mostly one the guard answers (cheap), a quarter for the bot (a full turn)."""
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.25:
+            return self.text()
+        if roll < 0.45:
+            return "".join(rng.choice(" \t\n\x00\x07\x1b\u3000") for _ in range(rng.randint(0, 10)))
+        if roll < 0.7:
+            return "".join(rng.choice("!?#$%^&*()<>;'\"-_=+[]{}|/\\~`，。？！…") for _ in range(rng.randint(1, 30)))
+        return self.text() + "移" * rng.randint(MAX_MESSAGE_CHARS + 1, 3000)
+
     def value(self, depth: int = 0):
         rng = self.rng
         kind = rng.randrange(9 if depth < 3 else 6)
@@ -165,7 +177,7 @@ class Fuzz:
         """A chat request with each field valid, missing or of a random type."""
         rng = self.rng
         data = {}
-        for name, good in (("sender", lambda: f"it-fuzz-{rng.randrange(50)}"), ("message", self.text),
+        for name, good in (("sender", lambda: f"it-fuzz-{rng.randrange(50)}"), ("message", self.message),
                            ("metadata", lambda: {"k": self.text(5)}), ("input_channel", lambda: "web")):
             roll = rng.random()
             if roll < 0.7:
