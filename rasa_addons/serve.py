@@ -55,17 +55,18 @@ def cors_origins(value: str) -> list[str]:
 def rasa_arguments(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
     """The `rasa` command line: `argv` plus authentication and CORS options from `env`."""
     argv = list(argv)
-    for option in ("--auth-token", "--jwt-secret", "--cors"):
-        if option in argv:
+    for option in ("--auth-token", "--jwt-secret", "--cors", "-t"):
+        if any(arg == option or arg.startswith(option + "=") for arg in argv):
             raise LaunchError(f"{option} comes from the environment (see rasa_addons/serve.py), not the command line")
     token = env.get("RASA_AUTH_TOKEN", "").strip()
     jwt_secret = env.get("RASA_JWT_SECRET", "").strip()
     if "--enable-api" in argv and not (token or jwt_secret):
         raise LaunchError("the HTTP API (--enable-api) needs RASA_AUTH_TOKEN or RASA_JWT_SECRET")
+    # `--option=value`: a value starting with "-" would otherwise be read as an option
     if token:
-        argv += ["--auth-token", token]
+        argv.append(f"--auth-token={token}")
     if jwt_secret:
-        argv += ["--jwt-secret", jwt_secret]
+        argv.append(f"--jwt-secret={jwt_secret}")
     origins = cors_origins(env.get("RASA_CORS_ORIGINS", ""))
     if origins:
         argv += ["--cors", *origins]

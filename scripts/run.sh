@@ -44,7 +44,7 @@ supervise_actions() {
 token_file=var/run/rasa-auth-token
 rm -f "$token_file"
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
-  (umask 077 && .venv-rasa/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "$token_file")
+  (umask 077 && .venv-rasa/bin/python -c 'import secrets; print(secrets.token_hex(32))' > "$token_file")
   echo "[run] HTTP API token (send as ?token=...): $PWD/$token_file" >&2
 fi
 supervise_actions > >(tee -a var/log/actions.log | sed -u 's/^/[actions] /') 2>&1 &
