@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from typing import Any
 
 from rasa_addons.channels.validation import BadRequest
@@ -31,8 +32,13 @@ ROUTES: dict[re.Pattern[str], dict[str, tuple[bool, tuple[type, ...]]]] = {
 JSON_ROUTES = (re.compile(_ID + r"/tracker/events"), re.compile(r"/model/predict"))
 
 
-def check_api_request(method: str, path: str, body: bytes) -> BadRequest | None:
-    """Why Rasa's API must refuse this request, or None to let Rasa handle it."""
+def check_api_request(
+    method: str, path: str, body: bytes, actions: Collection[str] | None = None
+) -> BadRequest | None:
+    """Why Rasa's API must refuse this request, or None to let Rasa handle it.
+
+    `actions`: the domain's action names, when known; Rasa answers an unknown one with a 500.
+    """
     if method not in ("POST", "PUT"):
         return None
     fields = next((spec for route, spec in ROUTES.items() if route.fullmatch(path)), None)
@@ -56,6 +62,8 @@ def check_api_request(method: str, path: str, body: bytes) -> BadRequest | None:
             return BadRequest(400, f"字段 {name} 缺失或类型错误。", f"API field {name} missing or of the wrong type")
         if isinstance(value, str) and re.search(r"[\ud800-\udfff]", value):
             return BadRequest(400, f"字段 {name} 含有无效字符。", f"API field {name} has lone surrogates")
+    if actions is not None and path.endswith("/execute") and data["name"] not in actions:
+        return BadRequest(400, "没有这个动作（name）。", "API execute of an unknown action")
     return None
 
 

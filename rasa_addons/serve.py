@@ -92,7 +92,10 @@ def install_api_guard(token: str) -> None:
             authenticated = (token and request.args.get("token") == token) or "Authorization" in request.headers
             if not authenticated or "emulation_mode" in request.args:
                 return None
-            refused = check_api_request(request.method, request.path, request.body or b"")
+            agent = getattr(request.app.ctx, "agent", None)
+            domain = getattr(agent, "domain", None)
+            actions = domain.action_names_or_texts if domain is not None else None
+            refused = check_api_request(request.method, request.path, request.body or b"", actions)
             if refused is None:
                 return None
             log.warning("refused an HTTP API request to %s with %d: %s", request.path, refused.status, refused.reason)

@@ -42,3 +42,10 @@ def test_malformed_bodies_are_refused(method: str, path: str, body: bytes) -> No
 )
 def test_well_formed_or_unchecked_requests_go_to_rasa(method: str, path: str, body: bytes) -> None:
     assert check_api_request(method, path, body) is None
+
+
+def test_executing_an_unknown_action_is_refused_when_the_domain_is_known() -> None:
+    body = b'{"name": "\\" OR 1=1 --"}'
+    assert check_api_request("POST", "/conversations/u1/execute", body, ["utter_greet"]).status == 400
+    assert check_api_request("POST", "/conversations/u1/execute", b'{"name": "utter_greet"}', ["utter_greet"]) is None
+    assert check_api_request("POST", "/conversations/u1/execute", body) is None  # no domain loaded: Rasa says 409
