@@ -43,10 +43,20 @@ supervise_actions() {
     sleep 5
   done
 }
+# The Rasa HTTP API needs a token: RASA_AUTH_TOKEN, or a fresh one per start in a file only this
+# user can read. The token itself is never printed or logged (rasa_addons/serve.py scrubs logs).
+token_file="$run_dir/rasa-auth-token"
+rm -f "$token_file"
+if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+  (umask 077 && .venv-rasa/bin/python -c 'import secrets; print(secrets.token_hex(32))' > "$token_file")
+  echo "[run] HTTP API token (send as ?token=...): $PWD/$token_file" >&2
+fi
 supervise_actions > >(tee -a "$log_dir/actions.log" | sed -u 's/^/[actions] /') 2>&1 &
 pids+=($!)
-.venv-rasa/bin/rasa run --model "$model" --port "$RASA_PORT" \
-  --credentials "$run_dir/credentials.yml" --endpoints "$run_dir/endpoints.yml" --cors "*" \
+# Token, optional JWT secret and CORS origins (RASA_CORS_ORIGINS) reach Rasa through the environment.
+RASA_AUTH_TOKEN=${RASA_AUTH_TOKEN:-$(cat "$token_file")} \
+.venv-rasa/bin/python -m rasa_addons.serve run --model "$model" --port "$RASA_PORT" \
+  --credentials "$run_dir/credentials.yml" --endpoints "$run_dir/endpoints.yml" \
   --enable-api --interface "${RASA_INTERFACE:-127.0.0.1}" \
   > >(tee "$log_dir/rasa.log" | sed -u 's/^/[rasa] /') 2>&1 &
 pids+=($!)

@@ -2,7 +2,7 @@
 
 - empty or whitespace-only message: ask for a question, without running the bot;
 - message over MAX_MESSAGE_CHARS: ask to shorten it (nothing downstream needs 10,000 characters);
-- message of punctuation and symbols only ("!!!???###"): ask to rephrase; the intent classifier
+- message of punctuation and symbols only ("!!!???###"), or not text at all: ask to rephrase; the intent classifier
   would otherwise pick some intent for it, and with confidence;
 - a turn that produced no reply at all (the action server is down, an action crashed): an honest
   message to the user and an error line for the operator, instead of silence;
@@ -34,6 +34,9 @@ UNAVAILABLE_REPLY = "抱歉，知识服务暂时不可用，暂时无法回答�
 def guard(on_new_message: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Awaitable[None]]:
     async def guarded(message: Any) -> None:
         out = message.output_channel
+        if message.text is not None and not isinstance(message.text, str):  # a channel passed JSON through
+            await out.send_text_message(message.sender_id, GARBLED_REPLY)
+            return
         text = (message.text or "").strip()
         if not text:
             await out.send_text_message(message.sender_id, EMPTY_REPLY)

@@ -41,6 +41,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from rasa_addons.channels.guard import guard
+from rasa_addons.channels.socketio import GuardedSocketIOInput
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class WebChatOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"text": text.strip(), "quick_replies": quick_replies})
 
 
-class WebChatInput(SocketIOInput):
+class WebChatInput(GuardedSocketIOInput):
     """Rasa's socket.io channel plus the chat page; see the module docstring for the differences.
 
     >>> channel = WebChatInput.from_credentials({"session_persistence": True})
@@ -156,7 +157,10 @@ class WebChatInput(SocketIOInput):
             message.output_channel = WebChatOutput(self.sio, self.bot_message_evt)
             await guarded(message)
 
-        blueprint = super().blueprint(whole_messages)
+        # Rasa's socket.io blueprint (not the parent's, which would guard a second time), with the
+        # parent's check of user events in front of it.
+        blueprint = SocketIOInput.blueprint(self, whole_messages)
+        self._check_user_events()
         self.sio.eio.cors_allowed_origins = self.allowed_origins
         # Sanic 21.12's WebSocket breaks on Python 3.11 (see above): long-polling only.
         self.sio.eio.transports = ["polling"]
