@@ -18,42 +18,86 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
+
+import yaml
+from sanic import Sanic
+from sanic.exceptions import SanicException
 
 from rasa_addons.stores.errors import TrackerStoreUnavailable
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 500
-EMPTY_REPLY = "您好像没有输入内容。请直接输入您的问题，例如：“什么是移情服务？”"
-TOO_LONG_REPLY = "您的消息有 {n} 个字，超过了 {limit} 字的上限。请把问题精简一下再发给我。"
-GARBLED_REPLY = "抱歉，我没理解您的意思，能换个说法吗？例如：“什么是移情服务？”“有没有酒店的案例？”"
-UNAVAILABLE_REPLY = "抱歉，知识服务暂时不可用，暂时无法回答您的问题。我们已记录该问题，请稍后再试。"
+#: The guard's sentences are responses of domain.yml (wording is data, like the bot's own).
+EMPTY = "utter_input_empty"
+TOO_LONG = "utter_input_too_long"  # {n} characters, {limit}
+GARBLED = "utter_ask_rephrase"
+UNAVAILABLE = "utter_service_unavailable"
+#: Rasa's own name for its server app (rasa/server.py), whose agent holds the loaded domain.
+RASA_APP = "rasa_server"
+
+
+class Wording:
+    """Response texts of the domain the running Rasa server loaded; outside a Rasa server (tests,
+    tools) those of `domain.yml`.
+
+    Usage:
+        Wording().text("utter_input_too_long", n=800, limit=500)
+    """
+
+    def __init__(self, domain_file: Path = Path("domain.yml")) -> None:
+        self.domain_file = domain_file
+        self._from_file: dict[str, Any] | None = None
+
+    def text(self, name: str, **params: Any) -> str:
+        template = str(self._responses()[name][0]["text"])
+        return template.format(**params) if params else template
+
+    def _responses(self) -> dict[str, Any]:
+        try:
+            agent = Sanic.get_app(RASA_APP).ctx.agent
+            if agent is not None and agent.domain is not None:
+                return agent.domain.responses
+        except (SanicException, AttributeError):
+            pass
+        if self._from_file is None:
+            self._from_file = (yaml.safe_load(self.domain_file.read_text(encoding="utf-8")) or {})["responses"]
+        return self._from_file
+
+
+_WORDING = Wording()
+
+
+def reply(name: str, **params: Any) -> str:
+    """The text of one of the guard's responses (see Wording)."""
+    return _WORDING.text(name, **params)
 
 
 def guard(on_new_message: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Awaitable[None]]:
     async def guarded(message: Any) -> None:
         out = message.output_channel
         if message.text is not None and not isinstance(message.text, str):  # a channel passed JSON through
-            await out.send_text_message(message.sender_id, GARBLED_REPLY)
+            await out.send_text_message(message.sender_id, reply(GARBLED))
             return
         text = (message.text or "").strip()
         if not text:
-            await out.send_text_message(message.sender_id, EMPTY_REPLY)
+            await out.send_text_message(message.sender_id, reply(EMPTY))
             return
         if len(text) > MAX_MESSAGE_CHARS:
-            reply = TOO_LONG_REPLY.format(n=len(text), limit=MAX_MESSAGE_CHARS)
-            await out.send_text_message(message.sender_id, reply)
+            too_long = reply(TOO_LONG, n=len(text), limit=MAX_MESSAGE_CHARS)
+            await out.send_text_message(message.sender_id, too_long)
             return
         if is_garbled(text):
-            await out.send_text_message(message.sender_id, GARBLED_REPLY)
+            await out.send_text_message(message.sender_id, reply(GARBLED))
             return
         sent = _count_replies(out)
         try:
             await on_new_message(message)
         except TrackerStoreUnavailable as exc:  # logged by the store; no answer without history
             log.error("turn of %s failed: conversation store unavailable (%s)", message.sender_id, exc)
-            await out.send_text_message(message.sender_id, UNAVAILABLE_REPLY)
+            await out.send_text_message(message.sender_id, reply(UNAVAILABLE))
             return
         except Exception:  # the channel must answer even when the bot fails
             log.exception("bot failed on a message from %s", message.sender_id)
@@ -63,7 +107,7 @@ def guard(on_new_message: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Aw
                 message.sender_id,
                 text[:80],
             )
-            await out.send_text_message(message.sender_id, UNAVAILABLE_REPLY)
+            await out.send_text_message(message.sender_id, reply(UNAVAILABLE))
 
     return guarded
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from rasa_addons.channels.guard import UNAVAILABLE_REPLY
+from rasa_addons.channels.guard import UNAVAILABLE, reply
 from tests.integration.conftest import Assistant
 
 pytestmark = pytest.mark.integration
@@ -24,7 +24,7 @@ def test_dead_action_server_gets_an_honest_reply_then_recovers(assistant: Assist
     time.sleep(0.5)
 
     replies = assistant.ask("it-down", "期望确认理论讲什么")
-    assert [r.get("text") for r in replies] == [UNAVAILABLE_REPLY]
+    assert [r.get("text") for r in replies] == [reply(UNAVAILABLE)]
     assert "您好" in assistant.reply_text("it-down", "你好")  # small talk needs no action server
     assert "is the action server running?" in assistant.log.read_text(encoding="utf-8", errors="replace")
 

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from bot.conversation.assistant import INDEX_MISSING_REPLY
-from rasa_addons.channels.guard import UNAVAILABLE_REPLY
+from rasa_addons.channels.guard import UNAVAILABLE, reply
 from tests.conftest import ROOT
 from tests.integration.conftest import PORTS, Assistant, _up, start, stop
 
@@ -101,7 +101,7 @@ def test_killed_action_server_gets_an_apology_within_2_s_then_recovers_without_l
     started = time.monotonic()
     replies = node.ask(user, "举个例子")
     assert time.monotonic() - started < 2.0
-    assert [r.get("text") for r in replies] == [UNAVAILABLE_REPLY]
+    assert [r.get("text") for r in replies] == [reply(UNAVAILABLE)]
     wait_until(lambda: _up(f"http://localhost:{ACTION_PORTS[1]}/health"), 180, "action server restart")
     assert CITES_EMPATHY.search(node.reply_text(user, "举个例子"))
 
@@ -114,7 +114,7 @@ def test_postgresql_restart_keeps_the_history_and_an_outage_is_told_honestly(clu
         started = time.monotonic()
         replies = cluster.nodes[0].ask(user, "举个例子")
         assert time.monotonic() - started < 10.0
-        assert [r.get("text") for r in replies] == [UNAVAILABLE_REPLY]
+        assert [r.get("text") for r in replies] == [reply(UNAVAILABLE)]
         assert "tracker store (postgresql 127.0.0.1) unavailable" in cluster.rasa_log(0)
     finally:
         services("start", "postgres")
@@ -129,7 +129,7 @@ def test_redis_down_gets_an_honest_reply_and_a_log_line_not_a_hang(cluster: Clus
         started = time.monotonic()
         replies = cluster.nodes[0].ask(user, "什么是移情服务")
         assert time.monotonic() - started < 10.0
-        assert [r.get("text") for r in replies] == [UNAVAILABLE_REPLY]
+        assert [r.get("text") for r in replies] == [reply(UNAVAILABLE)]
         assert "Error while acquiring lock" in cluster.rasa_log(0)
     finally:
         services("start", "redis")

@@ -22,7 +22,7 @@ import pytest
 import requests
 import socketio
 
-from rasa_addons.channels.guard import EMPTY_REPLY, GARBLED_REPLY, MAX_MESSAGE_CHARS, TOO_LONG_REPLY, is_garbled
+from rasa_addons.channels.guard import EMPTY, GARBLED, MAX_MESSAGE_CHARS, TOO_LONG, is_garbled, reply
 from rasa_addons.channels.validation import BadRequest, clean_text, socket_event
 from tests.conftest import ROOT
 from tests.integration.conftest import PORTS, Assistant
@@ -93,10 +93,10 @@ def test_malformed_requests_get_a_400_with_a_chinese_error(assistant: Assistant,
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
-        ("移" * 1_000_000, TOO_LONG_REPLY.format(n=1_000_000, limit=MAX_MESSAGE_CHARS)),
-        ("a" * (1024 * 1024), TOO_LONG_REPLY.format(n=1024 * 1024, limit=MAX_MESSAGE_CHARS)),
-        ("\x00\x01\x02\x1b\x7f", EMPTY_REPLY),
-        ("<>;'\"--", GARBLED_REPLY),
+        ("移" * 1_000_000, reply(TOO_LONG, n=1_000_000, limit=MAX_MESSAGE_CHARS)),
+        ("a" * (1024 * 1024), reply(TOO_LONG, n=1024 * 1024, limit=MAX_MESSAGE_CHARS)),
+        ("\x00\x01\x02\x1b\x7f", reply(EMPTY)),
+        ("<>;'\"--", reply(GARBLED)),
     ],
     ids=["1M-chinese-chars", "1MiB-ascii", "only-controls", "only-symbols"],
 )
@@ -354,11 +354,11 @@ def expected_socket_reply(data) -> tuple[str, str | None]:
     except BadRequest as refused:
         return "refused", refused.message
     if not text:
-        return "guard", EMPTY_REPLY
+        return "guard", reply(EMPTY)
     if len(text) > MAX_MESSAGE_CHARS:
-        return "guard", TOO_LONG_REPLY.format(n=len(text), limit=MAX_MESSAGE_CHARS)
+        return "guard", reply(TOO_LONG, n=len(text), limit=MAX_MESSAGE_CHARS)
     if is_garbled(text):
-        return "guard", GARBLED_REPLY
+        return "guard", reply(GARBLED)
     return "bot", None
 
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from rasa_addons.channels.guard import EMPTY_REPLY, GARBLED_REPLY, TOO_LONG_REPLY
+from rasa_addons.channels.guard import EMPTY, GARBLED, TOO_LONG, reply
 from tests.conftest import ROOT
 from tests.integration.conftest import Assistant
 
@@ -46,7 +46,7 @@ def test_follow_up_uses_the_conversation_topic(assistant: Assistant) -> None:
 
 @pytest.mark.parametrize(
     ("message", "expected"),
-    [("   ", EMPTY_REPLY), ("!!!???###", GARBLED_REPLY), ("移情服务" * 200, TOO_LONG_REPLY.format(n=800, limit=500))],
+    [("   ", reply(EMPTY)), ("!!!???###", reply(GARBLED)), ("移情服务" * 200, reply(TOO_LONG, n=800, limit=500))],
     ids=["empty", "garbled", "huge"],
 )
 def test_bad_input_gets_a_polite_reply(assistant: Assistant, message: str, expected: str) -> None:

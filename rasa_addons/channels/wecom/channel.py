@@ -37,7 +37,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa_addons.channels.guard import guard
+from rasa_addons.channels.guard import guard, reply
 from rasa_addons.channels.wecom.api import MessageApi
 from rasa_addons.channels.wecom.choices import LastChoices
 from rasa_addons.channels.wecom.crypto import CallbackCrypto, CryptoError
@@ -51,7 +51,8 @@ log = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://qyapi.weixin.qq.com"
 #: WeCom waits 5 s; what is not ready after this goes through the message API instead.
 DEFAULT_REPLY_WINDOW_SECONDS = 4.0
-NOT_TEXT_REPLY = "抱歉，我目前只能阅读文字消息。请用文字输入您的问题，例如：“什么是移情服务？”"
+#: domain.yml response for images, voice and files.
+NOT_TEXT = "utter_input_not_text"
 WARM_UP_TEXT = "什么是移情服务"
 #: enough for passive replies; `secret` and `agent_id` add the message API.
 REQUIRED = ("corp_id", "token", "aes_key")
@@ -166,7 +167,7 @@ class WeComInput(InputChannel):
                 log.debug("WeCom event %r from %s ignored", inbound.event, inbound.from_user)
                 return response.text("")
             if inbound.msg_type != "text":
-                return self._passive(inbound.from_user, NOT_TEXT_REPLY, timestamp, nonce)
+                return self._passive(inbound.from_user, reply(NOT_TEXT), timestamp, nonce)
             return await self._answer(guarded, inbound, envelope, timestamp, nonce)
 
         return webhook

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from rasa_addons.channels.guard import EMPTY_REPLY, MAX_MESSAGE_CHARS, TOO_LONG_REPLY, UNAVAILABLE_REPLY, guard
+from rasa_addons.channels.guard import EMPTY, MAX_MESSAGE_CHARS, TOO_LONG, UNAVAILABLE, guard, reply
 from rasa_addons.stores.errors import TrackerStoreUnavailable
 
 
@@ -73,14 +73,14 @@ def test_empty_message_is_answered_without_the_bot(text: str | None) -> None:
     bot = FakeBot([{"text": "不应出现"}])
     message = run(bot, text)
     assert bot.received == []
-    assert message.output_channel.messages == [{"recipient_id": "staff-7", "text": EMPTY_REPLY}]
+    assert message.output_channel.messages == [{"recipient_id": "staff-7", "text": reply(EMPTY)}]
 
 
 def test_too_long_message_is_answered_with_its_length() -> None:
     bot = FakeBot([{"text": "不应出现"}])
     message = run(bot, "请" * 501)
     assert bot.received == []
-    assert message.output_channel.texts == [TOO_LONG_REPLY.format(n=501, limit=500)]
+    assert message.output_channel.texts == [reply(TOO_LONG, n=501, limit=500)]
     assert message.output_channel.texts[0] == "您的消息有 501 个字，超过了 500 字的上限。请把问题精简一下再发给我。"
 
 
@@ -114,7 +114,7 @@ def test_a_silent_bot_gets_an_apology_and_an_error_log(caplog: pytest.LogCapture
     with caplog.at_level(logging.ERROR, logger="rasa_addons.channels.guard"):
         message = run(bot, "什么是移情服务")
     assert bot.received == ["什么是移情服务"]
-    assert message.output_channel.messages == [{"recipient_id": "staff-7", "text": UNAVAILABLE_REPLY}]
+    assert message.output_channel.messages == [{"recipient_id": "staff-7", "text": reply(UNAVAILABLE)}]
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1
     assert errors[0].name == "rasa_addons.channels.guard"
@@ -126,7 +126,7 @@ def test_a_failing_bot_gets_an_apology(caplog: pytest.LogCaptureFixture) -> None
     bot = FakeBot([], error=RuntimeError("action server unreachable"))
     with caplog.at_level(logging.ERROR, logger="rasa_addons.channels.guard"):
         message = run(bot, "什么是移情服务")
-    assert message.output_channel.texts == [UNAVAILABLE_REPLY]
+    assert message.output_channel.texts == [reply(UNAVAILABLE)]
     failures = [r for r in caplog.records if r.exc_info]
     assert [r.getMessage() for r in failures] == ["bot failed on a message from staff-7"]
     assert isinstance(failures[0].exc_info[1], RuntimeError)
@@ -142,5 +142,5 @@ def test_unavailable_conversation_store_fails_the_turn_honestly(caplog: pytest.L
     bot = FakeBot([{"text": "没有历史的回答"}], error=TrackerStoreUnavailable("postgresql localhost: save failed"))
     with caplog.at_level(logging.ERROR):
         message = run(bot, "举个例子")
-    assert message.output_channel.texts == ["没有历史的回答", UNAVAILABLE_REPLY]
+    assert message.output_channel.texts == ["没有历史的回答", reply(UNAVAILABLE)]
     assert "conversation store unavailable" in caplog.text

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from rasa_addons.channels.guard import EMPTY_REPLY
+from rasa_addons.channels.guard import EMPTY, reply
 from rasa_addons.channels.socketio import GuardedSocketIOInput
 
 
@@ -61,4 +61,4 @@ def test_an_empty_message_gets_the_guards_reply(channel_and_recorder) -> None:
     channel, recorder = channel_and_recorder
     send(channel, {"message": "   "})
     assert recorder.received == []
-    assert recorder.emitted == [("bot_uttered", {"text": EMPTY_REPLY}, "sid-1")]
+    assert recorder.emitted == [("bot_uttered", {"text": reply(EMPTY)}, "sid-1")]

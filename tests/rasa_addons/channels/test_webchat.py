@@ -18,7 +18,7 @@ import socketio
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
-from rasa_addons.channels.guard import EMPTY_REPLY
+from rasa_addons.channels.guard import EMPTY, reply
 from rasa_addons.channels.webchat.channel import AllowedOrigins, WebChatInput
 
 SESSION = "0123456789abcdef0123456789abcdef"
@@ -145,7 +145,7 @@ def test_empty_message_gets_the_guard_reply() -> None:
             await client.emit("session_request", {"session_id": SESSION})
             await next_event(events)
             await client.emit("user_uttered", {"message": "   ", "session_id": SESSION})
-            assert await next_event(events) == ("bot_uttered", {"text": EMPTY_REPLY})
+            assert await next_event(events) == ("bot_uttered", {"text": reply(EMPTY)})
             await close(client)
         assert agent.senders == []
 

@@ -16,9 +16,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from rasa_addons.channels.guard import UNAVAILABLE_REPLY
+from rasa_addons.channels.guard import UNAVAILABLE, reply
 from rasa_addons.channels.wecom.api import MessageApi
-from rasa_addons.channels.wecom.channel import NOT_TEXT_REPLY, WeComInput
+from rasa_addons.channels.wecom.channel import NOT_TEXT, WeComInput
 from rasa_addons.channels.wecom.crypto import CallbackCrypto
 from tests.fakes.wecom import SAMPLE, decrypt, encrypt, signature
 
@@ -192,7 +192,7 @@ def test_no_reply_from_the_bot_gets_the_guards_honest_message():
 
     harness = Harness(silent)  # type: ignore[arg-type]
     _, content = run(harness.text("什么是移情服务"))
-    assert content == UNAVAILABLE_REPLY
+    assert content == reply(UNAVAILABLE)
 
 
 def test_bad_signature_is_refused_and_nothing_processed():
@@ -234,7 +234,7 @@ def test_non_text_messages_and_events():
                                 "<MsgType>image</MsgType><MsgId>44</MsgId></xml>"))
     event, event_content = run(harness.send("<xml><FromUserName>u1</FromUserName><CreateTime>2</CreateTime>"
                                             "<MsgType>event</MsgType><Event>enter_agent</Event></xml>"))
-    assert image == NOT_TEXT_REPLY
+    assert image == reply(NOT_TEXT)
     assert (event.status, event_content) == (200, None)
     assert harness.bot.received == []
 
