@@ -40,6 +40,11 @@ class ActionRecordFeedback(Action):
         answer = last_bot_text(tracker)
         sources = tracker.get_slot("last_sources") or []
         if kind and answer is not None:
-            feedback_store().record(kind, sender=tracker.sender_id, question=tracker.get_slot("last_question") or "",
-                                    answer=answer, sources=sources)
+            feedback_store().record(
+                kind,
+                sender=tracker.sender_id,
+                question=tracker.get_slot("last_question") or "",
+                answer=answer,
+                sources=sources,
+            )
         return []

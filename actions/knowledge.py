@@ -88,7 +88,6 @@ class ActionAnswerKnowledge(Action):
         turn = turn_from_tracker(tracker)
         reply, ctx = assistant().respond(turn, context_from_tracker(tracker))
         if reply.status == "not_found":
-            feedback_store().record("unanswered", sender=tracker.sender_id, question=turn.text, answer="",
-                                    sources=[])
+            feedback_store().record("unanswered", sender=tracker.sender_id, question=turn.text, answer="", sources=[])
         send(reply, dispatcher, domain)
         return [SlotSet(name, getattr(ctx, name)) for name in SLOTS]

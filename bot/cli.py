@@ -22,7 +22,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -33,14 +33,12 @@ from bot.settings import Settings, SettingsError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="共情服务知识助手: knowledge base tools.")
 err = Console(stderr=True)
 
-EndpointsOption = Annotated[
-    Optional[Path], typer.Option("--endpoints", help="endpoints.yml with a knowledge_base block")
-]
+EndpointsOption = Annotated[Path | None, typer.Option("--endpoints", help="endpoints.yml with a knowledge_base block")]
 
 
 @app.command()
 def lint(
-    knowledge: Annotated[Optional[Path], typer.Option(help="knowledge folder (default: from endpoints.yml)")] = None,
+    knowledge: Annotated[Path | None, typer.Option(help="knowledge folder (default: from endpoints.yml)")] = None,
     endpoints: EndpointsOption = None,
 ) -> None:
     """Check every entry; print `file:line: message` per problem; exit 1 on errors."""
@@ -131,6 +129,7 @@ def evaluate(
     for column in ("mode", "R@1", "R@3", "R@5", "MRR"):
         table.add_column(column, justify="right")
     for mode in ("hybrid", "bm25", "dense"):
+
         def ranked(question: str, m: Mode = mode) -> list[Passage]:
             return [h.passage for h in retriever.search(question, top_k=10, mode=m).hits]
 
@@ -144,7 +143,8 @@ def calibrate(
     files: Annotated[
         list[Path],
         typer.Argument(
-            exists=True, dir_okay=False,
+            exists=True,
+            dir_okay=False,
             help="*.jsonl: questions to answer (shared/eval retrieval format); other files: one question to refuse a line",
         ),
     ],
@@ -154,13 +154,16 @@ def calibrate(
 ) -> None:
     """Suggest `min_confidence` for endpoints.yml from questions to answer and questions to refuse,
     and show the trade-off curve (table and PNG)."""
-    from bot.evaluation.calibration import calibrate as fit, curve, grid, plot_curve, read_questions
+    from bot.evaluation.calibration import calibrate as fit
+    from bot.evaluation.calibration import curve, grid, plot_curve, read_questions
     from bot.evaluation.metrics import load_questions
 
     answerable = [f for f in files if f.suffix == ".jsonl"]
     unanswerable = [f for f in files if f.suffix != ".jsonl"]
     if not answerable or not unanswerable:
-        err.print("[red]need at least one *.jsonl file of questions to answer and one file of questions to refuse[/red]")
+        err.print(
+            "[red]need at least one *.jsonl file of questions to answer and one file of questions to refuse[/red]"
+        )
         raise typer.Exit(2)
     settings = Settings.load(endpoints)
     retriever = _retriever(endpoints)
@@ -180,29 +183,43 @@ def calibrate(
     for column in ("threshold", "answered", "refused", "balanced"):
         table.add_column(column, justify="right")
     for point in curve(inside, outside, [*grid(inside, outside, steps), result.threshold, current]):
-        marker = " ← suggested" if point.threshold == result.threshold else " ← current" if point.threshold == round(current, 4) else ""
+        marker = (
+            " ← suggested"
+            if point.threshold == result.threshold
+            else " ← current"
+            if point.threshold == round(current, 4)
+            else ""
+        )
         table.add_row(
-            f"{point.threshold:.4f}{marker}", f"{point.answered:.1%}", f"{point.refused:.1%}",
+            f"{point.threshold:.4f}{marker}",
+            f"{point.answered:.1%}",
+            f"{point.refused:.1%}",
             f"{(point.answered + point.refused) / 2:.1%}",
         )
     print("\n".join(lines))
     Console().print(table)
     plot_curve(
-        curve(inside, outside), plot, {"suggested": result.threshold, "current": current},
+        curve(inside, outside),
+        plot,
+        {"suggested": result.threshold, "current": current},
         title=f"{len(inside)} to answer, {len(outside)} to refuse",
     )
     print(f"curve written to {plot}")
-    print(f"suggested min_confidence: {result.threshold:.4f} "
-          f"(answers {result.answered:.1%} of {len(inside)}, refuses {result.refused:.1%} of {len(outside)})")
-    print(f"current   min_confidence: {current:.4f} "
-          f"(answers {sum(c >= current for c in inside) / len(inside):.1%}, "
-          f"refuses {sum(c < current for c in outside) / len(outside):.1%})")
+    print(
+        f"suggested min_confidence: {result.threshold:.4f} "
+        f"(answers {result.answered:.1%} of {len(inside)}, refuses {result.refused:.1%} of {len(outside)})"
+    )
+    print(
+        f"current   min_confidence: {current:.4f} "
+        f"(answers {sum(c >= current for c in inside) / len(inside):.1%}, "
+        f"refuses {sum(c < current for c in outside) / len(outside):.1%})"
+    )
 
 
 @app.command("eval-dialogues")
 def eval_dialogues(
     files: Annotated[list[Path], typer.Argument(help="dialogue files in the shared/eval format")],
-    url: Annotated[Optional[str], typer.Option(help="Rasa REST webhook (default: from endpoints.yml)")] = None,
+    url: Annotated[str | None, typer.Option(help="Rasa REST webhook (default: from endpoints.yml)")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="exit 1 when a turn fails")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="print passing replies too")] = False,
 ) -> None:
@@ -240,7 +257,7 @@ def eval_dialogues(
 @app.command("eval-ood")
 def eval_ood(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="one out-of-domain question a line")],
-    url: Annotated[Optional[str], typer.Option(help="Rasa REST webhook (default: from endpoints.yml)")] = None,
+    url: Annotated[str | None, typer.Option(help="Rasa REST webhook (default: from endpoints.yml)")] = None,
 ) -> None:
     """Ask out-of-domain questions of the running assistant: the share answered without a citation."""
     from bot.evaluation.calibration import read_questions
@@ -252,8 +269,10 @@ def eval_ood(
     for question, error in report.errors:
         print(f"ERROR  {question}: {error}")
     n = len(report.questions)
-    print(f"{file}: {report.refused_rate:.1%} without a citation "
-          f"({n - len(report.cited) - len(report.errors)}/{n}; cited {len(report.cited)}, errors {len(report.errors)})")
+    print(
+        f"{file}: {report.refused_rate:.1%} without a citation "
+        f"({n - len(report.cited) - len(report.errors)}/{n}; cited {len(report.cited)}, errors {len(report.errors)})"
+    )
 
 
 def _webhook() -> str:
@@ -288,7 +307,7 @@ def report(
 
 @app.command()
 def chat(
-    url: Annotated[Optional[str], typer.Option(help="Rasa REST webhook (default: from endpoints.yml)")] = None,
+    url: Annotated[str | None, typer.Option(help="Rasa REST webhook (default: from endpoints.yml)")] = None,
     sender: Annotated[str, typer.Option(help="conversation id")] = "terminal",
 ) -> None:
     """Chat with the running assistant (`make run`) from the terminal; buttons are numbered."""
@@ -338,10 +357,10 @@ def _retriever(endpoints: Path | None):
 
 @app.command()
 def serving(
-    out: Annotated[Optional[Path], typer.Option(help="also write the endpoints file for the Rasa server here")] = None,
+    out: Annotated[Path | None, typer.Option(help="also write the endpoints file for the Rasa server here")] = None,
     endpoints: EndpointsOption = None,
     credentials_out: Annotated[
-        Optional[Path], typer.Option(help="also write credentials.yml without the channels whose variables are unset")
+        Path | None, typer.Option(help="also write credentials.yml without the channels whose variables are unset")
     ] = None,
 ) -> None:
     """Print the ports of this run as shell assignments (RASA_PORT, ACTION_PORT); see bot/serving.py."""
@@ -354,8 +373,10 @@ def serving(
             write_endpoints(path, ports, out)
         if credentials_out is not None:
             for channel in write_credentials(Path("credentials.yml"), credentials_out):
-                err.print(f"channel {channel} is off: its environment variables are unset (see credentials.yml)",
-                          highlight=False)
+                err.print(
+                    f"channel {channel} is off: its environment variables are unset (see credentials.yml)",
+                    highlight=False,
+                )
     except ServingError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from exc

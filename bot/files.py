@@ -4,9 +4,9 @@ Every generated file (index pointer, embedding cache, NLU resources, rendered en
 written through here, so a crash or a concurrent reader can never see a torn file.
 
 Usage:
-    >>> atomic_write_text(Path("build/index/CURRENT"), "v-20261124T010000")
-    >>> with atomic_path(Path("build/index/cache/model.npz")) as tmp:
-    ...     np.savez(tmp, keys=keys, vectors=vectors)
+    atomic_write_text(Path("build/index/CURRENT"), "v-20261124T010000")
+    with atomic_path(Path("build/index/cache/model.npz")) as tmp:
+        np.savez(tmp, keys=keys, vectors=vectors)
 """
 
 from __future__ import annotations

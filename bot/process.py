@@ -4,7 +4,7 @@ Importing a module of `bot` never changes the process; the entry points (`python
 `kb`, the benchmark) call `configure_process()` first.
 
 Usage:
-    >>> configure_process()
+    configure_process()
 """
 
 from __future__ import annotations

@@ -4,9 +4,8 @@ endpoints.yml already tells Rasa where the action server is; the same file tells
 server and `kb` where the knowledge, the index and the encoder are. Rasa ignores the block.
 
 Usage:
-    >>> settings = Settings.load()            # ./endpoints.yml, or $KB_ENDPOINTS
-    >>> settings.index_dir
-    PosixPath('/.../build/index')
+    settings = Settings.load()            # ./endpoints.yml, or $KB_ENDPOINTS
+    settings.index_dir  # → PosixPath('/.../build/index')
 """
 
 from __future__ import annotations

@@ -6,10 +6,8 @@ check are checked here first, for the routes that take a JSON object; Rasa's own
 (event schemas, …) still applies afterwards.
 
 Usage:
-    >>> check_api_request("POST", "/model/parse", b'{"text": 1}').status
-    400
-    >>> check_api_request("POST", "/model/parse", '{"text": "你好"}'.encode()) is None
-    True
+    check_api_request("POST", "/model/parse", b'{"text": 1}').status  # → 400
+    check_api_request("POST", "/model/parse", '{"text": "你好"}'.encode()) is None  # → True
 """
 
 from __future__ import annotations
@@ -27,14 +25,16 @@ ROUTES: dict[re.Pattern[str], dict[str, tuple[bool, tuple[type, ...]]]] = {
     re.compile(r"/model/parse"): {"text": (True, (str,)), "message_id": (False, (str,))},
     re.compile(_ID + r"/messages"): {"text": (True, (str,)), "sender": (True, (str,)), "parse_data": (False, (dict,))},
     re.compile(_ID + r"/trigger_intent"): {"name": (True, (str,)), "entities": (False, (dict,))},
-    re.compile(_ID + r"/execute"): {"name": (True, (str,)), "policy": (False, (str,)), "confidence": (False, (int, float))},
+    re.compile(_ID + r"/execute"): {
+        "name": (True, (str,)),
+        "policy": (False, (str,)),
+        "confidence": (False, (int, float)),
+    },
 }
 JSON_ROUTES = (re.compile(_ID + r"/tracker/events"), re.compile(r"/model/predict"))
 
 
-def check_api_request(
-    method: str, path: str, body: bytes, actions: Collection[str] | None = None
-) -> BadRequest | None:
+def check_api_request(method: str, path: str, body: bytes, actions: Collection[str] | None = None) -> BadRequest | None:
     """Why Rasa's API must refuse this request, or None to let Rasa handle it.
 
     `actions`: the domain's action names, when known; Rasa answers an unknown one with a 500.

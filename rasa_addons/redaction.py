@@ -7,9 +7,8 @@ It works on the record factory rather than on handlers, so it survives Rasa repl
 handlers when it configures logging, and it covers tracebacks too.
 
 Usage:
-    >>> redactor = SecretRedactor(["s3cr3t-value"])
-    >>> redactor.redact("GET /model/parse?token=abc&x=1 with s3cr3t-value, redis://u:pw@h:6379")
-    'GET /model/parse?token=***&x=1 with ***, redis://u:***@h:6379'
+    redactor = SecretRedactor(["s3cr3t-value"])
+    redactor.redact("GET /model/parse?token=abc&x=1 with s3cr3t-value, redis://u:pw@h:6379")  # → 'GET /model/parse?token=***&x=1 with ***, redis://u:***@h:6379'
 
 `redactor.install()` then scrubs every log record of the process (rasa_addons/serve.py does it).
 """
@@ -26,8 +25,12 @@ MIN_SECRET_CHARS = 4  # shorter values ("1", "true") would mask ordinary words
 _SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY)$", re.IGNORECASE)
 _PATTERNS = [
     # token=…, password: …, "api_key": "…" in query strings, key-value logs and JSON
-    (re.compile(r"""(?i)(\b(?:auth_token|access_token|token|password|passwd|secret|api_key)["']?\s*[=:]\s*["']?)[^\s&"',;}]+"""),
-     rf"\g<1>{MASK}"),
+    (
+        re.compile(
+            r"""(?i)(\b(?:auth_token|access_token|token|password|passwd|secret|api_key)["']?\s*[=:]\s*["']?)[^\s&"',;}]+"""
+        ),
+        rf"\g<1>{MASK}",
+    ),
     (re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+"), rf"\g<1> {MASK}"),
     (re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]*:)[^\s@/]+@"), rf"\g<1>{MASK}@"),
 ]

@@ -47,15 +47,28 @@ DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_retrieval.jsonl"
 FLOOR_MESSAGE = "你好"
 #: Replies that mean the assistant could not answer (rasa_addons/channels/guard.py, bot/conversation).
 FAILURE_MARKERS = ("知识服务暂时不可用", "知识库索引暂时不可用")
-TEMPLATES = ["什么是{t}", "{t}是什么意思", "请介绍一下{t}", "{t}有哪些策略", "{t}为什么重要", "{t}有哪些要素",
-             "{t}有哪些案例", "{t}怎么应用", "{t}的理论基础是什么", "{t}面临哪些挑战", "{t}在银行怎么用",
-             "酒店怎么做好{t}", "能讲讲{t}吗"]
+TEMPLATES = [
+    "什么是{t}",
+    "{t}是什么意思",
+    "请介绍一下{t}",
+    "{t}有哪些策略",
+    "{t}为什么重要",
+    "{t}有哪些要素",
+    "{t}有哪些案例",
+    "{t}怎么应用",
+    "{t}的理论基础是什么",
+    "{t}面临哪些挑战",
+    "{t}在银行怎么用",
+    "酒店怎么做好{t}",
+    "能讲讲{t}吗",
+]
 CASE_TEMPLATES = ["介绍一下{t}", "{t}是怎么做的", "{t}的效果如何", "{t}给我们什么启示", "讲讲{t}这个案例"]
 FOLLOW_UPS = ["举个例子", "那酒店呢", "那银行呢", "那医院呢", "第二个呢", "为什么重要", "具体怎么做", "有什么挑战"]
 START_TIMEOUT = 900  # a first start may set up and train
 
 
 # --- questions -----------------------------------------------------------------------------
+
 
 def knowledge_titles(knowledge: Path) -> list[tuple[str, str]]:
     """(title or alias, entry type) of every entry, read from the Markdown front matter."""
@@ -78,8 +91,11 @@ def question_pool(knowledge: Path, seed: int = 0) -> list[str]:
     for name, kind in knowledge_titles(knowledge):
         pool += [t.format(t=name) for t in (CASE_TEMPLATES if kind == "case" else TEMPLATES)]
     if DEV_QUESTIONS.exists():
-        pool += [json.loads(line)["question"] for line in DEV_QUESTIONS.read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
+        pool += [
+            json.loads(line)["question"]
+            for line in DEV_QUESTIONS.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
     pool = list(dict.fromkeys(pool))
     random.Random(seed).shuffle(pool)
     return pool
@@ -91,11 +107,11 @@ def conversation_messages(pool: list[str], rng: random.Random) -> Iterator[str]:
     while True:
         yield pool[position % len(pool)]
         position += 1
-        for follow_up in rng.sample(FOLLOW_UPS, rng.choice((0, 1, 1, 2))):
-            yield follow_up
+        yield from rng.sample(FOLLOW_UPS, rng.choice((0, 1, 1, 2)))
 
 
 # --- load ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Phase:
@@ -130,7 +146,7 @@ async def ask(session: aiohttp.ClientSession, webhook: str, sender: str, text: s
             if response.status != 200:
                 return f"HTTP {response.status} for {text!r}"
             replies = await response.json()
-    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiohttp.ClientError) as exc:
         return f"{type(exc).__name__} for {text!r}: {exc}"
     texts = " ".join(r.get("text") or "" for r in replies)
     if not replies or not texts.strip():
@@ -140,8 +156,9 @@ async def ask(session: aiohttp.ClientSession, webhook: str, sender: str, text: s
     return None
 
 
-async def drive(webhook: str, phase: Phase, messages: int, streams: list[Iterator[str]], tag: str,
-                turns_per_conversation: int = 8) -> None:
+async def drive(
+    webhook: str, phase: Phase, messages: int, streams: list[Iterator[str]], tag: str, turns_per_conversation: int = 8
+) -> None:
     """`phase.concurrency` conversations at once, `messages` in all; each conversation moves on
     to a new sender (a new user) every `turns_per_conversation` turns."""
     remaining = messages
@@ -184,10 +201,12 @@ async def long_conversation(webhook: str, pool: list[str], turns: int, tag: str)
 
 # --- processes -----------------------------------------------------------------------------
 
+
 def ports() -> tuple[int, int]:
     """RASA_PORT and ACTION_PORT as scripts/run.sh resolves them (`kb serving`)."""
-    out = subprocess.run([str(ROOT / ".venv/bin/kb"), "serving"], cwd=ROOT, check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        [str(ROOT / ".venv/bin/kb"), "serving"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
     values = dict(line.split("=", 1) for line in out.split())
     return int(values["RASA_PORT"]), int(values["ACTION_PORT"])
 
@@ -211,8 +230,9 @@ def memory_mb(pid: int | None) -> tuple[float, float]:
     if pid is None:
         return float("nan"), float("nan")
     try:
-        status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                      if ":" in line)
+        status = dict(
+            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+        )
     except OSError:
         return float("nan"), float("nan")
     return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
@@ -245,8 +265,9 @@ def start_stack(rasa_port: int, action_port: int, log: Path) -> subprocess.Popen
     log.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)}
     with log.open("wb") as out:
-        process = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            ["scripts/run.sh"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     deadline = time.monotonic() + START_TIMEOUT
     while not (up(f"http://localhost:{rasa_port}/") and up(f"http://localhost:{action_port}/health")):
         if process.poll() is not None or time.monotonic() > deadline:
@@ -268,15 +289,21 @@ def stop_stack(process: subprocess.Popen) -> None:
 
 # --- report --------------------------------------------------------------------------------
 
+
 def table(pairs: list[tuple[Phase, Phase]]) -> str:
-    lines = ["| conversations | traffic | messages | p50 ms | p95 ms | p99 ms | replies/s | errors | p95 / floor p95 "
-             "| CPU Rasa | CPU actions |", "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| conversations | traffic | messages | p50 ms | p95 ms | p99 ms | replies/s | errors | p95 / floor p95 "
+        "| CPU Rasa | CPU actions |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for floor, knowledge in pairs:
         for phase in (floor, knowledge):
             ratio = knowledge.percentile(0.95) / floor.percentile(0.95) if phase is knowledge else 1.0
-            lines.append(f"| {phase.concurrency} | {phase.name} | {phase.messages} | {phase.percentile(0.5):.0f} | "
-                         f"{phase.percentile(0.95):.0f} | {phase.percentile(0.99):.0f} | {phase.rate:.1f} | "
-                         f"{phase.errors} | {ratio:.2f}× | {phase.cpu[0]:.0%} | {phase.cpu[1]:.0%} |")
+            lines.append(
+                f"| {phase.concurrency} | {phase.name} | {phase.messages} | {phase.percentile(0.5):.0f} | "
+                f"{phase.percentile(0.95):.0f} | {phase.percentile(0.99):.0f} | {phase.rate:.1f} | "
+                f"{phase.errors} | {ratio:.2f}× | {phase.cpu[0]:.0%} | {phase.cpu[1]:.0%} |"
+            )
     return "\n".join(lines)
 
 
@@ -289,10 +316,17 @@ def plot(pairs: list[tuple[Phase, Phase]], long: list[float], path: Path) -> Non
     fig, (bars, turns) = plt.subplots(1, 2, figsize=(12, 4.5))
     labels, width = [str(f.concurrency) for f, _ in pairs], 0.13
     for n, (q, shade) in enumerate(((0.5, 1.0), (0.95, 0.7), (0.99, 0.45))):
-        for m, (name, color) in enumerate((("floor (你好)", "tab:gray"), ("knowledge", "tab:blue"))):
+        for m, (_name, color) in enumerate((("floor (你好)", "tab:gray"), ("knowledge", "tab:blue"))):
             values = [pair[m].percentile(q) for pair in pairs]
             xs = [i + (m * 3 + n - 2.5) * width for i in range(len(pairs))]
-            bars.bar(xs, values, width, color=color, alpha=shade, label=f"{'floor' if m == 0 else 'knowledge'} p{int(q * 100)}")
+            bars.bar(
+                xs,
+                values,
+                width,
+                color=color,
+                alpha=shade,
+                label=f"{'floor' if m == 0 else 'knowledge'} p{int(q * 100)}",
+            )
     bars.set_xticks(range(len(pairs)), labels)
     bars.set_xlabel("concurrent conversations")
     bars.set_ylabel("latency (ms)")
@@ -322,9 +356,12 @@ def mean(values: list[float]) -> float:
 
 # --- main ----------------------------------------------------------------------------------
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", help="a running Rasa server (e.g. http://localhost:5005); default: start scripts/run.sh")
+    parser.add_argument(
+        "--url", help="a running Rasa server (e.g. http://localhost:5005); default: start scripts/run.sh"
+    )
     parser.add_argument("--levels", default="1,10,50", help="concurrent conversations per phase")
     parser.add_argument("--messages", default="300,5000,2000", help="messages per phase, one count per level")
     parser.add_argument("--long-turns", type=int, default=200)
@@ -350,44 +387,66 @@ def main() -> None:
     webhook = f"{base}/webhooks/rest/webhook"
     tag = f"bench{int(time.time())}"
     pool = question_pool(ROOT / "knowledge")
-    print(f"{len(pool)} distinct questions from the knowledge base and the development set, "
-          f"{len(FOLLOW_UPS)} follow-ups; floor message {FLOOR_MESSAGE!r}")
+    print(
+        f"{len(pool)} distinct questions from the knowledge base and the development set, "
+        f"{len(FOLLOW_UPS)} follow-ups; floor message {FLOOR_MESSAGE!r}"
+    )
     try:
-        asyncio.run(drive(webhook, Phase("warm-up", 4), 40, [conversation_messages(pool, random.Random(s)) for s in range(4)], f"{tag}-warm"))
+        asyncio.run(
+            drive(
+                webhook,
+                Phase("warm-up", 4),
+                40,
+                [conversation_messages(pool, random.Random(s)) for s in range(4)],
+                f"{tag}-warm",
+            )
+        )
         pids = (find_process("rasa run", f"--port {rasa_port}"), find_process("-m actions", f"--port {action_port}"))
         pairs = []
         for level, count in zip(levels, counts):
             floor = Phase("floor (你好)", level)
-            measure(pids, floor, drive(webhook, floor, count, [iter(lambda: FLOOR_MESSAGE, None)] * level, f"{tag}-f{level}"))
+            measure(
+                pids,
+                floor,
+                drive(webhook, floor, count, [iter(lambda: FLOOR_MESSAGE, None)] * level, f"{tag}-f{level}"),
+            )
             knowledge = Phase("knowledge", level)
             streams = [conversation_messages(pool, random.Random(1000 * level + s)) for s in range(level)]
             measure(pids, knowledge, drive(webhook, knowledge, count, streams, f"{tag}-k{level}"))
             pairs.append((floor, knowledge))
             for phase in (floor, knowledge):
-                print(f"{level:>3} conversations  {phase.name:<13} {phase.messages:>5} messages  "
-                      f"p50 {phase.percentile(0.5):6.0f}  p95 {phase.percentile(0.95):6.0f}  "
-                      f"p99 {phase.percentile(0.99):6.0f} ms  {phase.rate:5.1f}/s  errors {phase.errors}  "
-                      f"CPU Rasa {phase.cpu[0]:.0%} actions {phase.cpu[1]:.0%}"
-                      + (f"  e.g. {phase.error_samples[0]}" if phase.error_samples else ""), flush=True)
+                print(
+                    f"{level:>3} conversations  {phase.name:<13} {phase.messages:>5} messages  "
+                    f"p50 {phase.percentile(0.5):6.0f}  p95 {phase.percentile(0.95):6.0f}  "
+                    f"p99 {phase.percentile(0.99):6.0f} ms  {phase.rate:5.1f}/s  errors {phase.errors}  "
+                    f"CPU Rasa {phase.cpu[0]:.0%} actions {phase.cpu[1]:.0%}"
+                    + (f"  e.g. {phase.error_samples[0]}" if phase.error_samples else ""),
+                    flush=True,
+                )
         long = asyncio.run(long_conversation(webhook, pool, args.long_turns, tag))
         rasa_mem, action_mem = memory_mb(pids[0]), memory_mb(pids[1])
     finally:
         if stack is not None:
             stop_stack(stack)
 
-    report = [table(pairs), "",
-              f"One conversation of {len(long)} turns: turn 1 {long[0]:.0f} ms, turn {len(long)} {long[-1]:.0f} ms; "
-              f"mean of turns 1–10 {mean(long[:10]):.0f} ms, of the last 10 {mean(long[-10:]):.0f} ms.",
-              f"Resident memory: Rasa server {rasa_mem[0]:.0f} MB (peak {rasa_mem[1]:.0f} MB), "
-              f"action server {action_mem[0]:.0f} MB (peak {action_mem[1]:.0f} MB)."]
+    report = [
+        table(pairs),
+        "",
+        f"One conversation of {len(long)} turns: turn 1 {long[0]:.0f} ms, turn {len(long)} {long[-1]:.0f} ms; "
+        f"mean of turns 1–10 {mean(long[:10]):.0f} ms, of the last 10 {mean(long[-10:]):.0f} ms.",
+        f"Resident memory: Rasa server {rasa_mem[0]:.0f} MB (peak {rasa_mem[1]:.0f} MB), "
+        f"action server {action_mem[0]:.0f} MB (peak {action_mem[1]:.0f} MB).",
+    ]
     print("\n" + "\n".join(report))
     print("\nAcceptance targets:")
     by_level = {f.concurrency: (f, k) for f, k in pairs}
     if 10 in by_level:
         floor, knowledge = by_level[10]
         ratio = knowledge.percentile(0.95) / floor.percentile(0.95)
-        print(f"  10 conversations: errors {knowledge.errors + floor.errors} over {knowledge.messages + floor.messages} "
-              f"messages (target 0)  {'PASS' if knowledge.errors + floor.errors == 0 else 'FAIL'}")
+        print(
+            f"  10 conversations: errors {knowledge.errors + floor.errors} over {knowledge.messages + floor.messages} "
+            f"messages (target 0)  {'PASS' if knowledge.errors + floor.errors == 0 else 'FAIL'}"
+        )
         print(f"  knowledge p95 / floor p95 = {ratio:.2f} (target ≤ 3)  {'PASS' if ratio <= 3 else 'FAIL'}")
         print(f"  answers per second {knowledge.rate:.1f} (target ≥ 30)  {'PASS' if knowledge.rate >= 30 else 'FAIL'}")
     if 50 in by_level:

@@ -25,13 +25,13 @@ from pathlib import Path
 import numpy as np
 
 from bot.evaluation.calibration import read_questions
-from bot.indexing.encoder import Encoder
 from bot.evaluation.metrics import load_questions
-from bot.indexing.store import Index, write_version
 from bot.indexing.builder import build_index
+from bot.indexing.encoder import Encoder
+from bot.indexing.store import Index, write_version
+from bot.process import configure_process
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Retriever
-from bot.process import configure_process
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,8 +76,16 @@ def replicate(index: Index, root: Path, copies: int) -> None:
             noisy = vector + rng.normal(0, 0.02, vector.shape).astype(np.float32) if n else vector
             vectors.append(noisy / np.linalg.norm(noisy))
     manifest = {**index.manifest, "passages": len(passages)}
-    write_version(root, "v-replicated", manifest, passages, np.stack(vectors).astype(np.float32),
-                  np.arange(len(passages)), index.terms, index.manifest["dense_index"])
+    write_version(
+        root,
+        "v-replicated",
+        manifest,
+        passages,
+        np.stack(vectors).astype(np.float32),
+        np.arange(len(passages)),
+        index.terms,
+        index.manifest["dense_index"],
+    )
 
 
 def main() -> None:
@@ -92,15 +100,18 @@ def main() -> None:
         tmp_path = Path(tmp)
         knowledge = tmp_path / "knowledge"
         shutil.copytree(settings.knowledge_dir, knowledge)
-        local = settings.model_copy(update={"knowledge_dir": knowledge, "index_dir": tmp_path / "index",
-                                            "nlu_dir": tmp_path / "nlu"})
+        local = settings.model_copy(
+            update={"knowledge_dir": knowledge, "index_dir": tmp_path / "index", "nlu_dir": tmp_path / "nlu"}
+        )
         encoder.encode_queries(["预热"])  # model load is not build time
         report = build_index(local, full=True, encoder=encoder)
         print(f"encoder: {encoder.identity}")
         print(f"full build ({report.passages} passages, all embedded):       {report.seconds:6.2f} s")
 
         target = next(knowledge.rglob("empathy-service.md"))
-        target.write_text(target.read_text(encoding="utf-8").replace("移情服务", "移情服务（修订）", 1), encoding="utf-8")
+        target.write_text(
+            target.read_text(encoding="utf-8").replace("移情服务", "移情服务（修订）", 1), encoding="utf-8"
+        )
         report = build_index(local, encoder=encoder)
         print(f"one-file incremental rebuild, in process ({report.embedded} embedded): {report.seconds:6.2f} s")
         target.write_text(target.read_text(encoding="utf-8").replace("（修订）", "", 1), encoding="utf-8")
@@ -112,8 +123,9 @@ def main() -> None:
             encoding="utf-8",
         )
         started = time.perf_counter()
-        subprocess.run([str(ROOT / ".venv/bin/kb"), "build", "--endpoints", str(endpoints)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [str(ROOT / ".venv/bin/kb"), "build", "--endpoints", str(endpoints)], check=True, capture_output=True
+        )
         print(f"one-file incremental rebuild, `kb build` command:        {time.perf_counter() - started:6.2f} s")
 
         retriever = Retriever(IndexHolder(local.index_dir), encoder)

@@ -71,8 +71,14 @@ def kb_settings_for(knowledge: Path, work: Path) -> Settings:
     """Settings that index `knowledge` into `work` with the CharEncoder (no domain check, no watcher)."""
     from bot.settings import Settings
 
-    return Settings(knowledge_dir=knowledge, index_dir=work / "index", nlu_dir=work / "nlu",
-                    encoder=CharEncoder().identity, domain=work / "no-domain.yml", watch_knowledge=False)
+    return Settings(
+        knowledge_dir=knowledge,
+        index_dir=work / "index",
+        nlu_dir=work / "nlu",
+        encoder=CharEncoder().identity,
+        domain=work / "no-domain.yml",
+        watch_knowledge=False,
+    )
 
 
 @pytest.fixture(scope="module")

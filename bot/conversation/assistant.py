@@ -5,10 +5,9 @@ throughout (planning, retrieval, the decision, the reply), so a hot reload mid-t
 two versions of the knowledge base.
 
 Usage:
-    >>> assistant = KnowledgeAssistant.from_settings(Settings.load())
-    >>> reply, ctx = assistant.respond(Turn("ask_definition", "什么是移情服务", ["empathy-service"]), Context())
-    >>> reply.messages[-1].params["sources"]
-    '《移情服务》· 定义'
+    assistant = KnowledgeAssistant.from_settings(Settings.load())
+    reply, ctx = assistant.respond(Turn("ask_definition", "什么是移情服务", ["empathy-service"]), Context())
+    reply.messages[-1].params["sources"]  # → '《移情服务》· 定义'
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from bot.conversation.policy import AnswerPolicy, PolicySettings
 from bot.indexing.encoder import Encoder
 from bot.indexing.store import IndexMissingError
 from bot.indexing.watcher import KnowledgeWatcher
+from bot.retrieval.batching import BatchingEncoder
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Retriever
 from bot.settings import Settings
@@ -32,11 +32,14 @@ class KnowledgeAssistant:
     def __init__(self, retriever: Retriever, settings: Settings) -> None:
         self.retriever = retriever
         self.settings = settings
-        self.policy = AnswerPolicy(retriever, PolicySettings(
-            min_confidence=settings.min_confidence,
-            context_margin=settings.context_margin,
-            alternative_margin=settings.alternative_margin,
-        ))
+        self.policy = AnswerPolicy(
+            retriever,
+            PolicySettings(
+                min_confidence=settings.min_confidence,
+                context_margin=settings.context_margin,
+                alternative_margin=settings.alternative_margin,
+            ),
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> KnowledgeAssistant:

@@ -6,9 +6,8 @@ fixed sentence around it (the 「来源：」 line, not found, clarify, notes) i
 domain.yml; the core names the response and fills its parameters, the action sends it.
 
 Usage:
-    >>> reply = compose(Decision("answer", [passage]), index)
-    >>> reply.messages[0].response, reply.messages[0].params["sources"]
-    ('utter_answer', '《移情服务》· 关键要素')
+    reply = compose(Decision("answer", [passage]), index)
+    reply.messages[0].response, reply.messages[0].params["sources"]  # → ('utter_answer', '《移情服务》· 关键要素')
 """
 
 from __future__ import annotations
@@ -128,8 +127,12 @@ def _comparison(decision: Decision) -> Reply:
     body = "\n\n".join(f"【{p.title}】\n{to_chat_text(shorten(p.text, budget))}" for p in decision.passages)
     sources = "；".join(p.citation for p in decision.passages)
     buttons = [(f"{p.title}的案例",) * 2 for p in decision.passages]
-    return Reply("answer", [Message("utter_answer", {"body": body, "sources": sources}, buttons)],
-                 passages=list(decision.passages), items=[p.title for p in decision.passages])
+    return Reply(
+        "answer",
+        [Message("utter_answer", {"body": body, "sources": sources}, buttons)],
+        passages=list(decision.passages),
+        items=[p.title for p in decision.passages],
+    )
 
 
 def _not_found(decision: Decision, question: str) -> Reply:
@@ -154,8 +157,11 @@ def suggestions(passage: Passage, alternatives: list[Passage], index: Index, lim
     labels = (routing.label(k, passage.title, passage.entry_type) for k in own_kinds if k != passage.kind)
     own = [label for label in labels if label]
     others = [routing.label(p.kind, p.title, p.entry_type) or p.title for p in alternatives]
-    related = [routing.label(routing.roles.definition, index.titles[r], "default") or index.titles[r]
-               for r in passage.related if r in index.titles]
+    related = [
+        routing.label(routing.roles.definition, index.titles[r], "default") or index.titles[r]
+        for r in passage.related
+        if r in index.titles
+    ]
     picked = [*own[: limit - min(len(others), 1)], *others, *related, *own]
     return list(dict.fromkeys(picked))[:limit]
 

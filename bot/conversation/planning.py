@@ -8,9 +8,8 @@ message continues the last answer is decided later, from retrieval evidence, by 
 Pure logic over plain data, so it is unit-tested without Rasa.
 
 Usage:
-    >>> ctx = Context(topic="empathy-service", last_items=["培训与发展", "文化建设"])
-    >>> plan_turn(Turn("ask_strategy", "文化建设具体怎么做"), ctx, analysis, routing).item
-    '文化建设'
+    ctx = Context(topic="empathy-service", last_items=["培训与发展", "文化建设"])
+    plan_turn(Turn("ask_strategy", "文化建设具体怎么做"), ctx, analysis, routing).item  # → '文化建设'
 """
 
 from __future__ import annotations
@@ -29,7 +28,9 @@ _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
 # "第二个", "第2条", "第三种呢", "第十二个"; the measure word (or the end of the question) is required,
 # so that words such as 第三方 are not read as a reference to an item.
 _LAST = re.compile(r"最后(?:一|那|这)?\s*(?:个|条|点|种|项|家|类|位|步)")
-_ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]{1,3}|\d{1,2})\s*(?:个|条|点|种|项|家|类|位|步|(?=[呢吗？?。！!，,\s]|$))")
+_ORDINAL = re.compile(
+    r"第\s*([一二两三四五六七八九十]{1,3}|\d{1,2})\s*(?:个|条|点|种|项|家|类|位|步|(?=[呢吗？?。！!，,\s]|$))"
+)
 
 
 @dataclass
@@ -77,7 +78,11 @@ class Request:
 
 
 def ordinal(text: str) -> int | None:
-    """1-based position a message points at ("第二个" → 2), -1 for the last ("最后那个"), else None."""
+    """1-based position a message points at ("第二个" → 2), -1 for the last ("最后那个"), else None.
+
+    >>> ordinal("第二个展开说说"), ordinal("第十二条"), ordinal("最后那个呢"), ordinal("第三方平台的差评")
+    (2, 12, -1, None)
+    """
     if _LAST.search(text):
         return -1
     match = _ORDINAL.search(text)
@@ -121,7 +126,7 @@ def _longest_shared(text: str, name: str, cues: frozenset[str]) -> int:
     """Length of the longest piece of `name` (2+ characters, not a kind cue) that `text` contains."""
     for size in range(len(name), 1, -1):
         for start in range(len(name) - size + 1):
-            piece = name[start:start + size]
+            piece = name[start : start + size]
             if piece in text and piece not in cues:
                 return size
     return 0
@@ -144,7 +149,18 @@ def plan_turn(turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routin
         kinds = [routing.roles.application, routing.roles.cases, *kinds]
     # After a 案例 section, "具体怎么做的" is about the cases it named; otherwise about its own entry.
     named_first = ctx.last_kind == routing.roles.cases
-    context = [t for t in dict.fromkeys([*ctx.mentioned, ctx.topic] if named_first else [ctx.topic, *ctx.mentioned]) if t]
+    context = [
+        t for t in dict.fromkeys([*ctx.mentioned, ctx.topic] if named_first else [ctx.topic, *ctx.mentioned]) if t
+    ]
     exclude = list(ctx.last_passages) if turn.intent == "ask_more" else []
-    return Request(text=turn.text, intent=turn.intent, kinds=kinds, topics=topics, industry=industry,
-                   context=context, item=item, exclude=exclude, shown=list(ctx.last_passages))
+    return Request(
+        text=turn.text,
+        intent=turn.intent,
+        kinds=kinds,
+        topics=topics,
+        industry=industry,
+        context=context,
+        item=item,
+        exclude=exclude,
+        shown=list(ctx.last_passages),
+    )

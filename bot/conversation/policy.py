@@ -16,10 +16,9 @@ answer's context. It returns a decision (data); composing the reply is another s
   several entries share; otherwise the best passage, with the runners-up as suggestions.
 
 Usage:
-    >>> policy = AnswerPolicy(retriever, PolicySettings(min_confidence=0.85))
-    >>> decision = policy.decide(request, index)
-    >>> decision.status, decision.passage.citation
-    ('answer', '《移情服务》· 定义')
+    policy = AnswerPolicy(retriever, PolicySettings(min_confidence=0.85))
+    decision = policy.decide(request, index)
+    decision.status, decision.passage.citation  # → ('answer', '《移情服务》· 定义')
 """
 
 from __future__ import annotations
@@ -50,8 +49,9 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _PROPER_NOUNS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
 #: … and function words (pronoun, adverb, conjunction, preposition, particles, numeral,
 #: measure word, direction, interjection, onomatopoeia), which no name is made of.
-_FUNCTION_WORDS = frozenset({"r", "d", "c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "m", "mq", "q",
-                             "f", "e", "o", "zg"})
+_FUNCTION_WORDS = frozenset(
+    {"r", "d", "c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "m", "mq", "q", "f", "e", "o", "zg"}
+)
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,16 @@ class AnswerPolicy:
         present = [t for t in request.topics if t in index.entries]
         if request.intent == "ask_comparison" and len(present) >= 2:
             return Decision("compare", [self._definition(t, index) for t in present[:3]])
-        hints = QueryAnalysis(topics=list(request.topics),
-                              industries=[request.industry] if request.industry else [], kinds=list(request.kinds))
-        query = request.text if not request.industry or request.industry in request.text \
+        hints = QueryAnalysis(
+            topics=list(request.topics),
+            industries=[request.industry] if request.industry else [],
+            kinds=list(request.kinds),
+        )
+        query = (
+            request.text
+            if not request.industry or request.industry in request.text
             else f"{request.text} {request.industry}"
+        )
         # A name the knowledge base lacks ("海底捞的案例") starts a new subject.
         unknown = unknown_name(request.text, index)
         carried = [] if request.topics or unknown else [t for t in request.context if t in index.entries]
@@ -149,8 +155,9 @@ class AnswerPolicy:
             kinds = [k for k in request.kinds if k != index.routing.roles.definition]
             if self._is_case(entry, index) or not kinds:
                 return Decision("answer", [self._opening(entry, index, kinds)])
-            return Decision("answer", [self._section(entry, kinds, request.industry, index, [])
-                                       or self._definition(entry, index)])
+            return Decision(
+                "answer", [self._section(entry, kinds, request.industry, index, []) or self._definition(entry, index)]
+            )
         shown = [index.passage(pid) for pid in reversed(request.shown)]
         source = next((p for p in shown if p is not None and _item_line(p.text, item)), None)
         source = source or self._listing(request, index)
@@ -186,8 +193,9 @@ class AnswerPolicy:
         own = [h.passage for h in hits if h.passage.entry_id == entry]
         return self._answer(request, index, own[0] if own else self._definition(entry, index), hits)
 
-    def _continue(self, request: Request, index: Index, result: SearchResult, hits: list[Hit],
-                  carried: list[str]) -> Decision | None:
+    def _continue(
+        self, request: Request, index: Index, result: SearchResult, hits: list[Hit], carried: list[str]
+    ) -> Decision | None:
         """Answer within the last answer's context, unless the evidence says the message left it.
 
         It left when it names an industry the context does not cover, or when it has words of
@@ -199,8 +207,10 @@ class AnswerPolicy:
         outside = [h for h in hits if h.passage.entry_id not in carried]
         if not inside:
             return None
-        if request.industry and (self._asks_for_cases(request, index) or not any(
-                request.industry in p.industries for e in carried for p in index.entries[e])):
+        if request.industry and (
+            self._asks_for_cases(request, index)
+            or not any(request.industry in p.industries for e in carried for p in index.entries[e])
+        ):
             return None  # "那有别的餐饮案例吗": that industry's cases, or an industry the context lacks
         # "还有吗", "那酒店呢", "有哪些类型": no subject of their own, so the context's. Otherwise
         # the message may have moved on: to nothing the knowledge base knows, or to a better passage.
@@ -208,9 +218,12 @@ class AnswerPolicy:
         if own_words and result.coverage == 0.0:
             return None  # nothing the knowledge base knows: not a follow-up of ours
         context_text = "".join(p.text for e in carried for p in index.entries[e])
-        if [w for w in own_words if self._specific(w, index) and w not in context_text] and outside and \
-                result.confidence >= self.settings.min_confidence and \
-                outside[0].score - inside[0].score > self.settings.context_margin:
+        if (
+            [w for w in own_words if self._specific(w, index) and w not in context_text]
+            and outside
+            and result.confidence >= self.settings.min_confidence
+            and outside[0].score - inside[0].score > self.settings.context_margin
+        ):
             return None
         shown = set(request.exclude) | set(request.shown)
         if (line := self._context_item(request, index, carried)) is not None:
@@ -262,14 +275,18 @@ class AnswerPolicy:
     def _subject_words(text: str, index: Index) -> list[str]:
         """The message's words other than question words, kind cues and industries: its own subject."""
         cues = index.routing.cue_words()
-        return [t for t in index.segmenter.tokens(text)
-                if normalize(t) not in index.terms.industries and not any(normalize(t) in cue for cue in cues)]
+        return [
+            t
+            for t in index.segmenter.tokens(text)
+            if normalize(t) not in index.terms.industries and not any(normalize(t) in cue for cue in cues)
+        ]
 
     def _asks_for_cases(self, request: Request, index: Index) -> bool:
         return bool(request.kinds) and request.kinds[0] == index.routing.roles.cases
 
-    def _case(self, request: Request, index: Index, result: SearchResult, hits: list[Hit],
-              unknown: str | None) -> Decision:
+    def _case(
+        self, request: Request, index: Index, result: SearchResult, hits: list[Hit], unknown: str | None
+    ) -> Decision:
         """A case question: a case entry (the industry's first), honest about names we lack."""
         cases = [h for h in hits if self._is_case(h.passage.entry_id, index)]
         note = None
@@ -357,8 +374,9 @@ class AnswerPolicy:
         return AnswerPolicy._definition(entry, index)
 
     @staticmethod
-    def _section(entry: str, kinds: list[str], industry: str | None, index: Index, hits: list[Hit],
-                 exclude: Iterable[str] = ()) -> Passage | None:
+    def _section(
+        entry: str, kinds: list[str], industry: str | None, index: Index, hits: list[Hit], exclude: Iterable[str] = ()
+    ) -> Passage | None:
         """The entry's section of the first kind it has (not excluded), preferring the industry's
         subsection, then the better-ranked one."""
         ranks = {h.passage.id: rank for rank, h in enumerate(hits)}
@@ -367,8 +385,10 @@ class AnswerPolicy:
         for kind in kinds:
             candidates = [p for p in own if p.kind == kind]
             if candidates:
-                return min(candidates, key=lambda p: (industry is not None and industry not in p.industries,
-                                                      ranks.get(p.id, len(ranks))))
+                return min(
+                    candidates,
+                    key=lambda p: (industry is not None and industry not in p.industries, ranks.get(p.id, len(ranks))),
+                )
         return None
 
     def _linked_case(self, entry: str, index: Index, hits: list[Hit], exclude: Iterable[str] = ()) -> Passage | None:
@@ -411,8 +431,13 @@ def unknown_name(text: str, index: Index) -> str | None:
 
     def unknown(word: str) -> bool:
         key = normalize(word)
-        return bool(re.search(r"\w", key)) and key not in vocabulary and key not in STOPWORDS \
-            and key not in known_terms and not any(key in cue for cue in cues)
+        return (
+            bool(re.search(r"\w", key))
+            and key not in vocabulary
+            and key not in STOPWORDS
+            and key not in known_terms
+            and not any(key in cue for cue in cues)
+        )
 
     tagged = index.segmenter.tagged(text)
     run: list[tuple[str, str]] = []
@@ -427,8 +452,10 @@ def unknown_name(text: str, index: Index) -> str | None:
             # Before 的, one dictionary word is an ordinary noun ("实际的例子"); a name is several
             # pieces jieba had to cut ("海底" + "捞") or a word it does not know.
             name_like = len(run) > 1 or not index.segmenter.known(run[0][0])
-            if len(name) >= 2 and not (flags & _FUNCTION_WORDS) and (
-                (word == "的" and not latin and name_like) or flags & _PROPER_NOUNS or (latin and chinese)
+            if (
+                len(name) >= 2
+                and not (flags & _FUNCTION_WORDS)
+                and ((word == "的" and not latin and name_like) or flags & _PROPER_NOUNS or (latin and chinese))
             ):
                 return name
             run = []

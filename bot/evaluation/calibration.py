@@ -6,10 +6,8 @@ share of out-of-domain questions refused); the suggested threshold is the one wi
 balanced accuracy (both shares count equally, whatever the sizes of the two sets).
 
 Usage:
-    >>> calibrate([0.91, 0.88, 0.95], [0.84, 0.86])
-    Calibration(threshold=0.87, answered=1.0, refused=1.0)
-    >>> curve([0.91, 0.88, 0.95], [0.84, 0.86], [0.85, 0.9])
-    [CurvePoint(threshold=0.85, answered=1.0, refused=0.5), CurvePoint(threshold=0.9, answered=0.6667, refused=1.0)]
+    calibrate([0.91, 0.88, 0.95], [0.84, 0.86])  # → Calibration(threshold=0.87, answered=1.0, refused=1.0)
+    curve([0.91, 0.88, 0.95], [0.84, 0.86], [0.85, 0.9])  # → [CurvePoint(threshold=0.85, answered=1.0, refused=0.5), CurvePoint(threshold=0.9, answered=0.6667, refused=1.0)]
 """
 
 from __future__ import annotations
@@ -73,9 +71,7 @@ def grid(in_domain: Sequence[float], out_of_domain: Sequence[float], steps: int 
     return [round(low + (high - low) * i / steps, 4) for i in range(steps + 1)]
 
 
-def plot_curve(
-    points: Sequence[CurvePoint], out: Path, marks: dict[str, float] | None = None, title: str = ""
-) -> Path:
+def plot_curve(points: Sequence[CurvePoint], out: Path, marks: dict[str, float] | None = None, title: str = "") -> Path:
     """Writes the curve as a PNG: both shares against the threshold, with vertical lines at `marks`
     (e.g. {"suggested": 0.87, "current": 0.878})."""
     import matplotlib

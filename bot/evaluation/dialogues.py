@@ -7,10 +7,9 @@ titles) holds every `expect` term, one `expect_any` term, one `expect_any_2` ter
 term (case-sensitive substrings).
 
 Usage:
-    >>> dialogues = load_dialogues(Path("../shared/eval/dev_dialogues.yml"))
-    >>> report = DialogueEvaluator(webhook_sender("http://localhost:5005/webhooks/rest/webhook")).run(dialogues)
-    >>> f"{report.turn_pass_rate:.0%}", [t.problems for t in report.failed_turns]
-    ('95%', [["missing 来源"]])
+    dialogues = load_dialogues(Path("../shared/eval/dev_dialogues.yml"))
+    report = DialogueEvaluator(webhook_sender("http://localhost:5005/webhooks/rest/webhook")).run(dialogues)
+    f"{report.turn_pass_rate:.0%}", [t.problems for t in report.failed_turns]  # → ('95%', [["missing 来源"]])
 """
 
 from __future__ import annotations
@@ -163,8 +162,7 @@ class DialogueEvaluator:
     error) instead of ending the run.
 
     Usage:
-        >>> DialogueEvaluator(lambda sender, text: [{"text": "您好"}]).run([dialogue]).turn_pass_rate
-        1.0
+        DialogueEvaluator(lambda sender, text: [{"text": "您好"}]).run([dialogue]).turn_pass_rate  # → 1.0
     """
 
     def __init__(self, send: Sender, run_id: str | None = None) -> None:

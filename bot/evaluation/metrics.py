@@ -4,9 +4,8 @@ A passage is relevant when, for one of the question's gold alternatives, every t
 its title, heading or text (case-insensitive): the sets do not depend on how we chunk.
 
 Usage:
-    >>> questions = load_questions(Path("../shared/eval/dev_retrieval.jsonl"))
-    >>> RetrievalEvaluator(questions).evaluate(lambda q: retriever.search(q, 10).hits)
-    {'R@1': 0.9, 'R@3': 0.97, 'R@5': 1.0, 'MRR': 0.94, 'n': 40}
+    questions = load_questions(Path("../shared/eval/dev_retrieval.jsonl"))
+    RetrievalEvaluator(questions).evaluate(lambda q: retriever.search(q, 10).hits)  # → {'R@1': 0.9, 'R@3': 0.97, 'R@5': 1.0, 'MRR': 0.94, 'n': 40}
 """
 
 from __future__ import annotations

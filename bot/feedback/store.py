@@ -7,10 +7,9 @@ unanswered, and the worst-rated answers. A database outage never costs the user 
 record goes to the log instead, as one JSON line the operator can replay.
 
 Usage:
-    >>> store = FeedbackStore(Path("var/feedback.db"))   # or "postgresql+psycopg2://rasa:…@db/rasa"
-    >>> store.record("unanswered", sender="u1", question="区块链在服务中怎么用", answer="抱歉……", sources=[])
-    >>> store.unanswered(limit=10)
-    [('区块链在服务中怎么用', 1)]
+    store = FeedbackStore(Path("var/feedback.db"))   # or "postgresql+psycopg2://rasa:…@db/rasa"
+    store.record("unanswered", sender="u1", question="区块链在服务中怎么用", answer="抱歉……", sources=[])
+    store.unanswered(limit=10)  # → [('区块链在服务中怎么用', 1)]
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import os
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -87,27 +86,44 @@ class FeedbackStore:
     def record(self, kind: Kind, *, sender: str, question: str, answer: str, sources: Sequence[str]) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown feedback kind {kind!r}")
-        row = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "kind": kind, "sender": sender,
-               "question": question.strip(), "answer": answer, "sources": json.dumps(list(sources), ensure_ascii=False)}
+        row = {
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "kind": kind,
+            "sender": sender,
+            "question": question.strip(),
+            "answer": answer,
+            "sources": json.dumps(list(sources), ensure_ascii=False),
+        }
         try:
             with self._connect(write=True) as db:
                 db.execute(_feedback.insert(), row)
         except sa.exc.SQLAlchemyError as exc:
-            log.error("feedback not recorded (database unavailable: %s); record: %s",
-                      type(exc).__name__, json.dumps(row, ensure_ascii=False))
+            log.error(
+                "feedback not recorded (database unavailable: %s); record: %s",
+                type(exc).__name__,
+                json.dumps(row, ensure_ascii=False),
+            )
 
     def unanswered(self, limit: int = 10) -> list[tuple[str, int]]:
         """Most frequent unanswered questions (exact text, trimmed), most frequent first."""
         n = sa.func.count().label("n")
-        query = (sa.select(_feedback.c.question, n).where(_feedback.c.kind == "unanswered")
-                 .group_by(_feedback.c.question).order_by(n.desc(), sa.func.max(_feedback.c.id).desc()).limit(limit))
+        query = (
+            sa.select(_feedback.c.question, n)
+            .where(_feedback.c.kind == "unanswered")
+            .group_by(_feedback.c.question)
+            .order_by(n.desc(), sa.func.max(_feedback.c.id).desc())
+            .limit(limit)
+        )
         with self._connect() as db:
             return [(question, count) for question, count in db.execute(query)]
 
     def worst_rated(self, limit: int = 10) -> list[RatedAnswer]:
         """Answers (by their first source) with the most 👎, net of 👍; only those with a 👎."""
-        query = (sa.select(_feedback.c.kind, _feedback.c.question, _feedback.c.sources)
-                 .where(_feedback.c.kind.in_(("positive", "negative"))).order_by(_feedback.c.id.desc()))
+        query = (
+            sa.select(_feedback.c.kind, _feedback.c.question, _feedback.c.sources)
+            .where(_feedback.c.kind.in_(("positive", "negative")))
+            .order_by(_feedback.c.id.desc())
+        )
         with self._connect() as db:
             rows = db.execute(query).all()
         tally: dict[str, dict] = {}
@@ -117,6 +133,9 @@ class FeedbackStore:
             entry[kind] += 1
             if kind == "negative" and question not in entry["questions"]:
                 entry["questions"].append(question)
-        rated = [RatedAnswer(source, t["negative"], t["positive"], t["questions"][:3])
-                 for source, t in tally.items() if t["negative"]]
+        rated = [
+            RatedAnswer(source, t["negative"], t["positive"], t["questions"][:3])
+            for source, t in tally.items()
+            if t["negative"]
+        ]
         return sorted(rated, key=lambda r: (r.positive - r.negative, -r.negative))[:limit]

@@ -8,9 +8,8 @@ edited passages cannot linger: every build writes a complete new version from th
 files. A different model name or dimension invalidates the cache.
 
 Usage:
-    >>> report = build_index(Settings.load())
-    >>> report.embedded, report.reused
-    (3, 310)
+    report = build_index(Settings.load())
+    report.embedded, report.reused  # → (3, 310)
 """
 
 from __future__ import annotations
@@ -23,18 +22,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from bot.files import atomic_path
 from bot.indexing.encoder import Encoder
+from bot.indexing.nlu_export import write_nlu_resources
 from bot.indexing.store import MANIFEST, current_version, write_version
 from bot.knowledge.entries import VOCABULARY_FILE, Passage, Problem, entry_files, load_knowledge, question_hash
 from bot.knowledge.routing import ROUTING_FILE, Routing, domain_intents
 from bot.knowledge.terms import TermTable
-from bot.indexing.nlu_export import write_nlu_resources
 from bot.settings import Settings
 
 FORMAT_VERSION = 3  # 2: the term table and the routing in the manifest; 3: example questions as extra dense rows
@@ -92,8 +91,9 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     wanted = {"fingerprint": fingerprint, "model": encoder.identity, "dense_index": settings.dense_index}
     live_manifest = _manifest(root / live) if live else {}
     if not full and all(live_manifest.get(k) == v for k, v in wanted.items()):
-        return BuildReport(live, len(passages), skipped=True, problems=kb.problems,
-                           seconds=time.perf_counter() - started)
+        return BuildReport(
+            live, len(passages), skipped=True, problems=kb.problems, seconds=time.perf_counter() - started
+        )
 
     cache_path = root / "cache" / f"{_slug(encoder.identity)}.npz"
     cache = {} if full else _read_cache(cache_path)
@@ -114,14 +114,14 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     vectors = np.stack([cache[k] for k, _ in keys]) if keys else np.zeros((0, dimension), "float32")
     _write_cache(cache_path, {k: cache[k] for k, _ in keys})
 
-    name = f"v-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}"
+    name = f"v-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
     manifest = {
         "format": FORMAT_VERSION,
         "model": encoder.identity,
         "dimension": int(dimension),
         "dense_index": settings.dense_index,
         "fingerprint": fingerprint,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "passages": len(passages),
         "questions": len(keys) - len(passages),
         "entries": len(kb.entries),

@@ -6,19 +6,28 @@ The precision is part of the encoder's identity, so an index is never queried wi
 another precision.
 
 Usage:
-    >>> encoder = Encoder("models/multilingual-e5-small")
-    >>> encoder.encode_queries(["什么是移情服务"]).shape
-    (1, 384)
+    encoder = Encoder("models/multilingual-e5-small")
+    encoder.encode_queries(["什么是移情服务"]).shape  # → (1, 384)
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 
 Precision = Literal["auto", "float32", "bfloat16"]
+
+
+class QueryEncoder(Protocol):
+    """What retrieval needs of an encoder: its identity (checked against the index) and query vectors.
+    `Encoder` is one; `BatchingEncoder` (bot/retrieval/batching.py) wraps one."""
+
+    @property
+    def identity(self) -> str: ...
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
 
 def resolve_precision(precision: Precision) -> str:

@@ -11,7 +11,7 @@ Files are replaced atomically and only when their content changes, so an unchang
 base never triggers a reload or a retraining.
 
 Usage:
-    >>> write_nlu_resources(TermTable.from_knowledge(load_knowledge(Path("knowledge"))), Path("build/nlu"))
+    write_nlu_resources(TermTable.from_knowledge(load_knowledge(Path("knowledge"))), Path("build/nlu"))
 """
 
 from __future__ import annotations
@@ -28,16 +28,18 @@ JIEBA_DICTIONARY = "jieba/userdict.txt"
 
 def entity_patterns(terms: TermTable) -> list[dict[str, str]]:
     patterns = [{"label": "topic", "pattern": terms.spellings[key], "id": entry} for key, entry in terms.topics.items()]
-    patterns += [{"label": "industry", "pattern": terms.spellings[key], "id": industry}
-                 for key, industry in terms.industries.items()]
+    patterns += [
+        {"label": "industry", "pattern": terms.spellings[key], "id": industry}
+        for key, industry in terms.industries.items()
+    ]
     return sorted(patterns, key=lambda p: (p["label"], p["id"], p["pattern"]))
 
 
 def write_nlu_resources(terms: TermTable, directory: Path) -> None:
     patterns = entity_patterns(terms)
-    write_text_if_changed(directory / PATTERNS_FILE, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in patterns))
+    write_text_if_changed(
+        directory / PATTERNS_FILE, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in patterns)
+    )
     # jieba splits user words on spaces, so multi-word English aliases are left to the n-gram features.
     words = sorted({p["pattern"] for p in patterns if " " not in p["pattern"]})
     write_text_if_changed(directory / JIEBA_DICTIONARY, "".join(f"{w} 200000\n" for w in words))
-
-

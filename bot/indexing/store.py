@@ -9,8 +9,8 @@ sees either the old index or the new one, never a half-written one.
       cache/<model>.npz            embeddings by passage content hash (incremental builds)
 
 Usage:
-    >>> index = Index.load(Path("build/index"))
-    >>> index.manifest["model"], len(index.passages)
+    index = Index.load(Path("build/index"))
+    index.manifest["model"], len(index.passages)
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ torch and loading the model); the reloader then serves the new version. Trainers
 and ask again.
 
 Usage:
-    >>> watcher = KnowledgeWatcher(settings, encoder)
-    >>> watcher.start()        # daemon thread; watcher.stop() to end it
+    watcher = KnowledgeWatcher(settings, encoder)
+    watcher.start()        # daemon thread; watcher.stop() to end it
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import threading
 
 from watchfiles import watch
 
-from bot.indexing.encoder import Encoder
 from bot.indexing.builder import build_index
+from bot.indexing.encoder import Encoder
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,11 +50,21 @@ class KnowledgeWatcher:
         for problem in report.problems:
             log.warning("knowledge/%s", problem)
         if not report.skipped:
-            log.info("rebuilt index %s: %d passages, %d embedded, %.2fs",
-                     report.version, report.passages, report.embedded, report.seconds)
+            log.info(
+                "rebuilt index %s: %d passages, %d embedded, %.2fs",
+                report.version,
+                report.passages,
+                report.embedded,
+                report.seconds,
+            )
 
     def _run(self) -> None:
         log.info("watching %s for changes", self.settings.knowledge_dir)
-        for _changes in watch(self.settings.knowledge_dir, debounce=self.debounce_ms, stop_event=self._stop,
-                              rust_timeout=1000, yield_on_timeout=False):
+        for _changes in watch(
+            self.settings.knowledge_dir,
+            debounce=self.debounce_ms,
+            stop_event=self._stop,
+            rust_timeout=1000,
+            yield_on_timeout=False,
+        ):
             self.rebuild()

@@ -5,10 +5,9 @@ loads, so one bad edit never takes the whole knowledge base down. A bad example 
 (`questions:`) is reported and left out; its entry still loads.
 
 Usage:
-    >>> kb = load_knowledge(Path("knowledge"))
-    >>> [p.citation for p in kb.passages][:1]
-    ['《移情服务》· 定义']
-    >>> for problem in kb.problems: print(problem)
+    kb = load_knowledge(Path("knowledge"))
+    [p.citation for p in kb.passages][:1]  # → ['《移情服务》· 定义']
+    for problem in kb.problems: print(problem)
 """
 
 from __future__ import annotations
@@ -26,7 +25,11 @@ from bot.knowledge.vocabulary import Vocabulary
 
 EntryType = Literal["concept", "theory", "case", "practice", "scenario"]
 TYPE_FOLDERS = {
-    "concept": "concepts", "theory": "theories", "case": "cases", "practice": "practices", "scenario": "scenarios",
+    "concept": "concepts",
+    "theory": "theories",
+    "case": "cases",
+    "practice": "practices",
+    "scenario": "scenarios",
 }
 VOCABULARY_FILE = "schema.yml"
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -124,7 +127,7 @@ class Passage:
 
 def question_hash(question: str) -> str:
     """Embedding-cache key of an example question (distinct from any passage's content hash)."""
-    return hashlib.sha256(f"example question\n{question}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"example question\n{question}".encode()).hexdigest()
 
 
 @dataclass
@@ -197,7 +200,9 @@ def _attach_questions(kb: KnowledgeBase) -> None:
             if target is None:
                 known = "、".join(by_section) or "none"
                 kb.problems.append(
-                    Problem(entry.path, key_line, f"questions: no section '{heading}' in this entry (sections: {known})")
+                    Problem(
+                        entry.path, key_line, f"questions: no section '{heading}' in this entry (sections: {known})"
+                    )
                 )
                 continue
             kept: list[str] = []
@@ -205,10 +210,16 @@ def _attach_questions(kb: KnowledgeBase) -> None:
                 line = entry.question_lines.get((heading, number), key_line)
                 citation = entry.passages[target].citation
                 if not question:
-                    kb.problems.append(Problem(entry.path, line, f"questions: empty example question under '{heading}'"))
+                    kb.problems.append(
+                        Problem(entry.path, line, f"questions: empty example question under '{heading}'")
+                    )
                 elif (folded := question.casefold()) in owners:
                     kb.problems.append(
-                        Problem(entry.path, line, f"questions: '{question}' is already an example question of {owners[folded]}")
+                        Problem(
+                            entry.path,
+                            line,
+                            f"questions: '{question}' is already an example question of {owners[folded]}",
+                        )
                     )
                 else:
                     owners[folded] = citation
@@ -238,9 +249,7 @@ def _check_links(kb: KnowledgeBase) -> None:
             owners.setdefault(name, entry.meta.id)
 
 
-def _parse_file(
-    path: Path, shown: Path, root: Path, vocab: Vocabulary, problems: list[Problem]
-) -> Entry | None:
+def _parse_file(path: Path, shown: Path, root: Path, vocab: Vocabulary, problems: list[Problem]) -> Entry | None:
     if path.is_symlink() and not path.resolve().is_relative_to(root):
         problems.append(Problem(shown, 0, f"symlink points outside the knowledge folder: {path.resolve()}"))
         return None
@@ -371,9 +380,7 @@ def _parse_body(
         if level == 2:
             kind, _ = vocab.split_heading(title)
             if kind is None:
-                problems.append(
-                    Problem(shown, number, f"unknown section kind in heading '{title}' (see schema.yml)")
-                )
+                problems.append(Problem(shown, number, f"unknown section kind in heading '{title}' (see schema.yml)"))
             section = _Block(title, kind, number)
             blocks.append(section)
         elif level == 3 and section is not None:

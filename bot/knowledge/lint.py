@@ -1,9 +1,8 @@
 """`kb lint`: every problem of the knowledge folder, as `file:line: message`.
 
 Usage:
-    >>> problems = lint(Path("knowledge"))
-    >>> any(p.level == "error" for p in problems)
-    False
+    problems = lint(Path("knowledge"))
+    any(p.level == "error" for p in problems)  # → False
 """
 
 from __future__ import annotations

@@ -7,11 +7,9 @@ build validates it against the vocabulary (schema.yml) and the intents of domain
 error that names the file and the key.
 
 Usage:
-    >>> routing = Routing.load(Path("knowledge/routing.yml"), vocabulary, intents={"ask_case", ...})
-    >>> routing.kinds_in("有没有酒店的例子")
-    ['案例']
-    >>> routing.label("案例", "移情服务", entry_type="concept")
-    '移情服务有哪些案例'
+    routing = Routing.load(Path("knowledge/routing.yml"), vocabulary, intents={"ask_case", ...})
+    routing.kinds_in("有没有酒店的例子")  # → ['案例']
+    routing.label("案例", "移情服务", entry_type="concept")  # → '移情服务有哪些案例'
 """
 
 from __future__ import annotations
@@ -75,8 +73,9 @@ class Routing(BaseModel):
         named = [(f"kind_cues.{k}", k) for k in self.kind_cues]
         named += [(f"intent_kinds.{i}", k) for i, kinds in self.intent_kinds.items() for k in kinds]
         named += [(f"roles.{role}", k) for role, k in self.roles.model_dump().items()]
-        named += [(f"suggestion_labels.{group}.{k}", k) for group, labels in self.suggestion_labels.items()
-                  for k in labels]
+        named += [
+            (f"suggestion_labels.{group}.{k}", k) for group, labels in self.suggestion_labels.items() for k in labels
+        ]
         for key, kind in named:
             if kind not in known:
                 raise RoutingError(f"{path}: {key}: unknown section kind '{kind}' (see schema.yml)")

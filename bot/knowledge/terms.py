@@ -5,11 +5,9 @@ this table, so a name is recognized the same way everywhere. Matching is case-in
 width-insensitive (NFKC + casefold): 'KANO', 'kano' and 'ＫＡＮＯ' are one term.
 
 Usage:
-    >>> table = TermTable.from_knowledge(load_knowledge(Path("knowledge")))
-    >>> table.topics[normalize("KANO")]
-    'kano-model'
-    >>> table.industries[normalize("医院")]
-    '医疗'
+    table = TermTable.from_knowledge(load_knowledge(Path("knowledge")))
+    table.topics[normalize("KANO")]  # → 'kano-model'
+    table.industries[normalize("医院")]  # → '医疗'
 """
 
 from __future__ import annotations
@@ -21,7 +19,11 @@ from bot.knowledge.entries import KnowledgeBase
 
 
 def normalize(term: str) -> str:
-    """The matching form of a term or a question: NFKC, case-folded, trimmed."""
+    """The matching form of a term or a question: NFKC, case-folded, trimmed.
+
+    >>> normalize(" ＫＡＮＯ模型 ")
+    'kano模型'
+    """
     return unicodedata.normalize("NFKC", term).casefold().strip()
 
 

@@ -4,11 +4,9 @@ One file decides which headings are valid and how staff words map to canonical n
 linter, the index build and the NLU entity patterns can never disagree.
 
 Usage:
-    >>> vocab = Vocabulary.load(Path("knowledge/schema.yml"))
-    >>> vocab.section_kind("做法：倾听")
-    '实施策略'
-    >>> vocab.industry("医院")
-    '医疗'
+    vocab = Vocabulary.load(Path("knowledge/schema.yml"))
+    vocab.section_kind("做法：倾听")  # → '实施策略'
+    vocab.industry("医院")  # → '医疗'
 """
 
 from __future__ import annotations

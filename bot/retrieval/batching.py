@@ -9,10 +9,9 @@ own row. Only the worker thread touches the model. If a batch fails, its questio
 one by one, so an error reaches only the callers whose question caused it.
 
 Usage:
-    >>> encoder = BatchingEncoder(Encoder("models/multilingual-e5-small"), cache=EmbeddingCache(2048))
-    >>> encoder.encode_queries(["什么是移情服务"]).shape      # from any number of threads at once
-    (1, 384)
-    >>> encoder.close()                                          # pending callers get an error, not a hang
+    encoder = BatchingEncoder(Encoder("models/multilingual-e5-small"), cache=EmbeddingCache(2048))
+    encoder.encode_queries(["什么是移情服务"]).shape      # from any number of threads at once  # → (1, 384)
+    encoder.close()                                          # pending callers get an error, not a hang
 """
 
 from __future__ import annotations
@@ -49,8 +48,9 @@ _STOP = object()
 
 
 class BatchingEncoder:
-    def __init__(self, encoder: QueryEncoder, max_batch: int = 16, wait_ms: float = 2.0,
-                 cache: EmbeddingCache | None = None) -> None:
+    def __init__(
+        self, encoder: QueryEncoder, max_batch: int = 16, wait_ms: float = 2.0, cache: EmbeddingCache | None = None
+    ) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be at least 1")
         if not 0 <= wait_ms <= 1000:
@@ -83,9 +83,10 @@ class BatchingEncoder:
         for position, text in enumerate(texts):
             if rows[position] is None:
                 rows[position] = futures[text].result()  # re-raises the encoder's error, if any
-        if not rows:
+        done = [row for row in rows if row is not None]
+        if not done:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.stack(rows)
+        return np.stack(done)
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the worker after the questions already submitted; later calls raise EncoderClosedError."""

@@ -5,12 +5,10 @@ Staff ask the same short questions again and again (buttons send fixed texts suc
 the costliest step of a search, so a few thousand cached vectors (1.5 KB each) save most of it.
 
 Usage:
-    >>> cache = EmbeddingCache(capacity=2)
-    >>> cache.get("什么是移情服务") is None
-    True
-    >>> cache.put("什么是移情服务", np.ones(384, dtype=np.float32))
-    >>> cache.get("什么是移情服务").shape, cache.hits, cache.misses
-    ((384,), 1, 1)
+    cache = EmbeddingCache(capacity=2)
+    cache.get("什么是移情服务") is None  # → True
+    cache.put("什么是移情服务", np.ones(384, dtype=np.float32))
+    cache.get("什么是移情服务").shape, cache.hits, cache.misses  # → ((384,), 1, 1)
 """
 
 from __future__ import annotations

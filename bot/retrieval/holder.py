@@ -5,8 +5,8 @@ query. Looking for a new version costs one small file read, at most every `check
 A version that fails to load is logged and the previous index keeps serving.
 
 Usage:
-    >>> holder = IndexHolder(Path("build/index"), check_seconds=1.0)
-    >>> index = holder.get()   # raises IndexMissingError until `kb build` has run
+    holder = IndexHolder(Path("build/index"), check_seconds=1.0)
+    index = holder.get()   # raises IndexMissingError until `kb build` has run
 """
 
 from __future__ import annotations

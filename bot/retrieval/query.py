@@ -4,9 +4,8 @@ Retrieval uses this to boost passages (a "什么是" question wants a 定义 sec
 passages about banks), and the dialogue uses the same analysis to resolve follow-ups.
 
 Usage:
-    >>> analyzer = QueryAnalyzer(TermTable(topics={"移情服务": "empathy-service"}, industries={"医院": "医疗"}), routing)
-    >>> analyzer.analyze("移情服务在医院怎么用")
-    QueryAnalysis(topics=['empathy-service'], industries=['医疗'], kinds=['应用'])
+    analyzer = QueryAnalyzer(TermTable(topics={"移情服务": "empathy-service"}, industries={"医院": "医疗"}), routing)
+    analyzer.analyze("移情服务在医院怎么用")  # → QueryAnalysis(topics=['empathy-service'], industries=['医疗'], kinds=['应用'])
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 
 from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable, normalize
+
 
 @dataclass
 class QueryAnalysis:

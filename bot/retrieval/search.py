@@ -10,10 +10,9 @@ mixing; on the development questions this beat reciprocal-rank fusion (R@1 0.975
 because RRF discards how far ahead a leg's best passage is.
 
 Usage:
-    >>> retriever = Retriever(IndexHolder(settings.index_dir), Encoder(settings.encoder, settings.encoder_precision))
-    >>> result = retriever.search("期望确认理论讲什么", top_k=3)
-    >>> result.hits[0].passage.citation
-    '《期望确认理论》· 定义'
+    retriever = Retriever(IndexHolder(settings.index_dir), Encoder(settings.encoder, settings.encoder_precision))
+    result = retriever.search("期望确认理论讲什么", top_k=3)
+    result.hits[0].passage.citation  # → '《期望确认理论》· 定义'
 """
 
 from __future__ import annotations
@@ -22,15 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-import faiss
 import numpy as np
 
-from bot.indexing.encoder import Encoder
+from bot.indexing.encoder import QueryEncoder
 from bot.indexing.store import Index, IndexMissingError
 from bot.knowledge.entries import Passage
+from bot.retrieval.holder import IndexHolder
 from bot.retrieval.query import QueryAnalysis
 from bot.settings import Fusion
-from bot.retrieval.holder import IndexHolder
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -70,7 +68,7 @@ class SearchResult:
 
 
 class Retriever:
-    def __init__(self, holder: IndexHolder, encoder: Encoder, weights: Fusion | None = None) -> None:
+    def __init__(self, holder: IndexHolder, encoder: QueryEncoder, weights: Fusion | None = None) -> None:
         self.holder = holder
         self.encoder = encoder
         self.weights = weights or Fusion()
@@ -120,7 +118,7 @@ class Retriever:
         if forced and mode != "dense" and known:
             all_lexical = index.bm25.get_scores(known)
             lexical.update({d: float(all_lexical[d]) for d in forced if d not in lexical and all_lexical[d] > 0})
-        if mode == "hybrid":  # score lexical-only candidates densely too, so both legs rank the same set
+        if mode == "hybrid" and vector is not None:  # score lexical-only candidates densely too
             missing = [d for d in dict.fromkeys([*lexical, *forced]) if d not in dense]
             dense.update(self._cosines(index, vector, missing, self.weights.question_offset))
         scores = self._fuse(dense, lexical, mode)
@@ -128,9 +126,7 @@ class Retriever:
             for doc in scores:
                 scores[doc] += self._boost(index.passages[doc], analysis)
         best = sorted(scores, key=scores.__getitem__, reverse=True)[:top_k]
-        result.hits = [
-            Hit(index.passages[d], scores[d], dense.get(d, 0.0), lexical.get(d, 0.0)) for d in best
-        ]
+        result.hits = [Hit(index.passages[d], scores[d], dense.get(d, 0.0), lexical.get(d, 0.0)) for d in best]
         return result
 
     def _fuse(self, dense: dict[int, float], lexical: dict[int, float], mode: Mode) -> dict[int, float]:
@@ -167,8 +163,10 @@ class Retriever:
             return {}
         own = len(index.passages)
         return {
-            doc: max(float(index.dense.reconstruct(row) @ vector[0]) - (offset if row >= own else 0.0)
-                     for row in index.passage_rows[doc])
+            doc: max(
+                float(index.dense.reconstruct(row) @ vector[0]) - (offset if row >= own else 0.0)
+                for row in index.passage_rows[doc]
+            )
             for doc in docs
         }
 
@@ -190,4 +188,3 @@ class Retriever:
         if shared:  # a passage about that one industry beats one that lists it among many
             boost += w.industry * len(shared) / len(passage.industries)
         return boost
-

@@ -4,9 +4,8 @@ Entry titles, aliases and industry names are added to jieba's dictionary so that
 "情感服务体验" or "SERVQUAL" stay whole tokens; otherwise BM25 would match their fragments.
 
 Usage:
-    >>> seg = Segmenter(["移情服务", "期望确认理论"])
-    >>> seg.tokens("期望确认理论讲什么？")
-    ['期望确认理论']
+    seg = Segmenter(["移情服务", "期望确认理论"])
+    seg.tokens("期望确认理论讲什么？")  # → ['期望确认理论']
 """
 
 from __future__ import annotations
@@ -23,9 +22,89 @@ jieba.setLogLevel(logging.WARNING)
 
 #: Words that carry the form of a question, not its subject; they would only add noise to BM25.
 STOPWORDS = frozenset(
-    """的 了 是 在 和 与 及 或 也 都 就 而 并 把 被 对 从 为 以 之 其 这 那 这个 那个 这些 那些 一个 一些
-    什么 啥 怎么 怎样 怎么样 如何 为什么 哪些 哪个 哪 吗 呢 吧 啊 呀 嘛 哦 么 请问 请 一下 能 能否 可以 会 要 想
-    有 有没有 没有 我 我们 你 你们 他 她 它 他们 讲 讲讲 说说 介绍 解释 告诉 给 些 个 下 中 里 上 吗？""".split()
+    [
+        "的",
+        "了",
+        "是",
+        "在",
+        "和",
+        "与",
+        "及",
+        "或",
+        "也",
+        "都",
+        "就",
+        "而",
+        "并",
+        "把",
+        "被",
+        "对",
+        "从",
+        "为",
+        "以",
+        "之",
+        "其",
+        "这",
+        "那",
+        "这个",
+        "那个",
+        "这些",
+        "那些",
+        "一个",
+        "一些",
+        "什么",
+        "啥",
+        "怎么",
+        "怎样",
+        "怎么样",
+        "如何",
+        "为什么",
+        "哪些",
+        "哪个",
+        "哪",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "呀",
+        "嘛",
+        "哦",
+        "么",
+        "请问",
+        "请",
+        "一下",
+        "能",
+        "能否",
+        "可以",
+        "会",
+        "要",
+        "想",
+        "有",
+        "有没有",
+        "没有",
+        "我",
+        "我们",
+        "你",
+        "你们",
+        "他",
+        "她",
+        "它",
+        "他们",
+        "讲",
+        "讲讲",
+        "说说",
+        "介绍",
+        "解释",
+        "告诉",
+        "给",
+        "些",
+        "个",
+        "下",
+        "中",
+        "里",
+        "上",
+        "吗？",
+    ]
 )
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 

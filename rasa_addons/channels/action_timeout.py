@@ -10,7 +10,7 @@ It must stay below the lock lifetime (Rasa's `TICKET_LOCK_LIFETIME`, 60 s), or a
 the same conversation could run while the first still waits.
 
 Usage (once, when the channel is created from credentials.yml):
-    >>> limit_action_calls(10)
+    limit_action_calls(10)
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@
   same honest message, instead of an answer computed on an empty conversation.
 
 Usage (inside a channel's blueprint):
-    >>> return super().blueprint(guard(on_new_message))
+    return super().blueprint(guard(on_new_message))
 """
 
 from __future__ import annotations

@@ -12,8 +12,7 @@ Decisions (documented in README, "Security notes"):
 - control characters (except newline and tab) and unpaired surrogates are removed from text.
 
 Usage:
-    >>> ChatRequest.parse('{"sender": 7, "message": "什么是移情服务\\u0000"}'.encode())
-    ChatRequest(sender='7', message='什么是移情服务', metadata=None, input_channel=None)
+    ChatRequest.parse('{"sender": 7, "message": "什么是移情服务\\u0000"}'.encode())  # → ChatRequest(sender='7', message='什么是移情服务', metadata=None, input_channel=None)
 """
 
 from __future__ import annotations
@@ -50,11 +49,12 @@ class BadRequest(ValueError):
 def socket_event(data: Any, metadata_key: str = "metadata") -> dict[str, Any]:
     """A socket.io user message event (`{"message": "…", "session_id": "…"}`) checked and cleaned.
 
-    >>> socket_event({"message": "你好\\x07", "session_id": "abc"})
-    {'message': '你好', 'session_id': 'abc'}
+    socket_event({"message": "你好\\x07", "session_id": "abc"})  # → {'message': '你好', 'session_id': 'abc'}
     """
     if not isinstance(data, dict):
-        raise BadRequest(400, '消息格式不正确，请发送 {"message": "您的问题"}。', f"event data is a {type(data).__name__}")
+        raise BadRequest(
+            400, '消息格式不正确，请发送 {"message": "您的问题"}。', f"event data is a {type(data).__name__}"
+        )
     event = dict(data, message=_message(data))
     session_id = data.get("session_id")
     if session_id is not None:
@@ -90,8 +90,11 @@ class ChatRequest:
     def parse(cls, body: bytes) -> ChatRequest:
         """A REST webhook body (raw bytes) as a request, or BadRequest."""
         if len(body) > MAX_BODY_BYTES:
-            raise BadRequest(413, f"请求内容过大（上限 {MAX_BODY_BYTES // (1024 * 1024)} MB），请精简消息后再发送。",
-                             f"body of {len(body)} bytes")
+            raise BadRequest(
+                413,
+                f"请求内容过大（上限 {MAX_BODY_BYTES // (1024 * 1024)} MB），请精简消息后再发送。",
+                f"body of {len(body)} bytes",
+            )
         if not body.strip():
             raise BadRequest(400, f"请求内容为空。请发送 JSON，例如 {EXAMPLE}", "empty body")
         try:
@@ -127,8 +130,9 @@ def _sender(data: dict[str, Any]) -> str:
         raise BadRequest(400, "sender 字段必须是字符串（或整数）。", f"sender is a {type(sender).__name__}")
     sender = clean_text(sender).strip()
     if not 0 < len(sender) <= MAX_SENDER_CHARS:
-        raise BadRequest(400, f"sender 字段不能为空，且不能超过 {MAX_SENDER_CHARS} 个字符。",
-                         f"sender of {len(sender)} characters")
+        raise BadRequest(
+            400, f"sender 字段不能为空，且不能超过 {MAX_SENDER_CHARS} 个字符。", f"sender of {len(sender)} characters"
+        )
     return sender
 
 

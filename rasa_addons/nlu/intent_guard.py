@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -32,18 +32,18 @@ _PUNCTUATION = re.compile(r"[\s\W_]", re.UNICODE)
 _PARTICLES = re.compile(r"[呢吗吧啊呀哦嘛]+$")
 
 
-def bare_name(text: str, entities: List[Dict[str, Any]]) -> bool:
+def bare_name(text: str, entities: list[dict[str, Any]]) -> bool:
     """True when the text is one `topic` entity and nothing but filler."""
     topics = [e for e in entities if e.get("entity") == "topic" and "start" in e and "end" in e]
     if len(topics) != 1:
         return False
     entity = topics[0]
-    rest = text[: entity["start"]] + text[entity["end"]:]
+    rest = text[: entity["start"]] + text[entity["end"] :]
     rest = _PUNCTUATION.sub("", unicodedata.normalize("NFKC", rest))
     return not _PARTICLES.sub("", rest)
 
 
-def no_content(text: str, entities: List[Dict[str, Any]]) -> bool:
+def no_content(text: str, entities: list[dict[str, Any]]) -> bool:
     """True when the text has no Chinese character and names nothing the knowledge base knows."""
     return not _CJK.search(text) and not any(e.get("entity") in ("topic", "industry") for e in entities)
 
@@ -51,24 +51,24 @@ def no_content(text: str, entities: List[Dict[str, Any]]) -> bool:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class KnowledgeIntentGuard(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"definition_intent": "ask_definition", "fallback_intent": "nlu_fallback"}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.definition_intent = config["definition_intent"]
         self.fallback_intent = config["fallback_intent"]
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "KnowledgeIntentGuard":
+    ) -> KnowledgeIntentGuard:
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = (message.get(TEXT) or "").strip()
             if not text or text.startswith("/"):

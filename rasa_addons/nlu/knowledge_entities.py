@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import spacy
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -37,17 +37,22 @@ class PatternMatcher:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._stamp: Optional[float] = None
+        self._stamp: float | None = None
         self._nlp = None
         self._lock = threading.Lock()
 
-    def entities(self, text: str) -> List[Dict[str, Any]]:
+    def entities(self, text: str) -> list[dict[str, Any]]:
         nlp = self._current()
         if nlp is None or not text:
             return []
         return [
-            {"entity": ent.label_, "value": ent.ent_id_ or ent.text, "start": ent.start_char,
-             "end": ent.end_char, "confidence": 1.0}
+            {
+                "entity": ent.label_,
+                "value": ent.ent_id_ or ent.text,
+                "start": ent.start_char,
+                "end": ent.end_char,
+                "confidence": 1.0,
+            }
             for ent in nlp(text).ents
         ]
 
@@ -77,23 +82,23 @@ class PatternMatcher:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class KnowledgeEntityExtractor(GraphComponent, EntityExtractorMixin):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"patterns": "build/nlu/entity_patterns.jsonl"}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.matcher = PatternMatcher(Path(config["patterns"]))
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "KnowledgeEntityExtractor":
+    ) -> KnowledgeEntityExtractor:
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             found = self.add_extractor_name(self.matcher.entities(message.get(TEXT) or ""))
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)

@@ -13,5 +13,5 @@ class TrackerStoreUnavailable(BaseException):
     channel guard (rasa_addons/channels/guard.py) answers 「服务暂时不可用」.
 
     Usage:
-        >>> raise TrackerStoreUnavailable("PostgreSQL at db:5432 did not answer")
+        raise TrackerStoreUnavailable("PostgreSQL at db:5432 did not answer")
     """

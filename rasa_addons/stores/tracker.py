@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Optional, TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.exc
@@ -58,10 +58,10 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             log.error("tracker store (%s) unavailable: %s failed twice: %s", self._where, what, reason)
             raise TrackerStoreUnavailable(f"{self._where}: {what} failed") from exc
 
-    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         return await self._strict("retrieve", lambda: super(StrictSQLTrackerStore, self).retrieve(sender_id))
 
-    async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         return await self._strict(
             "retrieve_full_tracker",
             lambda: super(StrictSQLTrackerStore, self).retrieve_full_tracker(conversation_id),

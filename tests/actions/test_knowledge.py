@@ -17,7 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
 from actions.knowledge import (
-    FEEDBACK_BUTTONS, SLOTS, ActionAnswerKnowledge, context_from_tracker, feedback_buttons, send, turn_from_tracker,
+    FEEDBACK_BUTTONS,
+    SLOTS,
+    ActionAnswerKnowledge,
+    context_from_tracker,
+    feedback_buttons,
+    send,
+    turn_from_tracker,
 )
 from bot.conversation.compose import Message, Reply
 from bot.conversation.planning import Context, Turn
@@ -25,7 +31,10 @@ from bot.feedback.store import FeedbackStore
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
-RATING = [{"title": "👍 有帮助", "payload": "/feedback_positive"}, {"title": "👎 没帮助", "payload": "/feedback_negative"}]
+RATING = [
+    {"title": "👍 有帮助", "payload": "/feedback_positive"},
+    {"title": "👎 没帮助", "payload": "/feedback_negative"},
+]
 DOMAIN: dict[str, Any] = {"responses": {FEEDBACK_BUTTONS: [{"text": "这个回答有帮助吗？", "buttons": RATING}]}}
 
 
@@ -39,14 +48,17 @@ def live_domain() -> dict[str, Any]:
 
 # --- the turn and the context of a tracker ------------------------------------------------------
 
+
 def test_turn_from_a_fresh_question() -> None:
     assert turn_from_tracker(tracker("fresh_question")) == Turn(
-        intent="ask_definition", text="什么是移情服务", topics=["empathy-service"], industries=[])
+        intent="ask_definition", text="什么是移情服务", topics=["empathy-service"], industries=[]
+    )
 
 
 def test_turn_keeps_distinct_entities_of_our_types_in_order() -> None:
     assert turn_from_tracker(tracker("industry_follow_up")) == Turn(
-        intent="inform", text="那酒店和宾馆呢", topics=[], industries=["酒店"])  # no Duckling time
+        intent="inform", text="那酒店和宾馆呢", topics=[], industries=["酒店"]
+    )  # no Duckling time
     assert turn_from_tracker(tracker("comparison")).topics == ["empathy-service", "customer-emotion-management"]
 
 
@@ -67,9 +79,14 @@ def test_context_from_unset_slots() -> None:
 
 def test_context_from_set_slots() -> None:
     assert context_from_tracker(tracker("industry_follow_up")) == Context(
-        topic="emotional-service-experience", industry="银行", last_kind="应用", last_items=["情绪识别", "情感共鸣"],
-        last_passages=["emotional-service-experience#应用 · 银行"], last_question="情感服务体验在银行怎么用",
-        mentioned=["huawei-cloud-service"], last_sources=["《情感服务体验》· 应用 · 银行"],
+        topic="emotional-service-experience",
+        industry="银行",
+        last_kind="应用",
+        last_items=["情绪识别", "情感共鸣"],
+        last_passages=["emotional-service-experience#应用 · 银行"],
+        last_question="情感服务体验在银行怎么用",
+        mentioned=["huawei-cloud-service"],
+        last_sources=["《情感服务体验》· 应用 · 银行"],
     )
 
 
@@ -79,18 +96,26 @@ def test_context_from_partly_set_slots() -> None:
 
 # --- sending a reply by response name ---------------------------------------------------------
 
-ANSWER = Reply("answer", [
-    Message("utter_industry_gap", {"industry": "医疗"}),
-    Message("utter_answer", {"body": "客户情绪管理……", "sources": "《客户情绪管理》· 应用 · 银行"},
-            [("客户情绪管理有哪些策略", "客户情绪管理有哪些策略")]),
-])
+ANSWER = Reply(
+    "answer",
+    [
+        Message("utter_industry_gap", {"industry": "医疗"}),
+        Message(
+            "utter_answer",
+            {"body": "客户情绪管理……", "sources": "《客户情绪管理》· 应用 · 银行"},
+            [("客户情绪管理有哪些策略", "客户情绪管理有哪些策略")],
+        ),
+    ],
+)
 
 
 def test_send_utters_each_message_by_name_with_its_params() -> None:
     dispatcher = CollectingDispatcher()
     send(ANSWER, dispatcher, DOMAIN)
-    assert [(m["response"], m["text"]) for m in dispatcher.messages] == [("utter_industry_gap", None),
-                                                                         ("utter_answer", None)]
+    assert [(m["response"], m["text"]) for m in dispatcher.messages] == [
+        ("utter_industry_gap", None),
+        ("utter_answer", None),
+    ]
     note, answer = dispatcher.messages
     assert (note["industry"], note["buttons"]) == ("医疗", [])
     assert (answer["body"], answer["sources"]) == ("客户情绪管理……", "《客户情绪管理》· 应用 · 银行")
@@ -100,14 +125,19 @@ def test_the_last_message_of_an_answer_ends_with_the_rating_buttons() -> None:
     dispatcher = CollectingDispatcher()
     send(ANSWER, dispatcher, DOMAIN)
     assert dispatcher.messages[-1]["buttons"] == [
-        {"title": "客户情绪管理有哪些策略", "payload": "客户情绪管理有哪些策略"}, *RATING]
+        {"title": "客户情绪管理有哪些策略", "payload": "客户情绪管理有哪些策略"},
+        *RATING,
+    ]
 
 
 @pytest.mark.parametrize("status", ["not_found", "clarify", "unavailable"])
 def test_only_answers_can_be_rated(status: str) -> None:
     dispatcher = CollectingDispatcher()
-    send(Reply(status, [Message("utter_clarify", {"about": "情绪", "options": "1. 甲"}, [("甲", "甲")])]),
-         dispatcher, DOMAIN)
+    send(
+        Reply(status, [Message("utter_clarify", {"about": "情绪", "options": "1. 甲"}, [("甲", "甲")])]),
+        dispatcher,
+        DOMAIN,
+    )
     assert dispatcher.messages[0]["buttons"] == [{"title": "甲", "payload": "甲"}]
 
 
@@ -118,6 +148,7 @@ def test_feedback_buttons_from_the_domain() -> None:
 
 
 # --- the action ---------------------------------------------------------------------------------
+
 
 class FakeAssistant:
     def __init__(self, reply: Reply, ctx: Context) -> None:
@@ -130,9 +161,14 @@ class FakeAssistant:
 
 
 NEW_CONTEXT = Context(
-    topic="emotional-service-experience", industry="酒店", last_kind="应用", last_items=["个性化接待", "入住欢迎礼"],
-    last_passages=["emotional-service-experience#应用 · 酒店"], last_question="那酒店和宾馆呢",
-    mentioned=["hotel-welcome-gift"], last_sources=["《情感服务体验》· 应用 · 酒店"],
+    topic="emotional-service-experience",
+    industry="酒店",
+    last_kind="应用",
+    last_items=["个性化接待", "入住欢迎礼"],
+    last_passages=["emotional-service-experience#应用 · 酒店"],
+    last_question="那酒店和宾馆呢",
+    mentioned=["hotel-welcome-gift"],
+    last_sources=["《情感服务体验》· 应用 · 酒店"],
 )
 
 
@@ -165,14 +201,16 @@ def test_answers_run_off_the_event_loop_and_concurrently(monkeypatch: pytest.Mon
             assert threading.current_thread() is not threading.main_thread()
             return super().respond(turn, ctx)
 
-    meeting = MeetingAssistant(Reply("answer", [Message("utter_answer", {"body": "……", "sources": "《移情服务》· 定义"})]),
-                               Context())
+    meeting = MeetingAssistant(
+        Reply("answer", [Message("utter_answer", {"body": "……", "sources": "《移情服务》· 定义"})]), Context()
+    )
     monkeypatch.setattr(knowledge, "assistant", lambda: meeting)
 
     async def two_conversations() -> None:
         action = ActionAnswerKnowledge()
-        await asyncio.gather(*(action.run(CollectingDispatcher(), tracker("industry_follow_up"), domain=DOMAIN)
-                               for _ in range(2)))
+        await asyncio.gather(
+            *(action.run(CollectingDispatcher(), tracker("industry_follow_up"), domain=DOMAIN) for _ in range(2))
+        )
 
     asyncio.run(two_conversations())
     assert len(meeting.calls) == 2
@@ -180,8 +218,12 @@ def test_answers_run_off_the_event_loop_and_concurrently(monkeypatch: pytest.Mon
 
 def test_run_passes_the_turn_and_context_of_the_tracker(fake: FakeAssistant) -> None:
     run_action(CollectingDispatcher(), tracker("industry_follow_up"))
-    assert fake.calls == [(Turn(intent="inform", text="那酒店和宾馆呢", industries=["酒店"]),
-                           context_from_tracker(tracker("industry_follow_up")))]
+    assert fake.calls == [
+        (
+            Turn(intent="inform", text="那酒店和宾馆呢", industries=["酒店"]),
+            context_from_tracker(tracker("industry_follow_up")),
+        )
+    ]
 
 
 def test_run_sends_the_reply_and_sets_every_slot(fake: FakeAssistant, store: FeedbackStore) -> None:
@@ -194,8 +236,11 @@ def test_run_sends_the_reply_and_sets_every_slot(fake: FakeAssistant, store: Fee
 
 
 def test_run_clears_slots_the_new_context_leaves_empty(monkeypatch: pytest.MonkeyPatch, store: FeedbackStore) -> None:
-    monkeypatch.setattr(knowledge, "assistant",
-                        lambda: FakeAssistant(Reply("unavailable", [Message("utter_index_unavailable")]), Context()))
+    monkeypatch.setattr(
+        knowledge,
+        "assistant",
+        lambda: FakeAssistant(Reply("unavailable", [Message("utter_index_unavailable")]), Context()),
+    )
     dispatcher = CollectingDispatcher()
     events = run_action(dispatcher, tracker("industry_follow_up"))
     assert [(m["response"], m["buttons"]) for m in dispatcher.messages] == [("utter_index_unavailable", [])]
@@ -214,6 +259,7 @@ def test_an_unanswered_question_is_recorded_for_trainers(monkeypatch: pytest.Mon
 
 # --- the contract with domain.yml ----------------------------------------------------------------
 
+
 def test_action_and_slots_are_declared_in_the_domain() -> None:
     domain = live_domain()
     assert ActionAnswerKnowledge().name() == "action_answer_knowledge"
@@ -221,21 +267,30 @@ def test_action_and_slots_are_declared_in_the_domain() -> None:
     # the action sends responses by name and appends utter_feedback_buttons: it needs the domain
     assert declared["action_answer_knowledge"] == {"action_answer_knowledge": {"send_domain": True}}
     assert {name: domain["slots"][name]["type"] for name in SLOTS} == {
-        "topic": "text", "industry": "text", "last_kind": "text", "last_items": "list", "last_passages": "list",
-        "last_question": "text", "mentioned": "list", "last_sources": "list",
+        "topic": "text",
+        "industry": "text",
+        "last_kind": "text",
+        "last_items": "list",
+        "last_passages": "list",
+        "last_question": "text",
+        "mentioned": "list",
+        "last_sources": "list",
     }
 
 
-@pytest.mark.parametrize(("response", "params"), [
-    ("utter_answer", {"body", "sources"}),
-    ("utter_answer_with_alternatives", {"body", "sources", "alternatives"}),
-    ("utter_not_found", {"question"}),
-    ("utter_not_found_with_related", {"question", "related"}),
-    ("utter_clarify", {"about", "options"}),
-    ("utter_industry_gap", {"industry"}),
-    ("utter_unknown_name", {"name"}),
-    ("utter_index_unavailable", set()),
-])
+@pytest.mark.parametrize(
+    ("response", "params"),
+    [
+        ("utter_answer", {"body", "sources"}),
+        ("utter_answer_with_alternatives", {"body", "sources", "alternatives"}),
+        ("utter_not_found", {"question"}),
+        ("utter_not_found_with_related", {"question", "related"}),
+        ("utter_clarify", {"about", "options"}),
+        ("utter_industry_gap", {"industry"}),
+        ("utter_unknown_name", {"name"}),
+        ("utter_index_unavailable", set()),
+    ],
+)
 def test_every_response_the_core_names_fills_its_template(response: str, params: set[str]) -> None:
     """The core fills exactly these parameters (bot/conversation/compose.py, policy.py)."""
     for variant in live_domain()["responses"][response]:

@@ -41,7 +41,9 @@ def test_eval_dialogues_prints_turns_and_the_pass_rate(urls: list[str]) -> None:
 
 def test_a_failing_turn_shows_its_reply_and_fails_only_with_strict(urls: list[str], tmp_path: Path) -> None:
     path = tmp_path / "d.yml"
-    path.write_text("dialogues:\n  - name: n\n    turns:\n      - user: 你好\n        expect: [再见]\n", encoding="utf-8")
+    path.write_text(
+        "dialogues:\n  - name: n\n    turns:\n      - user: 你好\n        expect: [再见]\n", encoding="utf-8"
+    )
     lenient = CliRunner().invoke(app, ["eval-dialogues", str(path), "--url", "http://x"])
     assert lenient.exit_code == 0
     assert "FAIL 1. 你好" in lenient.stdout and "missing 再见" in lenient.stdout and "reply: 您好！" in lenient.stdout

@@ -34,8 +34,12 @@ def test_channel_with_unset_variables_is_left_out(tmp_path):
 def test_references_are_kept_and_defaults_filled_in(tmp_path):
     data, dropped = render_credentials(_file(tmp_path), env=ENV)
     assert dropped == []
-    assert data[WECOM] == {"corp_id": "${WECOM_CORP_ID}", "secret": "${WECOM_SECRET}", "agent_id": "",
-                           "api_base": "https://qyapi.weixin.qq.com"}
+    assert data[WECOM] == {
+        "corp_id": "${WECOM_CORP_ID}",
+        "secret": "${WECOM_SECRET}",
+        "agent_id": "",
+        "api_base": "https://qyapi.weixin.qq.com",
+    }
     data, _ = render_credentials(_file(tmp_path), env={**ENV, "WECOM_API_BASE": "http://x", "WECOM_AGENT_ID": "1"})
     assert (data[WECOM]["api_base"], data[WECOM]["agent_id"]) == ("${WECOM_API_BASE}", "${WECOM_AGENT_ID}")
 

@@ -3,7 +3,6 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, SettingsError
-
 from tests.conftest import ROOT
 
 

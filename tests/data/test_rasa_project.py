@@ -4,8 +4,8 @@ figures on the held-out split (tests/nlu/test_split.yml, never used for training
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -24,8 +24,9 @@ def rasa(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def model() -> str:
-    result = subprocess.run([str(ROOT / "scripts" / "train.sh")], cwd=ROOT, capture_output=True, text=True,
-                            timeout=1800)
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "train.sh")], cwd=ROOT, capture_output=True, text=True, timeout=1800
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip().splitlines()[-1]
 
@@ -51,8 +52,17 @@ def test_training_data_validates_without_warnings() -> None:
 
 
 def test_conversation_stories_pass(model: str, tmp_path: Path) -> None:
-    result = rasa("test", "core", "--model", model, "--stories", "tests/data/test_stories.yml", "--out", str(tmp_path),
-                  "--fail-on-prediction-errors")
+    result = rasa(
+        "test",
+        "core",
+        "--model",
+        model,
+        "--stories",
+        "tests/data/test_stories.yml",
+        "--out",
+        str(tmp_path),
+        "--fail-on-prediction-errors",
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     failed = tmp_path / "failed_test_stories.yml"
     assert not failed.exists() or "- story:" not in failed.read_text(encoding="utf-8"), failed.read_text()
@@ -63,7 +73,9 @@ def test_nlu_on_the_held_out_split(model: str, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     intents = json.loads((tmp_path / "intent_report.json").read_text(encoding="utf-8"))
     entities = json.loads((tmp_path / "KnowledgeEntityExtractor_report.json").read_text(encoding="utf-8"))
-    print(f"intent macro-F1 {intents['macro avg']['f1-score']:.3f}, "
-          f"entity macro-F1 {entities['macro avg']['f1-score']:.3f}")
+    print(
+        f"intent macro-F1 {intents['macro avg']['f1-score']:.3f}, "
+        f"entity macro-F1 {entities['macro avg']['f1-score']:.3f}"
+    )
     assert intents["macro avg"]["f1-score"] >= 0.90
     assert entities["macro avg"]["f1-score"] >= 0.90

@@ -44,8 +44,11 @@ class AppConfig:
 
 
 #: The official sample's Token, EncodingAESKey and CorpID (WXBizMsgCrypt samples).
-SAMPLE = AppConfig(token="hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo",
-                   aes_key="6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt", corp_id="ww1436e0e65a779aee")
+SAMPLE = AppConfig(
+    token="hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo",
+    aes_key="6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
+    corp_id="ww1436e0e65a779aee",
+)
 
 
 def signature(token: str, timestamp: str, nonce: str, encrypted: str) -> str:
@@ -68,7 +71,7 @@ def decrypt(config: AppConfig, encrypted: str) -> str:
     plain = decryptor.update(base64.b64decode(encrypted)) + decryptor.finalize()
     plain = plain[: -plain[-1]]
     length = struct.unpack("!I", plain[16:20])[0]
-    assert plain[20 + length:].decode() == config.corp_id, "reply encrypted for another CorpID"
+    assert plain[20 + length :].decode() == config.corp_id, "reply encrypted for another CorpID"
     return plain[20 : 20 + length].decode("utf-8")
 
 
@@ -96,23 +99,34 @@ class FakeWeComClient:
         sig = signature(self.config.token, timestamp, nonce, echostr)
         if bad_signature:
             sig = "0" * 40
-        query = urllib.parse.urlencode({"msg_signature": sig, "timestamp": timestamp, "nonce": nonce,
-                                        "echostr": echostr})
+        query = urllib.parse.urlencode(
+            {"msg_signature": sig, "timestamp": timestamp, "nonce": nonce, "echostr": echostr}
+        )
         status, body, _ = self._request("GET", f"{self.url}?{query}", None)
         return status, body, echo
 
-    def send_text(self, user: str, content: str, msg_id: str | None = None, create_time: int | None = None,
-                  bad_signature: bool = False) -> CallbackReply:
-        inner = (f"<xml><ToUserName><![CDATA[{self.config.corp_id}]]></ToUserName>"
-                 f"<FromUserName><![CDATA[{user}]]></FromUserName><CreateTime>{create_time or int(time.time())}</CreateTime>"
-                 f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
-                 f"<MsgId>{msg_id or random.randrange(10**18, 10**19)}</MsgId><AgentID>{self.config.agent_id}</AgentID></xml>")
+    def send_text(
+        self,
+        user: str,
+        content: str,
+        msg_id: str | None = None,
+        create_time: int | None = None,
+        bad_signature: bool = False,
+    ) -> CallbackReply:
+        inner = (
+            f"<xml><ToUserName><![CDATA[{self.config.corp_id}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{user}]]></FromUserName><CreateTime>{create_time or int(time.time())}</CreateTime>"
+            f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
+            f"<MsgId>{msg_id or random.randrange(10**18, 10**19)}</MsgId><AgentID>{self.config.agent_id}</AgentID></xml>"
+        )
         return self.send_inner(inner, bad_signature=bad_signature)
 
     def send_inner(self, inner_xml: str, bad_signature: bool = False) -> CallbackReply:
         encrypted = encrypt(self.config, inner_xml)
-        body = (f"<xml><ToUserName><![CDATA[{self.config.corp_id}]]></ToUserName>"
-                f"<Encrypt><![CDATA[{encrypted}]]></Encrypt><AgentID><![CDATA[{self.config.agent_id}]]></AgentID></xml>")
+        body = (
+            f"<xml><ToUserName><![CDATA[{self.config.corp_id}]]></ToUserName>"
+            f"<Encrypt><![CDATA[{encrypted}]]></Encrypt><AgentID><![CDATA[{self.config.agent_id}]]></AgentID></xml>"
+        )
         return self.post(body.encode(), encrypted, bad_signature=bad_signature)
 
     def post(self, body: bytes, signed: str = "", bad_signature: bool = False) -> CallbackReply:
@@ -128,8 +142,9 @@ class FakeWeComClient:
     def _open_reply(self, text: str, timestamp: str, nonce: str) -> str:
         root = ET.fromstring(text)
         encrypted = root.findtext("Encrypt") or ""
-        assert root.findtext("MsgSignature") == signature(self.config.token, root.findtext("TimeStamp") or "",
-                                                          root.findtext("Nonce") or "", encrypted), "bad reply signature"
+        assert root.findtext("MsgSignature") == signature(
+            self.config.token, root.findtext("TimeStamp") or "", root.findtext("Nonce") or "", encrypted
+        ), "bad reply signature"
         assert (root.findtext("TimeStamp"), root.findtext("Nonce")) == (timestamp, nonce)
         inner = ET.fromstring(decrypt(self.config, encrypted))
         assert inner.findtext("MsgType") == "text"

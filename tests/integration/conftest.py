@@ -67,8 +67,14 @@ def _up(url: str) -> bool:
 def start(command: list[str], log: Path, ready: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start a project script in its own session and wait until every URL in `ready` answers."""
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                                   env={**os.environ, **(env or {})})
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
+        )
     deadline = time.monotonic() + START_TIMEOUT
     try:
         while not all(_up(url) for url in ready):
@@ -96,7 +102,9 @@ def stop(process: subprocess.Popen) -> None:
 
 def start_assistant(log: Path, env: dict[str, str] | None = None) -> Assistant:
     if _up(PORTS.rasa_url) or _up(ACTION_HEALTH):
-        pytest.fail(f"ports {PORTS.rasa}/{PORTS.action} are busy: stop the running assistant before the integration tests")
+        pytest.fail(
+            f"ports {PORTS.rasa}/{PORTS.action} are busy: stop the running assistant before the integration tests"
+        )
     return Assistant(start(["scripts/run.sh"], log, [PORTS.rasa_url, ACTION_HEALTH], env), log)
 
 

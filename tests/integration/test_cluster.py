@@ -11,10 +11,8 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-import requests
 
 from bot.conversation.assistant import INDEX_MISSING_REPLY
 from rasa_addons.channels.guard import UNAVAILABLE, reply
@@ -37,8 +35,11 @@ class Cluster:
     proxy: Assistant  # through nginx
 
     def action_server_pids(self, node: int) -> list[int]:
-        return [pid for pid in self.nodes[node].session_processes(f"--port {ACTION_PORTS[node]}")
-                if pid in self.nodes[node].session_processes("-m actions")]
+        return [
+            pid
+            for pid in self.nodes[node].session_processes(f"--port {ACTION_PORTS[node]}")
+            if pid in self.nodes[node].session_processes("-m actions")
+        ]
 
     def rasa_log(self, node: int) -> str:
         return (ROOT / f"var/log/node-{node}/rasa.log").read_text(encoding="utf-8", errors="replace")
@@ -65,13 +66,19 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     if any(_up(url) for url in urls + [f"http://localhost:{NGINX_PORT}/"]):
         pytest.fail(f"ports {RASA_PORTS}, {ACTION_PORTS} or {NGINX_PORT} are busy: stop the running assistant first")
     log = tmp_path_factory.mktemp("cluster") / "cluster.log"
-    env = {"CLUSTER_SIZE": "2", "RASA_PORT": str(RASA_PORTS[0]), "ACTION_PORT": str(ACTION_PORTS[0]),
-           "NGINX_PORT": str(NGINX_PORT)}
+    env = {
+        "CLUSTER_SIZE": "2",
+        "RASA_PORT": str(RASA_PORTS[0]),
+        "ACTION_PORT": str(ACTION_PORTS[0]),
+        "NGINX_PORT": str(NGINX_PORT),
+    }
     process = start(["scripts/run-cluster.sh"], log, urls + [f"http://localhost:{NGINX_PORT}/"], env)
     try:
-        yield Cluster(process,
-                      [Assistant(process, log, f"http://localhost:{p}/webhooks/rest/webhook") for p in RASA_PORTS],
-                      Assistant(process, log, f"http://localhost:{NGINX_PORT}/webhooks/rest/webhook"))
+        yield Cluster(
+            process,
+            [Assistant(process, log, f"http://localhost:{p}/webhooks/rest/webhook") for p in RASA_PORTS],
+            Assistant(process, log, f"http://localhost:{NGINX_PORT}/webhooks/rest/webhook"),
+        )
     finally:
         stop(process)
 

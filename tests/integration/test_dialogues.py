@@ -65,7 +65,11 @@ def test_own_held_out_sets_are_measured(assistant: Assistant, capsys: pytest.Cap
     for name in ("staff_dialogues.yml", "textbook_dialogues.yml"):
         report = evaluator.run(load_dialogues(OWN_EVAL / name), prefix=f"it-{name}")
         lines.append(f"{name}: {report.turn_pass_rate:.1%} of {len(report.turns)} turns pass")
-        unanswered += [f"{name} · {t.dialogue} · {t.turn.user!r}: {t.reply}" for t in report.failed_turns if t.problems == ("no reply",)]
+        unanswered += [
+            f"{name} · {t.dialogue} · {t.turn.user!r}: {t.reply}"
+            for t in report.failed_turns
+            if t.problems == ("no reply",)
+        ]
     ood = evaluate_out_of_domain(read_questions(OWN_EVAL / "out_of_domain.txt"), send)
     lines.append(f"out_of_domain.txt: {ood.refused_rate:.1%} of {len(ood.questions)} answered without a citation")
     unanswered += [f"out_of_domain.txt · {q!r}: {error}" for q, error in ood.errors]

@@ -35,13 +35,30 @@ WORKERS = 4
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 SNIPPETS = [
-    "什么是移情服务", "有没有银行的案例", "<script>alert(1)</script>", "'; DROP TABLE users; --",
-    "\" OR 1=1 --", "{{7*7}}", "${jndi:ldap://x}", "../../etc/passwd", "%s%s%n", "\u202eevil", "👍🏽👨‍👩‍👧",
-    "\x00\x1b[31m", "\ud800", "/feedback_positive", "/restart", "/greet{\"x\": 1}", "null", "[]", "\\u0000",
+    "什么是移情服务",
+    "有没有银行的案例",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE users; --",
+    '" OR 1=1 --',
+    "{{7*7}}",
+    "${jndi:ldap://x}",
+    "../../etc/passwd",
+    "%s%s%n",
+    "\u202eevil",
+    "👍🏽👨‍👩‍👧",
+    "\x00\x1b[31m",
+    "\ud800",
+    "/feedback_positive",
+    "/restart",
+    '/greet{"x": 1}',
+    "null",
+    "[]",
+    "\\u0000",
 ]
 
 
 # --- REST webhook ------------------------------------------------------------------------------
+
 
 def post(body: bytes, session: requests.Session | None = None, **headers: str) -> requests.Response:
     return (session or requests).post(
@@ -59,7 +76,9 @@ def check_rest(response: requests.Response, body: bytes) -> None:
     assert response.status_code == 200, context
     replies = response.json()
     assert isinstance(replies, list) and replies, context
-    assert all(reply.get("text") or reply.get("buttons") or reply.get("image") or reply.get("custom") for reply in replies), context
+    assert all(
+        reply.get("text") or reply.get("buttons") or reply.get("image") or reply.get("custom") for reply in replies
+    ), context
 
 
 def rest_json(sender, message) -> bytes:
@@ -81,10 +100,23 @@ def rest_json(sender, message) -> bytes:
         (b'{"sender": {"id": 1}, "message": "hi"}', 400, "sender"),
         (b" " * (5 * 1024 * 1024), 413, "过大"),
     ],
-    ids=["empty", "invalid-utf8", "truncated-utf8", "not-json", "list", "number-types", "list-message",
-         "no-message", "no-sender", "object-sender", "5MB-body"],
+    ids=[
+        "empty",
+        "invalid-utf8",
+        "truncated-utf8",
+        "not-json",
+        "list",
+        "number-types",
+        "list-message",
+        "no-message",
+        "no-sender",
+        "object-sender",
+        "5MB-body",
+    ],
 )
-def test_malformed_requests_get_a_400_with_a_chinese_error(assistant: Assistant, body: bytes, status: int, expected: str) -> None:
+def test_malformed_requests_get_a_400_with_a_chinese_error(
+    assistant: Assistant, body: bytes, status: int, expected: str
+) -> None:
     response = post(body)
     assert response.status_code == status, response.text
     assert expected in response.json()["error"]
@@ -108,8 +140,16 @@ def test_huge_and_empty_messages_get_the_guards_polite_reply(assistant: Assistan
 
 @pytest.mark.parametrize(
     "message",
-    ["什么是移情服务\x00\x1b[0m", "👍 谢谢！🎉", "<script>alert(1)</script>", "<b>移情服务</b>有哪些要素",
-     "'; DROP TABLE users; --", "1' OR '1'='1", "\u202e移情服务", "移情服务\ud800"],
+    [
+        "什么是移情服务\x00\x1b[0m",
+        "👍 谢谢！🎉",
+        "<script>alert(1)</script>",
+        "<b>移情服务</b>有哪些要素",
+        "'; DROP TABLE users; --",
+        "1' OR '1'='1",
+        "\u202e移情服务",
+        "移情服务\ud800",
+    ],
     ids=["controls", "emoji", "script", "markup", "sql-drop", "sql-or", "rtl-override", "lone-surrogate"],
 )
 def test_odd_but_valid_messages_get_a_reply(assistant: Assistant, message: str) -> None:
@@ -125,6 +165,7 @@ def test_controls_are_stripped_before_the_bot_reads_the_message(assistant: Assis
 
 
 # --- random payloads ---------------------------------------------------------------------------
+
 
 class Fuzz:
     """Seeded generators of junk: random text, JSON values, request bodies and URL paths."""
@@ -164,7 +205,7 @@ class Fuzz:
         if kind == 1:
             return rng.choice([True, False])
         if kind == 2:
-            return rng.choice([0, -1, 2**63, 2**200, rng.randint(-10**6, 10**6)])
+            return rng.choice([0, -1, 2**63, 2**200, rng.randint(-(10**6), 10**6)])
         if kind == 3:
             return rng.choice([0.5, -1e308, 1e-308, rng.random()])
         if kind in (4, 5):
@@ -177,14 +218,16 @@ class Fuzz:
         """A chat request with each field valid, missing or of a random type."""
         rng = self.rng
         data = {}
-        for name, good in (("sender", lambda: f"it-fuzz-{rng.randrange(50)}"), ("message", self.message),
-                           ("metadata", lambda: {"k": self.text(5)}), ("input_channel", lambda: "web")):
+        for name, good in (
+            ("sender", lambda: f"it-fuzz-{rng.randrange(50)}"),
+            ("message", self.message),
+            ("metadata", lambda: {"k": self.text(5)}),
+            ("input_channel", lambda: "web"),
+        ):
             roll = rng.random()
             if roll < 0.7:
                 data[name] = good()
-            elif roll < 0.9 and name in ("sender", "message"):
-                data[name] = self.value()
-            elif roll < 0.95:
+            elif roll < 0.9 and name in ("sender", "message") or roll < 0.95:
                 data[name] = self.value()
         if rng.random() < 0.1:
             data[self.text(10)] = self.value()
@@ -207,7 +250,9 @@ class Fuzz:
                     raw[rng.randrange(len(raw))] = rng.randrange(256)
             return bytes(raw)
         if roll < 0.85:
-            return json.dumps(self.request(), ensure_ascii=False).encode(rng.choice(["gbk", "utf-16", "latin-1"]), "replace")
+            return json.dumps(self.request(), ensure_ascii=False).encode(
+                rng.choice(["gbk", "utf-16", "latin-1"]), "replace"
+            )
         return rng.randbytes(rng.randint(0, 300))
 
     def path_segment(self) -> str:
@@ -244,7 +289,9 @@ def test_random_payloads_to_the_rest_webhook(assistant: Assistant) -> None:
 
     started = time.monotonic()
     run_all([job(body) for body in bodies])
-    print(f"REST fuzz: {len(bodies)} payloads in {time.monotonic() - started:.1f} s; statuses {sorted(statuses.items())}")
+    print(
+        f"REST fuzz: {len(bodies)} payloads in {time.monotonic() - started:.1f} s; statuses {sorted(statuses.items())}"
+    )
     assert statuses.get(200, 0) > len(bodies) // 10 and statuses.get(400, 0) > len(bodies) // 10  # both paths exercised
     assert "来源：" in assistant.reply_text("it-fuzz-after-rest", "什么是移情服务")
 
@@ -273,8 +320,13 @@ def test_random_requests_to_the_http_api_with_and_without_token(assistant: Assis
     def job(method: str, path: str, body: bytes, params: dict) -> Callable[[requests.Session], None]:
         def send(session: requests.Session) -> None:
             query = urlencode(params, quote_via=quote, errors="surrogatepass")
-            response = session.request(method, f"{PORTS.rasa_url}{path}?{query}", data=body, timeout=120,
-                                       headers={"Content-Type": "application/json"})
+            response = session.request(
+                method,
+                f"{PORTS.rasa_url}{path}?{query}",
+                data=body,
+                timeout=120,
+                headers={"Content-Type": "application/json"},
+            )
             with counted:
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             context = f"{method} {path} token={'token' in params} {body[:300]!r} -> {response.status_code} {response.text[:300]!r}"
@@ -289,19 +341,26 @@ def test_random_requests_to_the_http_api_with_and_without_token(assistant: Assis
     for n in range(int(TOTAL * API_SHARE)):
         method, route = fuzz.rng.choice(API_ROUTES)
         path = route.format(id=fuzz.path_segment() if fuzz.rng.random() < 0.5 else f"it-fuzz-api-{n % 20}")
-        body = fuzz.body() if fuzz.rng.random() < 0.7 else json.dumps({"text": fuzz.text(), "name": fuzz.text(10)}).encode()
+        body = (
+            fuzz.body()
+            if fuzz.rng.random() < 0.7
+            else json.dumps({"text": fuzz.text(), "name": fuzz.text(10)}).encode()
+        )
         params = {"token": token} if n % 2 else {}
         if fuzz.rng.random() < 0.2:
             params[fuzz.text(5) or "x"] = fuzz.text(10)
         jobs.append(job(method, path, body, params))
     started = time.monotonic()
     run_all(jobs)
-    print(f"HTTP API fuzz: {len(jobs)} requests in {time.monotonic() - started:.1f} s; statuses {sorted(statuses.items())}")
+    print(
+        f"HTTP API fuzz: {len(jobs)} requests in {time.monotonic() - started:.1f} s; statuses {sorted(statuses.items())}"
+    )
     assert statuses.get(401, 0) >= len(jobs) // 3
     assert "来源：" in assistant.reply_text("it-fuzz-after-api", "什么是移情服务")
 
 
 # --- socket.io ---------------------------------------------------------------------------------
+
 
 class SocketChat:
     """A socket.io client of the running channel that collects the bot's messages.
@@ -370,8 +429,18 @@ def chat(assistant: Assistant) -> Iterator[SocketChat]:
 
 def test_socketio_answers_a_question_and_refuses_junk_politely(chat: SocketChat) -> None:
     assert any("来源：" in (m.get("text") or "") for m in chat.send({"message": "什么是移情服务"}))
-    for junk in ["什么是移情服务", ["message"], 42, None, {"message": 7}, {"msg": "hi"}, {"message": "\x00\x07"},
-                 {"message": "移" * 2000}, {"message": "<script>alert(1)</script>"}, {"message": "hi", "metadata": "{"}]:
+    for junk in [
+        "什么是移情服务",
+        ["message"],
+        42,
+        None,
+        {"message": 7},
+        {"msg": "hi"},
+        {"message": "\x00\x07"},
+        {"message": "移" * 2000},
+        {"message": "<script>alert(1)</script>"},
+        {"message": "hi", "metadata": "{"},
+    ]:
         who, expected = expected_socket_reply(junk)
         replies = chat.send(junk)
         if expected is not None:

@@ -107,11 +107,15 @@ def test_parse_and_tracker_accept_the_token(assistant: Assistant, token: str) ->
 
 def test_a_jwt_signed_with_the_secret_is_accepted_within_its_scope(assistant: Assistant) -> None:
     assistant.ask("it-sec-jwt", "你好")
-    own = {"Authorization": f"Bearer {jwt({'user': {'username': 'it-sec-jwt', 'role': 'user'}, 'exp': int(time.time()) + 600})}"}
+    own = {
+        "Authorization": f"Bearer {jwt({'user': {'username': 'it-sec-jwt', 'role': 'user'}, 'exp': int(time.time()) + 600})}"
+    }
     assert requests.get(f"{API}/conversations/it-sec-jwt/tracker", headers=own, timeout=30).status_code == 200
     # a user's JWT opens that user's conversation only
     assert requests.get(f"{API}/conversations/someone-else/tracker", headers=own, timeout=30).status_code == 403
-    admin = {"Authorization": f"Bearer {jwt({'user': {'username': 'ops', 'role': 'admin'}, 'exp': int(time.time()) + 600})}"}
+    admin = {
+        "Authorization": f"Bearer {jwt({'user': {'username': 'ops', 'role': 'admin'}, 'exp': int(time.time()) + 600})}"
+    }
     assert requests.post(f"{API}/model/parse", headers=admin, json={"text": "你好"}, timeout=30).status_code == 200
 
 
@@ -119,8 +123,12 @@ def test_cors_allows_the_configured_origins_only(assistant: Assistant) -> None:
     preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
     for origin, allowed in ((ALLOWED_ORIGIN, True), ("http://localhost:8080", True), ("https://evil.example", False)):
         options = requests.options(f"{API}/webhooks/rest/webhook", headers={"Origin": origin, **preflight}, timeout=30)
-        post = requests.post(f"{API}/webhooks/rest/webhook", headers={"Origin": origin},
-                             json={"sender": "it-sec-cors", "message": "你好"}, timeout=60)
+        post = requests.post(
+            f"{API}/webhooks/rest/webhook",
+            headers={"Origin": origin},
+            json={"sender": "it-sec-cors", "message": "你好"},
+            timeout=60,
+        )
         for response in (options, post):
             granted = response.headers.get("Access-Control-Allow-Origin")
             assert granted == (origin if allowed else None), (origin, response.status_code, dict(response.headers))
@@ -147,10 +155,16 @@ def test_both_servers_listen_on_loopback_only(assistant: Assistant) -> None:
 
 def test_no_secret_reaches_any_log(assistant: Assistant, token: str) -> None:
     # Requests that carry secrets, including ones Rasa refuses or fails on.
-    requests.get(f"{API}/conversations/it-sec-log/tracker", params={"token": token, "include_events": "BOGUS"}, timeout=30)
+    requests.get(
+        f"{API}/conversations/it-sec-log/tracker", params={"token": token, "include_events": "BOGUS"}, timeout=30
+    )
     requests.post(f"{API}/model/parse", params={"token": token}, data=b"{not json", timeout=30)
     requests.post(f"{API}/conversations/it-sec-log/messages", params={"token": token}, json={"text": 1}, timeout=30)
-    requests.get(f"{API}/status", headers={"Authorization": f"Bearer {jwt({'user': {'username': 'ops', 'role': 'admin'}})}"}, timeout=30)
+    requests.get(
+        f"{API}/status",
+        headers={"Authorization": f"Bearer {jwt({'user': {'username': 'ops', 'role': 'admin'}})}"},
+        timeout=30,
+    )
     time.sleep(1)
     logs = {
         "scripts/run.sh output": assistant.log,

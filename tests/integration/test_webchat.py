@@ -40,7 +40,9 @@ def page_url(assistant: Assistant) -> str:
             assert int(found.group(2)) == PORTS.rasa
             return found.group(1)
         time.sleep(0.5)
-    pytest.fail(f"scripts/run.sh printed no 'Web chat: http://localhost:PORT/PATH' line:\n{assistant.log.read_text()[-2000:]}")
+    pytest.fail(
+        f"scripts/run.sh printed no 'Web chat: http://localhost:PORT/PATH' line:\n{assistant.log.read_text()[-2000:]}"
+    )
 
 
 @pytest.fixture
@@ -48,10 +50,20 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriv
     monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must not try to download anything
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
-                 "--window-size=1280,1000", "--lang=zh-CN"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,1000",
+        "--lang=zh-CN",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
@@ -97,7 +109,9 @@ def viewport(driver: WebDriver, size: tuple[int, int]) -> None:
 
 def screenshot(driver: WebDriver, name: str, size: tuple[int, int]) -> Path:
     viewport(driver, size)
-    driver.execute_script("const s = document.getElementById('scroller'); s.style.scrollBehavior = 'auto'; s.scrollTop = s.scrollHeight;")
+    driver.execute_script(
+        "const s = document.getElementById('scroller'); s.style.scrollBehavior = 'auto'; s.scrollTop = s.scrollHeight;"
+    )
     time.sleep(0.5)  # layout and smooth scrolling settle
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

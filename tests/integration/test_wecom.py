@@ -127,7 +127,8 @@ def test_an_image_gets_a_polite_text_only_reply(wecom):
     reply = wecom.send_inner(
         f"<xml><ToUserName>{SAMPLE.corp_id}</ToUserName><FromUserName>sunqi</FromUserName>"
         "<CreateTime>1700000000</CreateTime><MsgType>image</MsgType><PicUrl>http://x/y.png</PicUrl>"
-        "<MediaId>m1</MediaId><MsgId>7000000000000000003</MsgId><AgentID>1000002</AgentID></xml>")
+        "<MediaId>m1</MediaId><MsgId>7000000000000000003</MsgId><AgentID>1000002</AgentID></xml>"
+    )
     assert reply.status == 200 and "文字" in (reply.content or "")
 
 
@@ -135,15 +136,19 @@ def test_an_event_is_acknowledged_without_a_reply(wecom):
     reply = wecom.send_inner(
         f"<xml><ToUserName>{SAMPLE.corp_id}</ToUserName><FromUserName>sunqi</FromUserName>"
         "<CreateTime>1700000001</CreateTime><MsgType>event</MsgType><Event>enter_agent</Event>"
-        "<AgentID>1000002</AgentID></xml>")
+        "<AgentID>1000002</AgentID></xml>"
+    )
     assert (reply.status, reply.content) == (200, None)
 
 
 def _push(user: str, text: str) -> None:
     """A bot message to `user` through Rasa's HTTP API, delivered by the WeCom channel's message API."""
-    response = requests.post(f"{PORTS.rasa_url}/conversations/{user}/tracker/events",
-                             params={"output_channel": "wecom", "execute_side_effects": "true"},
-                             json=[{"event": "bot", "text": text}], timeout=30)
+    response = requests.post(
+        f"{PORTS.rasa_url}/conversations/{user}/tracker/events",
+        params={"output_channel": "wecom", "execute_side_effects": "true"},
+        json=[{"event": "bot", "text": text}],
+        timeout=30,
+    )
     assert response.status_code == 200, response.text
 
 

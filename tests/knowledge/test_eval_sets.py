@@ -12,8 +12,25 @@ from tests.conftest import FIXTURES, ROOT
 
 EVAL = FIXTURES / "eval"
 #: Terms of the assistant's own replies (refusals, greetings, citations), not of knowledge/.
-REPLY_PHRASES = {"来源", "没有", "暂无", "未收录", "没有找到", "未找到", "抱歉", "没理解", "换个说法", "超出", "只能", "请问",
-                 "您好", "你好", "不客气", "不用谢", "很高兴"}
+REPLY_PHRASES = {
+    "来源",
+    "没有",
+    "暂无",
+    "未收录",
+    "没有找到",
+    "未找到",
+    "抱歉",
+    "没理解",
+    "换个说法",
+    "超出",
+    "只能",
+    "请问",
+    "您好",
+    "你好",
+    "不客气",
+    "不用谢",
+    "很高兴",
+}
 
 
 @pytest.fixture(scope="module")

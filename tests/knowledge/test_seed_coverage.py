@@ -7,7 +7,6 @@ import pytest
 import yaml
 
 from bot.knowledge.entries import load_knowledge
-
 from tests.conftest import ROOT
 
 KEY_TERMS = yaml.safe_load((Path(__file__).parent / "seed_key_terms.yml").read_text(encoding="utf-8"))

@@ -14,8 +14,9 @@ def test_token_and_jwt_secret_are_added_from_the_environment() -> None:
 
 def test_a_token_starting_with_a_dash_stays_a_value() -> None:
     """secrets.token_urlsafe() starts with "-" one time in 64; argparse would read it as an option."""
-    from rasa.cli.arguments.run import add_server_arguments
     import argparse
+
+    from rasa.cli.arguments.run import add_server_arguments
 
     parser = argparse.ArgumentParser()
     add_server_arguments(parser)

@@ -63,9 +63,8 @@ class AllowedOrigins:
 
     engine.io calls it as `cors_allowed_origins(origin, environ)`.
 
-    >>> allowed = AllowedOrigins.parse("https://intranet.example.com")
-    >>> allowed("https://intranet.example.com", {}), allowed("https://evil.example", {})
-    (True, False)
+    allowed = AllowedOrigins.parse("https://intranet.example.com")
+    allowed("https://intranet.example.com", {}), allowed("https://evil.example", {})  # → (True, False)
     """
 
     extra: frozenset[str] = frozenset()
@@ -111,9 +110,8 @@ class WebChatOutput(SocketIOOutput):
 class WebChatInput(GuardedSocketIOInput):
     """Rasa's socket.io channel plus the chat page; see the module docstring for the differences.
 
-    >>> channel = WebChatInput.from_credentials({"session_persistence": True})
-    >>> channel.name(), channel.session_persistence
-    ('webchat', True)
+    channel = WebChatInput.from_credentials({"session_persistence": True})
+    channel.name(), channel.session_persistence  # → ('webchat', True)
     """
 
     @classmethod
@@ -125,7 +123,9 @@ class WebChatInput(GuardedSocketIOInput):
         credentials = credentials or {}
         unknown = sorted(set(credentials) - set(SETTINGS))
         if unknown:
-            raise ValueError(f"credentials.yml, {cls.__module__}.{cls.__name__}: unknown keys {unknown}; known: {SETTINGS}")
+            raise ValueError(
+                f"credentials.yml, {cls.__module__}.{cls.__name__}: unknown keys {unknown}; known: {SETTINGS}"
+            )
         return cls(
             user_message_evt=credentials.get("user_message_evt", "user_uttered"),
             bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),

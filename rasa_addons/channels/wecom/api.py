@@ -39,8 +39,15 @@ class ApiError(RuntimeError):
 
 
 class MessageApi:
-    def __init__(self, base_url: str, corp_id: str, secret: str, agent_id: str,
-                 transport: Transport | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        corp_id: str,
+        secret: str,
+        agent_id: str,
+        transport: Transport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"WeCom API base must be an http(s) URL, not {base_url!r}")
@@ -86,8 +93,9 @@ class MessageApi:
             usable = self._token is not None and self._token != rejected and self._clock() < self._expires_at
             if usable:
                 return self._token
-            reply = await self._transport("GET", "/cgi-bin/gettoken",
-                                          {"corpid": self._corp_id, "corpsecret": self._secret}, None)
+            reply = await self._transport(
+                "GET", "/cgi-bin/gettoken", {"corpid": self._corp_id, "corpsecret": self._secret}, None
+            )
             errcode = _errcode(reply)
             if errcode or not reply.get("access_token"):
                 raise ApiError(f"gettoken: errcode {errcode} ({reply.get('errmsg', '')})", errcode)
@@ -99,14 +107,16 @@ class MessageApi:
     async def _http(self, method: str, path: str, query: dict[str, str], body: dict[str, Any] | None) -> dict[str, Any]:
         timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as session:
-                async with session.request(method, self.base_url + path, params=query, json=body) as response:
-                    if response.status != 200:
-                        raise ApiError(f"{path}: HTTP {response.status} from {self.base_url}")
-                    return await response.json(content_type=None)
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.request(method, self.base_url + path, params=query, json=body) as response,
+            ):
+                if response.status != 200:
+                    raise ApiError(f"{path}: HTTP {response.status} from {self.base_url}")
+                return await response.json(content_type=None)
         except ApiError:
             raise
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
             # str(exc) may contain the request URL and with it the secret or token: name the type only.
             raise ApiError(f"{path}: cannot reach {self.base_url} ({type(exc).__name__})") from None
 

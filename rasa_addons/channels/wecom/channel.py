@@ -80,8 +80,10 @@ class WeComInput(InputChannel):
                 agent_id=credentials.get("agent_id", ""),
             )
         else:
-            log.warning("WeCom channel without WECOM_SECRET and WECOM_AGENT_ID: passive replies only "
-                        "(answers over 4 s or 2,048 bytes cannot be delivered in full)")
+            log.warning(
+                "WeCom channel without WECOM_SECRET and WECOM_AGENT_ID: passive replies only "
+                "(answers over 4 s or 2,048 bytes cannot be delivered in full)"
+            )
         return cls(
             crypto=CallbackCrypto(credentials["token"], credentials["aes_key"], credentials["corp_id"]),
             api=api,
@@ -89,8 +91,13 @@ class WeComInput(InputChannel):
             reply_window_seconds=float(credentials.get("reply_window_seconds") or DEFAULT_REPLY_WINDOW_SECONDS),
         )
 
-    def __init__(self, crypto: CallbackCrypto, api: MessageApi | None, corp_id: str,
-                 reply_window_seconds: float = DEFAULT_REPLY_WINDOW_SECONDS) -> None:
+    def __init__(
+        self,
+        crypto: CallbackCrypto,
+        api: MessageApi | None,
+        corp_id: str,
+        reply_window_seconds: float = DEFAULT_REPLY_WINDOW_SECONDS,
+    ) -> None:
         if not 0 < reply_window_seconds < 5:
             raise ValueError("reply_window_seconds must be between 0 and 5 (WeCom waits 5 s)")
         self.crypto = crypto
@@ -172,8 +179,14 @@ class WeComInput(InputChannel):
 
         return webhook
 
-    async def _answer(self, guarded: Callable[[UserMessage], Awaitable[None]], inbound: Inbound,
-                      envelope: Envelope, timestamp: str, nonce: str) -> HTTPResponse:
+    async def _answer(
+        self,
+        guarded: Callable[[UserMessage], Awaitable[None]],
+        inbound: Inbound,
+        envelope: Envelope,
+        timestamp: str,
+        nonce: str,
+    ) -> HTTPResponse:
         user = inbound.from_user
         out = CollectingOutputChannel()
         message = UserMessage(
@@ -186,8 +199,11 @@ class WeComInput(InputChannel):
         turn = asyncio.ensure_future(guarded(message))
         done, _ = await asyncio.wait({turn}, timeout=self.reply_window_seconds)
         if not done:
-            log.info("WeCom answer to %s not ready within %.1f s: it will go through the message API",
-                     user, self.reply_window_seconds)
+            log.info(
+                "WeCom answer to %s not ready within %.1f s: it will go through the message API",
+                user,
+                self.reply_window_seconds,
+            )
             self._keep(asyncio.ensure_future(self._push_when_done(turn, user, out)))
             return response.text("")
         chunks = self._chunks(user, out)

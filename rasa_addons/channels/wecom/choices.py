@@ -6,10 +6,9 @@ one callback URL, a user's number may reach a server that did not show the list:
 sticky to one server, or keep this in a shared store.
 
 Usage:
-    >>> last = LastChoices(max_users=1000)
-    >>> last.remember("u1", [{"title": "移情服务", "payload": "/ask"}])
-    >>> last.resolve("u1", "1"), last.resolve("u1", "什么是移情服务")
-    ('/ask', '什么是移情服务')
+    last = LastChoices(max_users=1000)
+    last.remember("u1", [{"title": "移情服务", "payload": "/ask"}])
+    last.resolve("u1", "1"), last.resolve("u1", "什么是移情服务")  # → ('/ask', '什么是移情服务')
 """
 
 from __future__ import annotations

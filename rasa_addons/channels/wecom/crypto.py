@@ -6,13 +6,11 @@ key's first 16 bytes, PKCS#7 padding to 32-byte blocks, plaintext = 16 random by
 big-endian length + message + receive id (the CorpID). A message for another receive id is refused.
 
 Usage:
-    >>> crypto = CallbackCrypto(token="hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo",
-    ...     aes_key="6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt", receive_id="ww1436e0e65a779aee")
-    >>> ciphertext = crypto.encrypt("你好")
-    >>> crypto.decrypt(ciphertext)
-    '你好'
-    >>> crypto.verify(crypto.sign("1", "2", ciphertext), "1", "2", ciphertext)
-    True
+    crypto = CallbackCrypto(token="hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo",
+        aes_key="6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt", receive_id="ww1436e0e65a779aee")
+    ciphertext = crypto.encrypt("你好")
+    crypto.decrypt(ciphertext)  # → '你好'
+    crypto.verify(crypto.sign("1", "2", ciphertext), "1", "2", ciphertext)  # → True
 """
 
 from __future__ import annotations

@@ -6,9 +6,8 @@ per process and bounded: enough for retries, which come within seconds. Several 
 behind one callback URL would need a shared store (e.g. Redis SET NX with expiry) instead.
 
 Usage:
-    >>> seen = SeenMessages(ttl_seconds=600, max_entries=10_000)
-    >>> seen.first_time("msg:1001"), seen.first_time("msg:1001")
-    (True, False)
+    seen = SeenMessages(ttl_seconds=600, max_entries=10_000)
+    seen.first_time("msg:1001"), seen.first_time("msg:1001")  # → (True, False)
 """
 
 from __future__ import annotations
@@ -19,8 +18,9 @@ from collections.abc import Callable
 
 
 class SeenMessages:
-    def __init__(self, ttl_seconds: float = 600.0, max_entries: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, ttl_seconds: float = 600.0, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         if ttl_seconds <= 0:
             raise ValueError("ttl_seconds must be positive")
         if max_entries < 1:

@@ -1,13 +1,11 @@
 """The XML of WeCom callbacks: the signed envelope, the decrypted message, the passive reply.
 
 Usage:
-    >>> envelope = Envelope.parse(b"<xml><ToUserName><![CDATA[ww1]]></ToUserName>"
-    ...                           b"<Encrypt><![CDATA[abc=]]></Encrypt><AgentID>1000002</AgentID></xml>")
-    >>> envelope.encrypt, envelope.agent_id
-    ('abc=', '1000002')
-    >>> Inbound.parse("<xml><MsgType>text</MsgType><Content>你好</Content><FromUserName>u1</FromUserName>"
-    ...               "<MsgId>42</MsgId><CreateTime>1700000000</CreateTime></xml>").dedup_key
-    'msg:42'
+    envelope = Envelope.parse(b"<xml><ToUserName><![CDATA[ww1]]></ToUserName>"
+                              b"<Encrypt><![CDATA[abc=]]></Encrypt><AgentID>1000002</AgentID></xml>")
+    envelope.encrypt, envelope.agent_id  # → ('abc=', '1000002')
+    Inbound.parse("<xml><MsgType>text</MsgType><Content>你好</Content><FromUserName>u1</FromUserName>"
+                  "<MsgId>42</MsgId><CreateTime>1700000000</CreateTime></xml>").dedup_key  # → 'msg:42'
 """
 
 from __future__ import annotations

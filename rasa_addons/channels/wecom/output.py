@@ -42,14 +42,19 @@ class WeComOutput(OutputChannel):
     async def send_parts(self, user: str, parts: list[str]) -> bool:
         """Send the parts in order; stop at the first failure, which the operator finds in the log."""
         if parts and self.api is None:
-            log.error("WeCom message API not configured (WECOM_SECRET, WECOM_AGENT_ID): %d part(s) of the "
-                      "message to %s not sent", len(parts), user)
+            log.error(
+                "WeCom message API not configured (WECOM_SECRET, WECOM_AGENT_ID): %d part(s) of the "
+                "message to %s not sent",
+                len(parts),
+                user,
+            )
             return False
         for number, part in enumerate(parts, 1):
             try:
                 await self.api.send_text(user, part)
             except ApiError as exc:
-                log.error("WeCom message API: part %d/%d of the message to %s not sent: %s",
-                          number, len(parts), user, exc)
+                log.error(
+                    "WeCom message API: part %d/%d of the message to %s not sent: %s", number, len(parts), user, exc
+                )
                 return False
         return True

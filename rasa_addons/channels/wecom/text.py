@@ -5,13 +5,9 @@ with a number, and a long answer is split at sentence ends (。！？； and lin
 a character.
 
 Usage:
-    >>> text, buttons = compose([{"text": "您好", "buttons": [{"title": "移情服务", "payload": "/ask"}]}])
-    >>> print(text)
-    您好
-    回复数字选择：
-    1. 移情服务
-    >>> split("第一句。第二句。", limit=12)
-    ['第一句。', '第二句。']
+    text, buttons = compose([{"text": "您好", "buttons": [{"title": "移情服务", "payload": "/ask"}]}])
+    print(text)  # → 您好  # → 回复数字选择：  # → 1. 移情服务
+    split("第一句。第二句。", limit=12)  # → ['第一句。', '第二句。']
 """
 
 from __future__ import annotations

@@ -40,8 +40,13 @@ def test_an_answer_sets_the_whole_context(assistant: KnowledgeAssistant) -> None
     reply, ctx = assistant.respond(STRATEGIES, Context(topic="huawei-cloud-service", industry="科技"))
     assert reply.status == "answer" and reply.messages[-1].response == "utter_answer"
     assert ctx == Context(
-        topic=CEM, industry=None, last_kind="实施策略", last_items=["情绪识别", "情绪调节", "情感共鸣"],
-        last_passages=[f"{CEM}#实施策略"], last_question="客户情绪管理有哪些策略", mentioned=[],
+        topic=CEM,
+        industry=None,
+        last_kind="实施策略",
+        last_items=["情绪识别", "情绪调节", "情感共鸣"],
+        last_passages=[f"{CEM}#实施策略"],
+        last_question="客户情绪管理有哪些策略",
+        mentioned=[],
         last_sources=["《客户情绪管理》· 实施策略"],
     )
 
@@ -68,8 +73,12 @@ def test_an_industry_follow_up_keeps_the_industry(assistant: KnowledgeAssistant)
 
 def test_a_clarification_keeps_the_context(assistant: KnowledgeAssistant) -> None:
     # no topic to continue: a fragment two titles share is asked back
-    before = Context(last_items=["情绪识别", "情绪调节"], last_passages=[f"{CEM}#实施策略"], last_question="上一问",
-                     last_sources=["《客户情绪管理》· 实施策略"])
+    before = Context(
+        last_items=["情绪识别", "情绪调节"],
+        last_passages=[f"{CEM}#实施策略"],
+        last_question="上一问",
+        last_sources=["《客户情绪管理》· 实施策略"],
+    )
     reply, after = assistant.respond(Turn("inform", "情绪"), before)
     assert reply.status == "clarify" and reply.messages[0].response == "utter_clarify"
     assert after == Context(**{**before.__dict__, "last_question": "情绪"})

@@ -7,7 +7,15 @@ from dataclasses import replace
 import pytest
 
 from bot.conversation.compose import (
-    MAX_BODY_CHARS, Message, Reply, compose, list_items, mentioned_entries, shorten, suggestions, to_chat_text,
+    MAX_BODY_CHARS,
+    Message,
+    Reply,
+    compose,
+    list_items,
+    mentioned_entries,
+    shorten,
+    suggestions,
+    to_chat_text,
     unavailable,
 )
 from bot.conversation.policy import Decision, Note
@@ -21,17 +29,33 @@ ELEMENTS = """移情服务的关键要素有四个：
 - **持续跟进**：服务结束后回访客户。"""
 
 
-def passage(text: str, *, entry_id: str = "empathy-service", title: str = "移情服务", section: str = "关键要素",
-            kind: str = "构成要素") -> Passage:
+def passage(
+    text: str,
+    *,
+    entry_id: str = "empathy-service",
+    title: str = "移情服务",
+    section: str = "关键要素",
+    kind: str = "构成要素",
+) -> Passage:
     return Passage(
-        entry_id=entry_id, title=title, entry_type="concept", section=section, kind=kind, text=text,
-        industries=("酒店",), related=(), aliases=("移情",), source=f"concepts/{entry_id}.md", line=12,
+        entry_id=entry_id,
+        title=title,
+        entry_type="concept",
+        section=section,
+        kind=kind,
+        text=text,
+        industries=("酒店",),
+        related=(),
+        aliases=("移情",),
+        source=f"concepts/{entry_id}.md",
+        line=12,
     )
 
 
 def bullet_list(count: int) -> str:
     return "客户情绪管理可以用以下策略落实：\n" + "\n".join(
-        f"- **策略{i}**：留意客户的言行举止和语气语调，尽早判断客户处于什么情绪并采取相应的服务策略。" for i in range(1, count + 1)
+        f"- **策略{i}**：留意客户的言行举止和语气语调，尽早判断客户处于什么情绪并采取相应的服务策略。"
+        for i in range(1, count + 1)
     )
 
 
@@ -49,7 +73,11 @@ def test_list_items_with_plain_names() -> None:
 
 
 def test_list_items_with_numbered_lists() -> None:
-    assert list_items("1. **充分倾听**：先听完。\n2) 表示歉意：道歉。\n3、 解释原因：说明。") == ["充分倾听", "表示歉意", "解释原因"]
+    assert list_items("1. **充分倾听**：先听完。\n2) 表示歉意：道歉。\n3、 解释原因：说明。") == [
+        "充分倾听",
+        "表示歉意",
+        "解释原因",
+    ]
 
 
 def test_list_items_ignores_lines_without_a_name() -> None:
@@ -140,17 +168,26 @@ def get(kb_index: Index):
         found = kb_index.passage(passage_id)
         assert found is not None, passage_id
         return found
+
     return get
 
 
 def test_an_answer_is_the_passage_with_its_citation(kb_index: Index, get) -> None:
     definition = get(f"{CEM}#定义")
     reply = compose(Decision("answer", [definition]), kb_index, question="什么是客户情绪管理")
-    assert reply == Reply("answer", [Message(
-        "utter_answer",
-        {"body": definition.text, "sources": "《客户情绪管理》· 定义"},
-        [("客户情绪管理有哪些策略",) * 2, ("客户情绪管理怎么分类",) * 2, ("客户情绪管理怎么应用",) * 2],
-    )], passages=[definition], items=[], mentioned=[])
+    assert reply == Reply(
+        "answer",
+        [
+            Message(
+                "utter_answer",
+                {"body": definition.text, "sources": "《客户情绪管理》· 定义"},
+                [("客户情绪管理有哪些策略",) * 2, ("客户情绪管理怎么分类",) * 2, ("客户情绪管理怎么应用",) * 2],
+            )
+        ],
+        passages=[definition],
+        items=[],
+        mentioned=[],
+    )
     assert reply.sources == ["《客户情绪管理》· 定义"]
 
 
@@ -170,20 +207,29 @@ def test_a_note_comes_first_as_its_own_message(kb_index: Index, get) -> None:
 
 
 def test_runners_up_are_named_after_the_answer(kb_index: Index, get) -> None:
-    decision = Decision("answer", [get("hotel-welcome-gift#背景")],
-                        alternatives=[get(f"{CEM}#应用 · 酒店"), get("huawei-cloud-service#背景")])
+    decision = Decision(
+        "answer",
+        [get("hotel-welcome-gift#背景")],
+        alternatives=[get(f"{CEM}#应用 · 酒店"), get("huawei-cloud-service#背景")],
+    )
     [message] = compose(decision, kb_index).messages
     assert message.response == "utter_answer_with_alternatives"
     assert message.params["alternatives"] == "《客户情绪管理》、《华为云服务》"
     # two of the case's own parts, then the first runner-up
-    assert message.buttons == [("酒店欢迎礼是怎么做的",) * 2, ("酒店欢迎礼的效果如何",) * 2, ("客户情绪管理怎么应用",) * 2]
+    assert message.buttons == [
+        ("酒店欢迎礼是怎么做的",) * 2,
+        ("酒店欢迎礼的效果如何",) * 2,
+        ("客户情绪管理怎么应用",) * 2,
+    ]
 
 
 def test_an_excerpt_answers_one_item(kb_index: Index, get) -> None:
     line = "- **情绪调节**：客户不满时用平和的语言沟通，帮助客户平复心情。"
     reply = compose(Decision("answer", [get(f"{CEM}#实施策略")], excerpt=line), kb_index)
-    assert reply.messages[-1].params == {"body": "• 情绪调节：客户不满时用平和的语言沟通，帮助客户平复心情。",
-                                         "sources": "《客户情绪管理》· 实施策略"}
+    assert reply.messages[-1].params == {
+        "body": "• 情绪调节：客户不满时用平和的语言沟通，帮助客户平复心情。",
+        "sources": "《客户情绪管理》· 实施策略",
+    }
     assert reply.items == ["情绪识别", "情绪调节", "情感共鸣"]  # the list stays the reference for 第二个
 
 
@@ -236,20 +282,32 @@ def test_not_found_without_related_entries(kb_index: Index) -> None:
 
 def test_not_found_offers_related_entries(kb_index: Index) -> None:
     reply = compose(Decision("not_found", related=["华为云服务", "期望确认理论"]), kb_index, question="问" * 50)
-    assert reply == Reply("not_found", [Message(
-        "utter_not_found_with_related",
-        {"question": "问" * 40, "related": "《华为云服务》、《期望确认理论》"},
-        [("华为云服务", "华为云服务"), ("期望确认理论", "期望确认理论")],
-    )])
+    assert reply == Reply(
+        "not_found",
+        [
+            Message(
+                "utter_not_found_with_related",
+                {"question": "问" * 40, "related": "《华为云服务》、《期望确认理论》"},
+                [("华为云服务", "华为云服务"), ("期望确认理论", "期望确认理论")],
+            )
+        ],
+    )
 
 
 def test_clarify_offers_each_entry(kb_index: Index, get) -> None:
-    decision = Decision("clarify", choices=[get(f"{CEM}#定义"), get("customer-emotional-needs#定义")],
-                        clarify_about="情绪")
-    assert compose(decision, kb_index) == Reply("clarify", [Message(
-        "utter_clarify", {"about": "情绪", "options": "1. 客户情绪管理\n2. 客户情绪需求"},
-        [("客户情绪管理", "客户情绪管理"), ("客户情绪需求", "客户情绪需求")],
-    )])
+    decision = Decision(
+        "clarify", choices=[get(f"{CEM}#定义"), get("customer-emotional-needs#定义")], clarify_about="情绪"
+    )
+    assert compose(decision, kb_index) == Reply(
+        "clarify",
+        [
+            Message(
+                "utter_clarify",
+                {"about": "情绪", "options": "1. 客户情绪管理\n2. 客户情绪需求"},
+                [("客户情绪管理", "客户情绪管理"), ("客户情绪需求", "客户情绪需求")],
+            )
+        ],
+    )
 
 
 def test_unavailable() -> None:
@@ -258,35 +316,54 @@ def test_unavailable() -> None:
 
 # --- suggestions --------------------------------------------------------------------------------
 
+
 def test_suggestions_are_the_entrys_other_kinds_first(kb_index: Index, get) -> None:
     assert suggestions(get(f"{CEM}#实施策略"), [], kb_index) == [
-        "什么是客户情绪管理", "客户情绪管理怎么分类", "客户情绪管理怎么应用"]
+        "什么是客户情绪管理",
+        "客户情绪管理怎么分类",
+        "客户情绪管理怎么应用",
+    ]
 
 
 def test_suggestions_of_a_case_use_the_case_labels_then_related(kb_index: Index, get) -> None:
     assert suggestions(get("huawei-cloud-service#背景"), [], kb_index) == [
-        "华为云服务是怎么做的", "华为云服务的效果如何", "什么是客户情绪管理"]
+        "华为云服务是怎么做的",
+        "华为云服务的效果如何",
+        "什么是客户情绪管理",
+    ]
 
 
 def test_suggestions_fill_up_with_related_entries(kb_index: Index, get) -> None:
     assert suggestions(get("expectation-confirmation-theory#定义"), [], kb_index) == [
-        "期望确认理论怎么应用", "什么是客户情绪需求"]
+        "期望确认理论怎么应用",
+        "什么是客户情绪需求",
+    ]
 
 
 def test_suggestions_keep_room_for_runners_up(kb_index: Index, get) -> None:
     runner_up = get("customer-emotional-needs#理论基础")
     assert suggestions(get(f"{CEM}#定义"), [runner_up], kb_index) == [
-        "客户情绪管理有哪些策略", "客户情绪管理怎么分类", "客户情绪需求有哪些理论基础"]
+        "客户情绪管理有哪些策略",
+        "客户情绪管理怎么分类",
+        "客户情绪需求有哪些理论基础",
+    ]
 
 
 def test_a_runner_up_without_a_label_is_offered_by_title(kb_index: Index, get) -> None:
     unlabelled = replace(get("huawei-cloud-service#背景"), kind="案例")  # the case group has no 案例 label
     assert suggestions(get("social-exchange-theory#定义"), [unlabelled], kb_index) == [
-        "社会交换理论为什么重要", "华为云服务", "什么是客户情绪需求"]
+        "社会交换理论为什么重要",
+        "华为云服务",
+        "什么是客户情绪需求",
+    ]
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3])
 def test_suggestions_respect_the_limit_without_duplicates(kb_index: Index, get, limit: int) -> None:
-    picked = suggestions(get(f"{CEM}#定义"), [get("customer-emotional-needs#理论基础"), get("huawei-cloud-service#做法")],
-                         kb_index, limit=limit)
+    picked = suggestions(
+        get(f"{CEM}#定义"),
+        [get("customer-emotional-needs#理论基础"), get("huawei-cloud-service#做法")],
+        kb_index,
+        limit=limit,
+    )
     assert len(picked) == limit and len(set(picked)) == limit

@@ -28,23 +28,51 @@ def analyzer(routing: Routing) -> QueryAnalyzer:
 def plan(analyzer: QueryAnalyzer, routing: Routing):
     def plan(turn: Turn, ctx: Context | None = None) -> Request:
         return plan_turn(turn, ctx or Context(), analyzer.analyze(turn.text), routing)
+
     return plan
 
 
-@pytest.mark.parametrize(("text", "number"), [
-    ("第二个", 2), ("第二个理论具体讲什么", 2), ("第2条", 2), ("第 3 点是什么意思", 3), ("第三种", 3), ("第两个", 2),
-    ("第一家企业怎么做的", 1), ("第十项", 10), ("第12条", 12), ("第十二个", 12), ("第二十一条", 21), ("那第五类呢", 5),
-    ("第三", 3), ("第三？", 3),
-    ("第三方平台", None), ("第一时间", None), ("什么是客户情绪管理", None), ("二个理论", None), ("第几个", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("第二个", 2),
+        ("第二个理论具体讲什么", 2),
+        ("第2条", 2),
+        ("第 3 点是什么意思", 3),
+        ("第三种", 3),
+        ("第两个", 2),
+        ("第一家企业怎么做的", 1),
+        ("第十项", 10),
+        ("第12条", 12),
+        ("第十二个", 12),
+        ("第二十一条", 21),
+        ("那第五类呢", 5),
+        ("第三", 3),
+        ("第三？", 3),
+        ("第三方平台", None),
+        ("第一时间", None),
+        ("什么是客户情绪管理", None),
+        ("二个理论", None),
+        ("第几个", None),
+        ("", None),
+    ],
+)
 def test_ordinal(text: str, number: int | None) -> None:
     assert ordinal(text) == number
 
 
-@pytest.mark.parametrize(("text", "item"), [
-    ("第二个呢", "情绪调节"), ("第3条", "情感共鸣"), ("第四个呢", None), ("第0个", None),
-    ("情感共鸣具体怎么做", "情感共鸣"), ("ＩＴＥＭ呢", None), ("第三方平台的差评怎么处理", None),
-])
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("第二个呢", "情绪调节"),
+        ("第3条", "情感共鸣"),
+        ("第四个呢", None),
+        ("第0个", None),
+        ("情感共鸣具体怎么做", "情感共鸣"),
+        ("ＩＴＥＭ呢", None),
+        ("第三方平台的差评怎么处理", None),
+    ],
+)
 def test_referenced_item(text: str, item: str | None) -> None:
     assert referenced_item(text, STRATEGIES) == item
 
@@ -56,8 +84,13 @@ def test_item_by_name_prefers_the_longest_name() -> None:
 
 def test_a_fresh_question(plan) -> None:
     turn = Turn("ask_definition", "什么是客户情绪管理", topics=["customer-emotion-management"])
-    assert plan(turn) == Request(text="什么是客户情绪管理", intent="ask_definition", kinds=["定义"],
-                                 topics=["customer-emotion-management"], industry=None)
+    assert plan(turn) == Request(
+        text="什么是客户情绪管理",
+        intent="ask_definition",
+        kinds=["定义"],
+        topics=["customer-emotion-management"],
+        industry=None,
+    )
 
 
 def test_cue_words_come_before_the_intents_kinds(plan) -> None:
@@ -115,7 +148,7 @@ def test_an_industry_named_replaces_the_contexts(plan) -> None:
 
 
 def test_that_industry_then_asks_for_applications_and_cases(plan) -> None:
-    """"那酒店呢" after a definition: how the topic plays out there, or its cases there."""
+    """ "那酒店呢" after a definition: how the topic plays out there, or its cases there."""
     ctx = Context(topic="customer-emotion-management", last_kind="定义")
     request = plan(Turn("inform", "那酒店呢", industries=["酒店"]), ctx)
     assert (request.kinds, request.industry) == (["应用", "案例", "定义"], "酒店")
@@ -129,17 +162,24 @@ def test_that_industry_keeps_a_kind_the_message_asks_for(plan) -> None:
 
 
 def test_a_follow_up_without_context_asks_for_no_kind(plan) -> None:
-    assert plan(Turn("ask_more", "还有吗")) == Request(text="还有吗", intent="ask_more", kinds=[], topics=[],
-                                                      industry=None)
+    assert plan(Turn("ask_more", "还有吗")) == Request(
+        text="还有吗", intent="ask_more", kinds=[], topics=[], industry=None
+    )
 
 
 def test_context_is_the_topic_then_the_mentioned_entries(plan) -> None:
-    ctx = Context(topic="customer-emotion-management", mentioned=["huawei-cloud-service", "customer-emotion-management",
-                                                                  "hotel-welcome-gift"])
+    ctx = Context(
+        topic="customer-emotion-management",
+        mentioned=["huawei-cloud-service", "customer-emotion-management", "hotel-welcome-gift"],
+    )
     assert plan(Turn("ask_case", "举个例子"), ctx).context == [
-        "customer-emotion-management", "huawei-cloud-service", "hotel-welcome-gift"]
+        "customer-emotion-management",
+        "huawei-cloud-service",
+        "hotel-welcome-gift",
+    ]
     assert plan(Turn("ask_case", "举个例子"), Context(mentioned=["huawei-cloud-service"])).context == [
-        "huawei-cloud-service"]
+        "huawei-cloud-service"
+    ]
     assert plan(Turn("ask_case", "举个例子")).context == []
 
 

@@ -30,11 +30,18 @@ def retriever(kb_settings: Settings) -> Retriever:
 
 @pytest.fixture
 def decide(retriever: Retriever, kb_index: Index):
-    def decide(intent: str, text: str, ctx: Context | None = None, topics: tuple[str, ...] = (),
-               industries: tuple[str, ...] = (), **settings: float) -> Decision:
+    def decide(
+        intent: str,
+        text: str,
+        ctx: Context | None = None,
+        topics: tuple[str, ...] = (),
+        industries: tuple[str, ...] = (),
+        **settings: float,
+    ) -> Decision:
         turn = Turn(intent, text, list(topics), list(industries))
         request = plan_turn(turn, ctx or Context(), kb_index.analyzer.analyze(text), kb_index.routing)
         return AnswerPolicy(retriever, PolicySettings(**settings)).decide(request, kb_index)
+
     return decide
 
 
@@ -113,10 +120,12 @@ def test_a_comparison_naming_one_entry_is_an_ordinary_answer(decide) -> None:
     assert decide("ask_comparison", "客户情绪管理和别的有什么区别").status == "answer"
 
 
-THEORIES = Context(topic=NEEDS, last_kind="理论基础", last_items=["期望确认理论", "社会交换理论"],
-                   last_passages=[f"{NEEDS}#理论基础"])
-STRATEGIES = Context(topic=CEM, last_kind="实施策略", last_items=["情绪识别", "情绪调节", "情感共鸣"],
-                     last_passages=[f"{CEM}#实施策略"])
+THEORIES = Context(
+    topic=NEEDS, last_kind="理论基础", last_items=["期望确认理论", "社会交换理论"], last_passages=[f"{NEEDS}#理论基础"]
+)
+STRATEGIES = Context(
+    topic=CEM, last_kind="实施策略", last_items=["情绪识别", "情绪调节", "情感共鸣"], last_passages=[f"{CEM}#实施策略"]
+)
 
 
 def test_an_item_with_an_entry_of_its_own_gets_that_entry(decide) -> None:
@@ -137,7 +146,9 @@ def test_an_item_is_found_in_the_context_entry_when_not_shown(retriever: Retriev
     request = Request("情绪调节呢", "inform", [], [], None, context=[CEM], item="情绪调节")
     decision = AnswerPolicy(retriever, PolicySettings()).decide(request, kb_index)
     assert (ids(decision), decision.excerpt) == (
-        [f"{CEM}#实施策略"], "- **情绪调节**：客户不满时用平和的语言沟通，帮助客户平复心情。")
+        [f"{CEM}#实施策略"],
+        "- **情绪调节**：客户不满时用平和的语言沟通，帮助客户平复心情。",
+    )
 
 
 def test_third_party_is_not_an_item(decide) -> None:
@@ -150,14 +161,17 @@ DEFINED = Context(topic=CEM, last_kind="定义", last_passages=[f"{CEM}#定义"]
 
 
 def test_a_message_that_only_asks_for_a_kind_stays_in_its_context(decide) -> None:
-    """"有哪些类型" has no subject of its own: it is about the last answer's entry, whatever the margin."""
+    """ "有哪些类型" has no subject of its own: it is about the last answer's entry, whatever the margin."""
     assert ids(decide("ask_components", "有哪些类型", DEFINED, context_margin=0.0)) == [f"{CEM}#分类"]
 
 
 def test_follow_up_with_words_of_its_own_leaves_for_a_clearly_better_passage(
-        decide, retriever: Retriever, kb_index: Index) -> None:
+    decide, retriever: Retriever, kb_index: Index
+) -> None:
     text = "故障期间续约率怎么样"
-    ranking = retriever.search(text, top_k=50, index=kb_index, include=[CEM], hints=QueryAnalysis(kinds=["重要性"])).hits
+    ranking = retriever.search(
+        text, top_k=50, index=kb_index, include=[CEM], hints=QueryAnalysis(kinds=["重要性"])
+    ).hits
     inside = next(h for h in ranking if h.passage.entry_id == CEM)
     assert ranking[0].passage.entry_id != CEM  # precondition: the best passage is elsewhere...
     gap = ranking[0].score - inside.score
@@ -169,8 +183,9 @@ def test_follow_up_with_words_of_its_own_leaves_for_a_clearly_better_passage(
 
 
 def test_follow_up_carries_the_mentioned_entries_too(decide) -> None:
-    ctx = Context(topic="huawei-cloud-service", last_kind="定义", mentioned=[CEM],
-                  last_passages=["huawei-cloud-service#背景"])
+    ctx = Context(
+        topic="huawei-cloud-service", last_kind="定义", mentioned=[CEM], last_passages=["huawei-cloud-service#背景"]
+    )
     decision = decide("ask_components", "分为哪几类", ctx, context_margin=10.0)
     assert ids(decision) == [f"{CEM}#分类"]
 
@@ -182,8 +197,9 @@ def test_ask_more_without_a_kind_gives_a_passage_of_the_context_not_shown_yet(de
     assert decision.passage.id != f"{CEM}#定义"
 
 
-@pytest.mark.parametrize("ctx", [DEFINED, Context(topic=CEM, industry="银行", last_kind="应用",
-                                                   last_passages=[f"{CEM}#应用 · 银行"])])
+@pytest.mark.parametrize(
+    "ctx", [DEFINED, Context(topic=CEM, industry="银行", last_kind="应用", last_passages=[f"{CEM}#应用 · 银行"])]
+)
 def test_ask_more_gives_a_passage_not_shown_yet(decide, ctx: Context) -> None:
     decision = decide("ask_more", "再讲讲", ctx, context_margin=10.0)
     assert decision.status == "answer" and decision.passage.id not in ctx.last_passages
@@ -202,8 +218,9 @@ def test_a_case_follow_up_gets_a_linked_case(decide) -> None:
 
 
 def test_a_case_follow_up_after_a_case_gets_another_case(decide) -> None:
-    ctx = Context(topic="huawei-cloud-service", last_kind="定义", mentioned=[CEM],
-                  last_passages=["huawei-cloud-service#背景"])
+    ctx = Context(
+        topic="huawei-cloud-service", last_kind="定义", mentioned=[CEM], last_passages=["huawei-cloud-service#背景"]
+    )
     decision = decide("ask_case", "有案例吗", ctx, context_margin=10.0)
     assert decision.passage.entry_type == "case" and decision.passage.entry_id != "huawei-cloud-service"
 
@@ -215,18 +232,22 @@ def test_that_industry_follow_up_gets_the_contexts_industry_subsection(decide) -
 
 # --- case questions ---------------------------------------------------------------------------
 
+
 def test_a_case_question_prefers_the_industrys_case(retriever: Retriever, kb_index: Index) -> None:
     text = "云服务故障期间客户不满情绪上升很快的案例"
-    ranking = retriever.search(f"{text} 酒店", top_k=50, index=kb_index,
-                               hints=QueryAnalysis(industries=["酒店"], kinds=["案例"])).hits
+    ranking = retriever.search(
+        f"{text} 酒店", top_k=50, index=kb_index, hints=QueryAnalysis(industries=["酒店"], kinds=["案例"])
+    ).hits
     assert ranking[0].passage.entry_id == "huawei-cloud-service"  # precondition: another case ranks first
-    decision = AnswerPolicy(retriever, PolicySettings()).decide(Request(text, "ask_case", ["案例"], [], "酒店"),
-                                                                kb_index)
+    decision = AnswerPolicy(retriever, PolicySettings()).decide(
+        Request(text, "ask_case", ["案例"], [], "酒店"), kb_index
+    )
     assert (ids(decision), decision.note) == (["hotel-welcome-gift#背景"], None)
 
 
-@pytest.mark.parametrize(("text", "case"), [("有没有酒店的案例", "hotel-welcome-gift"),
-                                            ("有没有科技公司的案例", "huawei-cloud-service")])
+@pytest.mark.parametrize(
+    ("text", "case"), [("有没有酒店的案例", "hotel-welcome-gift"), ("有没有科技公司的案例", "huawei-cloud-service")]
+)
 def test_a_case_of_the_industry_named(decide, text: str, case: str) -> None:
     decision = decide("ask_case", text)
     assert (decision.passage.entry_id, decision.note) == (case, None)
@@ -238,8 +259,10 @@ def test_an_industry_without_cases_gets_the_closest_case_and_a_note(decide) -> N
     assert decision.note == Note("utter_industry_gap", {"industry": "医疗"})
 
 
-@pytest.mark.parametrize(("text", "name"), [("海底捞的案例有吗", "海底捞"), ("有没有星巴克的例子", "星巴克"),
-                                            ("Starbucks的案例", "starbucks")])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("海底捞的案例有吗", "海底捞"), ("有没有星巴克的例子", "星巴克"), ("Starbucks的案例", "starbucks")],
+)
 def test_a_company_we_do_not_hold_is_said_so(decide, text: str, name: str) -> None:
     decision = decide("ask_case", text)
     assert decision.passage.entry_type == "case"
@@ -247,6 +270,7 @@ def test_a_company_we_do_not_hold_is_said_so(decide, text: str, name: str) -> No
 
 
 # --- clarify and not found --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fragment", ["情绪", "客户"])
 def test_a_fragment_several_titles_share_asks_which(decide, fragment: str) -> None:
@@ -292,14 +316,21 @@ def test_follow_up_words_are_no_unknown_name(kb_index: Index, text: str) -> None
     assert unknown_name(text, kb_index) is None
 
 
-@pytest.mark.parametrize(("text", "name"), [
-    ("海底捞的服务案例有吗", "海底捞"), ("Starbucks的案例", "starbucks"), ("招商银行怎么做客户服务", "招商银行"),
-    ("迪士尼有什么经验", "迪士尼"),
-    ("请问海底捞怎么做的", None),  # neither before 的 nor tagged a proper noun: too little evidence
-    ("acme", None),  # a Latin word counts inside a Chinese message only
-    ("区块链在服务中怎么用", None),
-    ("什么是客户情绪管理", None), ("华为的案例", None), ("有没有酒店的案例", None),
-    ("客户情绪管理和海底捞", None),  # neither at the head nor before 的
-])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("海底捞的服务案例有吗", "海底捞"),
+        ("Starbucks的案例", "starbucks"),
+        ("招商银行怎么做客户服务", "招商银行"),
+        ("迪士尼有什么经验", "迪士尼"),
+        ("请问海底捞怎么做的", None),  # neither before 的 nor tagged a proper noun: too little evidence
+        ("acme", None),  # a Latin word counts inside a Chinese message only
+        ("区块链在服务中怎么用", None),
+        ("什么是客户情绪管理", None),
+        ("华为的案例", None),
+        ("有没有酒店的案例", None),
+        ("客户情绪管理和海底捞", None),  # neither at the head nor before 的
+    ],
+)
 def test_unknown_name(kb_index: Index, text: str, name: str | None) -> None:
     assert unknown_name(text, kb_index) == name

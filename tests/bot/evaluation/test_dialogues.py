@@ -34,7 +34,11 @@ def test_loads_the_shared_format() -> None:
     first, second = load_dialogues(FIXTURE)
     assert first.name == "greeting then a definition"
     assert first.turns[1] == Turn(
-        "什么是移情服务", expect=("同理心", "来源"), expect_any=("客户",), expect_any_2=("体贴", "个性化"), reject=("没有找到",)
+        "什么是移情服务",
+        expect=("同理心", "来源"),
+        expect_any=("客户",),
+        expect_any_2=("体贴", "个性化"),
+        reject=("没有找到",),
     )
     assert second.turns == (Turn("帮我订机票", expect_any=("抱歉",), reject=("来源：",)),)
 

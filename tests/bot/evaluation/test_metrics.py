@@ -10,8 +10,17 @@ from bot.knowledge.entries import Passage
 
 def passage(title: str, section: str, text: str) -> Passage:
     return Passage(
-        entry_id="x", title=title, entry_type="concept", section=section, kind="定义", text=text,
-        industries=(), related=(), aliases=(), source="x.md", line=1,
+        entry_id="x",
+        title=title,
+        entry_type="concept",
+        section=section,
+        kind="定义",
+        text=text,
+        industries=(),
+        related=(),
+        aliases=(),
+        source="x.md",
+        line=1,
     )
 
 
@@ -93,8 +102,10 @@ def test_load_questions(tmp_path: Path) -> None:
         {"question": "什么是情感服务体验", "gold": [["情感服务体验", "情感反应"], ["情感服务体验", "情感共鸣"]]},
         {"question": "SERVQUAL有哪几个维度", "gold": [["SERVQUAL", "可靠性"]], "note": "extra keys are ignored"},
     ]
-    path.write_text(json.dumps(lines[0], ensure_ascii=False) + "\n\n  \n" + json.dumps(lines[1], ensure_ascii=False)
-                    + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(lines[0], ensure_ascii=False) + "\n\n  \n" + json.dumps(lines[1], ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
     assert load_questions(path) == [
         EvalQuestion("什么是情感服务体验", [["情感服务体验", "情感反应"], ["情感服务体验", "情感共鸣"]]),
         EvalQuestion("SERVQUAL有哪几个维度", [["SERVQUAL", "可靠性"]]),

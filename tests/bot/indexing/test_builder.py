@@ -7,28 +7,38 @@ from pathlib import Path
 
 import pytest
 
-from bot.indexing.store import CURRENT, KEEP_VERSIONS, Index
 from bot.indexing.builder import build_index
+from bot.indexing.store import CURRENT, KEEP_VERSIONS, Index
 from bot.settings import Settings
 from tests.conftest import CharEncoder
 
 
 @pytest.fixture
 def settings(fixture_kb: Path, tmp_path: Path) -> Settings:
-    return Settings(knowledge_dir=fixture_kb, index_dir=tmp_path / "index", nlu_dir=tmp_path / "nlu",
-                    encoder="test-char-encoder")
+    return Settings(
+        knowledge_dir=fixture_kb, index_dir=tmp_path / "index", nlu_dir=tmp_path / "nlu", encoder="test-char-encoder"
+    )
 
 
 def texts(settings: Settings) -> list[str]:
     return [p.text for p in Index.load(settings.index_dir).passages]
 
 
-def test_first_build_indexes_good_entries_and_reports_broken_files(settings: Settings, char_encoder: CharEncoder) -> None:
+def test_first_build_indexes_good_entries_and_reports_broken_files(
+    settings: Settings, char_encoder: CharEncoder
+) -> None:
     report = build_index(settings, encoder=char_encoder)
     index = Index.load(settings.index_dir)
     assert {p.entry_id for p in index.passages} == {
-        "good-entry", "other-entry", "dangling-related", "good-scenario", "scenario-wrong-folder",
-        "question-unknown-section", "question-empty", "question-duplicate", "question-taken",
+        "good-entry",
+        "other-entry",
+        "dangling-related",
+        "good-scenario",
+        "scenario-wrong-folder",
+        "question-unknown-section",
+        "question-empty",
+        "question-duplicate",
+        "question-taken",
     }
     assert report.passages == len(index.passages) and report.questions == sum(len(p.questions) for p in index.passages)
     assert report.embedded == report.passages + report.questions == index.dense.ntotal == len(index.rows)
@@ -102,8 +112,9 @@ def test_full_rebuild_ignores_the_cache(settings: Settings, char_encoder: CharEn
 
 def _add_question(path: Path, heading: str, question: str) -> None:
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("sources: [", f"questions:\n  {heading}:\n    - {question}\nsources: [", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("sources: [", f"questions:\n  {heading}:\n    - {question}\nsources: [", 1), encoding="utf-8"
+    )
 
 
 def test_adding_an_example_question_embeds_only_that_question(settings: Settings, char_encoder: CharEncoder) -> None:

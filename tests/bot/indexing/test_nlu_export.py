@@ -5,15 +5,15 @@ from pathlib import Path
 import jieba
 import pytest
 
+from bot.indexing.nlu_export import JIEBA_DICTIONARY, PATTERNS_FILE, entity_patterns, write_nlu_resources
 from bot.knowledge.entries import load_knowledge
 from bot.knowledge.terms import TermTable
-from bot.indexing.nlu_export import JIEBA_DICTIONARY, PATTERNS_FILE, entity_patterns, write_nlu_resources
-
 from tests.conftest import ROOT
 
 
 def terms_of(folder: Path) -> TermTable:
     return TermTable.from_knowledge(load_knowledge(folder))
+
 
 OLD = 1_000_000_000  # a file time far in the past: a rewrite would move it to now
 
@@ -35,8 +35,11 @@ def age(*paths: Path) -> None:
 
 
 def test_topic_patterns_from_titles_and_aliases(fixture_kb: Path) -> None:
-    topics = [p for p in entity_patterns(terms_of(fixture_kb)) if p["label"] == "topic"
-              and p["id"] in {"dangling-related", "good-entry", "other-entry", "good-scenario"}]
+    topics = [
+        p
+        for p in entity_patterns(terms_of(fixture_kb))
+        if p["label"] == "topic" and p["id"] in {"dangling-related", "good-entry", "other-entry", "good-scenario"}
+    ]
     assert topics == [
         {"label": "topic", "pattern": "悬空关联", "id": "dangling-related"},
         {"label": "topic", "pattern": "共情服务", "id": "good-entry"},
@@ -57,7 +60,9 @@ def test_broken_entries_have_no_patterns(fixture_kb: Path) -> None:
 
 def test_industry_patterns_map_words_to_canonical_industries(fixture_kb: Path) -> None:
     kb = load_knowledge(fixture_kb)
-    industries = {p["pattern"]: p["id"] for p in entity_patterns(TermTable.from_knowledge(kb)) if p["label"] == "industry"}
+    industries = {
+        p["pattern"]: p["id"] for p in entity_patterns(TermTable.from_knowledge(kb)) if p["label"] == "industry"
+    }
     assert industries["医院"] == "医疗"
     assert industries["医疗"] == "医疗"
     assert industries["宾馆"] == "酒店"
@@ -120,8 +125,12 @@ def test_multi_word_alias_changes_only_the_patterns(fixture_kb: Path, tmp_path: 
 
 
 def test_jieba_dictionary_lines(fixture_kb: Path, tmp_path: Path) -> None:
-    add_aliases(fixture_kb, "good-entry.md", "aliases: [移情, 共情服务]",
-                "aliases: [移情, 共情服务, empathy service, SERVQUAL, Maslow's hierarchy of needs]")
+    add_aliases(
+        fixture_kb,
+        "good-entry.md",
+        "aliases: [移情, 共情服务]",
+        "aliases: [移情, 共情服务, empathy service, SERVQUAL, Maslow's hierarchy of needs]",
+    )
     write_nlu_resources(terms_of(fixture_kb), tmp_path)
     lines = (tmp_path / JIEBA_DICTIONARY).read_text(encoding="utf-8").splitlines()
     assert all(line.endswith(" 200000") and " " not in line.removesuffix(" 200000") for line in lines)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.indexing.store import Index
 from bot.indexing.builder import build_index
-from bot.settings import Settings
+from bot.indexing.store import Index
 from bot.indexing.watcher import KnowledgeWatcher
+from bot.settings import Settings
 from tests.conftest import CharEncoder
 
 
@@ -24,8 +24,9 @@ def wait_for(condition, seconds: float = 15.0) -> bool:
 
 
 def test_saved_edit_is_rebuilt_and_served(fixture_kb: Path, tmp_path: Path, char_encoder: CharEncoder) -> None:
-    settings = Settings(knowledge_dir=fixture_kb, index_dir=tmp_path / "index", nlu_dir=tmp_path / "nlu",
-                        encoder="test-char-encoder")
+    settings = Settings(
+        knowledge_dir=fixture_kb, index_dir=tmp_path / "index", nlu_dir=tmp_path / "nlu", encoder="test-char-encoder"
+    )
     build_index(settings, encoder=char_encoder)
     watcher = KnowledgeWatcher(settings, char_encoder, debounce_ms=100)
     watcher.start()

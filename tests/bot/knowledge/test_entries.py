@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from bot.knowledge.entries import load_knowledge
-
 from tests.conftest import ROOT
 
 
@@ -40,11 +39,36 @@ def test_content_hash_changes_with_text_only(fixture_kb: Path) -> None:
 def test_real_knowledge_base_has_every_required_entry() -> None:
     kb = load_knowledge(ROOT / "knowledge")
     titles = " ".join(e.meta.title + " " + " ".join(e.meta.aliases) for e in kb.entries.values())
-    for name in ["情感服务体验", "移情服务", "客户情绪管理", "情感关系维系", "客户情感需求",
-                 "马斯洛需求层次理论", "期望确认理论", "情感劳动理论", "SERVQUAL", "KANO", "顾客满意度理论",
-                 "CRM", "依恋理论", "社会交换理论", "社会认同理论", "同理心理论", "客户体验理论",
-                 "社会互动理论", "情绪的心理学理论", "情感营销", "华为", "Zappos", "亚马逊", "苹果零售店",
-                 "星巴克", "银行误扣手续费", "银行客户分享会", "医院沟通能力培训"]:
+    for name in [
+        "情感服务体验",
+        "移情服务",
+        "客户情绪管理",
+        "情感关系维系",
+        "客户情感需求",
+        "马斯洛需求层次理论",
+        "期望确认理论",
+        "情感劳动理论",
+        "SERVQUAL",
+        "KANO",
+        "顾客满意度理论",
+        "CRM",
+        "依恋理论",
+        "社会交换理论",
+        "社会认同理论",
+        "同理心理论",
+        "客户体验理论",
+        "社会互动理论",
+        "情绪的心理学理论",
+        "情感营销",
+        "华为",
+        "Zappos",
+        "亚马逊",
+        "苹果零售店",
+        "星巴克",
+        "银行误扣手续费",
+        "银行客户分享会",
+        "医院沟通能力培训",
+    ]:
         assert name.lower() in titles.lower(), name
     types = {e.meta.type for e in kb.entries.values()}
     assert {"concept", "theory", "case"} <= types

@@ -5,7 +5,6 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.knowledge.lint import lint
-
 from tests.conftest import ROOT
 
 # (file, line, part of the message): one per kind of problem, each in its own fixture file.
@@ -24,7 +23,11 @@ EXPECTED = {
     ("wrong-name.md", 2, "file name must be 'another-name.md'"),
     ("question-unknown-section.md", 12, "questions: no section '挑战' in this entry (sections: 定义)"),
     ("question-empty.md", 12, "questions: empty example question under '定义'"),
-    ("question-duplicate.md", 13, "questions: '重复例句条目讲什么' is already an example question of 《重复例句》· 定义"),
+    (
+        "question-duplicate.md",
+        13,
+        "questions: '重复例句条目讲什么' is already an example question of 《重复例句》· 定义",
+    ),
     ("sub/question-taken.md", 11, "is already an example question of 《安抚生气的客户》· 实施策略"),
     ("question-not-a-list.md", 10, "front matter 'questions.定义': Input should be a valid list"),
 }
@@ -33,7 +36,7 @@ EXPECTED = {
 def test_each_kind_of_problem_is_reported_with_file_and_line(fixture_kb: Path) -> None:
     found = {(p.path.as_posix(), p.line, p.message) for p in lint(fixture_kb) if p.level == "error"}
     for file, line, fragment in EXPECTED:
-        assert any(f == file and l == line and fragment in m for f, l, m in found), (file, line, fragment)
+        assert any(f == file and n == line and fragment in m for f, n, m in found), (file, line, fragment)
     assert len(found) == len(EXPECTED)
 
 
@@ -65,8 +68,9 @@ def test_real_knowledge_base_lints_clean() -> None:
 
 def test_alias_naming_two_entries_is_an_error(fixture_kb: Path) -> None:
     path = fixture_kb / "other-entry.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("aliases: [期望确认]", "aliases: [期望确认, 移情]"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("aliases: [期望确认]", "aliases: [期望确认, 移情]"), encoding="utf-8"
+    )
     problems = [p for p in lint(fixture_kb) if p.path.as_posix() == "other-entry.md" and p.level == "error"]
     assert [(p.line, p.message) for p in problems] == [(5, "'移情' already names entry 'good-entry'")]
 

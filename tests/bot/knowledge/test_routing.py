@@ -11,8 +11,20 @@ from bot.knowledge.routing import Routing, RoutingError, domain_intents
 from bot.knowledge.vocabulary import Vocabulary
 from tests.conftest import KB
 
-INTENTS = ["ask_definition", "ask_components", "ask_importance", "ask_theory", "ask_application", "ask_strategy",
-           "ask_case", "ask_challenge", "ask_trend", "ask_comparison", "ask_more", "inform"]
+INTENTS = [
+    "ask_definition",
+    "ask_components",
+    "ask_importance",
+    "ask_theory",
+    "ask_application",
+    "ask_strategy",
+    "ask_case",
+    "ask_challenge",
+    "ask_trend",
+    "ask_comparison",
+    "ask_more",
+    "inform",
+]
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +73,9 @@ def test_unknown_cue_kind_names_its_key(tmp_path: Path, vocabulary: Vocabulary) 
 
 def test_unknown_intent_against_a_domain_file(tmp_path: Path, vocabulary: Vocabulary) -> None:
     domain = tmp_path / "domain.yml"
-    domain.write_text("version: '3.1'\nintents:\n  - ask_definition\n  - inform:\n      use_entities: true\n",
-                      encoding="utf-8")
+    domain.write_text(
+        "version: '3.1'\nintents:\n  - ask_definition\n  - inform:\n      use_entities: true\n", encoding="utf-8"
+    )
     assert domain_intents(domain) == ["ask_definition", "inform"]
     path = edited(tmp_path, lambda d: d.update(intent_kinds={"ask_definition": ["定义"], "ask_gossip": ["定义"]}))
     with pytest.raises(RoutingError, match=r"routing\.yml: intent_kinds\.ask_gossip: unknown intent"):

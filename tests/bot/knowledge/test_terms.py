@@ -26,9 +26,15 @@ def write_entry(root: Path, folder: str, entry_id: str, title: str, aliases: lis
     )
 
 
-@pytest.mark.parametrize(("term", "expected"), [
-    ("KANO", "kano"), ("ＫＡＮＯ", "kano"), ("  Kano模型 ", "kano模型"), ("ＳＥＲＶＱＵＡＬ（模型）", "servqual(模型)"),
-])
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("KANO", "kano"),
+        ("ＫＡＮＯ", "kano"),
+        ("  Kano模型 ", "kano模型"),
+        ("ＳＥＲＶＱＵＡＬ（模型）", "servqual(模型)"),
+    ],
+)
 def test_normalize_folds_case_and_width(term: str, expected: str) -> None:
     assert normalize(term) == expected
 

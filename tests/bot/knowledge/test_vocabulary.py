@@ -3,7 +3,6 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge.vocabulary import Vocabulary, VocabularyError
-
 from tests.conftest import ROOT
 
 
@@ -41,16 +40,38 @@ def test_section_kind(vocab: Vocabulary) -> None:
 
 @pytest.mark.parametrize(
     ("word", "industry"),
-    [("医院", "医疗"), ("医疗", "医疗"), (" 医院 ", "医疗"), ("宾馆", "酒店"), ("金融", "银行"), ("咖啡店", "餐饮"),
-     ("云服务", "科技"), ("航空", "旅游"), ("医药", None), ("", None)],
+    [
+        ("医院", "医疗"),
+        ("医疗", "医疗"),
+        (" 医院 ", "医疗"),
+        ("宾馆", "酒店"),
+        ("金融", "银行"),
+        ("咖啡店", "餐饮"),
+        ("云服务", "科技"),
+        ("航空", "旅游"),
+        ("医药", None),
+        ("", None),
+    ],
 )
 def test_industry_aliases(vocab: Vocabulary, word: str, industry: str | None) -> None:
     assert vocab.industry(word) == industry
 
 
 def test_canonical_names_in_file_order(vocab: Vocabulary) -> None:
-    assert vocab.kinds == ["定义", "构成要素", "特征", "分类", "重要性", "理论基础", "应用", "实施策略", "案例",
-                           "挑战", "趋势", "总结"]
+    assert vocab.kinds == [
+        "定义",
+        "构成要素",
+        "特征",
+        "分类",
+        "重要性",
+        "理论基础",
+        "应用",
+        "实施策略",
+        "案例",
+        "挑战",
+        "趋势",
+        "总结",
+    ]
     assert vocab.industry_names == ["银行", "酒店", "零售", "医疗", "餐饮", "教育", "科技", "电信", "旅游"]
 
 
@@ -74,10 +95,14 @@ def test_minimal_schema_loads(tmp_path: Path) -> None:
         ("section_kinds:\n  定义: [概念]\n", "'industries' must be a non-empty mapping"),
         ("section_kinds: {}\nindustries:\n  医疗: [医院]\n", "'section_kinds' must be a non-empty mapping"),
         ("section_kinds:\n  定义: 概念\nindustries:\n  医疗: [医院]\n", "'section_kinds.定义' must map a name"),
-        ("section_kinds:\n  定义: [概念]\n  总结: [概念]\nindustries:\n  医疗: [医院]\n",
-         "'概念' is an alias of both 定义 and 总结"),
-        ("section_kinds:\n  定义: [概念]\nindustries:\n  医疗: [诊所]\n  教育: [诊所]\n",
-         "'诊所' is an alias of both 医疗 and 教育"),
+        (
+            "section_kinds:\n  定义: [概念]\n  总结: [概念]\nindustries:\n  医疗: [医院]\n",
+            "'概念' is an alias of both 定义 and 总结",
+        ),
+        (
+            "section_kinds:\n  定义: [概念]\nindustries:\n  医疗: [诊所]\n  教育: [诊所]\n",
+            "'诊所' is an alias of both 医疗 and 教育",
+        ),
         ("section_kinds:\n  定义: [概念]\n  概念: []\nindustries:\n  医疗: []\n", "'概念' is an alias of both"),
         ("section_kinds: [定义\n", "cannot read vocabulary"),
     ],

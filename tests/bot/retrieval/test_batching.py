@@ -48,6 +48,7 @@ QUESTIONS = ["什么是移情服务", "举个例子", "那酒店呢", "第二个
 
 def ask_all(encoder: BatchingEncoder, questions: list[str]) -> list[np.ndarray | Exception]:
     """Every question from its own thread, at once; each thread's result or error."""
+
     def ask(text: str) -> np.ndarray | Exception:
         try:
             return encoder.encode_queries([text])[0]

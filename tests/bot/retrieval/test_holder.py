@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.indexing.store import IndexMissingError
 from bot.indexing.builder import build_index
+from bot.indexing.store import IndexMissingError
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Retriever
 from bot.settings import Settings
@@ -18,8 +18,9 @@ from tests.conftest import CharEncoder
 
 @pytest.fixture
 def settings(fixture_kb: Path, tmp_path: Path) -> Settings:
-    return Settings(knowledge_dir=fixture_kb, index_dir=tmp_path / "index", nlu_dir=tmp_path / "nlu",
-                    encoder="test-char-encoder")
+    return Settings(
+        knowledge_dir=fixture_kb, index_dir=tmp_path / "index", nlu_dir=tmp_path / "nlu", encoder="test-char-encoder"
+    )
 
 
 def test_missing_index_raises_until_built(settings: Settings, char_encoder: CharEncoder) -> None:

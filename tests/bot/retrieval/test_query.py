@@ -23,7 +23,9 @@ def analyzer(routing: Routing) -> QueryAnalyzer:
 
 
 def test_definition_question(analyzer: QueryAnalyzer) -> None:
-    assert analyzer.analyze("什么是客户情绪管理") == QueryAnalysis(topics=["customer-emotion-management"], kinds=["定义"])
+    assert analyzer.analyze("什么是客户情绪管理") == QueryAnalysis(
+        topics=["customer-emotion-management"], kinds=["定义"]
+    )
 
 
 def test_application_in_an_industry_alias(analyzer: QueryAnalyzer) -> None:
@@ -32,15 +34,18 @@ def test_application_in_an_industry_alias(analyzer: QueryAnalyzer) -> None:
     )
 
 
-@pytest.mark.parametrize(("question", "topics"), [
-    # "情绪管理" (an alias) lies inside the title "客户情绪管理": one entry, counted once
-    ("客户情绪管理有哪些策略", ["customer-emotion-management"]),
-    ("情绪管理有哪些策略", ["customer-emotion-management"]),
-    # "期望确认" (an alias) lies inside "期望确认理论"
-    ("期望确认理论讲什么", ["expectation-confirmation-theory"]),
-    # longest first, not in question order
-    ("社会交换理论和期望确认有什么区别", ["social-exchange-theory", "expectation-confirmation-theory"]),
-])
+@pytest.mark.parametrize(
+    ("question", "topics"),
+    [
+        # "情绪管理" (an alias) lies inside the title "客户情绪管理": one entry, counted once
+        ("客户情绪管理有哪些策略", ["customer-emotion-management"]),
+        ("情绪管理有哪些策略", ["customer-emotion-management"]),
+        # "期望确认" (an alias) lies inside "期望确认理论"
+        ("期望确认理论讲什么", ["expectation-confirmation-theory"]),
+        # longest first, not in question order
+        ("社会交换理论和期望确认有什么区别", ["social-exchange-theory", "expectation-confirmation-theory"]),
+    ],
+)
 def test_longest_match_blanks_out_contained_names(analyzer: QueryAnalyzer, question: str, topics: list[str]) -> None:
     assert analyzer.analyze(question).topics == topics
 
@@ -52,7 +57,9 @@ def test_an_industry_word_inside_a_name_is_not_an_industry(analyzer: QueryAnalyz
     assert analyzer.analyze("客户情绪管理在酒店怎么用").industries == ["酒店"]
 
 
-@pytest.mark.parametrize("question", ["emotion management是什么", "EMOTION MANAGEMENT", "ＥＭＯＴＩＯＮ Ｍａｎａｇｅｍｅｎｔ"])
+@pytest.mark.parametrize(
+    "question", ["emotion management是什么", "EMOTION MANAGEMENT", "ＥＭＯＴＩＯＮ Ｍａｎａｇｅｍｅｎｔ"]
+)
 def test_names_match_whatever_case_and_width(analyzer: QueryAnalyzer, question: str) -> None:
     assert analyzer.analyze(question).topics == ["customer-emotion-management"]
 
@@ -80,6 +87,8 @@ def test_longest_term_wins(routing: Routing) -> None:
 def test_merged_keeps_order_and_removes_duplicates() -> None:
     first = QueryAnalysis(topics=["a", "b"], industries=["医疗"], kinds=["定义", "案例"])
     second = QueryAnalysis(topics=["b", "c"], industries=["酒店", "医疗"], kinds=["案例"])
-    assert first.merged(second) == QueryAnalysis(topics=["a", "b", "c"], industries=["医疗", "酒店"], kinds=["定义", "案例"])
+    assert first.merged(second) == QueryAnalysis(
+        topics=["a", "b", "c"], industries=["医疗", "酒店"], kinds=["定义", "案例"]
+    )
     assert first.topics == ["a", "b"] and second.industries == ["酒店", "医疗"]  # neither operand changes
     assert QueryAnalysis().merged(first) == first and first.merged(QueryAnalysis()) == first

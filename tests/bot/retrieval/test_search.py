@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,7 @@ from bot.indexing.builder import build_index
 from bot.indexing.store import Index, IndexMissingError
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Retriever
-from bot.settings import Fusion
-from bot.settings import Settings
+from bot.settings import Fusion, Settings
 from tests.conftest import CharEncoder
 
 QUESTION = "窗口前有人拍桌子骂人该咋办"
@@ -20,8 +18,9 @@ QUESTION = "窗口前有人拍桌子骂人该咋办"
 
 @pytest.fixture
 def settings(fixture_kb: Path, tmp_path: Path) -> Settings:
-    return Settings(knowledge_dir=fixture_kb, index_dir=tmp_path / "index", nlu_dir=tmp_path / "nlu",
-                    encoder="test-char-encoder")
+    return Settings(
+        knowledge_dir=fixture_kb, index_dir=tmp_path / "index", nlu_dir=tmp_path / "nlu", encoder="test-char-encoder"
+    )
 
 
 def search(settings: Settings, encoder: CharEncoder, question: str, mode: str):

@@ -38,8 +38,14 @@ def test_a_hung_action_server_fails_the_action_within_the_bound(hung_server: str
     domain = Domain.empty()
     started = time.monotonic()
     with pytest.raises(asyncio.TimeoutError):  # Rasa's processor logs it like any failed action
-        asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses),
-                               DialogueStateTracker("staff-7", []), domain))
+        asyncio.run(
+            action.run(
+                CollectingOutputChannel(),
+                TemplatedNaturalLanguageGenerator(domain.responses),
+                DialogueStateTracker("staff-7", []),
+                domain,
+            )
+        )
     assert time.monotonic() - started < 3
 
 

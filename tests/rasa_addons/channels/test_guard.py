@@ -56,8 +56,8 @@ class FakeBot:
 
     async def __call__(self, message: FakeUserMessage) -> None:
         self.received.append(message.text)
-        for reply in self.replies:
-            await message.output_channel.send_response(message.sender_id, reply)
+        for response in self.replies:
+            await message.output_channel.send_response(message.sender_id, response)
         if self.error:
             raise self.error
 
@@ -95,15 +95,20 @@ def test_message_at_the_limit_reaches_the_bot() -> None:
 
 def test_a_reply_from_the_bot_is_passed_on_unchanged(caplog: pytest.LogCaptureFixture) -> None:
     replies = [
-        {"text": "移情服务是指……\n\n来源：《移情服务》· 定义",
-         "buttons": [{"title": "移情服务有哪些案例", "payload": "移情服务有哪些案例"}]},
+        {
+            "text": "移情服务是指……\n\n来源：《移情服务》· 定义",
+            "buttons": [{"title": "移情服务有哪些案例", "payload": "移情服务有哪些案例"}],
+        },
         {"text": "还想了解什么？"},
     ]
     with caplog.at_level(logging.ERROR, logger="rasa_addons.channels.guard"):
         message = run(FakeBot(replies), "什么是移情服务")
     assert message.output_channel.messages == [
-        {"recipient_id": "staff-7", "text": "移情服务是指……\n\n来源：《移情服务》· 定义",
-         "buttons": [{"title": "移情服务有哪些案例", "payload": "移情服务有哪些案例"}]},
+        {
+            "recipient_id": "staff-7",
+            "text": "移情服务是指……\n\n来源：《移情服务》· 定义",
+            "buttons": [{"title": "移情服务有哪些案例", "payload": "移情服务有哪些案例"}],
+        },
         {"recipient_id": "staff-7", "text": "还想了解什么？"},
     ]
     assert caplog.records == []

@@ -26,7 +26,9 @@ class Recorder:
 
 @pytest.fixture
 def channel_and_recorder() -> tuple[GuardedSocketIOInput, Recorder]:
-    channel = GuardedSocketIOInput.from_credentials({"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered"})
+    channel = GuardedSocketIOInput.from_credentials(
+        {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered"}
+    )
     recorder = Recorder()
     channel.blueprint(recorder.on_new_message)
     channel.sio.emit = recorder.emit

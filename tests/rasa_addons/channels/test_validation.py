@@ -64,7 +64,9 @@ def test_bad_requests_are_refused_with_a_chinese_error(body: bytes, status: int,
 
 
 def test_control_characters_and_lone_surrogates_are_removed_newlines_kept() -> None:
-    request = ChatRequest.parse(b'{"sender": "u\\u00011", "message": "\\u0000\\u001b[31m\\u4ec0\\u4e48\\ud800\\n\\t\\u007f\\u0085?"}')
+    request = ChatRequest.parse(
+        b'{"sender": "u\\u00011", "message": "\\u0000\\u001b[31m\\u4ec0\\u4e48\\ud800\\n\\t\\u007f\\u0085?"}'
+    )
     assert request.sender == "u1"
     assert request.message == "[31m什么\n\t?"
     request.message.encode("utf-8")  # would raise on a surrogate
@@ -93,9 +95,21 @@ def test_raw_control_characters_inside_strings_are_removed_not_refused() -> None
     assert ChatRequest.parse(b'{"sender": "u1", "message": "\x00\x07hi\x1b"}').message == "hi"
 
 
-@pytest.mark.parametrize("data", ["你好", ["你好"], None, 3, {"text": "你好"}, {"message": 2}, {"message": ["a"]},
-                                  {"message": "hi", "session_id": ["x"]}, {"message": "hi", "metadata": "{not json"},
-                                  {"message": "hi", "metadata": [1]}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "你好",
+        ["你好"],
+        None,
+        3,
+        {"text": "你好"},
+        {"message": 2},
+        {"message": ["a"]},
+        {"message": "hi", "session_id": ["x"]},
+        {"message": "hi", "metadata": "{not json"},
+        {"message": "hi", "metadata": [1]},
+    ],
+)
 def test_a_malformed_socket_event_is_refused_in_chinese(data) -> None:
     with pytest.raises(BadRequest) as caught:
         socket_event(data)

@@ -23,8 +23,10 @@ from rasa_addons.channels.webchat.channel import AllowedOrigins, WebChatInput
 
 SESSION = "0123456789abcdef0123456789abcdef"
 ANSWER = "移情服务是以同理心体察客户需要的服务。\n\n• 倾听\n• 回应\n\n来源：《移情服务》· 定义"
-BUTTONS = [{"title": "移情服务有哪些要素", "payload": "移情服务有哪些要素"},
-           {"title": "👍 有帮助", "payload": "/feedback_positive"}]
+BUTTONS = [
+    {"title": "移情服务有哪些要素", "payload": "移情服务有哪些要素"},
+    {"title": "👍 有帮助", "payload": "/feedback_positive"},
+]
 
 
 class EchoAgent:
@@ -162,10 +164,20 @@ def test_page_and_its_files_are_served(tmp_path: Path) -> None:
     client_js.write_text("/* socket.io client */")
 
     async def scenario() -> dict[str, tuple[int, dict[str, str], str]]:
-        channel = WebChatInput(socketio_client=client_js, allowed_origins=AllowedOrigins.parse("https://intranet.example.com"))
+        channel = WebChatInput(
+            socketio_client=client_js, allowed_origins=AllowedOrigins.parse("https://intranet.example.com")
+        )
         async with serving(channel) as (url, _):
-            paths = ["chat", "static/app.js", "static/style.css", "socket.io.min.js", "config",
-                     "static/index.html", "static/..%2Fchannel.py", ""]
+            paths = [
+                "chat",
+                "static/app.js",
+                "static/style.css",
+                "socket.io.min.js",
+                "config",
+                "static/index.html",
+                "static/..%2Fchannel.py",
+                "",
+            ]
             return {path: await fetch(f"{url}/webhooks/webchat/{path}") for path in paths}
 
     got = run(scenario)
@@ -242,8 +254,12 @@ def test_allowed_origins_parse() -> None:
 
 
 def test_allowed_origins_follow_a_reverse_proxy() -> None:
-    environ = {"HTTP_HOST": "127.0.0.1:5005", "wsgi.url_scheme": "http",
-               "HTTP_X_FORWARDED_HOST": "chat.example.com", "HTTP_X_FORWARDED_PROTO": "https"}
+    environ = {
+        "HTTP_HOST": "127.0.0.1:5005",
+        "wsgi.url_scheme": "http",
+        "HTTP_X_FORWARDED_HOST": "chat.example.com",
+        "HTTP_X_FORWARDED_PROTO": "https",
+    }
     assert AllowedOrigins()("https://chat.example.com", environ)
     assert AllowedOrigins()("http://127.0.0.1:5005", environ)
     assert not AllowedOrigins()("https://other.example.com", environ)

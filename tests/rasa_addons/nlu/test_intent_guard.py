@@ -14,8 +14,16 @@ def topic(text: str, name: str) -> dict:
     return {"entity": "topic", "value": "x", "start": start, "end": start + len(name)}
 
 
-@pytest.mark.parametrize("text,name", [("期望确认理论", "期望确认理论"), ("KANO？", "KANO"), (" Zappos ", "Zappos"),
-                                       ("马斯洛呢", "马斯洛"), ("《华为》", "华为")])
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("期望确认理论", "期望确认理论"),
+        ("KANO？", "KANO"),
+        (" Zappos ", "Zappos"),
+        ("马斯洛呢", "马斯洛"),
+        ("《华为》", "华为"),
+    ],
+)
 def test_a_message_that_is_only_a_name(text: str, name: str) -> None:
     assert bare_name(text, [topic(text, name)])
 
@@ -42,8 +50,13 @@ def test_chinese_or_a_known_name_is_content(text: str) -> None:
 
 
 def message(text: str, intent: str, entities: list[dict] | None = None) -> Message:
-    msg = Message({TEXT: text, INTENT: {"name": intent, "confidence": 0.9},
-                   INTENT_RANKING_KEY: [{"name": intent, "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]})
+    msg = Message(
+        {
+            TEXT: text,
+            INTENT: {"name": intent, "confidence": 0.9},
+            INTENT_RANKING_KEY: [{"name": intent, "confidence": 0.9}, {"name": "greet", "confidence": 0.1}],
+        }
+    )
     msg.set(ENTITIES, entities or [])
     return msg
 

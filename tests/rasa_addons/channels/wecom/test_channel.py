@@ -22,7 +22,10 @@ from rasa_addons.channels.wecom.channel import NOT_TEXT, WeComInput
 from rasa_addons.channels.wecom.crypto import CallbackCrypto
 from tests.fakes.wecom import SAMPLE, decrypt, encrypt, signature
 
-BUTTONS = [{"title": "移情服务为什么重要", "payload": "/ask_why"}, {"title": "移情服务有哪些要素", "payload": "/ask_parts"}]
+BUTTONS = [
+    {"title": "移情服务为什么重要", "payload": "/ask_why"},
+    {"title": "移情服务有哪些要素", "payload": "/ask_parts"},
+]
 ANSWER = "移情服务指服务提供者以同理心去体察客户的需要和情绪。\n来源：《移情服务》· 定义"
 
 
@@ -50,7 +53,8 @@ class FakeBot:
         self.received.append(message.text)
         await asyncio.sleep(self.delay)
         await message.output_channel.send_response(
-            message.sender_id, {"text": self.reply, **({"buttons": BUTTONS} if self.buttons else {})})
+            message.sender_id, {"text": self.reply, **({"buttons": BUTTONS} if self.buttons else {})}
+        )
 
 
 class Harness:
@@ -59,8 +63,12 @@ class Harness:
         self.api = FakeApi()
         channel = channel or WeComInput(
             crypto=CallbackCrypto(SAMPLE.token, SAMPLE.aes_key, SAMPLE.corp_id),
-            api=MessageApi("http://fake", SAMPLE.corp_id, SAMPLE.secret, SAMPLE.agent_id, transport=transport or self.api),
-            corp_id=SAMPLE.corp_id, reply_window_seconds=window)
+            api=MessageApi(
+                "http://fake", SAMPLE.corp_id, SAMPLE.secret, SAMPLE.agent_id, transport=transport or self.api
+            ),
+            corp_id=SAMPLE.corp_id,
+            reply_window_seconds=window,
+        )
         self.channel = channel
         routes = channel.blueprint(bot)._future_routes
         self.handlers = {(r.uri, m): r.handler for r in routes for m in r.methods}
@@ -85,7 +93,9 @@ class Harness:
         return await self.send(
             f"<xml><ToUserName>{SAMPLE.corp_id}</ToUserName><FromUserName>{user}</FromUserName>"
             f"<CreateTime>{int(time.time())}</CreateTime><MsgType>text</MsgType>"
-            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId></xml>", **kwargs)
+            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId></xml>",
+            **kwargs,
+        )
 
     async def settle(self) -> None:
         """Wait for the background sends through the message API."""
@@ -109,8 +119,12 @@ def run(coroutine):
 def test_url_verification_with_the_official_vector():
     harness = Harness(FakeBot())
     echostr = "fsi1xnbH4yQh0+PJxcOdhhK6TDXkjMyhEPA7xB2TGz6b+g7xyAbEkRxN/3cNXW9qdqjnoVzEtpbhnFyq6SVHyA=="
-    args = {"msg_signature": "012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb", "timestamp": "1476416373",
-            "nonce": "47744683", "echostr": echostr}
+    args = {
+        "msg_signature": "012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb",
+        "timestamp": "1476416373",
+        "nonce": "47744683",
+        "echostr": echostr,
+    }
     response = run(harness.get(**args))
     assert (response.status, response.body) == (200, b"1288432023552776189")
     # a "+" that reached us unencoded (decoded to a space) still verifies
@@ -230,10 +244,18 @@ def test_undecryptable_or_foreign_messages_are_refused():
 
 def test_non_text_messages_and_events():
     harness = Harness(FakeBot())
-    _, image = run(harness.send("<xml><FromUserName>u1</FromUserName><CreateTime>1</CreateTime>"
-                                "<MsgType>image</MsgType><MsgId>44</MsgId></xml>"))
-    event, event_content = run(harness.send("<xml><FromUserName>u1</FromUserName><CreateTime>2</CreateTime>"
-                                            "<MsgType>event</MsgType><Event>enter_agent</Event></xml>"))
+    _, image = run(
+        harness.send(
+            "<xml><FromUserName>u1</FromUserName><CreateTime>1</CreateTime>"
+            "<MsgType>image</MsgType><MsgId>44</MsgId></xml>"
+        )
+    )
+    event, event_content = run(
+        harness.send(
+            "<xml><FromUserName>u1</FromUserName><CreateTime>2</CreateTime>"
+            "<MsgType>event</MsgType><Event>enter_agent</Event></xml>"
+        )
+    )
     assert image == reply(NOT_TEXT)
     assert (event.status, event_content) == (200, None)
     assert harness.bot.received == []
@@ -241,9 +263,13 @@ def test_non_text_messages_and_events():
 
 def test_no_secret_in_any_log_line(caplog):
     caplog.set_level(logging.DEBUG)
+
     async def failing_api(method, path, query, body):
-        return {"errcode": 40014, "errmsg": "invalid access_token"} if "access_token" in query else {
-            "errcode": 0, "access_token": "ACCESS-TOKEN-XYZ", "expires_in": 7200}
+        return (
+            {"errcode": 40014, "errmsg": "invalid access_token"}
+            if "access_token" in query
+            else {"errcode": 0, "access_token": "ACCESS-TOKEN-XYZ", "expires_in": 7200}
+        )
 
     harness = Harness(FakeBot(delay=0.3), window=0.1, transport=failing_api)
 
@@ -258,8 +284,13 @@ def test_no_secret_in_any_log_line(caplog):
         assert secret not in caplog.text
 
 
-CREDENTIALS = {"corp_id": SAMPLE.corp_id, "agent_id": "1000002", "secret": "s", "token": SAMPLE.token,
-               "aes_key": SAMPLE.aes_key}
+CREDENTIALS = {
+    "corp_id": SAMPLE.corp_id,
+    "agent_id": "1000002",
+    "secret": "s",
+    "token": SAMPLE.token,
+    "aes_key": SAMPLE.aes_key,
+}
 
 
 @pytest.mark.parametrize("missing", ["corp_id", "token", "aes_key"])

@@ -11,15 +11,21 @@ AES_KEY = "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt"
 CORP_ID = "ww1436e0e65a779aee"
 
 # Official sample, example 1 (URL verification).
-VERIFY = dict(signature="012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb", timestamp="1476416373", nonce="47744683",
-              echostr="fsi1xnbH4yQh0+PJxcOdhhK6TDXkjMyhEPA7xB2TGz6b+g7xyAbEkRxN/3cNXW9qdqjnoVzEtpbhnFyq6SVHyA==")
+VERIFY = dict(
+    signature="012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb",
+    timestamp="1476416373",
+    nonce="47744683",
+    echostr="fsi1xnbH4yQh0+PJxcOdhhK6TDXkjMyhEPA7xB2TGz6b+g7xyAbEkRxN/3cNXW9qdqjnoVzEtpbhnFyq6SVHyA==",
+)
 # Official sample, example 2 (a user's message).
 MESSAGE = dict(
-    signature="0c3914025cb4b4d68103f6bfc8db550f79dcf48e", timestamp="1476422779", nonce="1597212914",
+    signature="0c3914025cb4b4d68103f6bfc8db550f79dcf48e",
+    timestamp="1476422779",
+    nonce="1597212914",
     encrypt="Kl7kjoSf6DMD1zh7rtrHjFaDapSCkaOnwu3bqLc5tAybhhMl9pFeK8NslNPVdMwmBQTNoW4mY7AIjeLvEl3NyeTkAgGzBhzTtRLNs"
-            "hw2AEew+kkYcD+Fq72Kt00fT0WnN87hGrW8SqGc+NcT3mu87Ha3dz1pSDi6GaUA6A0sqfde0VJPQbZ9U+3JWcoD4Z5jaU0y9GSh"
-            "010wsHF8KZD24YhmZH4ch4Ka7ilEbjbfvhKkNL65HHL0J6EYJIZUC2pFrdkJ7MhmEbU2qARR4iQHE7wy24qy0cRX3Mfp6iELcDNf"
-            "SsPGjUQVDGxQDCWjayJOpcwocugux082f49HKYg84EpHSGXAyh+/oxwaWbvL6aSDPOYuPDGOCI8jmnKiypE+",
+    "hw2AEew+kkYcD+Fq72Kt00fT0WnN87hGrW8SqGc+NcT3mu87Ha3dz1pSDi6GaUA6A0sqfde0VJPQbZ9U+3JWcoD4Z5jaU0y9GSh"
+    "010wsHF8KZD24YhmZH4ch4Ka7ilEbjbfvhKkNL65HHL0J6EYJIZUC2pFrdkJ7MhmEbU2qARR4iQHE7wy24qy0cRX3Mfp6iELcDNf"
+    "SsPGjUQVDGxQDCWjayJOpcwocugux082f49HKYg84EpHSGXAyh+/oxwaWbvL6aSDPOYuPDGOCI8jmnKiypE+",
 )
 
 
@@ -38,7 +44,8 @@ def test_official_message_vector(crypto):
     assert crypto.decrypt(MESSAGE["encrypt"]) == (
         "<xml><ToUserName>ww1436e0e65a779aee</ToUserName><FromUserName>ChenJiaShun</FromUserName>"
         "<CreateTime>1476422779</CreateTime><MsgType>text</MsgType><Content>你好</Content>"
-        "<MsgId>1456453720</MsgId><AgentID>1000002</AgentID></xml>")
+        "<MsgId>1456453720</MsgId><AgentID>1000002</AgentID></xml>"
+    )
 
 
 def test_round_trip_chinese_and_known_ciphertext(crypto):
@@ -60,7 +67,8 @@ def test_bad_signature_is_refused(crypto):
     assert not crypto.verify("0" * 40, VERIFY["timestamp"], VERIFY["nonce"], VERIFY["echostr"])
     assert not crypto.verify(VERIFY["signature"], "1476416374", VERIFY["nonce"], VERIFY["echostr"])
     assert not CallbackCrypto("another-token", AES_KEY, CORP_ID).verify(
-        VERIFY["signature"], VERIFY["timestamp"], VERIFY["nonce"], VERIFY["echostr"])
+        VERIFY["signature"], VERIFY["timestamp"], VERIFY["nonce"], VERIFY["echostr"]
+    )
 
 
 def test_other_receive_id_is_refused(crypto):
@@ -86,8 +94,10 @@ def test_garbage_ciphertext_is_refused(crypto, ciphertext):
         crypto.decrypt(ciphertext)
 
 
-@pytest.mark.parametrize("token, key, corp", [("", AES_KEY, CORP_ID), (TOKEN, AES_KEY[:-1], CORP_ID),
-                                              (TOKEN, "!" * 43, CORP_ID), (TOKEN, AES_KEY, "")])
+@pytest.mark.parametrize(
+    "token, key, corp",
+    [("", AES_KEY, CORP_ID), (TOKEN, AES_KEY[:-1], CORP_ID), (TOKEN, "!" * 43, CORP_ID), (TOKEN, AES_KEY, "")],
+)
 def test_bad_settings_are_refused(token, key, corp):
     with pytest.raises(ValueError):
         CallbackCrypto(token, key, corp)

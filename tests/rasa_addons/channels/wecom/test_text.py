@@ -41,14 +41,21 @@ def test_limit_below_one_character_is_refused():
 
 
 def test_compose_numbers_buttons_of_all_messages():
-    text, buttons = compose([
-        {"text": "移情服务指……\n来源：《移情服务》· 定义",
-         "buttons": [{"title": "移情服务为什么重要", "payload": "/ask{\"q\": 1}"}]},
-        {"text": "这个回答有帮助吗？", "buttons": [{"title": "👍", "payload": "/good"}, {"title": "👎", "payload": "/bad"}]},
-    ])
+    text, buttons = compose(
+        [
+            {
+                "text": "移情服务指……\n来源：《移情服务》· 定义",
+                "buttons": [{"title": "移情服务为什么重要", "payload": '/ask{"q": 1}'}],
+            },
+            {
+                "text": "这个回答有帮助吗？",
+                "buttons": [{"title": "👍", "payload": "/good"}, {"title": "👎", "payload": "/bad"}],
+            },
+        ]
+    )
     assert text.endswith(f"{CHOOSE_PROMPT}\n1. 移情服务为什么重要\n2. 👍\n3. 👎")
     assert text.index("来源") < text.index("这个回答有帮助吗") < text.index(CHOOSE_PROMPT)
-    assert [b["payload"] for b in buttons] == ["/ask{\"q\": 1}", "/good", "/bad"]
+    assert [b["payload"] for b in buttons] == ['/ask{"q": 1}', "/good", "/bad"]
 
 
 def test_compose_without_buttons_has_no_prompt():
@@ -56,7 +63,18 @@ def test_compose_without_buttons_has_no_prompt():
     assert (text, buttons) == ("您好\n请问", [])
 
 
-@pytest.mark.parametrize("typed, expected", [("1", "/a"), (" 2 ", "/b"), ("2。", "/b"), ("3", None), ("0", None),
-                                             ("１", None), ("1个", None), ("什么是移情服务", None)])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("1", "/a"),
+        (" 2 ", "/b"),
+        ("2。", "/b"),
+        ("3", None),
+        ("0", None),
+        ("１", None),
+        ("1个", None),
+        ("什么是移情服务", None),
+    ],
+)
 def test_choice_by_number(typed, expected):
     assert choice(typed, [{"title": "A", "payload": "/a"}, {"title": "B", "payload": "/b"}]) == expected
