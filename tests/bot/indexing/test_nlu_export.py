@@ -3,12 +3,10 @@ import os
 from pathlib import Path
 
 import jieba
-import pytest
 
 from bot.indexing.nlu_export import JIEBA_DICTIONARY, PATTERNS_FILE, entity_patterns, write_nlu_resources
 from bot.knowledge.entries import load_knowledge
 from bot.knowledge.terms import TermTable
-from tests.conftest import ROOT
 
 
 def terms_of(folder: Path) -> TermTable:
@@ -147,17 +145,3 @@ def test_jieba_loads_the_dictionary(fixture_kb: Path, tmp_path: Path) -> None:
     assert tokenizer.lcut("期望确认理论和移情服务") == ["期望", "确认", "理论", "和", "移情", "服务"]
     tokenizer.load_userdict(str(tmp_path / JIEBA_DICTIONARY))
     assert tokenizer.lcut("期望确认理论和移情服务") == ["期望确认理论", "和", "移情服务"]
-
-
-@pytest.fixture(scope="module")
-def real_patterns() -> list[dict[str, str]]:
-    return entity_patterns(terms_of(ROOT / "knowledge"))
-
-
-def test_real_knowledge_patterns(real_patterns: list[dict[str, str]]) -> None:
-    by_pattern = {p["pattern"]: (p["label"], p["id"]) for p in real_patterns}
-    assert by_pattern["情感服务体验"] == ("topic", "emotional-service-experience")
-    assert by_pattern["SERVQUAL"] == ("topic", "servqual")
-    assert by_pattern["empathy service"] == ("topic", "empathy-service")
-    assert by_pattern["医院"] == ("industry", "医疗")
-    assert len({p["pattern"].lower() for p in real_patterns}) == len(real_patterns)

@@ -3,12 +3,12 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge.vocabulary import Vocabulary, VocabularyError
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")
 def vocab() -> Vocabulary:
-    return Vocabulary.load(ROOT / "knowledge" / "schema.yml")
+    return Vocabulary.load(FIXTURES / "kb" / "schema.yml")
 
 
 @pytest.mark.parametrize(
