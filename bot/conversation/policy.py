@@ -38,6 +38,8 @@ from bot.retrieval.segment import STOPWORDS
 
 Status = Literal["answer", "compare", "not_found", "clarify"]
 CASE_TYPE = "case"
+#: The intent that asks for an example (domain.yml).
+CASE_INTENT = "ask_case"
 #: Share of passages a word may occur in and still say what a message is about (see _specific):
 #: on the current knowledge base (148 passages) that is at most 4, e.g. 压力 1, 过敏 3, but not 实际 7.
 SPECIFIC_SHARE = 0.03
@@ -126,7 +128,9 @@ class AnswerPolicy:
             return decision
         if (choices := self._shared_fragment(request, index)) is not None:
             return choices
-        if self._asks_for_cases(request, index) or (unknown and index.routing.roles.cases in request.kinds):
+        # A company we lack, asked about as an example ("瑞幸有类似的做法吗", intent ask_case): said so,
+        # with the closest case. Not for other questions: "银行卡被冻结了怎么解冻" is no case question.
+        if self._asks_for_cases(request, index) or (unknown and request.intent == CASE_INTENT):
             return self._case(request, index, result, hits, unknown)
         if not hits or result.confidence < self.settings.min_confidence:
             if carried and request.industry and request.follow_up:
@@ -228,7 +232,10 @@ class AnswerPolicy:
         shown = set(request.exclude) | set(request.shown)
         if (line := self._context_item(request, index, carried)) is not None:
             return line
-        for entry in carried:
+        # A kind the context entry lacks is looked for in the entries its answer named only when it
+        # is a case (a case illustrates the concepts it names: "分为哪几类" is about them).
+        own_only = not self._is_case(carried[0], index) and not self._asks_for_cases(request, index)
+        for entry in carried[:1] if own_only else carried:
             if request.kinds:
                 kinds = request.kinds
                 if self._is_case(entry, index):
@@ -249,14 +256,23 @@ class AnswerPolicy:
                     return self._answer(request, index, linked, hits)
             if self._is_case(carried[0], index):
                 return None
-        fresh = [h for h in inside if h.passage.id not in shown] or inside
+        # The kind asked is not in the context: the first context entry's best passage not yet shown.
+        primary = [h for h in inside if h.passage.entry_id == carried[0]] or inside
+        fresh = [h for h in primary if h.passage.id not in shown] or primary
         return self._answer(request, index, fresh[0].passage, hits)
 
     def _context_item(self, request: Request, index: Index, carried: list[str]) -> Decision | None:
-        """A short message naming an item of a list in the context ("响应性呢", "培训那块呢")."""
+        """A short message naming a part of the context: a subsection ("培训那块呢" → 应用 · 培训与管理)
+        or an item of a list ("响应性呢")."""
         words = [w for w in self._subject_words(request.text, index) if len(w) >= 2]
         if not words or len(normalize(request.text)) > 12:
             return None
+        shown = set(request.shown)
+        for entry in carried:
+            parts = [p for p in index.entries.get(entry, []) if " · " in p.section and p.id not in shown
+                     and any(w in p.section.split(" · ", 1)[1] for w in words)]
+            if len(parts) == 1:
+                return self._answer(request, index, parts[0], [])
         for entry in carried:
             for passage in index.entries.get(entry, []):
                 lines = [line for w in words if (line := _item_line(passage.text, w))]
@@ -298,9 +314,9 @@ class AnswerPolicy:
                 note = Note("utter_industry_gap", {"industry": request.industry})
         if unknown and cases:
             note = Note("utter_unknown_name", {"name": unknown})
+        elif not request.industry and result.confidence < self.settings.min_confidence:
+            return self._not_found(hits)  # nothing ties the question to the cases we hold
         if not cases:
-            if result.confidence < self.settings.min_confidence:
-                return self._not_found(hits)
             return self._answer(request, index, hits[0].passage, hits)
         entry = cases[0].passage.entry_id
         decision = self._answer(request, index, self._opening(entry, index, []), hits)
