@@ -269,8 +269,11 @@ class AnswerPolicy:
             return None
         shown = set(request.shown)
         for entry in carried:
-            parts = [p for p in index.entries.get(entry, []) if " · " in p.section and p.id not in shown
-                     and any(w in p.section.split(" · ", 1)[1] for w in words)]
+            parts = [
+                p
+                for p in index.entries.get(entry, [])
+                if " · " in p.section and p.id not in shown and any(w in p.section.split(" · ", 1)[1] for w in words)
+            ]
             if len(parts) == 1:
                 return self._answer(request, index, parts[0], [])
         for entry in carried:
