@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.conversation.assistant import INDEX_MISSING_REPLY
 from rasa_addons.channels.guard import UNAVAILABLE, reply
 from tests.conftest import ROOT
 from tests.integration.conftest import PORTS, Assistant, _up, start, stop
+
+#: domain.yml response of the action server when its index is missing or broken
+INDEX_UNAVAILABLE = "utter_index_unavailable"
 
 pytestmark = pytest.mark.integration
 
@@ -158,7 +160,7 @@ def test_corrupt_index_is_refused_with_a_clear_message_never_answered_from(clust
         for path in saved:
             path.write_bytes(b"\x00garbage\x00" * 10)
         restart_action_server()
-        assert cluster.nodes[0].reply_text(sender(), "什么是移情服务").startswith(INDEX_MISSING_REPLY)
+        assert cluster.nodes[0].reply_text(sender(), "什么是移情服务").startswith(reply(INDEX_UNAVAILABLE))
     finally:
         for path, content in saved.items():
             path.write_bytes(content)
