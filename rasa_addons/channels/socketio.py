@@ -48,6 +48,10 @@ class GuardedSocketIOInput(SocketIOInput):
                 log.warning("refused a socket.io message: %s", refused.reason)
                 await self.sio.emit(self.bot_message_evt, {"text": refused.message}, room=sid, namespace=namespace)
                 return
+            if self.session_persistence and not event.get("session_id"):
+                # Rasa ignores such a message (silence); the socket's own id is a session of its own,
+                # and every socket is in the room of its id, so the reply reaches it.
+                event = {**event, "session_id": sid}
             await handle_message(sid, event)
 
         self.sio.on(self.user_message_evt, namespace=namespace)(checked)

@@ -3,6 +3,7 @@ a client that signs and encrypts callbacks, and a local message API (tests/fakes
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Iterator
 
@@ -23,6 +24,9 @@ def wecom_api() -> Iterator[FakeWeComApi]:
     api.stop()
 
 
+API_TOKEN = secrets.token_hex(16)
+
+
 @pytest.fixture(scope="module")
 def assistant_env(wecom_api: FakeWeComApi) -> dict[str, str]:
     return {
@@ -32,6 +36,7 @@ def assistant_env(wecom_api: FakeWeComApi) -> dict[str, str]:
         "WECOM_TOKEN": SAMPLE.token,
         "WECOM_AES_KEY": SAMPLE.aes_key,
         "WECOM_API_BASE": wecom_api.url,
+        "RASA_AUTH_TOKEN": API_TOKEN,  # the HTTP API below needs it
     }
 
 
@@ -145,7 +150,7 @@ def _push(user: str, text: str) -> None:
     """A bot message to `user` through Rasa's HTTP API, delivered by the WeCom channel's message API."""
     response = requests.post(
         f"{PORTS.rasa_url}/conversations/{user}/tracker/events",
-        params={"output_channel": "wecom", "execute_side_effects": "true"},
+        params={"output_channel": "wecom", "execute_side_effects": "true", "token": API_TOKEN},
         json=[{"event": "bot", "text": text}],
         timeout=30,
     )
