@@ -134,9 +134,18 @@ class AnswerPolicy:
             return self._case(request, index, result, hits, unknown)
         if not hits or result.confidence < self.settings.min_confidence:
             if carried and request.industry and request.follow_up:
-                # "教育行业呢" where nothing covers that industry: say so, with the context's application.
-                entry = carried[0]
+                # "那在零售业呢" after an entry without it: the industry's own application or case
+                # elsewhere; "教育行业呢" where nothing covers it: say so, with the context's application.
                 roles = index.routing.roles
+                elsewhere = [
+                    h.passage
+                    for h in hits
+                    if request.industry in h.passage.industries
+                    and (h.passage.kind == roles.application or self._is_case(h.passage.entry_id, index))
+                ]
+                if elsewhere:
+                    return self._answer(request, index, elsewhere[0], hits)
+                entry = carried[0]
                 passage = self._section(entry, [roles.application], None, index, hits) or self._definition(entry, index)
                 return self._answer(request, index, passage, hits)
             return self._not_found(hits)
