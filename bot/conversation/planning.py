@@ -137,7 +137,7 @@ def plan_turn(turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routin
     topics = list(dict.fromkeys([*turn.topics, *analysis.topics]))
     industries = list(dict.fromkeys([*turn.industries, *analysis.industries]))
     # A short message naming an industry is about that industry ("那换成餐厅呢"), not a list item.
-    item = referenced_item(turn.text, ctx.last_items, routing.cue_words() if not industries else None)
+    item = referenced_item(turn.text, ctx.last_items, routing.cue_words if not industries else None)
     kinds = list(dict.fromkeys([*analysis.kinds, *routing.kinds_for(turn.intent)]))
     industry = industries[0] if industries else None
     if industry is None and not topics and turn.intent in FOLLOW_UP_INTENTS:

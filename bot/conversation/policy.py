@@ -117,8 +117,9 @@ class AnswerPolicy:
             if not request.industry or request.industry in request.text
             else f"{request.text} {request.industry}"
         )
-        # A name the knowledge base lacks ("海底捞的案例") starts a new subject.
-        unknown = unknown_name(request.text, index)
+        # A name the knowledge base lacks ("海底捞的案例") starts a new subject. Only asked when the
+        # message names no entry: POS tagging is the turn's costliest text step after encoding.
+        unknown = None if request.topics else unknown_name(request.text, index)
         carried = [] if request.topics or unknown else [t for t in request.context if t in index.entries]
         result = self.retriever.search(query, top_k=CANDIDATES, hints=hints, index=index, include=carried)
         hits = [h for h in result.hits if h.passage.id not in request.exclude]
@@ -302,7 +303,7 @@ class AnswerPolicy:
     @staticmethod
     def _subject_words(text: str, index: Index) -> list[str]:
         """The message's words other than question words, kind cues and industries: its own subject."""
-        cues = index.routing.cue_words()
+        cues = index.routing.cue_words
         return [
             t
             for t in index.segmenter.tokens(text)
@@ -338,7 +339,7 @@ class AnswerPolicy:
     def _shared_fragment(self, request: Request, index: Index) -> Decision | None:
         """A message that is only an industry ("银行") or a fragment of several titles ("情感"):
         ask which entry is meant, rather than guess."""
-        words = [t for t in index.segmenter.tokens(request.text) if t not in index.routing.cue_words()]
+        words = [t for t in index.segmenter.tokens(request.text) if t not in index.routing.cue_words]
         if not words or index.routing.kinds_in(request.text):
             return None
         key = normalize("".join(words))
@@ -453,7 +454,7 @@ def unknown_name(text: str, index: Index) -> str | None:
     Chinese message counts too.
     """
     vocabulary = index.bm25.vocab_dict
-    cues = index.routing.cue_words()
+    cues = index.routing.cue_words
     known_terms = {*index.terms.topics, *index.terms.industries}
     chinese = bool(_CJK.search(text))
 

@@ -15,6 +15,7 @@ Usage:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -103,7 +104,9 @@ class Routing(BaseModel):
         template = labels.get(kind)
         return template.replace("{title}", title) if template else None
 
+    @cached_property
     def cue_words(self) -> frozenset[str]:
+        """Every cue word; computed once per loaded routing (several lookups per chat turn)."""
         return frozenset(cue for cues in self.kind_cues.values() for cue in cues)
 
 

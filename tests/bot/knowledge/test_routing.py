@@ -51,7 +51,7 @@ def test_load(routing: Routing) -> None:
     assert routing.kinds_for("ask_application") == ["应用", "案例"]
     assert routing.kinds_for("inform") == []  # follow-ups ask for no kind of their own
     assert (routing.roles.definition, routing.roles.cases, routing.roles.application) == ("定义", "案例", "应用")
-    assert "举个例" in routing.cue_words()
+    assert "举个例" in routing.cue_words
 
 
 def test_kinds_for_returns_a_copy(routing: Routing) -> None:
