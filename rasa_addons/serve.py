@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from rasa_addons.api_guard import check_api_request
+from rasa_addons.core.action_results import validate_action_results_once
+from rasa_addons.core.event_types import remember_event_types
 from rasa_addons.redaction import SecretRedactor
 
 if TYPE_CHECKING:
@@ -115,6 +117,8 @@ def main() -> None:
     from rasa.__main__ import main as rasa_main  # after the scrubber: Rasa logs while importing
 
     install_api_guard(os.environ.get("RASA_AUTH_TOKEN", "").strip())
+    validate_action_results_once()
+    remember_event_types()
 
     sys.argv = ["rasa", *arguments]
     rasa_main()

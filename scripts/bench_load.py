@@ -401,7 +401,10 @@ def main() -> None:
                 f"{tag}-warm",
             )
         )
-        pids = (find_process("rasa run", f"--port {rasa_port}"), find_process("-m actions", f"--port {action_port}"))
+        pids = (
+            find_process("rasa_addons.serve", f"--port {rasa_port}"),
+            find_process("-m actions", f"--port {action_port}"),
+        )
         pairs = []
         for level, count in zip(levels, counts):
             floor = Phase("floor (你好)", level)

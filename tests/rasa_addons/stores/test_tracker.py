@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SessionStarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_addons.stores.errors import TrackerStoreUnavailable
@@ -50,3 +50,82 @@ def test_broken_database_fails_the_turn_instead_of_an_empty_conversation(
         asyncio.run(store.save(tracker("什么是移情服务", "举个例子")))
     assert "unavailable: retrieve failed twice" in caplog.text
     assert "Falling back" not in caplog.text
+
+
+# --- the kept tracker and the stored counts -------------------------------------------------
+
+
+def turn(store: StrictSQLTrackerStore, sender: str, *events: Event) -> DialogueStateTracker:
+    """One turn the way Rasa's processor runs it: load (or create), append, save."""
+    loaded = asyncio.run(store.get_or_create_tracker(sender))
+    for event in events:
+        loaded.update(event)
+    asyncio.run(store.save(loaded))
+    return loaded
+
+
+def stored(db: Path, sender: str = "staff-7") -> list[dict]:
+    """The conversation as a new server on the same database loads it."""
+    fresh = asyncio.run(StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db)).retrieve(sender))
+    return [event.as_dict() for event in fresh.events] if fresh else []
+
+
+def rows(store: StrictSQLTrackerStore) -> int:
+    with store.session_scope() as session:
+        return session.query(store.SQLEvent).count()
+
+
+def test_every_event_is_stored_once_over_many_turns(db: Path) -> None:
+    store = StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
+    for text in ["什么是移情服务", "举个例子", "那酒店呢"]:
+        last = turn(store, "staff-7", UserUttered(text), ActionExecuted("action_answer_knowledge"))
+    assert rows(store) == len(last.events)
+    assert stored(db) == [event.as_dict() for event in last.events]
+
+
+def test_the_next_turn_continues_the_tracker_the_last_one_saved(db: Path) -> None:
+    store = StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
+    saved = turn(store, "staff-7", UserUttered("什么是移情服务"))
+    assert asyncio.run(store.retrieve("staff-7")) is saved
+    assert asyncio.run(store.retrieve("staff-7")) is not saved  # handed out once: a failed turn leaves nothing
+
+
+def test_a_turn_on_another_server_is_seen_by_this_one(db: Path) -> None:
+    first = StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
+    second = StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
+    turn(first, "staff-7", UserUttered("什么是移情服务"))
+    turn(second, "staff-7", UserUttered("举个例子"))
+    third = turn(first, "staff-7", UserUttered("那酒店呢"))
+    texts = [e.text for e in third.events if isinstance(e, UserUttered)]
+    assert texts == ["什么是移情服务", "举个例子", "那酒店呢"]
+    assert stored(db) == [event.as_dict() for event in third.events]
+    assert rows(first) == len(third.events)
+
+
+def test_a_session_started_within_a_turn_is_reloaded_as_the_new_session(db: Path) -> None:
+    store = StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
+    turn(store, "staff-7", SessionStarted(timestamp=1.0), UserUttered("什么是移情服务", timestamp=2.0))
+    turn(
+        store,
+        "staff-7",
+        ActionExecuted("action_session_start", timestamp=3.0),
+        SessionStarted(timestamp=4.0),
+        UserUttered("举个例子", timestamp=5.0),
+    )
+    again = asyncio.run(store.retrieve("staff-7"))
+    assert [e.as_dict() for e in again.events] == stored(db)
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["举个例子"]
+
+
+def test_a_tracker_from_elsewhere_is_stored_as_rasa_does_and_then_reloaded(db: Path) -> None:
+    store = StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
+    turn(store, "staff-7", UserUttered("什么是移情服务"))
+    replacement = tracker("另一段对话", "第二句", "第三句")  # e.g. PUT /conversations/<id>/tracker/events
+    asyncio.run(store.save(replacement))
+    assert [e.as_dict() for e in asyncio.run(store.retrieve("staff-7")).events] == stored(db)
+
+
+def test_sqlite_writes_ahead(db: Path) -> None:
+    store = StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
