@@ -19,7 +19,11 @@ KINDS: dict[str, Kind] = {"feedback_positive": "positive", "feedback_negative": 
 
 
 def last_bot_text(tracker: Tracker) -> str | None:
-    """The text of the bot's last message before the current user message."""
+    """The text of the bot's last message before the current user message.
+
+    The Rasa server sends the events of the last few turns only (rasa_addons/core/action_requests.py);
+    this needs the current and the previous one.
+    """
     seen_user = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from rasa_addons.api_guard import check_api_request
+from rasa_addons.core.action_requests import send_recent_events
 from rasa_addons.core.action_results import validate_action_results_once
 from rasa_addons.core.event_types import remember_event_types
 from rasa_addons.redaction import SecretRedactor
@@ -119,6 +120,7 @@ def main() -> None:
     install_api_guard(os.environ.get("RASA_AUTH_TOKEN", "").strip())
     validate_action_results_once()
     remember_event_types()
+    send_recent_events()
 
     sys.argv = ["rasa", *arguments]
     rasa_main()
