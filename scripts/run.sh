@@ -34,7 +34,9 @@ trap stop EXIT
 # Each server logs to var/log/ and to this terminal, prefixed.
 supervise_actions() {
   local child=""
-  trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait; exit 0' TERM INT
+  # wait for the action server only: a bare `wait` would also wait for the log pipe's tee, which
+  # never ends while this shell holds the pipe open (run.sh stopped with `kill -TERM` hung here).
+  trap '[ -n "$child" ] && { kill -TERM "$child" 2>/dev/null; wait "$child"; }; exit 0' TERM INT
   while true; do
     .venv/bin/python -m actions --actions actions --port "$ACTION_PORT" &
     child=$!
