@@ -129,3 +129,30 @@ def test_sqlite_writes_ahead(db: Path) -> None:
     store = StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_rows_are_the_ones_rasas_own_store_writes(tmp_path: Path) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    ours = StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "ours.db"))
+    rasas = SQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    turns = [
+        (UserUttered("什么是移情服务", {"name": "ask_definition", "confidence": 0.9}, timestamp=1.0),),
+        (ActionExecuted("action_answer_knowledge", timestamp=2.0), ActionExecuted("action_listen", timestamp=3.0)),
+        (UserUttered("举个例子", {"name": "ask_example", "confidence": 0.8}, timestamp=4.0),),
+    ]
+    for events in turns:
+        for store in (ours, rasas):
+            turn(store, "staff-7", *events)
+
+    def table(store: SQLTrackerStore) -> list[tuple]:
+        """The rows, but for the clock time of the action_listen a new conversation starts with."""
+        with store.session_scope() as session:
+            rows = session.query(store.SQLEvent).order_by(store.SQLEvent.id).all()
+            return [
+                (e.sender_id, e.type_name, e.intent_name, e.action_name, e.data if e.timestamp < 10 else e.type_name)
+                for e in rows
+            ]
+
+    assert len(table(ours)) == 5  # action_listen of the new conversation + 4
+    assert table(ours) == table(rasas)
