@@ -372,11 +372,8 @@ def serving(
         if out is not None:
             write_endpoints(path, ports, out)
         if credentials_out is not None:
-            for channel in write_credentials(Path("credentials.yml"), credentials_out):
-                err.print(
-                    f"channel {channel} is off: its environment variables are unset (see credentials.yml)",
-                    highlight=False,
-                )
+            for channel, reason in write_credentials(Path("credentials.yml"), credentials_out).items():
+                err.print(f"channel {channel} is off: {reason}", highlight=False)
     except ServingError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from exc

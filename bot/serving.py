@@ -222,22 +222,48 @@ def _port(value: str | None, default: int, name: str) -> int:
 _VARIABLE = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
 
 
-def render_credentials(credentials: Path, env: Mapping[str, str] | None = None) -> tuple[dict, list[str]]:
-    """credentials.yml as Rasa should read it: channels whose `${VARIABLES}` are unset are left out.
+#: Channels whose browsers keep an Engine.IO session in the one process that opened it.
+SOCKET_IO_CHANNELS = frozenset(
+    {
+        "socketio",
+        "rasa_addons.channels.socketio.GuardedSocketIOInput",
+        "rasa_addons.channels.webchat.channel.WebChatInput",
+    }
+)
 
-    Rasa fails to start on an unset variable, yet an optional channel (e.g. WeCom) should simply be
-    off until its variables are set. `${NAME}` references are kept, so Rasa fills them in from the
-    environment and no secret is written to disk; `${NAME:-default}` (which Rasa does not know)
-    becomes `${NAME}` when NAME is set, else the default. Returns the data and the channels left out.
+
+def render_credentials(credentials: Path, env: Mapping[str, str] | None = None) -> tuple[dict, dict[str, str]]:
+    """credentials.yml as Rasa should read it, and the channels left out with the reason why.
+
+    - A channel whose `${VARIABLES}` are unset is off: Rasa fails to start on an unset variable, yet
+      an optional channel (e.g. WeCom) should simply be off until its variables are set.
+      `${NAME}` references are kept, so Rasa fills them in from the environment and no secret is
+      written to disk; `${NAME:-default}` (which Rasa does not know) becomes `${NAME}` when NAME is
+      set, else the default.
+    - With `SANIC_WORKERS` > 1 the socket.io channels are off: Sanic's worker processes share the
+      port but not socket.io sessions, so a browser's polls land on a worker that does not know it
+      and the page loses messages (measured: 12 of 15 replies with two workers). More Rasa servers
+      behind nginx, which keeps a browser on one server, scale the page instead.
     """
     env = os.environ if env is None else env
     data = _read(credentials)
-    dropped = [channel for channel, block in data.items() if _unset(block, env)]
+    dropped = {
+        channel: "its environment variables are unset (see credentials.yml)"
+        for channel, block in data.items()
+        if _unset(block, env)
+    }
+    workers = env.get("SANIC_WORKERS", "1").strip()
+    if workers.isdigit() and int(workers) > 1:
+        for channel in data.keys() & SOCKET_IO_CHANNELS - dropped.keys():
+            dropped[channel] = (
+                f"SANIC_WORKERS={workers}: Rasa's worker processes do not share socket.io sessions; "
+                "for the web chat run more servers instead (CLUSTER_SIZE, README \"Deployment\")"
+            )
     kept = {channel: _defaults(block, env) for channel, block in data.items() if channel not in dropped}
     return kept, dropped
 
 
-def write_credentials(credentials: Path, out: Path, env: Mapping[str, str] | None = None) -> list[str]:
+def write_credentials(credentials: Path, out: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
     data, dropped = render_credentials(credentials, env)
     out.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False) if data else "{}\n"
