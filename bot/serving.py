@@ -257,7 +257,7 @@ def render_credentials(credentials: Path, env: Mapping[str, str] | None = None) 
         for channel in data.keys() & SOCKET_IO_CHANNELS - dropped.keys():
             dropped[channel] = (
                 f"SANIC_WORKERS={workers}: Rasa's worker processes do not share socket.io sessions; "
-                "for the web chat run more servers instead (CLUSTER_SIZE, README \"Deployment\")"
+                'for the web chat run more servers instead (CLUSTER_SIZE, README "Deployment")'
             )
     kept = {channel: _defaults(block, env) for channel, block in data.items() if channel not in dropped}
     return kept, dropped

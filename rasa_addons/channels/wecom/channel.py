@@ -10,8 +10,8 @@ drops a callback it got no answer to within 5 seconds and sends it again (three 
   longer answer (over 2,048 bytes) sends its first part that way and the rest through the
   message API; an answer that takes longer is acknowledged at once and sent through the message
   API when it is ready, because WeCom would otherwise retry the question;
-- buttons become a numbered list; a reply of just the number sends that button's payload
-  (choices.py). Non-text messages get a polite reply; events are acknowledged and ignored;
+- buttons become a numbered list; a reply of just the number sends that button's payload, looked
+  up in the conversation's tracker, so it works whichever server showed the list (choices.py). Non-text messages get a polite reply; events are acknowledged and ignored;
 - Rasa's HTTP API can push messages to a user with `output_channel=wecom` (output.py).
 
     credentials.yml:
@@ -30,7 +30,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -39,12 +39,15 @@ from sanic.response import HTTPResponse
 
 from rasa_addons.channels.guard import guard, reply
 from rasa_addons.channels.wecom.api import MessageApi
-from rasa_addons.channels.wecom.choices import LastChoices
+from rasa_addons.channels.wecom.choices import picked
 from rasa_addons.channels.wecom.crypto import CallbackCrypto, CryptoError
 from rasa_addons.channels.wecom.dedup import SeenMessages
 from rasa_addons.channels.wecom.messages import Envelope, Inbound, MessageError, reply_envelope, reply_plaintext
 from rasa_addons.channels.wecom.output import WeComOutput
 from rasa_addons.channels.wecom.text import compose, split
+
+if TYPE_CHECKING:
+    from rasa.core.tracker_store import TrackerStore
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +107,7 @@ class WeComInput(InputChannel):
         self.corp_id = corp_id
         self.reply_window_seconds = reply_window_seconds
         self.seen = SeenMessages()
-        self.choices = LastChoices()
-        self.output = WeComOutput(api, self.choices)
+        self.output = WeComOutput(api)
         self._background: set[asyncio.Future] = set()
 
     def get_output_channel(self) -> WeComOutput:
@@ -175,7 +177,9 @@ class WeComInput(InputChannel):
                 return response.text("")
             if inbound.msg_type != "text":
                 return self._passive(inbound.from_user, reply(NOT_TEXT), timestamp, nonce)
-            return await self._answer(guarded, inbound, envelope, timestamp, nonce)
+            agent = getattr(getattr(request.app, "ctx", None), "agent", None)
+            store = getattr(agent, "tracker_store", None)
+            return await self._answer(guarded, inbound, envelope, timestamp, nonce, store)
 
         return webhook
 
@@ -186,11 +190,12 @@ class WeComInput(InputChannel):
         envelope: Envelope,
         timestamp: str,
         nonce: str,
+        store: TrackerStore | None,
     ) -> HTTPResponse:
         user = inbound.from_user
         out = CollectingOutputChannel()
         message = UserMessage(
-            text=self.choices.resolve(user, inbound.content),
+            text=await picked(store, user, inbound.content),
             output_channel=out,
             sender_id=user,
             input_channel=self.name(),
@@ -206,16 +211,16 @@ class WeComInput(InputChannel):
             )
             self._keep(asyncio.ensure_future(self._push_when_done(turn, user, out)))
             return response.text("")
-        chunks = self._chunks(user, out)
+        chunks = self._chunks(out)
         if not chunks:  # nothing WeCom can show (e.g. only custom JSON)
             return response.text("")
         if len(chunks) > 1:
             self._keep(asyncio.ensure_future(self.output.send_parts(user, chunks[1:])))
         return self._passive(user, chunks[0], timestamp, nonce)
 
-    def _chunks(self, user: str, out: CollectingOutputChannel) -> list[str]:
-        text, buttons = compose(out.messages)
-        self.choices.remember(user, buttons)
+    @staticmethod
+    def _chunks(out: CollectingOutputChannel) -> list[str]:
+        text, _ = compose(out.messages)
         return split(text)
 
     def _passive(self, user: str, content: str, timestamp: str, nonce: str) -> HTTPResponse:
@@ -225,7 +230,7 @@ class WeComInput(InputChannel):
 
     async def _push_when_done(self, turn: asyncio.Future, user: str, out: CollectingOutputChannel) -> None:
         await turn
-        await self.output.send_parts(user, self._chunks(user, out))
+        await self.output.send_parts(user, self._chunks(out))
 
     def _keep(self, task: asyncio.Future) -> None:
         """Hold a reference to a background send until it finishes (asyncio keeps only weak ones)."""

@@ -1,38 +1,45 @@
-"""Each user's last numbered buttons, so that a reply of "2" sends the second button's payload.
+"""A reply of just a number picks that button of the bot's last turn, read from the conversation.
 
-The state lives in this process's memory, bounded to the most recent users, and is lost on a
-restart (a user then types the question instead of the number). With several Rasa servers behind
-one callback URL, a user's number may reach a server that did not show the list: route users
-sticky to one server, or keep this in a shared store.
+WeCom shows buttons as a numbered list (text.compose). The buttons a number refers to are those of
+the bot's messages since the user's previous message, as the tracker store recorded them: the
+conversation's own record, which every Rasa server behind the callback URL shares and a restart
+keeps. (A list kept in the answering process's memory would be missing, or stale, whenever the
+previous turn was answered by another server.) Only a message that is a bare number reads the
+tracker.
 
 Usage:
-    last = LastChoices(max_users=1000)
-    last.remember("u1", [{"title": "移情服务", "payload": "/ask"}])
-    last.resolve("u1", "1"), last.resolve("u1", "什么是移情服务")  # → ('/ask', '什么是移情服务')
+    await picked(agent.tracker_store, "u1", "2")  # → "/ask_parts", or "2" if there is no 2nd button
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from rasa_addons.channels.wecom.text import choice
+from rasa.shared.core.events import BotUttered, Event, UserUttered
+
+from rasa_addons.channels.wecom.text import choice, compose, number
+
+if TYPE_CHECKING:
+    from rasa.core.tracker_store import TrackerStore
 
 
-class LastChoices:
-    def __init__(self, max_users: int = 10_000) -> None:
-        if max_users < 1:
-            raise ValueError("max_users must be at least 1")
-        self._max = max_users
-        self._buttons: OrderedDict[str, list[dict]] = OrderedDict()
+def last_turn_buttons(events: Iterable[Event]) -> list[dict]:
+    """The buttons of the bot's messages after the last user message, numbered as WeCom showed them."""
+    messages: list[dict] = []
+    for event in reversed(list(events)):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            messages.append({**event.data, "text": event.text})
+    return compose(reversed(messages))[1]
 
-    def remember(self, user: str, buttons: list[dict]) -> None:
-        """The buttons of the user's latest turn; a turn without buttons forgets the old ones."""
-        self._buttons.pop(user, None)
-        if buttons:
-            self._buttons[user] = list(buttons)
-            if len(self._buttons) > self._max:
-                self._buttons.popitem(last=False)
 
-    def resolve(self, user: str, text: str) -> str:
-        """The payload the user picked by number, or their text as typed."""
-        return choice(text, self._buttons.get(user, [])) or text
+async def picked(store: TrackerStore | None, user: str, text: str) -> str:
+    """The payload of the button `user` picked by number, else `text` as typed."""
+    if store is None or number(text) is None:
+        return text
+    tracker = await store.retrieve(user)
+    if tracker is None:
+        return text
+    return choice(text, last_turn_buttons(tracker.events)) or text

@@ -15,25 +15,22 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel
 
 from rasa_addons.channels.wecom.api import ApiError, MessageApi
-from rasa_addons.channels.wecom.choices import LastChoices
 from rasa_addons.channels.wecom.text import compose, split
 
 log = logging.getLogger(__name__)
 
 
 class WeComOutput(OutputChannel):
-    def __init__(self, api: MessageApi | None, choices: LastChoices) -> None:
+    def __init__(self, api: MessageApi | None) -> None:
         self.api = api
-        self.choices = choices
 
     @classmethod
     def name(cls) -> str:
         return "wecom"
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        text, buttons = compose([message])
+        text, _ = compose([message])
         if text:
-            self.choices.remember(recipient_id, buttons)
             await self.send_parts(recipient_id, split(text))
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:

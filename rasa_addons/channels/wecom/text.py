@@ -36,11 +36,17 @@ def compose(messages: Iterable[dict]) -> tuple[str, list[dict]]:
     return "\n".join(p for p in parts if p), buttons
 
 
+def number(text: str) -> int | None:
+    """The number a message consists of ("2", " 2。"), if it is only that."""
+    digits = text.strip().rstrip(".。、")
+    return int(digits) if digits.isascii() and digits.isdigit() else None
+
+
 def choice(text: str, buttons: list[dict]) -> str | None:
     """The payload of the button the user picked by typing its number, if that is what they did."""
-    number = text.strip().rstrip(".。、")
-    if number.isascii() and number.isdigit() and 1 <= int(number) <= len(buttons):
-        return str(buttons[int(number) - 1]["payload"])
+    picked = number(text)
+    if picked is not None and 1 <= picked <= len(buttons):
+        return str(buttons[picked - 1]["payload"])
     return None
 
 

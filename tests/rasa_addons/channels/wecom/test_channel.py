@@ -15,6 +15,9 @@ import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
 import pytest
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
 
 from rasa_addons.channels.guard import UNAVAILABLE, reply
 from rasa_addons.channels.wecom.api import MessageApi
@@ -43,18 +46,23 @@ class FakeApi:
 
 
 class FakeBot:
-    """Answers every message after `delay` seconds with `reply` (and BUTTONS); records what it got."""
+    """Answers every message after `delay` seconds with `reply` (and BUTTONS); records what it got,
+    and keeps each conversation in a tracker store as Rasa does (the numbered buttons are read there)."""
 
     def __init__(self, reply: str = ANSWER, delay: float = 0.0, buttons: bool = True) -> None:
         self.reply, self.delay, self.buttons = reply, delay, buttons
         self.received: list[str] = []
+        self.store = InMemoryTrackerStore(Domain.empty())
 
     async def __call__(self, message) -> None:
         self.received.append(message.text)
         await asyncio.sleep(self.delay)
-        await message.output_channel.send_response(
-            message.sender_id, {"text": self.reply, **({"buttons": BUTTONS} if self.buttons else {})}
-        )
+        answer = {"text": self.reply, **({"buttons": BUTTONS} if self.buttons else {})}
+        tracker = await self.store.get_or_create_tracker(message.sender_id)
+        tracker.update(UserUttered(message.text))
+        tracker.update(BotUttered(answer["text"], {"buttons": answer.get("buttons")}))
+        await self.store.save(tracker)
+        await message.output_channel.send_response(message.sender_id, answer)
 
 
 class Harness:
@@ -80,7 +88,11 @@ class Harness:
         timestamp, nonce = str(int(time.time())), str(random.randrange(10**9))
         sig = "f" * 40 if bad_signature else signature(SAMPLE.token, timestamp, nonce, signed)
         args = {"msg_signature": sig, "timestamp": timestamp, "nonce": nonce}
-        response = await self.handlers[("/webhook", "POST")](SimpleNamespace(args=args, body=body, ip="127.0.0.1"))
+        app = SimpleNamespace(
+            ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=getattr(self.bot, "store", None)))
+        )
+        request = SimpleNamespace(args=args, body=body, ip="127.0.0.1", app=app)
+        response = await self.handlers[("/webhook", "POST")](request)
         return response, self._open(response, timestamp, nonce)
 
     async def send(self, inner: str, **kwargs):
@@ -152,6 +164,18 @@ def test_a_number_sends_that_buttons_payload():
 
     run(go())
     assert harness.bot.received == ["什么是移情服务", "/ask_parts", "2"]
+
+
+def test_a_number_reaching_another_server_picks_from_the_list_the_user_saw():
+    bot = FakeBot()
+    first, second = Harness(bot), Harness(bot)  # two Rasa servers behind one callback URL, one store
+
+    async def go():
+        await first.text("什么是移情服务", user="u1")
+        await second.text("1", user="u1")
+
+    run(go())
+    assert bot.received == ["什么是移情服务", "/ask_why"]
 
 
 def test_a_retried_msg_id_is_answered_once():
@@ -328,7 +352,6 @@ def test_rasa_http_api_messages_go_out_through_the_message_api():
     sent = [(m["touser"], m["text"]["content"]) for m in harness.api.sent]
     assert sent[0] == ("u1", "请选择\n回复数字选择：\n1. 移情服务为什么重要\n2. 移情服务有哪些要素")
     assert "".join(text for user, text in sent[1:] if user == "u2") == long_notice and len(sent) > 3
-    assert harness.channel.choices.resolve("u1", "1") == "/ask_why"
 
 
 def test_the_nlu_model_is_warmed_up_when_the_server_starts():
