@@ -103,7 +103,8 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         return await self._strict("retrieve", lambda: self._retrieve_kept_or_stored(sender_id))
 
     async def _retrieve_kept_or_stored(self, sender_id: str) -> DialogueStateTracker | None:
-        tracker = self._cache.take(sender_id, self._last_event_id(sender_id))
+        # The database is asked for the last event id only when there is a kept tracker to check.
+        tracker = self._cache.take(sender_id, self._last_event_id(sender_id)) if sender_id in self._cache else None
         if tracker is None:
             tracker = await super().retrieve(sender_id)
             if tracker is not None:

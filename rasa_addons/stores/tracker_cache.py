@@ -43,6 +43,9 @@ class TrackerCache:
     def __len__(self) -> int:
         return len(self._kept)
 
+    def __contains__(self, sender_id: object) -> bool:
+        return sender_id in self._kept
+
     def put(self, tracker: DialogueStateTracker, last_event_id: int) -> None:
         if self.capacity == 0:
             return

@@ -14,8 +14,10 @@ def test_kept_tracker_is_handed_out_once_when_the_database_is_unchanged() -> Non
     cache = TrackerCache(10)
     kept = tracker("a")
     cache.put(kept, 7)
+    assert "a" in cache and "b" not in cache
     assert cache.take("a", 7) is kept
     assert cache.take("a", 7) is None
+    assert "a" not in cache
 
 
 def test_a_newer_event_in_the_database_means_reload() -> None:
