@@ -11,7 +11,8 @@ drops a callback it got no answer to within 5 seconds and sends it again (three 
   message API; an answer that takes longer is acknowledged at once and sent through the message
   API when it is ready, because WeCom would otherwise retry the question;
 - buttons become a numbered list; a reply of just the number sends that button's payload, looked
-  up in the conversation's tracker, so it works whichever server showed the list (choices.py). Non-text messages get a polite reply; events are acknowledged and ignored;
+  up in the conversation's tracker, so it works whichever server showed the list (choices.py).
+  Non-text messages get a polite reply; events are acknowledged and ignored;
 - Rasa's HTTP API can push messages to a user with `output_channel=wecom` (output.py).
 
     credentials.yml:
@@ -177,8 +178,8 @@ class WeComInput(InputChannel):
                 return response.text("")
             if inbound.msg_type != "text":
                 return self._passive(inbound.from_user, reply(NOT_TEXT), timestamp, nonce)
-            agent = getattr(getattr(request.app, "ctx", None), "agent", None)
-            store = getattr(agent, "tracker_store", None)
+            agent = getattr(request.app.ctx, "agent", None)  # None until Rasa has loaded its model
+            store = agent.tracker_store if agent is not None else None
             return await self._answer(guarded, inbound, envelope, timestamp, nonce, store)
 
         return webhook
