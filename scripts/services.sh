@@ -33,12 +33,26 @@ need_package() {  # $1 = Debian package, $2 = a file it installs
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
+# The cluster lives in var/services/postgres, but PostgreSQL runs as the postgres user, which must
+# be able to reach it. A checkout that user cannot traverse (e.g. made by `mktemp -d`, mode 700)
+# keeps its cluster in postgres's home instead, named after the checkout; initdb would fail there.
+pg_dir() {
+  if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$base"; then
+    echo "$(getent passwd postgres | cut -d: -f6)/empathy-kb-$(printf %s "$root" | sha1sum | cut -c1-12)"
+  else
+    echo "$base/postgres"
+  fi
+}
+
 postgres() {
-  local dir="$base/postgres" port="${DB_PORT:-5433}" bin
+  local dir port="${DB_PORT:-5433}" bin
+  mkdir -p "$base"
   case "$1" in
     start)
       need_package postgresql "$(pg_bin)/pg_ctl"
       bin=$(pg_bin)
+      dir=$(pg_dir)
+      [ "$dir" = "$base/postgres" ] || say "the postgres user cannot reach $base: its cluster goes in $dir"
       [ -n "${DB_PASSWORD:-}" ] || die "set DB_PASSWORD for the database user ${DB_USER:-rasa}"
       mkdir -p "$dir"
       [ "$(id -u)" = 0 ] && chown postgres: "$dir"
@@ -65,12 +79,12 @@ postgres() {
       fi
       say "PostgreSQL on 127.0.0.1:$port, database $db, user $user" ;;
     stop)
-      bin=$(pg_bin)
+      bin=$(pg_bin) dir=$(pg_dir)
       if [ -n "$bin" ] && [ -f "$dir/data/PG_VERSION" ] && as_postgres "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
         as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null && say "PostgreSQL stopped"
       fi ;;
     status)
-      bin=$(pg_bin)
+      bin=$(pg_bin) dir=$(pg_dir)
       [ -n "$bin" ] && [ -f "$dir/data/PG_VERSION" ] && as_postgres "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 ;;
   esac
 }
