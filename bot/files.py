@@ -3,6 +3,8 @@
 Every generated file (index pointer, embedding cache, NLU resources, rendered endpoints) is
 written through here, so a crash or a concurrent reader can never see a torn file.
 
+Database files of the core (feedback) are created readable by their owner only (`private_file`).
+
 Usage:
     atomic_write_text(Path("build/index/CURRENT"), "v-20261124T010000")
     with atomic_path(Path("build/index/cache/model.npz")) as tmp:
@@ -41,3 +43,15 @@ def write_text_if_changed(path: Path, text: str) -> bool:
         return False
     atomic_write_text(path, text)
     return True
+
+
+def private_file(path: Path) -> Path:
+    """`path` exists with mode 0600, e.g. an SQLite database before SQLite opens it (an empty file
+    is a new database to SQLite, and its -wal/-shm/-journal files take the database file's mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        own = path.with_name(path.name + suffix)
+        if own.exists() and own.stat().st_mode & 0o777 != 0o600:
+            own.chmod(0o600)
+    return path

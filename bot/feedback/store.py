@@ -26,6 +26,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 
+from bot.files import private_file
 from bot.serving import Database
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class FeedbackStore:
         """`location`: an SQLite file, or an SQLAlchemy URL such as postgresql+psycopg2://user:pw@host/db."""
         self.location = location
         if isinstance(location, Path):
-            location.parent.mkdir(parents=True, exist_ok=True)
+            private_file(location)  # 0600: questions and answers of named staff
             self._engine = sa.create_engine(f"sqlite:///{location}", connect_args={"timeout": 10})
         else:
             # Connections are checked before use, so a restarted PostgreSQL is reconnected.

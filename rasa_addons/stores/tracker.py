@@ -9,9 +9,15 @@
   is unchanged, i.e. no other server wrote to it; otherwise it is reloaded as Rasa does;
 - the events to append are counted from what this store loaded or saved, not with a `COUNT` query
   over the session per save, and written in one multi-row insert instead of one ORM object each;
+- the kept tracker is a copy taken at the save (`clone`, no replay), handed out once: a change the
+  caller makes to its tracker after saving it never reaches the next `retrieve`, which returns
+  what the database holds, as Rasa's store (which builds a new tracker every time) does;
 - SQLite (the default of `make run`) keeps its connections and uses write-ahead logging with
   `synchronous=NORMAL`: a commit no longer waits for the disk twice. A power cut can lose the last
-  turns; a crash of the server cannot. PostgreSQL is the store for production.
+  turns; a crash of the server cannot. A new database file is created readable by its owner only
+  (0600: it holds what staff asked). PostgreSQL is the store for production.
+- an in-memory SQLite database (`sqlite://`, no file; what Rasa's own tests use) is one database
+  shared by all connections of the store, with Rasa's tables, as in Rasa's store.
 
 Profiled at 10 concurrent conversations, loading and saving trackers was 38% of the Rasa server's
 CPU; with the cache and the stored counts it is about a third of that.
@@ -43,7 +49,9 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from rasa_addons.core.tracker_copy import clone
 from rasa_addons.stores.errors import TrackerStoreUnavailable
+from rasa_addons.stores.files import private_file
 from rasa_addons.stores.tracker_cache import TrackerCache
 
 log = logging.getLogger(__name__)
@@ -62,6 +70,23 @@ def sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def in_memory(url: sa.engine.URL) -> bool:
+    """An SQLite URL without a file (`sqlite://`, `sqlite:///:memory:`)."""
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
+    """One pool of connections to a file, or one connection to an in-memory database, shared by
+    threads (each new connection to `sqlite://` would be a new, empty database)."""
+    if in_memory(url):
+        engine = sa.create_engine(url, poolclass=sa.pool.StaticPool, connect_args={"check_same_thread": False})
+    else:
+        private_file(url.database)
+        engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+    sa.event.listen(engine, "connect", sqlite_pragmas)
+    return engine
+
+
 def continues_one_session(tracker: DialogueStateTracker) -> bool:
     """False if a session started within the tracker: a reload would hold the new session only."""
     return not any(isinstance(event, SessionStarted) for event in itertools.islice(tracker.events, 1, None))
@@ -71,12 +96,15 @@ class StrictSQLTrackerStore(SQLTrackerStore):
     """See the module docstring; arguments are those of Rasa's `SQLTrackerStore`."""
 
     def __init__(self, *args: Any, cached_conversations: int = 500, **kwargs: Any) -> None:
+        if kwargs.get("dialect") == "sqlite" and kwargs.get("db") not in (None, "", ":memory:"):
+            private_file(kwargs["db"])  # before Rasa's store opens it, with the process's umask
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
         if url.get_backend_name() == "sqlite":
-            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
-            sa.event.listen(self.engine, "connect", sqlite_pragmas)
+            self.engine = sqlite_engine(url)
+            if in_memory(url):  # the old engine's database went with it: Rasa's tables, anew
+                self.Base.metadata.create_all(self.engine)
         else:
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
@@ -136,8 +164,8 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             await self.stream_events(tracker)
             self._append(tracker, stored)
         setattr(tracker, STORED, len(tracker.events))
-        if continues_one_session(tracker):
-            self._cache.put(tracker, self._last_event_id(tracker.sender_id))
+        if continues_one_session(tracker):  # kept as saved: later changes of the caller's object stay out
+            self._cache.put(clone(tracker), self._last_event_id(tracker.sender_id))
 
     def _append(self, tracker: DialogueStateTracker, stored: int) -> None:
         """Rasa's rows for the events after the first `stored`, in one multi-row insert.

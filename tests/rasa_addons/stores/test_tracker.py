@@ -83,11 +83,22 @@ def test_every_event_is_stored_once_over_many_turns(db: Path) -> None:
     assert stored(db) == [event.as_dict() for event in last.events]
 
 
-def test_the_next_turn_continues_the_tracker_the_last_one_saved(db: Path) -> None:
+def test_the_next_turn_continues_the_tracker_the_last_one_saved(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    loads = []
+    rasa_retrieve = SQLTrackerStore._retrieve
+    monkeypatch.setattr(
+        SQLTrackerStore, "_retrieve", lambda self, *a, **k: loads.append(a) or rasa_retrieve(self, *a, **k)
+    )
     store = StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
     saved = turn(store, "staff-7", UserUttered("什么是移情服务"))
-    assert asyncio.run(store.retrieve("staff-7")) is saved
-    assert asyncio.run(store.retrieve("staff-7")) is not saved  # handed out once: a failed turn leaves nothing
+    loads.clear()
+    kept = asyncio.run(store.retrieve("staff-7"))
+    assert not loads  # from memory, not the database
+    assert kept is not saved and kept.events == saved.events  # a copy taken at the save
+    again = asyncio.run(store.retrieve("staff-7"))
+    assert loads and again is not kept  # handed out once: a failed turn leaves nothing behind
 
 
 def test_a_turn_on_another_server_is_seen_by_this_one(db: Path) -> None:
