@@ -50,3 +50,11 @@ def test_database_outage_costs_no_answer_and_keeps_the_record_in_the_log(caplog:
     store.record("unanswered", sender="u1", question="区块链在服务中怎么用", answer="抱歉……", sources=[])
     assert "feedback not recorded" in caplog.text
     assert "区块链在服务中怎么用" in caplog.text and "pw" not in caplog.text
+
+
+def test_the_database_file_is_readable_by_its_owner_only(store: FeedbackStore) -> None:
+    import stat
+
+    store.record("unanswered", sender="u1", question="区块链在服务中怎么用", answer="", sources=[])
+    for path in Path(store.location).parent.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
