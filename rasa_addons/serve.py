@@ -28,7 +28,10 @@ from urllib.parse import urlsplit
 from rasa_addons.api_guard import check_api_request
 from rasa_addons.core.action_requests import send_recent_events
 from rasa_addons.core.action_results import validate_action_results_once
+from rasa_addons.core.applied_events import remember_applied_events
 from rasa_addons.core.event_types import remember_event_types
+from rasa_addons.core.rule_window import featurize_recent_rule_states
+from rasa_addons.core.tracker_copy import copy_trackers_without_replay
 from rasa_addons.redaction import SecretRedactor
 
 if TYPE_CHECKING:
@@ -121,6 +124,9 @@ def main() -> None:
     validate_action_results_once()
     remember_event_types()
     send_recent_events()
+    remember_applied_events()
+    copy_trackers_without_replay()
+    featurize_recent_rule_states()
 
     sys.argv = ["rasa", *arguments]
     rasa_main()

@@ -87,9 +87,12 @@ def sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
     return engine
 
 
-def continues_one_session(tracker: DialogueStateTracker) -> bool:
-    """False if a session started within the tracker: a reload would hold the new session only."""
-    return not any(isinstance(event, SessionStarted) for event in itertools.islice(tracker.events, 1, None))
+def continues_one_session(tracker: DialogueStateTracker, known: int = 1) -> bool:
+    """False if a session started within the tracker: a reload would hold the new session only.
+
+    `known`: how many first events are known to hold no session start after the first event (those
+    of a tracker kept or loaded by this store); only the events after them are looked at."""
+    return not any(isinstance(event, SessionStarted) for event in itertools.islice(tracker.events, max(1, known), None))
 
 
 class StrictSQLTrackerStore(SQLTrackerStore):
@@ -156,6 +159,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
 
     async def _save_and_keep(self, tracker: DialogueStateTracker) -> None:
         stored = getattr(tracker, STORED, None)
+        known = stored or 1  # a tracker this store kept or loaded holds one session
         if stored is None:
             await super().save(tracker)  # Rasa's way: count what the session holds, append the rest
             if getattr(tracker, STORED, None) is None:
@@ -164,7 +168,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             await self.stream_events(tracker)
             self._append(tracker, stored)
         setattr(tracker, STORED, len(tracker.events))
-        if continues_one_session(tracker):  # kept as saved: later changes of the caller's object stay out
+        if continues_one_session(tracker, known):  # kept as saved: later changes of the caller's object stay out
             self._cache.put(clone(tracker), self._last_event_id(tracker.sender_id))
 
     def _append(self, tracker: DialogueStateTracker, stored: int) -> None:
