@@ -7,7 +7,13 @@
 - a turn that produced no reply at all (the action server is down, an action crashed): an honest
   message to the user and an error line for the operator, instead of silence;
 - a turn whose conversation store failed (`TrackerStoreUnavailable`, rasa_addons/stores/): the
-  same honest message, instead of an answer computed on an empty conversation.
+  same honest message, instead of an answer computed on an empty conversation;
+- a turn that answered but could not be saved (a full disk, the database gone between reading
+  and writing): the answer is withheld and the user is told that the question was not recorded
+  and should be asked again in full. The bot's messages of a turn are held back until the turn
+  is saved, so what the user sees is what the conversation holds: the next follow-up
+  (「举个例子」) cannot be answered about an older topic while the user believes it refers to the
+  answer that was lost.
 
 Usage (inside a channel's blueprint):
     return super().blueprint(guard(on_new_message))
@@ -35,6 +41,8 @@ EMPTY = "utter_input_empty"
 TOO_LONG = "utter_input_too_long"  # {n} characters, {limit}
 GARBLED = "utter_ask_rephrase"
 UNAVAILABLE = "utter_service_unavailable"
+NOT_SAVED = "utter_turn_not_saved"
+RATE_LIMITED = "utter_rate_limited"  # {seconds}
 #: Rasa's own name for its server app (rasa/server.py), whose agent holds the loaded domain.
 RASA_APP = "rasa_server"
 
@@ -92,16 +100,31 @@ def guard(on_new_message: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Aw
         if is_garbled(text):
             await out.send_text_message(message.sender_id, reply(GARBLED))
             return
-        sent = _count_replies(out)
+        held = _Held(out)
         try:
             await on_new_message(message)
         except TrackerStoreUnavailable as exc:  # logged by the store; no answer without history
-            log.error("turn of %s failed: conversation store unavailable (%s)", message.sender_id, exc)
-            await out.send_text_message(message.sender_id, reply(UNAVAILABLE))
+            held.restore()
+            if held.messages:
+                log.error(
+                    "turn of %s not saved (%s): its %d message(s) withheld, the user asked to ask again",
+                    message.sender_id,
+                    exc,
+                    len(held.messages),
+                )
+                await out.send_text_message(message.sender_id, reply(NOT_SAVED))
+            else:
+                log.error("turn of %s failed: conversation store unavailable (%s)", message.sender_id, exc)
+                await out.send_text_message(message.sender_id, reply(UNAVAILABLE))
             return
         except Exception:  # the channel must answer even when the bot fails
             log.exception("bot failed on a message from %s", message.sender_id)
-        if not sent():
+        except BaseException:  # cancelled (e.g. the client went away): nothing to send
+            held.restore()
+            raise
+        held.restore()
+        sent = await held.release()
+        if not sent:
             log.error(
                 "no reply to %s for %r: is the action server running? (see endpoints.yml action_endpoint)",
                 message.sender_id,
@@ -117,15 +140,26 @@ def is_garbled(text: str) -> bool:
     return all(unicodedata.category(c)[0] in "PZ" or unicodedata.category(c) in ("Sm", "Sc", "Sk") for c in text)
 
 
-def _count_replies(out: Any) -> Callable[[], int]:
-    """Wrap the output channel's single exit point so we know whether anything was sent."""
-    count = 0
-    original = out.send_response
+class _Held:
+    """The bot's messages of one turn, kept back from the output channel until `release`.
 
-    async def counting(recipient_id: str, message: dict) -> None:
-        nonlocal count
-        count += 1
-        await original(recipient_id, message)
+    Rasa sends every bot message through the output channel's `send_response`; the guard's own
+    replies go around it (`send_text_message`)."""
 
-    out.send_response = counting
-    return lambda: count
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.send: Callable[[str, dict], Awaitable[None]] = out.send_response
+        self.messages: list[tuple[str, dict]] = []
+        out.send_response = self.hold
+
+    def restore(self) -> None:
+        """The output channel sends directly again."""
+        self.out.send_response = self.send
+
+    async def hold(self, recipient_id: str, message: dict) -> None:
+        self.messages.append((recipient_id, message))
+
+    async def release(self) -> int:
+        for recipient_id, message in self.messages:
+            await self.send(recipient_id, message)
+        return len(self.messages)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from rasa_addons.channels.guard import EMPTY, MAX_MESSAGE_CHARS, TOO_LONG, UNAVAILABLE, guard, reply
+from rasa_addons.channels.guard import EMPTY, MAX_MESSAGE_CHARS, NOT_SAVED, TOO_LONG, UNAVAILABLE, guard, reply
 from rasa_addons.stores.errors import TrackerStoreUnavailable
 
 
@@ -144,8 +144,35 @@ def test_a_bot_that_replies_then_fails_gets_no_apology() -> None:
 
 
 def test_unavailable_conversation_store_fails_the_turn_honestly(caplog: pytest.LogCaptureFixture) -> None:
-    bot = FakeBot([{"text": "没有历史的回答"}], error=TrackerStoreUnavailable("postgresql localhost: save failed"))
+    bot = FakeBot([], error=TrackerStoreUnavailable("postgresql localhost: retrieve failed"))
     with caplog.at_level(logging.ERROR):
         message = run(bot, "举个例子")
-    assert message.output_channel.texts == ["没有历史的回答", reply(UNAVAILABLE)]
+    assert message.output_channel.texts == [reply(UNAVAILABLE)]
     assert "conversation store unavailable" in caplog.text
+
+
+def test_an_answer_that_could_not_be_saved_is_withheld_and_said_so(caplog: pytest.LogCaptureFixture) -> None:
+    """A full disk: the bot answered, then saving the turn failed. The user is told the question
+    was not recorded, and does not see an answer the conversation does not hold."""
+    bot = FakeBot(
+        [{"text": "移情服务是指……"}], error=TrackerStoreUnavailable("sqlite var/rasa/tracker.db: save failed")
+    )
+    with caplog.at_level(logging.ERROR):
+        message = run(bot, "什么是移情服务")
+    assert message.output_channel.texts == [reply(NOT_SAVED)]
+    assert "没能保存" in reply(NOT_SAVED) and "再" in reply(NOT_SAVED)
+    assert "not saved" in caplog.text and "withheld" in caplog.text
+
+
+def test_the_bots_messages_reach_the_channel_when_the_turn_is_done() -> None:
+    seen_during_the_turn: list[int] = []
+
+    class CheckingBot(FakeBot):
+        async def __call__(self, message: FakeUserMessage) -> None:
+            await super().__call__(message)
+            seen_during_the_turn.append(len(message.output_channel.messages))
+
+    message = run(CheckingBot([{"text": "第一条"}, {"text": "第二条"}]), "什么是移情服务")
+    assert seen_during_the_turn == [0]
+    assert message.output_channel.texts == ["第一条", "第二条"]
+    assert message.output_channel.send_response.__self__ is message.output_channel  # its own again
