@@ -5,10 +5,17 @@ empty reply. Here every request either becomes a clean `ChatRequest` or a `BadRe
 `message` is a short Chinese sentence for the client and `reason` an English one for the log.
 
 Decisions (documented in README, "Security notes"):
+- the body is JSON sent as `application/json`: a form or `text/plain` post, which any web page can
+  make a browser send to another site without asking (a "simple" cross-site request), is refused
+  with 415; a request that names an `Origin` must name the server's own or an allowed one (403);
+- at most MAX_BODY_BYTES (64 KB; Sanic refuses bigger bodies before reading them, see
+  rasa_addons/serve.py); a 500-character question and its metadata take a few KB;
 - `sender` is a string of 1..MAX_SENDER_CHARS characters; an integer sender (some systems number
   their users) is accepted as its decimal string; anything else is refused.
 - `message` must be a string; an empty or overlong string is still accepted here, because the
   reply guard (guard.py) answers those politely.
+- `metadata`, stored by Rasa with every message, is a JSON object of at most MAX_METADATA_KEYS
+  keys and MAX_METADATA_BYTES bytes (as compact JSON); a bigger one is refused, not cut.
 - control characters (except newline and tab) and unpaired surrogates are removed from text.
 
 Usage:
@@ -19,11 +26,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-MAX_BODY_BYTES = 4 * 1024 * 1024  # a 1 MB message still gets the guard's polite "too long" reply
+MAX_BODY_BYTES = 64 * 1024
 MAX_SENDER_CHARS = 128
+MAX_METADATA_BYTES = 2048
+MAX_METADATA_KEYS = 20
+#: What a refused request is answered with.
+STATUSES = (400, 401, 403, 413, 415, 429)
 EXAMPLE = '{"sender": "u1", "message": "什么是移情服务"}'
 
 # C0/C1 controls except \t and \n; unpaired UTF-16 surrogates (valid in JSON, not encodable).
@@ -31,16 +43,18 @@ _UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class BadRequest(ValueError):
-    """A request the channel refuses: `status` (400/413), `message` for the client (Chinese),
-    `reason` for the operator's log (English, never the request content)."""
+    """A request the channel refuses: `status` (one of STATUSES), `message` for the client
+    (Chinese), `reason` for the operator's log (English, never the request content), `headers`
+    of the response (e.g. Retry-After)."""
 
-    def __init__(self, status: int, message: str, reason: str) -> None:
-        if status not in (400, 413):
-            raise ValueError(f"a refused request is a 400 or a 413, not {status}")
+    def __init__(self, status: int, message: str, reason: str, headers: dict[str, str] | None = None) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"a refused request is one of {STATUSES}, not {status}")
         super().__init__(reason)
         self.status = status
         self.message = message
         self.reason = reason
+        self.headers = headers or {}
 
     def body(self) -> dict[str, str]:
         return {"error": self.message}
@@ -74,6 +88,25 @@ def socket_event(data: Any, metadata_key: str = "metadata") -> dict[str, Any]:
     return event
 
 
+def json_request(content_type: str | None, origin: str | None, origin_allowed: Callable[[str], bool]) -> None:
+    """Refuse what a cross-site web page could make a browser send: a body that is not declared
+    as JSON, or a request from an origin that is neither this server's nor an allowed one.
+
+    `origin_allowed`: whether an `Origin` is the server's own or in RASA_CORS_ORIGINS (origins.py).
+
+    json_request("text/plain", None, lambda origin: False)  # raises BadRequest(415, ...)
+    """
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json":
+        raise BadRequest(
+            415,
+            "请以 JSON 格式发送（请求头 Content-Type: application/json）。",
+            f"content type {media_type or '(none)'!r}",
+        )
+    if origin is not None and not origin_allowed(origin):
+        raise BadRequest(403, "不接受来自该网页来源（Origin）的请求。", "origin not allowed")
+
+
 def clean_text(text: str) -> str:
     """`text` without control characters (newline and tab kept) and unpaired surrogates."""
     return _UNWANTED.sub("", text)
@@ -92,7 +125,7 @@ class ChatRequest:
         if len(body) > MAX_BODY_BYTES:
             raise BadRequest(
                 413,
-                f"请求内容过大（上限 {MAX_BODY_BYTES // (1024 * 1024)} MB），请精简消息后再发送。",
+                f"请求内容过大（上限 {MAX_BODY_BYTES // 1024} KB），请精简消息后再发送。",
                 f"body of {len(body)} bytes",
             )
         if not body.strip():
@@ -146,9 +179,21 @@ def _message(data: dict[str, Any]) -> str:
 
 
 def _metadata(metadata: Any) -> dict[str, Any] | None:
-    if metadata is None or isinstance(metadata, dict):
-        return metadata
-    raise BadRequest(400, "metadata 字段必须是 JSON 对象。", f"metadata is a {type(metadata).__name__}")
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        raise BadRequest(400, "metadata 字段必须是 JSON 对象。", f"metadata is a {type(metadata).__name__}")
+    try:
+        size = len(json.dumps(metadata, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    except (TypeError, ValueError, RecursionError):  # e.g. binary parts of a socket.io event
+        raise BadRequest(400, "metadata 字段必须是 JSON 对象。", "metadata is not JSON") from None
+    if len(metadata) > MAX_METADATA_KEYS or size > MAX_METADATA_BYTES:
+        raise BadRequest(
+            400,
+            f"metadata 字段过大（上限 {MAX_METADATA_KEYS} 个键、{MAX_METADATA_BYTES} 字节）。",
+            f"metadata of {len(metadata)} keys, {size} bytes",
+        )
+    return metadata
 
 
 def _input_channel(channel: Any) -> str | None:

@@ -64,6 +64,11 @@ def _up(url: str) -> bool:
         return False
 
 
+#: All integration tests come from 127.0.0.1 and send fast on purpose: the rate limits would turn
+#: most of their messages away. Tests of the limits (test_attacks.py) switch them back on.
+TEST_ENV = {"RASA_RATE_LIMITS": "off"}
+
+
 def start(command: list[str], log: Path, ready: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start a project script in its own session and wait until every URL in `ready` answers."""
     with log.open("wb") as out:
@@ -73,7 +78,7 @@ def start(command: list[str], log: Path, ready: list[str], env: dict[str, str] |
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, **TEST_ENV, **(env or {})},
         )
     deadline = time.monotonic() + START_TIMEOUT
     try:

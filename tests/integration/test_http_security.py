@@ -100,7 +100,8 @@ def test_parse_and_tracker_accept_the_token(assistant: Assistant, token: str) ->
     assert parsed.status_code == 200
     assert parsed.json()["intent"]["name"]
     assert "来源：" in assistant.reply_text("it-sec-tracker", "什么是移情服务")
-    tracker = requests.get(f"{API}/conversations/it-sec-tracker/tracker", params={"token": token}, timeout=30)
+    # a REST sender's conversation is rest:<sender> (rasa_addons/channels/ownership.py)
+    tracker = requests.get(f"{API}/conversations/rest:it-sec-tracker/tracker", params={"token": token}, timeout=30)
     assert tracker.status_code == 200
     assert tracker.json()["latest_message"]["text"] == "什么是移情服务"
 
@@ -108,9 +109,10 @@ def test_parse_and_tracker_accept_the_token(assistant: Assistant, token: str) ->
 def test_a_jwt_signed_with_the_secret_is_accepted_within_its_scope(assistant: Assistant) -> None:
     assistant.ask("it-sec-jwt", "你好")
     own = {
-        "Authorization": f"Bearer {jwt({'user': {'username': 'it-sec-jwt', 'role': 'user'}, 'exp': int(time.time()) + 600})}"
+        "Authorization": f"Bearer {jwt({'user': {'username': 'rest:it-sec-jwt', 'role': 'user'}, 'exp': int(time.time()) + 600})}"
     }
-    assert requests.get(f"{API}/conversations/it-sec-jwt/tracker", headers=own, timeout=30).status_code == 200
+    mine = requests.get(f"{API}/conversations/rest:it-sec-jwt/tracker", headers=own, timeout=30)
+    assert mine.status_code == 200 and mine.json()["latest_message"]["text"] == "你好"
     # a user's JWT opens that user's conversation only
     assert requests.get(f"{API}/conversations/someone-else/tracker", headers=own, timeout=30).status_code == 403
     admin = {

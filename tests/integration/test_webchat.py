@@ -22,6 +22,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.conftest import ROOT
 from tests.integration.conftest import PORTS, Assistant
 
+pytestmark = pytest.mark.integration
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"  # Debian's chromium-driver, same version (scripts/install-browser.sh)
 SCREENSHOTS = ROOT / "var" / "screenshots"

@@ -6,6 +6,8 @@ What it adds to Rasa 3.6's socket.io channel:
 - joins each socket to its session's room *awaited*: Rasa 3.6 calls python-socketio's `enter_room`,
   a coroutine since 5.10, without awaiting it, so with session persistence every reply went to an
   empty room (RasaHQ/rasa#13027);
+- sessions are issued and signed by the server and bound to the sockets that present their token,
+  conversations are `webchat:<session>`, messages are rate-limited (socketio.py, ownership.py);
 - opens sockets to the page's own origin and to the origins listed in RASA_CORS_ORIGINS only
   (Rasa's channel accepts every origin);
 - offers HTTP long-polling only, no WebSocket upgrade: Sanic 21.12's WebSocket implementation fails
@@ -26,72 +28,29 @@ from __future__ import annotations
 
 import logging
 import os
-import re
-import uuid
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa_addons.channels.guard import guard
+from rasa_addons.channels.origins import ORIGINS_ENV, AllowedOrigins
+from rasa_addons.channels.ownership import SessionTokens
 from rasa_addons.channels.socketio import GuardedSocketIOInput
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 DEFAULT_CLIENT = "web/node_modules/socket.io-client/dist/socket.io.min.js"
-ORIGINS_ENV = "RASA_CORS_ORIGINS"
 #: The page's own files; nothing else under static/ or elsewhere is served.
 STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
 CLIENT_MISSING = "聊天页面的组件未安装，请联系管理员运行 scripts/setup.sh。"
 NO_CACHE = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
-#: The page keeps its session id in localStorage; anything else is replaced by a fresh one.
-SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 SETTINGS = ("user_message_evt", "bot_message_evt", "session_persistence", "socketio_path", "socketio_client")
-
-
-@dataclass(frozen=True)
-class AllowedOrigins:
-    """Which web origins may open the chat socket: the page's own, plus those configured.
-
-    engine.io calls it as `cors_allowed_origins(origin, environ)`.
-
-    allowed = AllowedOrigins.parse("https://intranet.example.com")
-    allowed("https://intranet.example.com", {}), allowed("https://evil.example", {})  # → (True, False)
-    """
-
-    extra: frozenset[str] = frozenset()
-
-    @classmethod
-    def parse(cls, value: str) -> AllowedOrigins:
-        """Origins separated by commas or spaces, e.g. "https://a.example.com, http://b.example:8080"."""
-        origins = [item.rstrip("/") for item in re.split(r"[,\s]+", value) if item]
-        for origin in origins:
-            parts = urlsplit(origin)
-            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
-                raise ValueError(f"{ORIGINS_ENV}: {origin!r} is not an origin such as https://intranet.example.com")
-        return cls(frozenset(origins))
-
-    def __call__(self, origin: str | None, environ: Mapping[str, Any]) -> bool:
-        return not origin or origin in self.extra or origin in own_origins(environ)
-
-
-def own_origins(environ: Mapping[str, Any]) -> set[str]:
-    """The origin the request was addressed to, directly and as a reverse proxy forwarded it."""
-    host = environ.get("HTTP_HOST")
-    if not host:
-        return set()
-    scheme = environ.get("wsgi.url_scheme", "http")
-    forwarded_scheme = environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()
-    forwarded_host = environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip()
-    return {f"{scheme}://{host}", f"{forwarded_scheme}://{forwarded_host}"}
 
 
 class WebChatOutput(SocketIOOutput):
@@ -143,29 +102,23 @@ class WebChatInput(GuardedSocketIOInput):
         socketio_path: str = "/socket.io",
         socketio_client: Path = Path(DEFAULT_CLIENT),
         allowed_origins: AllowedOrigins = AllowedOrigins(),
+        sessions: SessionTokens | None = None,
     ) -> None:
         if not socketio_path.startswith("/"):
             raise ValueError(f"socketio_path must start with '/', got {socketio_path!r}")
-        super().__init__(user_message_evt, bot_message_evt, None, session_persistence, socketio_path)
+        super().__init__(user_message_evt, bot_message_evt, None, session_persistence, socketio_path, sessions=sessions)
         self.socketio_client = socketio_client
         self.allowed_origins = allowed_origins
 
+    def output(self) -> OutputChannel:
+        return WebChatOutput(self.sio, self.bot_message_evt)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        guarded = guard(on_new_message)
-
-        async def whole_messages(message: UserMessage) -> None:
-            message.output_channel = WebChatOutput(self.sio, self.bot_message_evt)
-            await guarded(message)
-
-        # Rasa's socket.io blueprint (not the parent's, which would guard a second time), with the
-        # parent's check of user events in front of it.
-        blueprint = SocketIOInput.blueprint(self, whole_messages)
-        self._check_user_events()
+        blueprint = super().blueprint(on_new_message)
         self.sio.eio.cors_allowed_origins = self.allowed_origins
         # Sanic 21.12's WebSocket breaks on Python 3.11 (see above): long-polling only.
         self.sio.eio.transports = ["polling"]
         self.sio.eio.allow_upgrades = False
-        self.sio.on("session_request")(self._session_request)  # replaces Rasa's (#13027)
 
         # Sanic tags each handler with its blueprint's name, which a bound method cannot carry.
         @blueprint.route("/chat", methods=["GET"])
@@ -185,15 +138,6 @@ class WebChatInput(GuardedSocketIOInput):
             return await self._client()
 
         return blueprint
-
-    async def _session_request(self, sid: str, data: Any) -> None:
-        """Rasa's handler with `enter_room` awaited; an unusable session id is replaced by a new one."""
-        session_id = data.get("session_id") if isinstance(data, dict) else None
-        if not (isinstance(session_id, str) and SESSION_ID.fullmatch(session_id)):
-            session_id = uuid.uuid4().hex
-        if self.session_persistence:
-            await self.sio.enter_room(sid, session_id)
-        await self.sio.emit("session_confirm", session_id, room=sid)
 
     async def _page(self) -> HTTPResponse:
         frame_ancestors = " ".join(["'self'", *sorted(self.allowed_origins.extra)])

@@ -1,11 +1,12 @@
-"""The guarded socket.io channel, driven through the handler python-socketio would call."""
+"""The guarded socket.io channel, driven through the handlers python-socketio would call."""
 
 import asyncio
 from typing import Any
 
 import pytest
 
-from rasa_addons.channels.guard import EMPTY, reply
+from rasa_addons.channels import limits
+from rasa_addons.channels.guard import EMPTY, RATE_LIMITED, reply
 from rasa_addons.channels.socketio import GuardedSocketIOInput
 
 
@@ -23,6 +24,16 @@ class Recorder:
     async def emit(self, event: str, data: Any = None, room: str = "", **_: Any) -> None:
         self.emitted.append((event, data, room))
 
+    async def enter_room(self, sid: str, room: str, **_: Any) -> None:
+        self.rooms.setdefault(room, set()).add(sid)
+
+    async def leave_room(self, sid: str, room: str, **_: Any) -> None:
+        self.rooms[room].discard(sid)
+
+    @property
+    def rooms(self) -> dict[str, set[str]]:
+        return self.__dict__.setdefault("_rooms", {})
+
 
 @pytest.fixture
 def channel_and_recorder() -> tuple[GuardedSocketIOInput, Recorder]:
@@ -32,6 +43,8 @@ def channel_and_recorder() -> tuple[GuardedSocketIOInput, Recorder]:
     recorder = Recorder()
     channel.blueprint(recorder.on_new_message)
     channel.sio.emit = recorder.emit
+    channel.sio.enter_room = recorder.enter_room
+    channel.sio.leave_room = recorder.leave_room
     return channel, recorder
 
 
@@ -42,8 +55,9 @@ def send(channel: GuardedSocketIOInput, *args: Any) -> None:
 def test_a_question_reaches_the_bot_and_its_reply_the_socket(channel_and_recorder) -> None:
     channel, recorder = channel_and_recorder
     send(channel, {"message": "什么是移情服务\x00"})
-    assert recorder.received == [("sid-1", "什么是移情服务")]
-    assert recorder.emitted == [("bot_uttered", {"text": "答复"}, "sid-1")]
+    assert recorder.received == [("socketio:sid-1", "什么是移情服务")]  # the socket's own conversation
+    assert recorder.emitted == [("bot_uttered", {"text": "答复"}, "socketio:sid-1")]
+    assert recorder.rooms == {"socketio:sid-1": {"sid-1"}}
 
 
 @pytest.mark.parametrize("args", [("你好",), ([1, 2],), (), ({"message": 2},), ({"message": "a"}, "extra")])
@@ -51,7 +65,7 @@ def test_a_malformed_event_gets_a_chinese_reply_not_silence(channel_and_recorder
     channel, recorder = channel_and_recorder
     send(channel, *args)
     if args and isinstance(args[0], dict) and isinstance(args[0]["message"], str):
-        assert recorder.received == [("sid-1", "a")]  # extra arguments are ignored
+        assert recorder.received == [("socketio:sid-1", "a")]  # extra arguments are ignored
         return
     assert recorder.received == []
     [(event, data, room)] = recorder.emitted
@@ -63,4 +77,16 @@ def test_an_empty_message_gets_the_guards_reply(channel_and_recorder) -> None:
     channel, recorder = channel_and_recorder
     send(channel, {"message": "   "})
     assert recorder.received == []
-    assert recorder.emitted == [("bot_uttered", {"text": reply(EMPTY)}, "sid-1")]
+    assert recorder.emitted == [("bot_uttered", {"text": reply(EMPTY)}, "socketio:sid-1")]
+
+
+def test_a_sender_over_its_rate_is_told_how_long_to_wait(channel_and_recorder) -> None:
+    channel, recorder = channel_and_recorder
+    limits.configure({"per_sender": {"burst": 2, "per_minute": 3}})
+    try:
+        for _ in range(3):
+            send(channel, {"message": "你好"})
+    finally:
+        limits.configure(None)
+    assert len(recorder.received) == 2
+    assert recorder.emitted[-1] == ("bot_uttered", {"text": reply(RATE_LIMITED, seconds=20)}, "sid-1")

@@ -4,7 +4,16 @@ import json
 
 import pytest
 
-from rasa_addons.channels.validation import MAX_BODY_BYTES, BadRequest, ChatRequest, clean_text, socket_event
+from rasa_addons.channels.validation import (
+    MAX_BODY_BYTES,
+    MAX_METADATA_BYTES,
+    MAX_METADATA_KEYS,
+    BadRequest,
+    ChatRequest,
+    clean_text,
+    json_request,
+    socket_event,
+)
 
 
 def parse(value) -> ChatRequest:
@@ -35,7 +44,7 @@ def test_an_integer_sender_becomes_its_decimal_string() -> None:
         (b'{"sender": "u1", "message": "\xe7\xa7"}', 400, "UTF-8"),
         (b"{sender: u1}", 400, "JSON"),
         (b'{"sender": "u1", "message": NaN}', 400, "JSON"),
-        (b"[" * 100_000, 400, "JSON"),
+        (b"[" * 50_000, 400, "JSON"),
         (b'["u1", "hi"]', 400, "JSON 对象"),
         (b'"hi"', 400, "JSON 对象"),
         (b"null", 400, "JSON 对象"),
@@ -77,16 +86,64 @@ def test_emoji_markup_and_sql_pass_through_unchanged() -> None:
         assert parse({"sender": "u1", "message": text}).message == text
 
 
-def test_an_empty_or_huge_message_is_left_to_the_guard() -> None:
+def test_an_empty_or_long_message_is_left_to_the_guard() -> None:
     assert parse({"sender": "u1", "message": ""}).message == ""
-    assert len(parse({"sender": "u1", "message": "a" * 1_000_000}).message) == 1_000_000
+    assert len(parse({"sender": "u1", "message": "a" * 20_000}).message) == 20_000
+
+
+def test_a_body_over_the_limit_is_refused_whatever_it_holds() -> None:
+    refused = refusal(json.dumps({"sender": "u1", "message": "a" * MAX_BODY_BYTES}).encode())
+    assert refused.status == 413 and "64 KB" in refused.message
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {f"k{n}": n for n in range(MAX_METADATA_KEYS + 1)},
+        {"page": "x" * MAX_METADATA_BYTES},
+        {"nested": [{"a": "很长的内容" * 200}]},
+    ],
+)
+def test_metadata_over_the_limit_is_refused_not_cut(metadata: dict) -> None:
+    refused = refusal(json.dumps({"sender": "u1", "message": "hi", "metadata": metadata}).encode())
+    assert refused.status == 400 and "metadata" in refused.message
+    with pytest.raises(BadRequest):
+        socket_event({"message": "hi", "metadata": metadata})
+
+
+def test_small_metadata_is_kept() -> None:
+    metadata = {"page": "faq", "department": "零售银行部", "tags": ["a", "b"]}
+    assert parse({"sender": "u1", "message": "hi", "metadata": metadata}).metadata == metadata
+
+
+@pytest.mark.parametrize(
+    ("content_type", "origin", "status"),
+    [
+        ("text/plain", None, 415),  # what a cross-site <form> or fetch may send without asking
+        ("application/x-www-form-urlencoded", None, 415),
+        ("multipart/form-data; boundary=x", None, 415),
+        (None, None, 415),
+        ("application/json", "https://evil.example", 403),
+        ("application/json; charset=utf-8", "http://localhost:5005/", None),
+        ("Application/JSON", None, None),
+        ("application/json", "https://intranet.example.com", None),
+    ],
+)
+def test_only_json_from_allowed_origins_is_taken(content_type, origin, status) -> None:
+    allowed = {"http://localhost:5005", "https://intranet.example.com"}.__contains__
+    if status is None:
+        json_request(content_type, origin and origin.rstrip("/"), allowed)
+        return
+    with pytest.raises(BadRequest) as caught:
+        json_request(content_type, origin, allowed)
+    assert caught.value.status == status
 
 
 def test_clean_text_keeps_ordinary_text() -> None:
     assert clean_text("移情服务\n有哪些要素？") == "移情服务\n有哪些要素？"
 
 
-def test_a_refusal_is_a_400_or_413() -> None:
+def test_a_refusal_is_a_client_error() -> None:
     with pytest.raises(ValueError):
         BadRequest(500, "x", "y")
 

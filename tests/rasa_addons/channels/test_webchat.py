@@ -19,9 +19,11 @@ from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
 from rasa_addons.channels.guard import EMPTY, reply
+from rasa_addons.channels.ownership import SessionTokens
 from rasa_addons.channels.webchat.channel import AllowedOrigins, WebChatInput
 
-SESSION = "0123456789abcdef0123456789abcdef"
+SESSION = "0123456789abcdef0123456789abcdef"  # a session id the client made up
+TOKENS = SessionTokens(b"webchat-test-secret-0123456789")
 ANSWER = "移情服务是以同理心体察客户需要的服务。\n\n• 倾听\n• 回应\n\n来源：《移情服务》· 定义"
 BUTTONS = [
     {"title": "移情服务有哪些要素", "payload": "移情服务有哪些要素"},
@@ -87,66 +89,126 @@ async def next_event(events: asyncio.Queue, seconds: float = 3.0) -> tuple[str, 
     return await asyncio.wait_for(events.get(), timeout=seconds)
 
 
+async def new_session(client: socketio.AsyncClient, events: asyncio.Queue, token: Any = None) -> str:
+    await client.emit("session_request", {"session_id": token})
+    name, confirmed = await next_event(events)
+    assert name == "session_confirm"
+    return confirmed
+
+
 def test_reply_reaches_the_session_room_with_session_persistence() -> None:
     # Rasa 3.6's own handler does not await enter_room (rasa#13027): the reply would never arrive.
-    async def scenario() -> None:
-        async with serving(WebChatInput(session_persistence=True)) as (url, agent):
+    async def scenario() -> str:
+        async with serving(WebChatInput(session_persistence=True, sessions=TOKENS)) as (url, agent):
             client, events = await connect(url)
-            await client.emit("session_request", {"session_id": SESSION})
-            assert await next_event(events) == ("session_confirm", SESSION)
-            await client.emit("user_uttered", {"message": "什么是移情服务", "session_id": SESSION})
+            token = await new_session(client, events)
+            await client.emit("user_uttered", {"message": "什么是移情服务", "session_id": token})
             name, reply = await next_event(events)
             with pytest.raises(asyncio.TimeoutError):  # and nothing else: the guard saw the reply
                 await next_event(events, 0.5)
             await close(client)
-        assert agent.senders == [SESSION]
+        assert agent.senders == ["webchat:" + TOKENS.verify(token)]  # the id only, never the token
         assert name == "bot_uttered"
         assert reply["text"] == ANSWER  # one message: the source line stays with its answer
         assert [(b["title"], b["payload"]) for b in reply["quick_replies"]] == [
             (b["title"], b["payload"]) for b in BUTTONS
         ]
+        return token
 
-    run(scenario)
+    token = run(scenario)
+    assert TOKENS.verify(token) is not None and token.split(".")[0] not in ("", token)
 
 
 def test_a_reconnected_socket_gets_the_replies_of_its_session() -> None:
     async def scenario() -> None:
-        async with serving(WebChatInput()) as (url, agent):
-            first, _ = await connect(url)
-            await first.emit("session_request", {"session_id": SESSION})
+        async with serving(WebChatInput(sessions=TOKENS)) as (url, agent):
+            first, events = await connect(url)
+            token = await new_session(first, events)
             await close(first)
             second, events = await connect(url)
-            await second.emit("session_request", {"session_id": SESSION})
-            assert await next_event(events) == ("session_confirm", SESSION)
-            await second.emit("user_uttered", {"message": "举个例子", "session_id": SESSION})
+            assert await new_session(second, events, token) == token  # e.g. after a reload of the page
+            await second.emit("user_uttered", {"message": "举个例子", "session_id": token})
             assert (await next_event(events))[0] == "bot_uttered"
             await close(second)
 
     run(scenario)
 
 
-@pytest.mark.parametrize("bad", [None, "", "../../etc", "短", "x" * 65, 42])
-def test_an_unusable_session_id_is_replaced(bad: Any) -> None:
-    async def scenario() -> str:
-        async with serving(WebChatInput()) as (url, _):
-            client, events = await connect(url)
-            await client.emit("session_request", {"session_id": bad})
-            name, session_id = await next_event(events)
-            await close(client)
-        assert name == "session_confirm"
-        return session_id
+def test_a_session_outlives_the_server_that_issued_it() -> None:
+    """Another server of the cluster, or this one restarted, with the same WEBCHAT_SESSION_SECRET."""
+    token = SessionTokens(b"the-cluster-secret-0123").issue()
+    assert SessionTokens(b"the-cluster-secret-0123").verify(token) == token.split(".")[0]
+    assert SessionTokens(b"another-secret-01234567").verify(token) is None
 
-    session_id = run(scenario)
-    assert len(session_id) == 32 and session_id != bad
+
+@pytest.mark.parametrize(
+    "bad",
+    [None, "", "../../etc", "张三 zhangsan/../x", "短", "x" * 200, 42, SESSION, SESSION + ".AAAAAAAAAAAAAAAAAAAAAA"],
+)
+def test_a_session_the_server_did_not_issue_is_replaced(bad: Any) -> None:
+    async def scenario() -> str:
+        async with serving(WebChatInput(sessions=TOKENS)) as (url, _):
+            client, events = await connect(url)
+            token = await new_session(client, events, bad)
+            await close(client)
+        return token
+
+    token = run(scenario)
+    assert token != bad and TOKENS.verify(token) is not None
+
+
+def test_another_socket_cannot_join_a_session_by_its_id() -> None:
+    """The id is what logs, the database and the HTTP API show; it is no key to the session."""
+
+    async def scenario() -> None:
+        async with serving(WebChatInput(sessions=TOKENS)) as (url, agent):
+            owner, owner_events = await connect(url)
+            token = await new_session(owner, owner_events)
+            session = TOKENS.verify(token)
+            intruder, intruder_events = await connect(url)
+            assert await new_session(intruder, intruder_events, session) != token  # a session of its own
+            await owner.emit("user_uttered", {"message": "我的问题", "session_id": token})
+            assert (await next_event(owner_events))[0] == "bot_uttered"
+            with pytest.raises(asyncio.TimeoutError):  # the intruder hears nothing of it
+                await next_event(intruder_events, 1.0)
+            await intruder.emit("user_uttered", {"message": "写进别人的对话", "session_id": session})
+            name, refusal = await next_event(intruder_events)
+            assert name == "bot_uttered" and "不属于当前连接" in refusal["text"]
+            await close(owner)
+            await close(intruder)
+        assert agent.senders == ["webchat:" + session]
+
+    run(scenario)
+
+
+def test_a_socket_cannot_write_into_another_session_even_with_its_token() -> None:
+    """A socket belongs to the session it joined; a message for another one is refused."""
+
+    async def scenario() -> None:
+        async with serving(WebChatInput(sessions=TOKENS)) as (url, agent):
+            owner, owner_events = await connect(url)
+            token = await new_session(owner, owner_events)
+            other, other_events = await connect(url)
+            own_token = await new_session(other, other_events)
+            await other.emit("user_uttered", {"message": "换个会话写", "session_id": token})
+            assert "不属于当前连接" in (await next_event(other_events))[1]["text"]
+            with pytest.raises(asyncio.TimeoutError):
+                await next_event(owner_events, 0.5)
+            await other.emit("user_uttered", {"message": "我自己的", "session_id": own_token})
+            assert (await next_event(other_events))[0] == "bot_uttered"
+            await close(owner)
+            await close(other)
+        assert agent.senders == ["webchat:" + TOKENS.verify(own_token)]
+
+    run(scenario)
 
 
 def test_empty_message_gets_the_guard_reply() -> None:
     async def scenario() -> None:
-        async with serving(WebChatInput()) as (url, agent):
+        async with serving(WebChatInput(sessions=TOKENS)) as (url, agent):
             client, events = await connect(url)
-            await client.emit("session_request", {"session_id": SESSION})
-            await next_event(events)
-            await client.emit("user_uttered", {"message": "   ", "session_id": SESSION})
+            token = await new_session(client, events)
+            await client.emit("user_uttered", {"message": "   ", "session_id": token})
             assert await next_event(events) == ("bot_uttered", {"text": reply(EMPTY)})
             await close(client)
         assert agent.senders == []

@@ -32,18 +32,13 @@
   let connectedOnce = false;
   let replyTimer = null;
 
-  function newSessionId() {
-    const bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
-
   function load() {
     try {
       const saved = JSON.parse(localStorage.getItem(STORE_KEY) || "null");
-      if (saved && typeof saved.sessionId === "string" && Array.isArray(saved.messages)) return saved;
+      if (saved && (typeof saved.sessionId === "string" || saved.sessionId === null) && Array.isArray(saved.messages)) return saved;
     } catch (e) { /* unreadable history: start afresh */ }
-    return { sessionId: newSessionId(), messages: [] };
+    // The server issues the session (a signed token) in answer to the first session_request.
+    return { sessionId: null, messages: [] };
   }
 
   function save() {

@@ -1,0 +1,145 @@
+"""How fast one sender, and one client address, may send messages: token buckets.
+
+Measured without limits, 16 clients sending 500-character messages pushed another user's p95 to
+11 s and a third of their turns to 「知识服务暂时不可用」: the Rasa server answers one turn at a time
+per core, and nothing stopped one client from taking them all. Each sender (a conversation id,
+so per channel) and each client address gets a bucket of `burst` messages that refills at
+`per_minute`; a message that finds its buckets empty is refused at once, before the bot runs,
+with how many seconds to wait. A refusal costs next to nothing, so flooding no longer slows the
+others down.
+
+The address limit is looser than the sender limit: staff of one branch may share an address
+(NAT, proxy). Behind nginx the address is the client's (X-Forwarded-For, counted by Sanic's
+`PROXIES_COUNT`, which `scripts/run-cluster.sh` sets). WeCom is limited per sender only: all its
+callbacks come from WeCom's servers. The buckets are per Rasa process: in a cluster of N servers
+behind round-robin nginx, a client gets at most N times the limit.
+
+Settings (endpoints.yml, read by rasa_addons.serve; `null` turns one limit off; env
+`RASA_RATE_LIMITS=off` turns both off, for load benchmarks only):
+
+    rate_limits:
+      per_sender: {burst: 10, per_minute: 20}
+      per_address: {burst: 60, per_minute: 120}
+
+Usage:
+    limits = RateLimits.from_settings({"per_sender": {"burst": 2, "per_minute": 6}})
+    limits.wait("rest:u1", "10.0.0.7"), limits.wait("rest:u1", "10.0.0.7"), limits.wait("rest:u1", "10.0.0.7")
+    # → (None, None, 10.0): the third message must wait ten seconds
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+#: Buckets kept per limit; the least recently used beyond it are forgotten (a full bucket again).
+MAX_KEYS = 50_000
+DEFAULTS: dict[str, dict[str, float] | None] = {
+    "per_sender": {"burst": 10, "per_minute": 20},
+    "per_address": {"burst": 60, "per_minute": 120},
+}
+
+
+@dataclass(frozen=True)
+class Rate:
+    burst: float
+    per_minute: float
+
+    def __post_init__(self) -> None:
+        if not (self.burst >= 1 and self.per_minute > 0):
+            raise ValueError(f"a rate limit needs burst >= 1 and per_minute > 0, not {self}")
+
+    @classmethod
+    def parse(cls, name: str, value: Any) -> Rate | None:
+        if value is None:
+            return None
+        if not isinstance(value, Mapping) or set(value) != {"burst", "per_minute"}:
+            raise ValueError(f"rate_limits.{name}: expected {{burst: N, per_minute: M}} or null, not {value!r}")
+        return cls(float(value["burst"]), float(value["per_minute"]))
+
+
+class TokenBuckets:
+    """One bucket per key: `rate.burst` tokens, refilled at `rate.per_minute`."""
+
+    def __init__(self, rate: Rate, clock: Callable[[], float] = time.monotonic, max_keys: int = MAX_KEYS) -> None:
+        self.rate = rate
+        self._clock = clock
+        self._max_keys = max_keys
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (tokens, at)
+
+    def take(self, key: str) -> float | None:
+        """Take a token for `key`: None if there was one, else the seconds until there is."""
+        now = self._clock()
+        tokens, at = self._buckets.pop(key, (self.rate.burst, now))
+        tokens = min(self.rate.burst, tokens + (now - at) * self.rate.per_minute / 60)
+        wait = None
+        if tokens >= 1:
+            tokens -= 1
+        else:
+            wait = (1 - tokens) * 60 / self.rate.per_minute
+        self._buckets[key] = (tokens, now)
+        while len(self._buckets) > self._max_keys:
+            self._buckets.popitem(last=False)
+        return wait
+
+
+class RateLimits:
+    """The sender and address limits of one Rasa process."""
+
+    def __init__(
+        self, per_sender: Rate | None, per_address: Rate | None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.senders = TokenBuckets(per_sender, clock) if per_sender else None
+        self.addresses = TokenBuckets(per_address, clock) if per_address else None
+
+    @classmethod
+    def from_settings(
+        cls, settings: Mapping[str, Any] | None, clock: Callable[[], float] = time.monotonic
+    ) -> RateLimits:
+        settings = {**DEFAULTS, **(settings or {})}
+        unknown = sorted(set(settings) - set(DEFAULTS))
+        if unknown:
+            raise ValueError(f"rate_limits: unknown keys {unknown}; known: {sorted(DEFAULTS)}")
+        return cls(
+            Rate.parse("per_sender", settings["per_sender"]), Rate.parse("per_address", settings["per_address"]), clock
+        )
+
+    @classmethod
+    def off(cls) -> RateLimits:
+        return cls(None, None)
+
+    def wait_address(self, address: str | None) -> float | None:
+        """Seconds this address must wait before its next message, or None to go ahead."""
+        return self.addresses.take(address) if self.addresses and address else None
+
+    def wait_sender(self, sender: str) -> float | None:
+        return self.senders.take(sender) if self.senders else None
+
+    def wait(self, sender: str, address: str | None) -> float | None:
+        """Both limits; each message counts against both buckets."""
+        waits = [w for w in (self.wait_address(address), self.wait_sender(sender)) if w is not None]
+        return max(waits) if waits else None
+
+
+def whole_seconds(wait: float) -> int:
+    """How long to tell a person to wait: whole seconds, at least one."""
+    return max(1, math.ceil(wait))
+
+
+_limits = RateLimits.from_settings(None)
+
+
+def limits() -> RateLimits:
+    """The limits of this process (the defaults until `configure` is called)."""
+    return _limits
+
+
+def configure(settings: Mapping[str, Any] | None, enabled: bool = True) -> RateLimits:
+    """Set this process's limits (rasa_addons.serve does, from endpoints.yml, before Rasa starts)."""
+    global _limits
+    _limits = RateLimits.from_settings(settings) if enabled else RateLimits.off()
+    return _limits
