@@ -149,7 +149,7 @@ def test_an_event_is_acknowledged_without_a_reply(wecom):
 def _push(user: str, text: str) -> None:
     """A bot message to `user` through Rasa's HTTP API, delivered by the WeCom channel's message API."""
     response = requests.post(
-        f"{PORTS.rasa_url}/conversations/{user}/tracker/events",
+        f"{PORTS.rasa_url}/conversations/wecom:{user}/tracker/events",  # WeCom's conversations are wecom:<UserId>
         params={"output_channel": "wecom", "execute_side_effects": "true", "token": API_TOKEN},
         json=[{"event": "bot", "text": text}],
         timeout=30,

@@ -4,7 +4,14 @@ WeCom calls `/webhooks/wecom/webhook`: GET once to verify the URL, POST for ever
 drops a callback it got no answer to within 5 seconds and sends it again (three times). So:
 
 - every callback is checked (signature, receive id) before anything else; a bad one gets a 4xx;
-- a retried MsgId is acknowledged and never answered twice (dedup.py);
+- a callback whose signed timestamp is more than `max_clock_skew_seconds` (300) away from this
+  server's clock is refused (403): a captured callback cannot be replayed later;
+- a retried or replayed MsgId is acknowledged and never answered twice, on any server of a
+  cluster and after a restart (dedup.py: Redis when the lock store is Redis, else the
+  conversations' database);
+- conversations are `wecom:<UserId>` (ownership.py): no other channel reaches them; each user's
+  messages count against the sender rate limit (limits.py; there is no address limit, all
+  callbacks come from WeCom);
 - an answer ready within `reply_window_seconds` (4 s) is the passive, encrypted reply to the
   callback itself: the user sees it at once and it needs no outbound access to WeCom's API. A
   longer answer (over 2,048 bytes) sends its first part that way and the rest through the
@@ -30,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -38,11 +46,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa_addons.channels.guard import guard, reply
+from rasa_addons.channels.guard import RATE_LIMITED, guard, reply
+from rasa_addons.channels.limits import limits, whole_seconds
+from rasa_addons.channels.ownership import conversation_id
 from rasa_addons.channels.wecom.api import MessageApi
 from rasa_addons.channels.wecom.choices import picked
 from rasa_addons.channels.wecom.crypto import CallbackCrypto, CryptoError
-from rasa_addons.channels.wecom.dedup import SeenMessages
+from rasa_addons.channels.wecom.dedup import SeenMessages, SharedSeen, shared_seen
 from rasa_addons.channels.wecom.messages import Envelope, Inbound, MessageError, reply_envelope, reply_plaintext
 from rasa_addons.channels.wecom.output import WeComOutput
 from rasa_addons.channels.wecom.text import compose, split
@@ -60,6 +70,8 @@ NOT_TEXT = "utter_input_not_text"
 WARM_UP_TEXT = "什么是移情服务"
 #: enough for passive replies; `secret` and `agent_id` add the message API.
 REQUIRED = ("corp_id", "token", "aes_key")
+#: WeCom signs the callback's timestamp; one further off than this is refused as a replay.
+MAX_CLOCK_SKEW_SECONDS = 300.0
 
 
 class WeComInput(InputChannel):
@@ -101,13 +113,21 @@ class WeComInput(InputChannel):
         api: MessageApi | None,
         corp_id: str,
         reply_window_seconds: float = DEFAULT_REPLY_WINDOW_SECONDS,
+        max_clock_skew_seconds: float = MAX_CLOCK_SKEW_SECONDS,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if not 0 < reply_window_seconds < 5:
             raise ValueError("reply_window_seconds must be between 0 and 5 (WeCom waits 5 s)")
+        if max_clock_skew_seconds <= 0:
+            raise ValueError("max_clock_skew_seconds must be positive")
         self.crypto = crypto
         self.corp_id = corp_id
         self.reply_window_seconds = reply_window_seconds
+        self.max_clock_skew_seconds = max_clock_skew_seconds
+        self._clock = clock
         self.seen = SeenMessages()
+        self._shared: SharedSeen | None = None
+        self._shared_for: Any = None  # the agent whose stores `_shared` uses
         self.output = WeComOutput(api)
         self._background: set[asyncio.Future] = set()
 
@@ -145,6 +165,8 @@ class WeComInput(InputChannel):
             if not self.crypto.verify(signature, timestamp, nonce, echostr):
                 log.warning("WeCom URL verification with a bad signature from %s", request.ip)
                 return response.text("bad signature", status=403)
+            if not self._timely(timestamp, "URL verification"):
+                return response.text("stale timestamp", status=403)
             try:
                 return response.text(self.crypto.decrypt(echostr))
             except CryptoError as exc:
@@ -165,12 +187,15 @@ class WeComInput(InputChannel):
             if not self.crypto.verify(signature, timestamp, nonce, envelope.encrypt):
                 log.warning("WeCom callback with a bad signature from %s", request.ip)
                 return response.text("bad signature", status=403)
+            if not self._timely(timestamp, "callback"):
+                return response.text("stale timestamp", status=403)
             try:
                 inbound = Inbound.parse(self.crypto.decrypt(envelope.encrypt))
             except (CryptoError, MessageError) as exc:
                 log.warning("WeCom callback refused: %s", exc)
                 return response.text(f"bad callback: {exc}", status=400)
-            if not self.seen.first_time(inbound.dedup_key):
+            agent = getattr(request.app.ctx, "agent", None)  # None until Rasa has loaded its model
+            if not self._first_time(inbound.dedup_key, agent):
                 log.info("WeCom retry of %s ignored: already handled", inbound.dedup_key)
                 return response.text("")
             if inbound.is_event:
@@ -178,11 +203,48 @@ class WeComInput(InputChannel):
                 return response.text("")
             if inbound.msg_type != "text":
                 return self._passive(inbound.from_user, reply(NOT_TEXT), timestamp, nonce)
-            agent = getattr(request.app.ctx, "agent", None)  # None until Rasa has loaded its model
-            store = agent.tracker_store if agent is not None else None
+            wait = limits().wait_sender(conversation_id(self.name(), inbound.from_user))
+            if wait is not None:
+                log.warning("WeCom message of %s refused: over its rate limit", inbound.from_user)
+                return self._passive(
+                    inbound.from_user, reply(RATE_LIMITED, seconds=whole_seconds(wait)), timestamp, nonce
+                )
+            store = getattr(agent, "tracker_store", None)
             return await self._answer(guarded, inbound, envelope, timestamp, nonce, store)
 
         return webhook
+
+    def _timely(self, timestamp: str, what: str) -> bool:
+        """Whether WeCom's signed timestamp is within `max_clock_skew_seconds` of this server's clock."""
+        try:
+            offset = self._clock() - int(timestamp)
+        except ValueError:
+            log.warning("WeCom %s refused: timestamp %r is not a number", what, timestamp[:20])
+            return False
+        if abs(offset) <= self.max_clock_skew_seconds:
+            return True
+        log.warning(
+            "WeCom %s refused: its timestamp is %.0f s off this server's clock (limit %.0f s): a replayed "
+            "callback, or a wrong clock here (check NTP)",
+            what,
+            offset,
+            self.max_clock_skew_seconds,
+        )
+        return False
+
+    def _first_time(self, key: str, agent: Any) -> bool:
+        """Not handled before, by this process or (shared store) by any server of the cluster."""
+        if not self.seen.first_time(key):
+            return False
+        if agent is not None and agent is not self._shared_for:
+            self._shared, self._shared_for = shared_seen(agent), agent
+        if self._shared is None:
+            return True
+        try:
+            return self._shared.first_time(f"{self.corp_id}:{key}")
+        except Exception as exc:  # a store that fails must not silence the user; the turn reports it
+            log.error("WeCom de-duplication store unavailable (%s): %s answered without the check", exc, key)
+            return True
 
     async def _answer(
         self,
@@ -194,11 +256,12 @@ class WeComInput(InputChannel):
         store: TrackerStore | None,
     ) -> HTTPResponse:
         user = inbound.from_user
+        conversation = conversation_id(self.name(), user)
         out = CollectingOutputChannel()
         message = UserMessage(
-            text=await picked(store, user, inbound.content),
+            text=await picked(store, conversation, inbound.content),
             output_channel=out,
-            sender_id=user,
+            sender_id=conversation,
             input_channel=self.name(),
             metadata={"wecom": {"msg_id": inbound.msg_id, "agent_id": envelope.agent_id}},
         )

@@ -10,24 +10,48 @@ Usage:
 
 from __future__ import annotations
 
+import re
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 MAX_BODY_BYTES = 64 * 1024  # a WeCom callback is a few KB; anything bigger is not one
+_DECLARED_ENCODING = re.compile(r"""\s*<\?xml[^>]*?\bencoding\s*=\s*["'](?P<encoding>[^"']*)["']""")
 
 
 class MessageError(ValueError):
     """A callback body that is not the XML WeCom sends; the message says what is wrong."""
 
 
+def _text(data: str | bytes) -> str:
+    """The callback as text: UTF-8 only, as WeCom sends it, checked before any parser sees it.
+
+    A byte-level `<!DOCTYPE` check alone misses other encodings: in UTF-16 the bytes are
+    `<\x00!\x00D\x00…`, and the parser would honour the byte order mark or the declared encoding."""
+    if isinstance(data, bytes):
+        if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
+            raise MessageError("not UTF-8 (a UTF-16/32 byte order mark)")
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise MessageError("not UTF-8") from None
+    data = data.removeprefix("\ufeff")
+    if "\x00" in data:
+        raise MessageError("NUL characters (UTF-16 or UTF-32 without a byte order mark?)")
+    declared = _DECLARED_ENCODING.match(data)
+    if declared and declared["encoding"].lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise MessageError(f"declared encoding {declared['encoding'][:20]!r}, only UTF-8 is accepted")
+    return data
+
+
 def _root(data: str | bytes) -> ET.Element:
     if len(data) > MAX_BODY_BYTES:
         raise MessageError("body too large")
-    if (b"<!DOCTYPE" if isinstance(data, bytes) else "<!DOCTYPE") in data:
+    text = _text(data)
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
         raise MessageError("DTDs are not accepted")  # no entity expansion tricks
     try:
-        root = ET.fromstring(data)
+        root = ET.fromstring(text)
     except ET.ParseError as exc:
         raise MessageError(f"not XML: {exc}") from exc
     if root.tag != "xml":

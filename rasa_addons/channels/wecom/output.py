@@ -3,8 +3,8 @@ that Rasa's HTTP API addresses to the channel (`?output_channel=wecom`, e.g. a n
 user with `POST /conversations/{user}/tracker/events?execute_side_effects=true`).
 
 Usage:
-    out = WeComOutput(api, LastChoices())   # api None: no message API configured, sends are logged
-    await out.send_response("ZhangSan", {"text": "您好", "buttons": [...]})  # text + numbered list
+    out = WeComOutput(api)   # api None: no message API configured, sends are logged
+    await out.send_response("wecom:ZhangSan", {"text": "您好", "buttons": [...]})  # text + numbered list
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
 
+from rasa_addons.channels.ownership import channel_sender
 from rasa_addons.channels.wecom.api import ApiError, MessageApi
 from rasa_addons.channels.wecom.text import compose, split
 
@@ -29,9 +30,14 @@ class WeComOutput(OutputChannel):
         return "wecom"
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """`recipient_id`: a conversation of this channel (`wecom:<UserId>`), as Rasa names it."""
+        user = channel_sender(self.name(), recipient_id)
+        if user is None:
+            log.error("WeCom: %s is not a WeCom conversation (wecom:<UserId>); message not sent", recipient_id)
+            return
         text, _ = compose([message])
         if text:
-            await self.send_parts(recipient_id, split(text))
+            await self.send_parts(user, split(text))
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})

@@ -66,9 +66,18 @@ class FakeBot:
 
 
 class Harness:
-    def __init__(self, bot: FakeBot, window: float = 0.5, transport=None, channel: WeComInput | None = None) -> None:
+    def __init__(
+        self,
+        bot: FakeBot,
+        window: float = 0.5,
+        transport=None,
+        channel: WeComInput | None = None,
+        clock=time.time,
+        agent: object | None = None,
+    ) -> None:
         self.bot = bot  # any async callable
         self.api = FakeApi()
+        self.agent = agent or SimpleNamespace(tracker_store=getattr(bot, "store", None))
         channel = channel or WeComInput(
             crypto=CallbackCrypto(SAMPLE.token, SAMPLE.aes_key, SAMPLE.corp_id),
             api=MessageApi(
@@ -76,6 +85,7 @@ class Harness:
             ),
             corp_id=SAMPLE.corp_id,
             reply_window_seconds=window,
+            clock=clock,
         )
         self.channel = channel
         routes = channel.blueprint(bot)._future_routes
@@ -84,13 +94,11 @@ class Harness:
     async def get(self, **args: str):
         return await self.handlers[("/webhook", "GET")](SimpleNamespace(args=args, body=b"", ip="127.0.0.1"))
 
-    async def post(self, body: bytes, signed: str, bad_signature: bool = False):
-        timestamp, nonce = str(int(time.time())), str(random.randrange(10**9))
+    async def post(self, body: bytes, signed: str, bad_signature: bool = False, timestamp: str | None = None):
+        timestamp, nonce = timestamp or str(int(time.time())), str(random.randrange(10**9))
         sig = "f" * 40 if bad_signature else signature(SAMPLE.token, timestamp, nonce, signed)
         args = {"msg_signature": sig, "timestamp": timestamp, "nonce": nonce}
-        app = SimpleNamespace(
-            ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=getattr(self.bot, "store", None)))
-        )
+        app = SimpleNamespace(ctx=SimpleNamespace(agent=self.agent))
         request = SimpleNamespace(args=args, body=body, ip="127.0.0.1", app=app)
         response = await self.handlers[("/webhook", "POST")](request)
         return response, self._open(response, timestamp, nonce)
@@ -129,7 +137,7 @@ def run(coroutine):
 
 
 def test_url_verification_with_the_official_vector():
-    harness = Harness(FakeBot())
+    harness = Harness(FakeBot(), clock=lambda: 1476416373 + 60.0)  # the vector was signed in 2016
     echostr = "fsi1xnbH4yQh0+PJxcOdhhK6TDXkjMyhEPA7xB2TGz6b+g7xyAbEkRxN/3cNXW9qdqjnoVzEtpbhnFyq6SVHyA=="
     args = {
         "msg_signature": "012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb",
@@ -164,6 +172,7 @@ def test_a_number_sends_that_buttons_payload():
 
     run(go())
     assert harness.bot.received == ["什么是移情服务", "/ask_parts", "2"]
+    assert sorted(harness.bot.store.store) == ["wecom:u1", "wecom:u2"]  # conversations of this channel only
 
 
 def test_a_number_reaching_another_server_picks_from_the_list_the_user_saw():
@@ -344,8 +353,9 @@ def test_rasa_http_api_messages_go_out_through_the_message_api():
     long_notice = "今天的培训改到下午三点。" * 200
 
     async def go():
-        await out.send_response("u1", {"text": "请选择", "buttons": BUTTONS})
-        await out.send_response("u2", {"text": long_notice})
+        await out.send_response("wecom:u1", {"text": "请选择", "buttons": BUTTONS})
+        await out.send_response("wecom:u2", {"text": long_notice})
+        await out.send_response("rest:u3", {"text": "不是企业微信的对话"})  # not sent anywhere
 
     run(go())
     assert out.name() == "wecom"
@@ -370,3 +380,84 @@ def test_the_nlu_model_is_warmed_up_when_the_server_starts():
     run(listeners[0](SimpleNamespace(ctx=SimpleNamespace(agent=Agent())), None))
     run(listeners[0](SimpleNamespace(ctx=SimpleNamespace()), None))  # no agent loaded: nothing to warm
     assert parsed == ["什么是移情服务"]
+
+
+@pytest.mark.parametrize("offset", [-25 * 365 * 86400, -37 * 60, -301, 301, 3600])
+def test_a_callback_signed_too_long_ago_or_ahead_is_refused(offset, caplog):
+    harness = Harness(FakeBot())
+    stale = str(int(time.time()) + offset)
+    with caplog.at_level(logging.WARNING):
+        response, content = run(harness.text("什么是移情服务", timestamp=stale))
+    assert response.status == 403 and content is None and harness.bot.received == []
+    assert "off this server's clock" in caplog.text and "NTP" in caplog.text
+
+
+def test_a_callback_within_five_minutes_is_answered():
+    harness = Harness(FakeBot())
+    _, content = run(harness.text("什么是移情服务", timestamp=str(int(time.time()) - 240)))
+    assert content and content.startswith(ANSWER)
+
+
+def test_a_retry_to_another_server_and_a_replay_after_a_restart_are_answered_once(tmp_path):
+    """Two servers (or one, restarted) on one conversations database: the MsgId is remembered there."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    from rasa_addons.stores.tracker import StrictSQLTrackerStore
+
+    def server():
+        store = FailSafeTrackerStore(
+            StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+        )
+        return Harness(bot, agent=SimpleNamespace(tracker_store=store, lock_store=SimpleNamespace()))
+
+    bot = FakeBot()
+    first, second = server(), server()
+
+    async def go():
+        answered = await first.text("什么是移情服务", msg_id="777")
+        retried = await second.text("什么是移情服务", msg_id="777")
+        replayed = await server().text("什么是移情服务", msg_id="777")  # a fresh process
+        return answered, retried, replayed
+
+    (_, answer), (retry, retried), (replay, replayed) = run(go())
+    assert answer and retried is None and replayed is None
+    assert retry.status == replay.status == 200  # acknowledged, so that WeCom stops retrying
+    assert bot.received == ["什么是移情服务"]
+
+
+def test_with_redis_locks_the_msg_id_is_remembered_in_redis():
+    class FakeRedis:
+        def __init__(self) -> None:
+            self.keys: dict[str, int] = {}
+
+        def set(self, key, value, nx=False, ex=None):
+            if nx and key in self.keys:
+                return None
+            self.keys[key] = ex
+            return True
+
+    red = FakeRedis()
+    bot = FakeBot()
+    agent = SimpleNamespace(tracker_store=bot.store, lock_store=SimpleNamespace(red=red))
+
+    async def go():
+        await Harness(bot, agent=agent).text("什么是移情服务", msg_id="888")
+        await Harness(bot, agent=agent).text("什么是移情服务", msg_id="888")
+
+    run(go())
+    assert bot.received == ["什么是移情服务"]
+    assert red.keys == {f"empathykb:wecom:seen:{SAMPLE.corp_id}:msg:888": 3600}
+
+
+def test_a_user_over_the_rate_limit_gets_the_polite_reply():
+    from rasa_addons.channels import limits
+    from rasa_addons.channels.guard import RATE_LIMITED
+
+    harness = Harness(FakeBot())
+    limits.configure({"per_sender": {"burst": 2, "per_minute": 2}})
+    try:
+        contents = [run(harness.text("你好", user="u9"))[1] for _ in range(3)]
+    finally:
+        limits.configure(None)
+    assert contents[2] == reply(RATE_LIMITED, seconds=30)
+    assert harness.bot.received == ["你好", "你好"]

@@ -43,3 +43,37 @@ def test_memory_is_bounded():
 def test_bad_settings_are_refused(kwargs):
     with pytest.raises(ValueError):
         SeenMessages(**kwargs)
+
+
+def test_the_shared_database_record_expires_and_is_pruned(tmp_path):
+    import sqlalchemy as sa
+
+    from rasa_addons.channels.wecom.dedup import SQLSeen
+
+    clock = Clock()
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'seen.db'}")
+    first, second = SQLSeen(engine, ttl_seconds=60, clock=clock), SQLSeen(engine, ttl_seconds=60, clock=clock)
+    assert first.first_time("ww1:msg:1") and not second.first_time("ww1:msg:1")
+    clock.now = 61.0
+    assert second.first_time("ww1:msg:1")  # expired: new again, once
+    assert not first.first_time("ww1:msg:1")
+    first.PRUNE_EVERY = 2
+    clock.now = 500.0
+    first.first_time("ww1:msg:2")
+    with engine.connect() as db:
+        assert [row[0] for row in db.execute(sa.text("SELECT key FROM wecom_callbacks"))] == ["ww1:msg:2"]
+
+
+def test_the_shared_store_comes_from_the_agents_stores():
+    from types import SimpleNamespace
+
+    import sqlalchemy as sa
+
+    from rasa_addons.channels.wecom.dedup import RedisSeen, SQLSeen, shared_seen
+
+    red = object()
+    assert isinstance(shared_seen(SimpleNamespace(lock_store=SimpleNamespace(red=red))), RedisSeen)
+    engine = sa.create_engine("sqlite://")
+    wrapped = SimpleNamespace(_tracker_store=SimpleNamespace(engine=engine))  # as in Rasa's FailSafeTrackerStore
+    assert isinstance(shared_seen(SimpleNamespace(lock_store=None, tracker_store=wrapped)), SQLSeen)
+    assert shared_seen(SimpleNamespace(lock_store=None, tracker_store=None)) is None

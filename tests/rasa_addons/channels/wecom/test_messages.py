@@ -24,11 +24,25 @@ def test_envelope():
         b"<html><Encrypt>a</Encrypt></html>",
         b"<xml>" + b"x" * 70_000 + b"</xml>",
         b'<!DOCTYPE xml [<!ENTITY a "b">]><xml><Encrypt>&a;</Encrypt></xml>',
+        b'<!doctype xml [<!ENTITY a "b">]><xml><Encrypt>&a;</Encrypt></xml>',
+        # other encodings, which a byte-level check of "<!DOCTYPE" does not see
+        '<!DOCTYPE xml [<!ENTITY a "b">]><xml><Encrypt>&a;</Encrypt></xml>'.encode("utf-16"),
+        "<xml><Encrypt>abc=</Encrypt></xml>".encode("utf-16-le"),  # no byte order mark
+        "<xml><Encrypt>abc=</Encrypt></xml>".encode("utf-32"),
+        b'<?xml version="1.0" encoding="UTF-16"?><xml><Encrypt>abc=</Encrypt></xml>',
+        b'<?xml version="1.0" encoding="ISO-8859-1"?><xml><Encrypt>\xe9</Encrypt></xml>',
+        b"<xml><Encrypt>\xff\xfe</Encrypt></xml>",
     ],
 )
 def test_malformed_envelope_is_refused(body):
     with pytest.raises(MessageError):
         Envelope.parse(body)
+
+
+def test_utf8_with_or_without_a_declaration_or_byte_order_mark_is_read():
+    body = b"<xml><ToUserName>ww1</ToUserName><Encrypt>abc=</Encrypt></xml>"
+    for prefix in (b"", b'<?xml version="1.0" encoding="utf-8"?>', b"\xef\xbb\xbf"):
+        assert Envelope.parse(prefix + body).encrypt == "abc="
 
 
 def test_text_message_and_dedup_key():
