@@ -1,23 +1,39 @@
-"""Checks of JSON bodies sent to Rasa's HTTP API, so that malformed ones get a 400, not a 500.
+"""Rasa's HTTP API: the token in an `Authorization` header, and malformed JSON refused with a 400.
 
-Rasa 3.6's API trusts the shape of what it parses: `[1]` or `{"text": 1}` sent to
-`/conversations/<id>/messages` or `/model/parse` ends in a 500. Requests that passed the token
-check are checked here first, for the routes that take a JSON object; Rasa's own validation
-(event schemas, …) still applies afterwards.
+Authentication (`authenticate_api_requests`): Rasa 3.6 accepts its token only in the query string
+(`?token=…`), where it ends up in proxy logs, browser history and, with curl, in `ps`. Here the
+token is also accepted as `Authorization: Bearer <token>` (compared in constant time); JWTs
+(`RASA_JWT_SECRET`) and `?token=` work as in Rasa. Everything else of Rasa's check is Rasa's:
+a request without valid credentials gets Rasa's own 401 (403 for a JWT without the scope), before
+anything else looks at it.
+
+Bodies (`check_api_request`): Rasa's API trusts the shape of what it parses: `[1]` or
+`{"text": 1}` sent to `/conversations/<id>/messages` or `/model/parse` ends in a 500. A request
+that passed Rasa's authentication is checked here, for the routes that take a JSON object;
+Rasa's own validation (event schemas, …) still applies afterwards. Both are installed by wrapping
+`rasa.server.requires_auth`, the decorator of every API route, so the order is Rasa's check, then
+this one, then the route.
 
 Usage:
     check_api_request("POST", "/model/parse", b'{"text": 1}').status  # → 400
     check_api_request("POST", "/model/parse", '{"text": "你好"}'.encode()) is None  # → True
+    authenticate_api_requests()   # once, before Rasa builds its app (rasa_addons.serve)
 """
 
 from __future__ import annotations
 
+import hmac
 import json
+import logging
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from functools import wraps
+from inspect import isawaitable
 from typing import Any
 
 from rasa_addons.channels.validation import BadRequest
+
+log = logging.getLogger(__name__)
 
 _ID = r"/conversations/[^/]+(?:/[^/]+)*?"
 #: route -> {field: (required, allowed types)} for the API routes that take a JSON object
@@ -69,3 +85,56 @@ def check_api_request(method: str, path: str, body: bytes, actions: Collection[s
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The credential of an `Authorization: Bearer …` header."""
+    scheme, _, credential = (authorization or "").partition(" ")
+    return credential.strip() or None if scheme.lower() == "bearer" else None
+
+
+def authenticate_api_requests() -> None:
+    """Wrap `rasa.server.requires_auth` (see the module docstring)."""
+    import rasa.server
+    from sanic import response
+
+    rasa_requires_auth = rasa.server.requires_auth
+    if getattr(rasa_requires_auth, "checked", False):
+        return
+
+    def requires_auth(app: Any, token: str | None = None) -> Callable[[Any], Any]:
+        rasa_decorator = rasa_requires_auth(app, token)
+
+        def decorator(handler: Any) -> Any:
+            @wraps(handler)
+            async def checked(request: Any, *args: Any, **kwargs: Any) -> Any:
+                if "emulation_mode" not in request.args:  # other bodies, Rasa's formats
+                    domain = getattr(getattr(request.app.ctx, "agent", None), "domain", None)
+                    actions = domain.action_names_or_texts if domain is not None else None
+                    refused = check_api_request(request.method, request.path, request.body or b"", actions)
+                    if refused is not None:
+                        log.warning(
+                            "refused an HTTP API request to %s with %d: %s",
+                            request.path,
+                            refused.status,
+                            refused.reason,
+                        )
+                        return response.json(refused.body(), status=refused.status, ensure_ascii=False)
+                result = handler(request, *args, **kwargs)
+                return await result if isawaitable(result) else result
+
+            authenticated = rasa_decorator(checked)
+
+            @wraps(handler)
+            async def decorated(request: Any, *args: Any, **kwargs: Any) -> Any:
+                presented = bearer_token(request.headers.get("authorization"))
+                if token and presented and hmac.compare_digest(presented.encode(), token.encode()):
+                    return await checked(request, *args, **kwargs)
+                return await authenticated(request, *args, **kwargs)
+
+            return decorated
+
+        return decorator
+
+    requires_auth.checked = True  # type: ignore[attr-defined]
+    rasa.server.requires_auth = requires_auth

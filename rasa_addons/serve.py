@@ -2,14 +2,19 @@
 
 Why not `rasa run --auth-token $TOKEN`: a command line is readable by every user of the machine
 (`ps`, /proc/<pid>/cmdline). This launcher adds the options inside the process instead, installs
-the log scrubber (redaction.py) before Rasa logs anything, and refuses to serve the HTTP API
-(`--enable-api`) without authentication, and checks the JSON of API requests (api_guard.py).
+the log scrubber (redaction.py) before Rasa logs anything, refuses to serve the HTTP API
+(`--enable-api`) without authentication, takes the token as `Authorization: Bearer` and checks
+the JSON of authenticated API requests (api_guard.py), bounds request bodies before they are
+read (request_limits.py), sets the rate limits of endpoints.yml (channels/limits.py), and
+installs the changes of rasa_addons/core.
 
 Environment (see README, "Security notes"):
-- RASA_AUTH_TOKEN   token for the HTTP API (`?token=…`); scripts/run.sh generates one if unset.
+- RASA_AUTH_TOKEN   token for the HTTP API (`Authorization: Bearer …`, or Rasa's `?token=…`);
+                    scripts/run.sh generates one if unset.
 - RASA_JWT_SECRET   optional: also accept JWTs signed with it (`Authorization: Bearer …`).
 - RASA_CORS_ORIGINS optional: origins allowed to call the server from a browser, separated by
                     spaces or commas (`https://intranet.example.com`); default none.
+- RASA_RATE_LIMITS  `off` turns the rate limits off (load benchmarks only).
 
 Usage:
     RASA_AUTH_TOKEN=… .venv-rasa/bin/python -m rasa_addons.serve run --enable-api --model models/rasa
@@ -22,10 +27,14 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from rasa_addons.api_guard import check_api_request
+import yaml
+
+from rasa_addons.api_guard import authenticate_api_requests
+from rasa_addons.channels import limits
 from rasa_addons.core.action_requests import send_recent_events
 from rasa_addons.core.action_results import validate_action_results_once
 from rasa_addons.core.applied_events import remember_applied_events
@@ -33,11 +42,7 @@ from rasa_addons.core.event_types import remember_event_types
 from rasa_addons.core.rule_window import featurize_recent_rule_states
 from rasa_addons.core.tracker_copy import copy_trackers_without_replay
 from rasa_addons.redaction import SecretRedactor
-
-if TYPE_CHECKING:
-    from sanic import Sanic
-    from sanic.request import Request
-    from sanic.response import HTTPResponse
+from rasa_addons.request_limits import bound_requests
 
 log = logging.getLogger(__name__)
 
@@ -79,48 +84,41 @@ def rasa_arguments(argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
     return argv
 
 
-def install_api_guard(token: str) -> None:
-    """Let every Rasa app check authenticated API requests' JSON first (api_guard.py).
+def endpoints_file(argv: Sequence[str]) -> Path:
+    """The `--endpoints` file of a `rasa run` command line (Rasa's default: endpoints.yml)."""
+    for position, arg in enumerate(argv):
+        if arg == "--endpoints" and position + 1 < len(argv):
+            return Path(argv[position + 1])
+        if arg.startswith("--endpoints="):
+            return Path(arg.split("=", 1)[1])
+    return Path("endpoints.yml")
 
-    Rasa offers no hook for this on its command line, hence the wrapped `rasa.server.create_app`.
-    Anonymous requests are left to Rasa, so that they get its 401 whatever their body.
-    """
-    import rasa.server
-    from sanic import response
 
-    create_app = rasa.server.create_app
-
-    def create_checked_app(*args: Any, **kwargs: Any) -> Sanic:
-        app = create_app(*args, **kwargs)
-
-        @app.middleware("request")
-        async def check(request: Request) -> HTTPResponse | None:
-            authenticated = (token and request.args.get("token") == token) or "Authorization" in request.headers
-            if not authenticated or "emulation_mode" in request.args:
-                return None
-            agent = getattr(request.app.ctx, "agent", None)
-            domain = getattr(agent, "domain", None)
-            actions = domain.action_names_or_texts if domain is not None else None
-            refused = check_api_request(request.method, request.path, request.body or b"", actions)
-            if refused is None:
-                return None
-            log.warning("refused an HTTP API request to %s with %d: %s", request.path, refused.status, refused.reason)
-            return response.json(refused.body(), status=refused.status, ensure_ascii=False)
-
-        return app
-
-    rasa.server.create_app = create_checked_app
+def rate_limit_settings(endpoints: Path) -> Any:
+    """The `rate_limits:` block of the endpoints file (None: the defaults of channels/limits.py)."""
+    try:
+        data = yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return None
+    except (OSError, yaml.YAMLError) as exc:
+        raise LaunchError(f"{endpoints}: cannot read: {exc}") from exc
+    return data.get("rate_limits") if isinstance(data, dict) else None
 
 
 def main() -> None:
     try:
         arguments = rasa_arguments(sys.argv[1:], os.environ)
-    except LaunchError as error:
+        settings = rate_limit_settings(endpoints_file(arguments))
+        limits.configure(settings, enabled=os.environ.get("RASA_RATE_LIMITS", "").strip().lower() != "off")
+    except (LaunchError, ValueError) as error:
         sys.exit(f"rasa_addons.serve: {error}")
     SecretRedactor.from_env(os.environ).install()
     from rasa.__main__ import main as rasa_main  # after the scrubber: Rasa logs while importing
 
-    install_api_guard(os.environ.get("RASA_AUTH_TOKEN", "").strip())
+    if not limits.limits().senders and not limits.limits().addresses:
+        logging.getLogger(__name__).warning("rate limits are off (RASA_RATE_LIMITS=off or endpoints.yml)")
+    authenticate_api_requests()
+    bound_requests()
     validate_action_results_once()
     remember_event_types()
     send_recent_events()

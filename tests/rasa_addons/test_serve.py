@@ -53,3 +53,27 @@ def test_cors_origins_are_split_on_spaces_and_commas() -> None:
 def test_a_malformed_origin_is_refused(value: str) -> None:
     with pytest.raises(LaunchError, match="RASA_CORS_ORIGINS"):
         cors_origins(value)
+
+
+def test_the_endpoints_file_is_found_on_the_command_line() -> None:
+    from pathlib import Path
+
+    from rasa_addons.serve import endpoints_file
+
+    assert endpoints_file(["run", "--endpoints", "var/run/endpoints.yml"]) == Path("var/run/endpoints.yml")
+    assert endpoints_file(["run", "--endpoints=x.yml"]) == Path("x.yml")
+    assert endpoints_file(["run"]) == Path("endpoints.yml")
+
+
+def test_rate_limits_come_from_the_endpoints_file(tmp_path) -> None:
+    from rasa_addons.channels.limits import RateLimits
+    from rasa_addons.serve import rate_limit_settings
+    from tests.conftest import ROOT
+
+    settings = rate_limit_settings(ROOT / "endpoints.yml")
+    assert settings == {"per_sender": {"burst": 10, "per_minute": 20}, "per_address": {"burst": 60, "per_minute": 120}}
+    RateLimits.from_settings(settings)  # valid
+    assert rate_limit_settings(tmp_path / "absent.yml") is None
+    (tmp_path / "bad.yml").write_text("rate_limits: {per_sender: 3}\n")
+    with pytest.raises(ValueError, match="per_sender"):
+        RateLimits.from_settings(rate_limit_settings(tmp_path / "bad.yml"))
