@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 from dataclasses import asdict, dataclass
 from functools import cached_property
@@ -39,6 +40,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 KEEP_VERSIONS = 2  # the live one, and the previous one a slow reader may still be loading
+#: What a complete version folder holds (written into a staging folder first, renamed at the end).
+VERSION_FILES = ("passages.jsonl", "dense.faiss", "rows.npy", "bm25", MANIFEST)
 
 
 class IndexMissingError(FileNotFoundError):
@@ -99,8 +102,9 @@ class Index:
         return grouped
 
     @classmethod
-    def load(cls, root: Path) -> Index:
-        version = current_version(root)
+    def load(cls, root: Path, version: str | None = None) -> Index:
+        """The version CURRENT names, or `version`."""
+        version = version or current_version(root)
         if version is None:
             raise IndexMissingError(f"no index in {root}; run `kb build`")
         path = root / version
@@ -126,11 +130,18 @@ class Index:
 
 
 def current_version(root: Path) -> str | None:
+    """The version CURRENT names, if it names one that is there; None if CURRENT is missing or bad."""
     try:
         name = (root / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+    except (OSError, UnicodeDecodeError):
         return None
-    return name if name and (root / name / MANIFEST).exists() else None
+    return name if re.fullmatch(r"v-[A-Za-z0-9_.-]+", name) and (root / name / MANIFEST).exists() else None
+
+
+def complete_versions(root: Path) -> list[str]:
+    """Version folders that hold every file of an index, newest first (names sort by build time)."""
+    versions = [p for p in root.glob("v-*") if p.is_dir() and all((p / name).exists() for name in VERSION_FILES)]
+    return sorted((p.name for p in versions), reverse=True)
 
 
 def write_version(

@@ -90,3 +90,57 @@ def test_index_of_another_encoder_is_refused(settings: Settings, char_encoder: C
     retriever = Retriever(IndexHolder(settings.index_dir), CharEncoder("other-model (bfloat16)"))
     with pytest.raises(IndexMissingError, match="run `kb build`"):
         retriever.search("移情服务")
+
+
+@pytest.mark.parametrize("damage", ["deleted", "empty", "garbage", "names a deleted version", "names a corrupt one"])
+def test_a_restarted_server_serves_the_newest_complete_version_when_current_is_bad(
+    settings: Settings, char_encoder: CharEncoder, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    build_index(settings, encoder=char_encoder)
+    good = (settings.index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    current = settings.index_dir / "CURRENT"
+    if damage == "deleted":
+        current.unlink()
+    elif damage == "empty":
+        current.write_text("", encoding="utf-8")
+    elif damage == "garbage":
+        current.write_bytes(b"\x00\xff not a version")
+    elif damage == "names a deleted version":
+        current.write_text("v-20000101T000000000000", encoding="utf-8")
+    else:
+        broken = settings.index_dir / "v-99999999T000000000000"
+        broken.mkdir()
+        for name in ("passages.jsonl", "dense.faiss", "rows.npy", "bm25", "manifest.json"):
+            (broken / name).write_text("{not an index", encoding="utf-8")
+        current.write_text(broken.name, encoding="utf-8")
+    with caplog.at_level("ERROR", logger="bot.retrieval.holder"):
+        holder = IndexHolder(settings.index_dir, check_seconds=0.01)  # a restarted action server
+        assert holder.get().path.name == good
+        time.sleep(0.02)
+        holder.get()
+    loud = [r for r in caplog.records if "CURRENT" in r.getMessage() and "kb build" in r.getMessage()]
+    assert len(loud) == 1 and good in loud[0].getMessage()  # said once, not at every check
+
+
+def test_a_repaired_current_is_served_again(settings: Settings, char_encoder: CharEncoder) -> None:
+    build_index(settings, encoder=char_encoder)
+    (settings.index_dir / "CURRENT").unlink()
+    holder = IndexHolder(settings.index_dir, check_seconds=0.01)
+    fallback = holder.get().path.name
+    build_index(settings, full=True, encoder=char_encoder)  # `kb build --full` writes a new version
+    time.sleep(0.02)
+    assert holder.get().path.name != fallback
+
+
+def test_a_current_deleted_while_serving_is_reported_once(
+    settings: Settings, char_encoder: CharEncoder, caplog: pytest.LogCaptureFixture
+) -> None:
+    build_index(settings, encoder=char_encoder)
+    holder = IndexHolder(settings.index_dir, check_seconds=0.01)
+    served = holder.get().path
+    (settings.index_dir / "CURRENT").unlink()
+    with caplog.at_level("ERROR", logger="bot.retrieval.holder"):
+        for _ in range(3):
+            time.sleep(0.02)
+            assert holder.get().path == served
+    assert sum("CURRENT" in r.getMessage() for r in caplog.records) == 1
