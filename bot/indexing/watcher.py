@@ -5,6 +5,12 @@ second there (against several seconds for `kb build` as a new process, most of i
 torch and loading the model); the reloader then serves the new version. Trainers save a file
 and ask again.
 
+In a cluster every action server shares `build/index/`, and one of them is enough to build it:
+the watcher that holds the lock file `build/index/.watcher.lock` (flock, released by the kernel
+when its process ends) watches and builds; the others only reload what it built (holder.py) and
+try for the lock every `retry_seconds`, so another one takes over when the builder stops. A new
+builder first catches up with edits saved while nobody watched.
+
 Usage:
     watcher = KnowledgeWatcher(settings, encoder)
     watcher.start()        # daemon thread; watcher.stop() to end it
@@ -12,8 +18,13 @@ Usage:
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
 
 from watchfiles import watch
 
@@ -24,13 +35,38 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 
+LOCK_FILE = ".watcher.lock"
+
+
+@contextmanager
+def leadership(index_dir: Path) -> Iterator[IO[str] | None]:
+    """The builder's lock of `index_dir` if no other process holds it, else None."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    handle = (index_dir / LOCK_FILE).open("a")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield None
+            return
+        yield handle
+    finally:
+        handle.close()  # releases the lock
+
+
 class KnowledgeWatcher:
-    def __init__(self, settings: Settings, encoder: Encoder, debounce_ms: int = 500) -> None:
+    def __init__(
+        self, settings: Settings, encoder: Encoder, debounce_ms: int = 500, retry_seconds: float = 5.0
+    ) -> None:
         if debounce_ms < 0:
             raise ValueError("debounce_ms must not be negative")
+        if retry_seconds <= 0:
+            raise ValueError("retry_seconds must be positive")
         self.settings = settings
         self.encoder = encoder
         self.debounce_ms = debounce_ms
+        self.retry_seconds = retry_seconds
+        self.leading = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="knowledge-watcher", daemon=True)
 
@@ -59,12 +95,33 @@ class KnowledgeWatcher:
             )
 
     def _run(self) -> None:
-        log.info("watching %s for changes", self.settings.knowledge_dir)
-        for _changes in watch(
-            self.settings.knowledge_dir,
-            debounce=self.debounce_ms,
-            stop_event=self._stop,
-            rust_timeout=1000,
-            yield_on_timeout=False,
-        ):
-            self.rebuild()
+        said = False
+        while not self._stop.is_set():
+            with leadership(self.settings.index_dir) as lock:
+                if lock is not None:
+                    self._watch()
+                    return
+            if not said:
+                log.info(
+                    "another action server builds the index on changes to %s (it holds %s); this one reloads it",
+                    self.settings.knowledge_dir,
+                    self.settings.index_dir / LOCK_FILE,
+                )
+                said = True
+            self._stop.wait(self.retry_seconds)
+
+    def _watch(self) -> None:
+        self.leading.set()
+        log.info("watching %s for changes; this action server builds the index", self.settings.knowledge_dir)
+        try:
+            self.rebuild()  # edits saved while no builder watched (nothing to do when none were)
+            for _changes in watch(
+                self.settings.knowledge_dir,
+                debounce=self.debounce_ms,
+                stop_event=self._stop,
+                rust_timeout=1000,
+                yield_on_timeout=False,
+            ):
+                self.rebuild()
+        finally:
+            self.leading.clear()
