@@ -45,22 +45,41 @@ supervise_actions() {
     sleep 5
   done
 }
+# From here on, files the servers create (logs, databases, secrets) are readable by this user only.
+umask 077
 # The Rasa HTTP API needs a token: RASA_AUTH_TOKEN, or a fresh one per start in a file only this
-# user can read. The token itself is never printed or logged (rasa_addons/serve.py scrubs logs).
-token_file="$run_dir/rasa-auth-token"
-rm -f "$token_file"
+# user can read, with a header file for curl (-H @file keeps the token out of `ps`). The token
+# itself is never printed or logged (rasa_addons/serve.py scrubs logs).
+token_file="$run_dir/rasa-auth-token" header_file="$run_dir/rasa-auth-header"
+rm -f "$token_file" "$header_file"
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
-  (umask 077 && .venv-rasa/bin/python -c 'import secrets; print(secrets.token_hex(32))' > "$token_file")
-  echo "[run] HTTP API token (send as ?token=...): $PWD/$token_file" >&2
+  .venv-rasa/bin/python -c 'import secrets; print(secrets.token_hex(32))' > "$token_file"
+  printf 'Authorization: Bearer %s\n' "$(cat "$token_file")" > "$header_file"
+  echo "[run] HTTP API token: curl -H @$PWD/$header_file … (the token alone: $PWD/$token_file)" >&2
 fi
+# Web chat sessions are signed with a secret kept across restarts and shared by the servers of a
+# cluster started from this checkout (WEBCHAT_SESSION_SECRET overrides it).
+session_secret_file=var/secrets/webchat-session-secret
+if [ -z "${WEBCHAT_SESSION_SECRET:-}" ] && [ ! -s "$session_secret_file" ]; then
+  mkdir -p var/secrets
+  .venv-rasa/bin/python -c 'import secrets; print(secrets.token_hex(32))' > "$session_secret_file.$$"
+  mv -n "$session_secret_file.$$" "$session_secret_file"; rm -f "$session_secret_file.$$"
+fi
+# Logs are appended across restarts; past 50 MB the old one is kept as *.1 (scripts/rotate-log.sh).
+for log in "$log_dir/actions.log" "$log_dir/rasa.log"; do
+  scripts/rotate-log.sh "$log"
+  [ ! -f "$log" ] || chmod 600 "$log"
+done
 supervise_actions > >(tee -a "$log_dir/actions.log" | sed -u 's/^/[actions] /') 2>&1 &
 pids+=($!)
-# Token, optional JWT secret and CORS origins (RASA_CORS_ORIGINS) reach Rasa through the environment.
+# Token, optional JWT secret, session secret and CORS origins (RASA_CORS_ORIGINS) reach Rasa
+# through the environment, never its command line.
 RASA_AUTH_TOKEN=${RASA_AUTH_TOKEN:-$(cat "$token_file")} \
+WEBCHAT_SESSION_SECRET=${WEBCHAT_SESSION_SECRET:-$(cat "$session_secret_file")} \
 .venv-rasa/bin/python -m rasa_addons.serve run --model "$model" --port "$RASA_PORT" \
   --credentials "$run_dir/credentials.yml" --endpoints "$run_dir/endpoints.yml" \
   --enable-api --interface "${RASA_INTERFACE:-127.0.0.1}" \
-  > >(tee "$log_dir/rasa.log" | sed -u 's/^/[rasa] /') 2>&1 &
+  > >(tee -a "$log_dir/rasa.log" | sed -u 's/^/[rasa] /') 2>&1 &
 pids+=($!)
 
 wait_for() {  # $1 = url, $2 = name
