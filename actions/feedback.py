@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.store import feedback_store
+from actions.store import record_feedback
 from bot.feedback.store import Kind
 
 KINDS: dict[str, Kind] = {"feedback_positive": "positive", "feedback_negative": "negative"}
@@ -44,7 +44,7 @@ class ActionRecordFeedback(Action):
         answer = last_bot_text(tracker)
         sources = tracker.get_slot("last_sources") or []
         if kind and answer is not None:
-            feedback_store().record(
+            record_feedback(
                 kind,
                 sender=tracker.sender_id,
                 question=tracker.get_slot("last_question") or "",

@@ -20,7 +20,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.store import feedback_store
+from actions.store import record_feedback
 from bot.conversation.assistant import KnowledgeAssistant
 from bot.conversation.compose import Reply
 from bot.conversation.planning import Context, Turn
@@ -88,6 +88,6 @@ class ActionAnswerKnowledge(Action):
         turn = turn_from_tracker(tracker)
         reply, ctx = assistant().respond(turn, context_from_tracker(tracker))
         if reply.status == "not_found":
-            feedback_store().record("unanswered", sender=tracker.sender_id, question=turn.text, answer="", sources=[])
+            record_feedback("unanswered", sender=tracker.sender_id, question=turn.text, answer="", sources=[])
         send(reply, dispatcher, domain)
         return [SlotSet(name, getattr(ctx, name)) for name in SLOTS]

@@ -75,6 +75,8 @@ class Settings(BaseModel):
     #: The action server rebuilds the index itself when a knowledge file is saved.
     watch_knowledge: bool = True
     feedback_db: Path = Path("var/feedback.db")
+    #: Ratings and unanswered questions one sender may record per hour (bot/feedback/limits.py).
+    feedback_per_hour: int = Field(30, ge=1, le=10_000)
     #: Rasa's domain, whose intents knowledge/routing.yml is checked against.
     domain: Path = Path("domain.yml")
     #: Action server: questions answered at once (threads); their encodings are batched together.

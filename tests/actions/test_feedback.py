@@ -10,15 +10,17 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import feedback
+import actions.store
 from actions.feedback import ActionRecordFeedback, last_bot_text
+from bot.feedback.limits import FeedbackGate
 from bot.feedback.store import FeedbackStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def rated_tracker(intent: str, **slots: object) -> Tracker:
+def rated_tracker(intent: str, sender: str | None = None, **slots: object) -> Tracker:
     data = json.loads((FIXTURES / "rated_answer.json").read_text(encoding="utf-8"))
+    data["sender_id"] = sender or data["sender_id"]
     data["latest_message"]["intent"]["name"] = intent
     data["events"][-1]["parse_data"]["intent"]["name"] = intent
     data["slots"].update(slots)
@@ -28,7 +30,9 @@ def rated_tracker(intent: str, **slots: object) -> Tracker:
 @pytest.fixture
 def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FeedbackStore:
     store = FeedbackStore(tmp_path / "feedback.db")
-    monkeypatch.setattr(feedback, "feedback_store", lambda: store)
+    monkeypatch.setattr(actions.store, "feedback_store", lambda: store)
+    gate = FeedbackGate(per_hour=5)
+    monkeypatch.setattr(actions.store, "feedback_gate", lambda: gate)
     return store
 
 
@@ -61,8 +65,18 @@ def test_negative_feedback_is_stored_with_question_answer_and_sources(store: Fee
 def test_the_sources_come_from_the_last_sources_slot(store: FeedbackStore) -> None:
     sources = ["《移情服务》· 定义", "《客户情绪管理》· 定义"]  # a comparison cites two
     ActionRecordFeedback().run(CollectingDispatcher(), rated_tracker("feedback_negative", last_sources=sources), {})
-    ActionRecordFeedback().run(CollectingDispatcher(), rated_tracker("feedback_negative", last_sources=None), {})
+    ActionRecordFeedback().run(
+        CollectingDispatcher(), rated_tracker("feedback_negative", "rest:another", last_sources=None), {}
+    )
     assert [e[3] for e in events(store)] == [sources, []]
+
+
+def test_a_sender_rates_an_answer_once_however_often_it_clicks(store: FeedbackStore) -> None:
+    for intent in ["feedback_negative"] * 200 + ["feedback_positive"]:  # the review's 200 👎 in 18 s
+        ActionRecordFeedback().run(CollectingDispatcher(), rated_tracker(intent), domain={})
+    assert [e[0] for e in events(store)] == ["negative"]
+    [rated] = store.worst_rated()
+    assert (rated.negative, rated.positive) == (1, 0)
 
 
 def test_positive_feedback_is_stored_but_is_no_worst_answer(store: FeedbackStore) -> None:

@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+import actions.store
 from actions import knowledge
 from actions.knowledge import (
     FEEDBACK_BUTTONS,
@@ -27,6 +28,7 @@ from actions.knowledge import (
 )
 from bot.conversation.compose import Message, Reply
 from bot.conversation.planning import Context, Turn
+from bot.feedback.limits import FeedbackGate
 from bot.feedback.store import FeedbackStore
 from tests.conftest import ROOT
 
@@ -175,7 +177,9 @@ NEW_CONTEXT = Context(
 @pytest.fixture
 def store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FeedbackStore:
     store = FeedbackStore(tmp_path / "feedback.db")
-    monkeypatch.setattr(knowledge, "feedback_store", lambda: store)
+    monkeypatch.setattr(actions.store, "feedback_store", lambda: store)
+    gate = FeedbackGate()
+    monkeypatch.setattr(actions.store, "feedback_gate", lambda: gate)
     return store
 
 
@@ -255,6 +259,9 @@ def test_an_unanswered_question_is_recorded_for_trainers(monkeypatch: pytest.Mon
     run_action(dispatcher, tracker("industry_follow_up"))
     assert store.unanswered() == [("那酒店和宾馆呢", 1)]
     assert dispatcher.messages[0]["buttons"] == []  # nothing to rate
+    for _ in range(5):  # the same sender asking the same again is one unanswered question
+        run_action(CollectingDispatcher(), tracker("industry_follow_up"))
+    assert store.unanswered() == [("那酒店和宾馆呢", 1)]
 
 
 # --- the contract with domain.yml ----------------------------------------------------------------
