@@ -48,8 +48,9 @@ def sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @asynccontextmanager
-async def serving(channel: GuardedRestInput) -> AsyncIterator[tuple[str, EchoAgent]]:
+async def serving(channel: GuardedRestInput, proxies: int = 0) -> AsyncIterator[tuple[str, EchoAgent]]:
     app = Sanic(f"rest_test_{uuid.uuid4().hex}")
+    app.config.PROXIES_COUNT = proxies  # scripts/run-cluster.sh sets 1: behind nginx
     app.ctx.agent = EchoAgent()
     register([channel], app, route="/webhooks/")
     sock = socket.socket()
@@ -144,6 +145,22 @@ def test_one_address_over_its_rate_is_refused_whatever_senders_it_names() -> Non
             statuses = [(await post(url, {"sender": f"u{n}", "message": "你好"}))[0] for n in range(6)]
             assert statuses == [200, 200, 200, 200, 429, 429]
             assert len(agent.senders) == 4
+
+    run(scenario())
+
+
+def test_behind_a_proxy_the_address_is_the_forwarded_one() -> None:
+    limits.configure({"per_address": {"burst": 2, "per_minute": 60}, "per_sender": None})
+
+    async def scenario() -> None:
+        async with serving(GuardedRestInput(), proxies=1) as (url, _):
+
+            async def from_(address: str) -> int:
+                headers = {"X-Forwarded-For": f"203.0.113.9, {address}"}  # nginx appends the client's
+                return (await post(url, {"sender": "z", "message": "hi"}, headers=headers))[0]
+
+            assert [await from_("10.0.0.1") for _ in range(3)] == [200, 200, 429]
+            assert await from_("10.0.0.2") == 200  # another client behind the same proxy
 
     run(scenario())
 
