@@ -1,22 +1,30 @@
 """Load benchmark of the running assistant over REST (not a test): prints figures, asserts nothing.
 
-For each concurrency level (default 1, 10 and 50 conversations at once) it sends, through
-/webhooks/rest/webhook, first `你好` (a rule reply: the floor, what Rasa alone costs) and then
-knowledge questions with follow-ups, the same number of messages each. Questions are generated
-from the knowledge base (titles and aliases x question templates), plus the development questions
-(../shared/eval/dev_retrieval.jsonl); each conversation asks a few of them with follow-ups
-(举个例子, 那酒店呢, 第二个呢, ...). Then one long conversation of `--long-turns` turns shows
-whether latency grows with the conversation's history.
+For each concurrency level (default 1, 10 and 50 conversations at once) and each length of
+conversation (`--turns-per-conversation`, default 8 and 50 turns before a conversation makes way
+for a new one) it sends, through /webhooks/rest/webhook, first `你好` (a rule reply: the floor,
+what Rasa alone costs) and then knowledge questions with follow-ups, the same number of messages
+each. Questions are generated from the knowledge base (titles and aliases x question templates),
+plus the development questions (../shared/eval/dev_retrieval.jsonl); each conversation asks a
+few of them with follow-ups (举个例子, 那酒店呢, 第二个呢, ...). Then one long conversation of
+`--long-turns` (2,000) turns shows whether a turn's cost grows with the conversation's history:
+the latency and the Rasa server's CPU time per turn around turns 1, 200, 1,000 and 2,000 (CPU
+time is the steadier figure on a shared machine).
 
 Printed: p50/p95/p99 latency, answers per second, errors (HTTP errors, timeouts, no reply, the
 "service unavailable" reply), resident memory of the Rasa server and the action server (now and
-peak), the ratio of knowledge p95 to floor p95, and the acceptance targets. Writes the table as
-Markdown and a PNG plot (`--out`, default var/bench/).
+peak), the ratio of knowledge p95 to floor p95, the load average, and the acceptance targets.
+Writes the table as Markdown and a PNG plot (`--out`, default var/bench/).
+
+The stack it starts runs with RASA_RATE_LIMITS=off: a load generator is one client address
+sending as fast as it can, which the rate limits exist to stop. A stack given with `--url` must
+be started that way too (else the answers over the limit count as errors: HTTP 429).
 
 Runs in the Rasa environment, which has aiohttp and matplotlib:
 
     .venv-rasa/bin/python scripts/bench_load.py                 # starts scripts/run.sh itself
     .venv-rasa/bin/python scripts/bench_load.py --quick         # smoke run: small counts
+    .venv-rasa/bin/python scripts/bench_load.py --levels 10 --messages 1500 --turns-per-conversation 8,50
     .venv-rasa/bin/python scripts/bench_load.py --url http://localhost:5005   # a running stack
 
 Ports: RASA_PORT / ACTION_PORT as for scripts/run.sh (see bot/serving.py).
@@ -117,6 +125,7 @@ def conversation_messages(pool: list[str], rng: random.Random) -> Iterator[str]:
 class Phase:
     name: str
     concurrency: int
+    turns: int = 8  # per conversation
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
@@ -143,6 +152,8 @@ async def ask(session: aiohttp.ClientSession, webhook: str, sender: str, text: s
     """None when the reply is a real answer; otherwise what went wrong."""
     try:
         async with session.post(webhook, json={"sender": sender, "message": text}) as response:
+            if response.status == 429:
+                return f"HTTP 429 (rate limited: start the stack with RASA_RATE_LIMITS=off) for {text!r}"
             if response.status != 200:
                 return f"HTTP {response.status} for {text!r}"
             replies = await response.json()
@@ -188,15 +199,45 @@ async def drive(
         phase.seconds = time.perf_counter() - started
 
 
-async def long_conversation(webhook: str, pool: list[str], turns: int, tag: str) -> list[float]:
+@dataclass
+class LongConversation:
+    """Per turn of one conversation: latency (ms) and the Rasa server's CPU time (ms)."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    rasa_cpu_ms: list[float] = field(default_factory=list)
+
+    #: The turns the report looks at, each as the median of the turns around it.
+    MARKS = (1, 200, 1000, 2000)
+    AROUND = 25
+
+    def window(self, turn: int) -> slice:
+        """Turns around `turn` (1-based); for turn 1 the first turns after the very first (warm-up)."""
+        if turn == 1:
+            return slice(1, 1 + 2 * self.AROUND)
+        return slice(max(1, turn - self.AROUND), min(len(self.latencies_ms), turn + self.AROUND))
+
+    def at(self, turn: int) -> tuple[float, float]:
+        """(median latency, mean Rasa CPU) around `turn`."""
+        part = self.window(turn)
+        latencies = [v for v in self.latencies_ms[part] if v == v]
+        cpu = [v for v in self.rasa_cpu_ms[part] if v == v]
+        return (statistics.median(latencies) if latencies else float("nan"), mean(cpu))
+
+    def marks(self) -> list[int]:
+        return [m for m in self.MARKS if m <= len(self.latencies_ms)] or [len(self.latencies_ms)]
+
+
+async def long_conversation(webhook: str, pool: list[str], turns: int, tag: str, rasa: int | None) -> LongConversation:
     stream = conversation_messages(pool, random.Random(7))
-    latencies = []
+    result = LongConversation()
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
         for _ in range(turns):
+            cpu = cpu_seconds(rasa)
             started = time.perf_counter()
             error = await ask(session, webhook, f"{tag}-long", next(stream))
-            latencies.append((time.perf_counter() - started) * 1000 if error is None else float("nan"))
-    return latencies
+            result.latencies_ms.append((time.perf_counter() - started) * 1000 if error is None else float("nan"))
+            result.rasa_cpu_ms.append((cpu_seconds(rasa) - cpu) * 1000)
+    return result
 
 
 # --- processes -----------------------------------------------------------------------------
@@ -263,7 +304,7 @@ def start_stack(rasa_port: int, action_port: int, log: Path) -> subprocess.Popen
     if up(f"http://localhost:{rasa_port}/"):
         sys.exit(f"port {rasa_port} is busy: stop the running assistant or pass --url")
     log.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)}
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port), "RASA_RATE_LIMITS": "off"}
     with log.open("wb") as out:
         process = subprocess.Popen(
             ["scripts/run.sh"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -292,29 +333,58 @@ def stop_stack(process: subprocess.Popen) -> None:
 
 def table(pairs: list[tuple[Phase, Phase]]) -> str:
     lines = [
-        "| conversations | traffic | messages | p50 ms | p95 ms | p99 ms | replies/s | errors | p95 / floor p95 "
-        "| CPU Rasa | CPU actions |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| conversations | turns each | traffic | messages | p50 ms | p95 ms | p99 ms | replies/s | errors "
+        "| p95 / floor p95 | CPU Rasa | CPU actions |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for floor, knowledge in pairs:
         for phase in (floor, knowledge):
             ratio = knowledge.percentile(0.95) / floor.percentile(0.95) if phase is knowledge else 1.0
             lines.append(
-                f"| {phase.concurrency} | {phase.name} | {phase.messages} | {phase.percentile(0.5):.0f} | "
-                f"{phase.percentile(0.95):.0f} | {phase.percentile(0.99):.0f} | {phase.rate:.1f} | "
-                f"{phase.errors} | {ratio:.2f}× | {phase.cpu[0]:.0%} | {phase.cpu[1]:.0%} |"
+                f"| {phase.concurrency} | {phase.turns} | {phase.name} | {phase.messages} | "
+                f"{phase.percentile(0.5):.0f} | {phase.percentile(0.95):.0f} | {phase.percentile(0.99):.0f} | "
+                f"{phase.rate:.1f} | {phase.errors} | {ratio:.2f}× | {phase.cpu[0]:.0%} | {phase.cpu[1]:.0%} |"
             )
     return "\n".join(lines)
 
 
-def plot(pairs: list[tuple[Phase, Phase]], long: list[float], path: Path) -> None:
+def side_by_side(pairs: list[tuple[Phase, Phase]]) -> list[str]:
+    """Knowledge answers/s and p95 of the shortest against the longest conversations, per level."""
+    lines = []
+    for level in sorted({k.concurrency for _, k in pairs}):
+        phases = sorted((k for _, k in pairs if k.concurrency == level), key=lambda k: k.turns)
+        if len(phases) > 1:
+            short, long = phases[0], phases[-1]
+            lines.append(
+                f"{level} conversations, knowledge: {short.turns} turns each {short.rate:.1f} answers/s "
+                f"(p95 {short.percentile(0.95):.0f} ms), {long.turns} turns each {long.rate:.1f} answers/s "
+                f"(p95 {long.percentile(0.95):.0f} ms): {long.rate / short.rate:.0%} of the short ones' rate"
+            )
+    return lines
+
+
+def curve(long: LongConversation) -> list[str]:
+    lines = [
+        f"One conversation of {len(long.latencies_ms)} turns (median latency, Rasa CPU per turn, around each turn):"
+    ]
+    first = long.at(1)
+    for turn in long.marks():
+        latency, cpu = long.at(turn)
+        lines.append(
+            f"  turn {turn:>5,}: {latency:5.0f} ms, Rasa CPU {cpu:5.1f} ms "
+            f"({latency / first[0]:.2f}× / {cpu / first[1]:.2f}× turn 1)"
+        )
+    return lines
+
+
+def plot(pairs: list[tuple[Phase, Phase]], long: LongConversation, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, (bars, turns) = plt.subplots(1, 2, figsize=(12, 4.5))
-    labels, width = [str(f.concurrency) for f, _ in pairs], 0.13
+    labels, width = [f"{f.concurrency}×{f.turns}" for f, _ in pairs], 0.13
     for n, (q, shade) in enumerate(((0.5, 1.0), (0.95, 0.7), (0.99, 0.45))):
         for m, (_name, color) in enumerate((("floor (你好)", "tab:gray"), ("knowledge", "tab:blue"))):
             values = [pair[m].percentile(q) for pair in pairs]
@@ -328,14 +398,16 @@ def plot(pairs: list[tuple[Phase, Phase]], long: list[float], path: Path) -> Non
                 label=f"{'floor' if m == 0 else 'knowledge'} p{int(q * 100)}",
             )
     bars.set_xticks(range(len(pairs)), labels)
-    bars.set_xlabel("concurrent conversations")
+    bars.set_xlabel("concurrent conversations × turns each")
     bars.set_ylabel("latency (ms)")
     bars.set_title("Reply latency: knowledge answers vs the floor (rule reply)")
     bars.legend(fontsize=7)
-    turns.plot(range(1, len(long) + 1), long, lw=0.8)
+    turns.plot(range(1, len(long.latencies_ms) + 1), long.latencies_ms, lw=0.5, alpha=0.5, label="latency")
+    turns.plot(range(1, len(long.rasa_cpu_ms) + 1), long.rasa_cpu_ms, lw=0.5, alpha=0.5, label="Rasa CPU")
     turns.set_xlabel("turn of one conversation")
-    turns.set_ylabel("latency (ms)")
+    turns.set_ylabel("ms per turn")
     turns.set_title("One long conversation")
+    turns.legend(fontsize=7)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -357,6 +429,13 @@ def mean(values: list[float]) -> float:
 # --- main ----------------------------------------------------------------------------------
 
 
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -364,17 +443,27 @@ def main() -> None:
     )
     parser.add_argument("--levels", default="1,10,50", help="concurrent conversations per phase")
     parser.add_argument("--messages", default="300,5000,2000", help="messages per phase, one count per level")
-    parser.add_argument("--long-turns", type=int, default=200)
-    parser.add_argument("--quick", action="store_true", help="smoke run: 30,300,300 messages, 50-turn conversation")
+    parser.add_argument(
+        "--turns-per-conversation",
+        default="8,50",
+        help="turns of each conversation before it makes way for a new one; one phase pair per value",
+    )
+    parser.add_argument("--long-turns", type=int, default=2000, help="turns of the one long conversation")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 30,300,300 messages, 8 and 50 turns, 250-turn conversation"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench", help="folder for load.md and load.png")
     parser.add_argument("--label", default="", help="a name for this run in the output files (A/B comparisons)")
     args = parser.parse_args()
     if args.quick:
-        args.messages, args.long_turns = "30,300,300", 50
+        args.messages, args.long_turns = "30,300,300", 250
     levels = [int(n) for n in args.levels.split(",")]
     counts = [int(n) for n in args.messages.split(",")]
+    lengths = [int(n) for n in args.turns_per_conversation.split(",")]
     if len(counts) != len(levels):
         parser.error("--messages needs one count per level")
+    if not lengths or min(lengths) < 1:
+        parser.error("--turns-per-conversation needs numbers of turns of at least 1")
 
     rasa_port, action_port = ports()
     stack = None
@@ -389,7 +478,7 @@ def main() -> None:
     pool = question_pool(ROOT / "knowledge")
     print(
         f"{len(pool)} distinct questions from the knowledge base and the development set, "
-        f"{len(FOLLOW_UPS)} follow-ups; floor message {FLOOR_MESSAGE!r}"
+        f"{len(FOLLOW_UPS)} follow-ups; floor message {FLOOR_MESSAGE!r}; load average {load_average()}"
     )
     try:
         asyncio.run(
@@ -407,26 +496,24 @@ def main() -> None:
         )
         pairs = []
         for level, count in zip(levels, counts):
-            floor = Phase("floor (你好)", level)
-            measure(
-                pids,
-                floor,
-                drive(webhook, floor, count, [iter(lambda: FLOOR_MESSAGE, None)] * level, f"{tag}-f{level}"),
-            )
-            knowledge = Phase("knowledge", level)
-            streams = [conversation_messages(pool, random.Random(1000 * level + s)) for s in range(level)]
-            measure(pids, knowledge, drive(webhook, knowledge, count, streams, f"{tag}-k{level}"))
-            pairs.append((floor, knowledge))
-            for phase in (floor, knowledge):
-                print(
-                    f"{level:>3} conversations  {phase.name:<13} {phase.messages:>5} messages  "
-                    f"p50 {phase.percentile(0.5):6.0f}  p95 {phase.percentile(0.95):6.0f}  "
-                    f"p99 {phase.percentile(0.99):6.0f} ms  {phase.rate:5.1f}/s  errors {phase.errors}  "
-                    f"CPU Rasa {phase.cpu[0]:.0%} actions {phase.cpu[1]:.0%}"
-                    + (f"  e.g. {phase.error_samples[0]}" if phase.error_samples else ""),
-                    flush=True,
-                )
-        long = asyncio.run(long_conversation(webhook, pool, args.long_turns, tag))
+            for turns in lengths:
+                floor = Phase("floor (你好)", level, turns)
+                flooring = [iter(lambda: FLOOR_MESSAGE, None)] * level
+                measure(pids, floor, drive(webhook, floor, count, flooring, f"{tag}-f{level}-{turns}", turns))
+                knowledge = Phase("knowledge", level, turns)
+                streams = [conversation_messages(pool, random.Random(1000 * level + s)) for s in range(level)]
+                measure(pids, knowledge, drive(webhook, knowledge, count, streams, f"{tag}-k{level}-{turns}", turns))
+                pairs.append((floor, knowledge))
+                for phase in (floor, knowledge):
+                    print(
+                        f"{level:>3} conversations × {turns:>3} turns  {phase.name:<13} {phase.messages:>5} messages  "
+                        f"p50 {phase.percentile(0.5):6.0f}  p95 {phase.percentile(0.95):6.0f}  "
+                        f"p99 {phase.percentile(0.99):6.0f} ms  {phase.rate:5.1f}/s  errors {phase.errors}  "
+                        f"CPU Rasa {phase.cpu[0]:.0%} actions {phase.cpu[1]:.0%}  load {load_average()}"
+                        + (f"  e.g. {phase.error_samples[0]}" if phase.error_samples else ""),
+                        flush=True,
+                    )
+        long = asyncio.run(long_conversation(webhook, pool, args.long_turns, tag, pids[0]))
         rasa_mem, action_mem = memory_mb(pids[0]), memory_mb(pids[1])
     finally:
         if stack is not None:
@@ -435,28 +522,16 @@ def main() -> None:
     report = [
         table(pairs),
         "",
-        f"One conversation of {len(long)} turns: turn 1 {long[0]:.0f} ms, turn {len(long)} {long[-1]:.0f} ms; "
-        f"mean of turns 1–10 {mean(long[:10]):.0f} ms, of the last 10 {mean(long[-10:]):.0f} ms.",
+        *side_by_side(pairs),
+        "",
+        *curve(long),
         f"Resident memory: Rasa server {rasa_mem[0]:.0f} MB (peak {rasa_mem[1]:.0f} MB), "
-        f"action server {action_mem[0]:.0f} MB (peak {action_mem[1]:.0f} MB).",
+        f"action server {action_mem[0]:.0f} MB (peak {action_mem[1]:.0f} MB). Load average at the end: "
+        f"{load_average()}.",
     ]
     print("\n" + "\n".join(report))
     print("\nAcceptance targets:")
-    by_level = {f.concurrency: (f, k) for f, k in pairs}
-    if 10 in by_level:
-        floor, knowledge = by_level[10]
-        ratio = knowledge.percentile(0.95) / floor.percentile(0.95)
-        print(
-            f"  10 conversations: errors {knowledge.errors + floor.errors} over {knowledge.messages + floor.messages} "
-            f"messages (target 0)  {'PASS' if knowledge.errors + floor.errors == 0 else 'FAIL'}"
-        )
-        print(f"  knowledge p95 / floor p95 = {ratio:.2f} (target ≤ 3)  {'PASS' if ratio <= 3 else 'FAIL'}")
-        print(f"  answers per second {knowledge.rate:.1f} (target ≥ 30)  {'PASS' if knowledge.rate >= 30 else 'FAIL'}")
-    if 50 in by_level:
-        errors = sum(p.errors for p in by_level[50])
-        print(f"  50 conversations: errors {errors} (target 0)  {'PASS' if errors == 0 else 'FAIL'}")
-    action_ok = action_mem[1] <= 1536
-    print(f"  action server peak memory {action_mem[1]:.0f} MB (target ≤ 1536)  {'PASS' if action_ok else 'FAIL'}")
+    targets(pairs, long, action_mem)
 
     suffix = f"-{args.label}" if args.label else ""
     markdown = args.out / f"load{suffix}.md"
@@ -464,6 +539,37 @@ def main() -> None:
     markdown.write_text("\n".join(report) + "\n", encoding="utf-8")
     plot(pairs, long, args.out / f"load{suffix}.png")
     print(f"\nwrote {markdown} and {args.out / f'load{suffix}.png'}")
+
+
+def targets(pairs: list[tuple[Phase, Phase]], long: LongConversation, action_mem: tuple[float, float]) -> None:
+    def check(what: str, ok: bool) -> None:
+        print(f"  {what}  {'PASS' if ok else 'FAIL'}")
+
+    by = {(f.concurrency, f.turns): (f, k) for f, k in pairs}
+    for (level, turns), (floor, knowledge) in sorted(by.items()):
+        errors = floor.errors + knowledge.errors
+        ratio = knowledge.percentile(0.95) / floor.percentile(0.95)
+        check(f"{level} conversations × {turns} turns: errors {errors} (target 0)", errors == 0)
+        if level == 10:
+            check(f"  knowledge p95 / floor p95 = {ratio:.2f} (target ≤ 1.5)", ratio <= 1.5)
+            check(f"  answers per second {knowledge.rate:.1f} (target ≥ 35)", knowledge.rate >= 35)
+    for level in sorted({level for level, _ in by}):
+        lengths = sorted(turns for lv, turns in by if lv == level)
+        if len(lengths) > 1:
+            short, long_ = by[(level, lengths[0])][1], by[(level, lengths[-1])][1]
+            share = long_.rate / short.rate
+            check(
+                f"{level} conversations: {lengths[-1]}-turn load {share:.0%} of {lengths[0]}-turn load (target ≥ 80%)",
+                share >= 0.8,
+            )
+    last = long.marks()[-1]
+    (first_latency, first_cpu), (last_latency, last_cpu) = long.at(1), long.at(last)
+    check(
+        f"turn {last:,} of one conversation: {last_latency / first_latency:.2f}× turn 1's latency, "
+        f"{last_cpu / first_cpu:.2f}× its Rasa CPU (target ≤ 1.5×)",
+        last_latency <= 1.5 * first_latency,
+    )
+    check(f"action server peak memory {action_mem[1]:.0f} MB (target ≤ 1536)", action_mem[1] <= 1536)
 
 
 if __name__ == "__main__":
