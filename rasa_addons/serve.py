@@ -115,7 +115,7 @@ def main() -> None:
     SecretRedactor.from_env(os.environ).install()
     from rasa.__main__ import main as rasa_main  # after the scrubber: Rasa logs while importing
 
-    if not limits.limits().senders and not limits.limits().addresses:
+    if not limits.limits().enabled:
         logging.getLogger(__name__).warning("rate limits are off (RASA_RATE_LIMITS=off or endpoints.yml)")
     authenticate_api_requests()
     bound_requests()

@@ -31,6 +31,7 @@ import yaml
 from sanic import Sanic
 from sanic.exceptions import SanicException
 
+from rasa_addons.channels.limits import limits
 from rasa_addons.stores.errors import TrackerStoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,8 @@ def guard(on_new_message: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Aw
             return
         held = _Held(out)
         try:
-            await on_new_message(message)
+            with limits().turn():  # how busy the server is (limits.py, when_busy)
+                await on_new_message(message)
         except TrackerStoreUnavailable as exc:  # logged by the store; no answer without history
             held.restore()
             if held.messages:

@@ -5,26 +5,35 @@ Measured without limits, 16 clients sending 500-character messages pushed anothe
 per core, and nothing stopped one client from taking them all. Each sender (a conversation id,
 so per channel) and each client address gets a bucket of `burst` messages that refills at
 `per_minute`; a message that finds its buckets empty is refused at once, before the bot runs,
-with how many seconds to wait. A refusal costs next to nothing, so flooding no longer slows the
-others down.
+with how many seconds to wait. A refusal costs next to nothing.
 
-The address limit is looser than the sender limit: staff of one branch may share an address
-(NAT, proxy). Behind nginx the address is the client's (X-Forwarded-For, counted by Sanic's
-`PROXIES_COUNT`, which `scripts/run-cluster.sh` sets). WeCom is limited per sender only: all its
-callbacks come from WeCom's servers. The buckets are per Rasa process: in a cluster of N servers
-behind round-robin nginx, a client gets at most N times the limit.
+Those limits are loose enough for a branch office behind one address (NAT, proxy), and so loose
+enough for sixteen flooding addresses together to fill the server. Hence `when_busy`: while
+`turns_in_progress` turns or more are being answered (the server is queueing), every client
+(sender and address) may send only at a human pace (`burst`, `per_minute`); its bucket counts
+its messages all the time and is enforced only then. A person asking every few seconds never
+meets it; a client that has been sending fast is refused until the server has room again, so
+the others are answered as if it were not there.
+
+Behind nginx the address is the client's (X-Forwarded-For, counted by Sanic's `PROXIES_COUNT`,
+which `scripts/run-cluster.sh` sets). WeCom is limited per sender only: all its callbacks come
+from WeCom's servers. The buckets are per Rasa process: in a cluster of N servers behind
+round-robin nginx, a client gets at most N times the limit.
 
 Settings (endpoints.yml, read by rasa_addons.serve; `null` turns one limit off; env
-`RASA_RATE_LIMITS=off` turns both off, for load benchmarks only):
+`RASA_RATE_LIMITS=off` turns them all off, for load benchmarks only):
 
     rate_limits:
       per_sender: {burst: 10, per_minute: 20}
-      per_address: {burst: 60, per_minute: 120}
+      per_address: {burst: 30, per_minute: 60}
+      when_busy: {turns_in_progress: 2, burst: 5, per_minute: 20}
 
 Usage:
     limits = RateLimits.from_settings({"per_sender": {"burst": 2, "per_minute": 6}})
     limits.wait("rest:u1", "10.0.0.7"), limits.wait("rest:u1", "10.0.0.7"), limits.wait("rest:u1", "10.0.0.7")
     # → (None, None, 10.0): the third message must wait ten seconds
+    with limits.turn():   # around answering a message: what `when_busy` counts
+        ...
 """
 
 from __future__ import annotations
@@ -32,7 +41,8 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +50,8 @@ from typing import Any
 MAX_KEYS = 50_000
 DEFAULTS: dict[str, dict[str, float] | None] = {
     "per_sender": {"burst": 10, "per_minute": 20},
-    "per_address": {"burst": 60, "per_minute": 120},
+    "per_address": {"burst": 30, "per_minute": 60},
+    "when_busy": {"turns_in_progress": 2, "burst": 5, "per_minute": 20},
 }
 
 
@@ -71,14 +82,15 @@ class TokenBuckets:
         self._max_keys = max_keys
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (tokens, at)
 
-    def take(self, key: str) -> float | None:
-        """Take a token for `key`: None if there was one, else the seconds until there is."""
+    def take(self, key: str, enforce: bool = True) -> float | None:
+        """Take a token for `key`: None if there was one, else the seconds until there is.
+        Not `enforce`d, a message still empties the bucket but always goes ahead."""
         now = self._clock()
         tokens, at = self._buckets.pop(key, (self.rate.burst, now))
         tokens = min(self.rate.burst, tokens + (now - at) * self.rate.per_minute / 60)
         wait = None
-        if tokens >= 1:
-            tokens -= 1
+        if tokens >= 1 or not enforce:
+            tokens = max(0.0, tokens - 1)
         else:
             wait = (1 - tokens) * 60 / self.rate.per_minute
         self._buckets[key] = (tokens, now)
@@ -87,14 +99,40 @@ class TokenBuckets:
         return wait
 
 
+@dataclass(frozen=True)
+class WhenBusy:
+    turns_in_progress: int
+    rate: Rate
+
+    @classmethod
+    def parse(cls, value: Any) -> WhenBusy | None:
+        if value is None:
+            return None
+        if not isinstance(value, Mapping) or set(value) != {"turns_in_progress", "burst", "per_minute"}:
+            raise ValueError(
+                "rate_limits.when_busy: expected {turns_in_progress: N, burst: N, per_minute: M} or null, "
+                f"not {value!r}"
+            )
+        if int(value["turns_in_progress"]) < 1:
+            raise ValueError("rate_limits.when_busy.turns_in_progress must be at least 1")
+        return cls(int(value["turns_in_progress"]), Rate(float(value["burst"]), float(value["per_minute"])))
+
+
 class RateLimits:
-    """The sender and address limits of one Rasa process."""
+    """The sender and address limits of one Rasa process, and how busy it is."""
 
     def __init__(
-        self, per_sender: Rate | None, per_address: Rate | None, clock: Callable[[], float] = time.monotonic
+        self,
+        per_sender: Rate | None,
+        per_address: Rate | None,
+        when_busy: WhenBusy | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.senders = TokenBuckets(per_sender, clock) if per_sender else None
         self.addresses = TokenBuckets(per_address, clock) if per_address else None
+        self.when_busy = when_busy
+        self.busy_clients = TokenBuckets(when_busy.rate, clock) if when_busy else None
+        self.in_progress = 0
 
     @classmethod
     def from_settings(
@@ -105,24 +143,54 @@ class RateLimits:
         if unknown:
             raise ValueError(f"rate_limits: unknown keys {unknown}; known: {sorted(DEFAULTS)}")
         return cls(
-            Rate.parse("per_sender", settings["per_sender"]), Rate.parse("per_address", settings["per_address"]), clock
+            Rate.parse("per_sender", settings["per_sender"]),
+            Rate.parse("per_address", settings["per_address"]),
+            WhenBusy.parse(settings["when_busy"]),
+            clock,
         )
 
     @classmethod
     def off(cls) -> RateLimits:
         return cls(None, None)
 
+    @property
+    def enabled(self) -> bool:
+        return bool(self.senders or self.addresses or self.when_busy)
+
+    @property
+    def busy(self) -> bool:
+        return self.when_busy is not None and self.in_progress >= self.when_busy.turns_in_progress
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Around answering one message (the reply guard does it): what `when_busy` counts."""
+        self.in_progress += 1
+        try:
+            yield
+        finally:
+            self.in_progress -= 1
+
+    def _client(self, key: str) -> float | None:
+        """The human-pace bucket of a sender or an address: counted always, enforced when busy."""
+        return self.busy_clients.take(key, enforce=self.busy) if self.busy_clients else None
+
     def wait_address(self, address: str | None) -> float | None:
         """Seconds this address must wait before its next message, or None to go ahead."""
-        return self.addresses.take(address) if self.addresses and address else None
+        if not address:
+            return None
+        return _longest(self.addresses.take(address) if self.addresses else None, self._client(f"address {address}"))
 
     def wait_sender(self, sender: str) -> float | None:
-        return self.senders.take(sender) if self.senders else None
+        return _longest(self.senders.take(sender) if self.senders else None, self._client(f"sender {sender}"))
 
     def wait(self, sender: str, address: str | None) -> float | None:
-        """Both limits; each message counts against both buckets."""
-        waits = [w for w in (self.wait_address(address), self.wait_sender(sender)) if w is not None]
-        return max(waits) if waits else None
+        """All limits; each message counts against every bucket."""
+        return _longest(self.wait_address(address), self.wait_sender(sender))
+
+
+def _longest(*waits: float | None) -> float | None:
+    present = [w for w in waits if w is not None]
+    return max(present) if present else None
 
 
 def whole_seconds(wait: float) -> int:

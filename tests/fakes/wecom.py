@@ -90,6 +90,7 @@ class FakeWeComClient:
         self.url = url
         self.config = config
         self.timeout = timeout
+        self.last_request: tuple[str, bytes, str, str] | None = None
 
     def verify_url(self, echo: str | None = None, bad_signature: bool = False) -> tuple[int, str, str]:
         """GET the URL the way the admin console's "save" does; returns (status, body, expected echo)."""
@@ -112,6 +113,7 @@ class FakeWeComClient:
         msg_id: str | None = None,
         create_time: int | None = None,
         bad_signature: bool = False,
+        timestamp: int | None = None,
     ) -> CallbackReply:
         inner = (
             f"<xml><ToUserName><![CDATA[{self.config.corp_id}]]></ToUserName>"
@@ -119,24 +121,34 @@ class FakeWeComClient:
             f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
             f"<MsgId>{msg_id or random.randrange(10**18, 10**19)}</MsgId><AgentID>{self.config.agent_id}</AgentID></xml>"
         )
-        return self.send_inner(inner, bad_signature=bad_signature)
+        return self.send_inner(inner, bad_signature=bad_signature, timestamp=timestamp)
 
-    def send_inner(self, inner_xml: str, bad_signature: bool = False) -> CallbackReply:
+    def send_inner(self, inner_xml: str, bad_signature: bool = False, timestamp: int | None = None) -> CallbackReply:
         encrypted = encrypt(self.config, inner_xml)
         body = (
             f"<xml><ToUserName><![CDATA[{self.config.corp_id}]]></ToUserName>"
             f"<Encrypt><![CDATA[{encrypted}]]></Encrypt><AgentID><![CDATA[{self.config.agent_id}]]></AgentID></xml>"
         )
-        return self.post(body.encode(), encrypted, bad_signature=bad_signature)
+        return self.post(body.encode(), encrypted, bad_signature=bad_signature, timestamp=timestamp)
 
-    def post(self, body: bytes, signed: str = "", bad_signature: bool = False) -> CallbackReply:
-        timestamp, nonce = str(int(time.time())), str(random.randrange(10**9))
-        sig = "0" * 40 if bad_signature else signature(self.config.token, timestamp, nonce, signed)
-        query = urllib.parse.urlencode({"msg_signature": sig, "timestamp": timestamp, "nonce": nonce})
-        status, text, seconds = self._request("POST", f"{self.url}?{query}", body)
+    def post(
+        self, body: bytes, signed: str = "", bad_signature: bool = False, timestamp: int | None = None
+    ) -> CallbackReply:
+        """A signed callback; `timestamp` (default now) is the one WeCom signs. The request is kept
+        in `last_request`, so that a test can replay it byte for byte (`replay`)."""
+        stamp, nonce = str(int(time.time()) if timestamp is None else timestamp), str(random.randrange(10**9))
+        sig = "0" * 40 if bad_signature else signature(self.config.token, stamp, nonce, signed)
+        query = urllib.parse.urlencode({"msg_signature": sig, "timestamp": stamp, "nonce": nonce})
+        self.last_request = (f"{self.url}?{query}", body, stamp, nonce)
+        return self.replay(self.last_request)
+
+    def replay(self, captured: tuple[str, bytes, str, str]) -> CallbackReply:
+        """Send a captured callback again, exactly as it was (what an attacker on the way could do)."""
+        url, body, stamp, nonce = captured
+        status, text, seconds = self._request("POST", url, body)
         reply = CallbackReply(status, text, seconds)
         if status == 200 and text.strip():
-            reply.content = self._open_reply(text, timestamp, nonce)
+            reply.content = self._open_reply(text, stamp, nonce)
         return reply
 
     def _open_reply(self, text: str, timestamp: str, nonce: str) -> str:

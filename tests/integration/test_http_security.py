@@ -179,3 +179,33 @@ def test_no_secret_reaches_any_log(assistant: Assistant, token: str) -> None:
         for secret in (token, JWT_SECRET, DB_PASSWORD):
             assert secret not in text, f"a secret is in {name}"
     assert str(TOKEN_FILE) in assistant.log.read_text(encoding="utf-8", errors="replace")  # where, not what
+
+
+def test_an_unauthenticated_request_gets_rasas_401_before_any_other_check(assistant: Assistant) -> None:
+    """With a bogus Authorization header, an action name is neither confirmed nor denied."""
+    for name in ("action_answer_knowledge", "action_no_such_thing"):
+        for headers in ({"Authorization": "Bearer not-the-token"}, {"Authorization": "Basic eDp5"}, {}):
+            response = requests.post(
+                f"{API}/conversations/it-sec-probe/execute", json={"name": name}, headers=headers, timeout=30
+            )
+            assert response.status_code == 401, (name, headers, response.status_code, response.text[:200])
+
+
+def test_the_readme_way_of_sending_the_token_keeps_it_out_of_ps(assistant: Assistant, token: str) -> None:
+    """`curl -H @var/run/rasa-auth-header …` (README): the token is in a file, not on a command line."""
+    import subprocess
+
+    header_file = ROOT / "var" / "run" / "rasa-auth-header"
+    assert stat.S_IMODE(header_file.stat().st_mode) == 0o600
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "-H @var/run/rasa-auth-header" in readme and "token=$(cat" not in readme
+    result = subprocess.run(
+        ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"@{header_file}", f"{API}/status"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.stdout == "200"
+    assert token not in " ".join(result.args)
+    bearer = requests.get(f"{API}/status", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert bearer.status_code == 200

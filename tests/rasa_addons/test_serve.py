@@ -71,7 +71,11 @@ def test_rate_limits_come_from_the_endpoints_file(tmp_path) -> None:
     from tests.conftest import ROOT
 
     settings = rate_limit_settings(ROOT / "endpoints.yml")
-    assert settings == {"per_sender": {"burst": 10, "per_minute": 20}, "per_address": {"burst": 60, "per_minute": 120}}
+    assert settings == {
+        "per_sender": {"burst": 10, "per_minute": 20},
+        "per_address": {"burst": 30, "per_minute": 60},
+        "when_busy": {"turns_in_progress": 2, "burst": 5, "per_minute": 20},
+    }
     RateLimits.from_settings(settings)  # valid
     assert rate_limit_settings(tmp_path / "absent.yml") is None
     (tmp_path / "bad.yml").write_text("rate_limits: {per_sender: 3}\n")

@@ -1,0 +1,87 @@
+"""Token buckets per sender and address, and the human pace enforced while the server is busy."""
+
+from __future__ import annotations
+
+import pytest
+
+from rasa_addons.channels.limits import DEFAULTS, Rate, RateLimits, TokenBuckets, whole_seconds
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_bucket_allows_its_burst_then_refills_at_its_rate() -> None:
+    clock = Clock()
+    buckets = TokenBuckets(Rate(burst=3, per_minute=6), clock)
+    assert [buckets.take("u1") for _ in range(3)] == [None, None, None]
+    assert buckets.take("u1") == pytest.approx(10.0)  # one token every 10 s
+    assert buckets.take("u2") is None  # every key its own bucket
+    clock.now += 10
+    assert buckets.take("u1") is None and buckets.take("u1") is not None
+    clock.now += 3600
+    assert [buckets.take("u1") for _ in range(4)][:3] == [None, None, None]  # never more than the burst
+
+
+def test_an_unenforced_take_empties_the_bucket_but_goes_ahead() -> None:
+    buckets = TokenBuckets(Rate(burst=2, per_minute=60), Clock())
+    assert [buckets.take("u1", enforce=False) for _ in range(5)] == [None] * 5
+    assert buckets.take("u1") == pytest.approx(1.0)
+
+
+def test_buckets_are_bounded() -> None:
+    buckets = TokenBuckets(Rate(1, 1), Clock(), max_keys=100)
+    for n in range(1000):
+        buckets.take(f"u{n}")
+    assert len(buckets._buckets) == 100
+
+
+def test_when_busy_a_client_that_sent_fast_waits_and_a_person_goes_ahead() -> None:
+    clock = Clock()
+    limits = RateLimits.from_settings(None, clock)
+    for _ in range(20):  # a flooder while the server was idle: admitted (up to its limits), and counted
+        limits.wait("rest:flood", "10.0.0.9")
+        clock.now += 0.5
+    with limits.turn(), limits.turn():  # the server is answering two turns
+        assert limits.busy
+        assert limits.wait("rest:flood", "10.0.0.9") is not None  # refused until it slows down
+        assert limits.wait("rest:colleague", "10.0.0.2") is None  # a person asking now and then
+        clock.now += 8
+        assert limits.wait("rest:colleague", "10.0.0.2") is None
+    assert not limits.busy and limits.in_progress == 0
+
+
+def test_the_defaults_are_those_of_endpoints_yml_and_can_be_turned_off() -> None:
+    from rasa_addons.serve import rate_limit_settings
+    from tests.conftest import ROOT
+
+    assert rate_limit_settings(ROOT / "endpoints.yml") == DEFAULTS
+    off = RateLimits.off()
+    assert not off.enabled and all(off.wait("rest:u1", "10.0.0.1") is None for _ in range(1000))
+    with off.turn(), off.turn(), off.turn(), off.turn():
+        assert not off.busy
+    partial = RateLimits.from_settings({"per_address": None, "when_busy": None})
+    assert partial.addresses is None and partial.when_busy is None and partial.senders is not None
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"per_sender": 10},
+        {"per_sender": {"burst": 0, "per_minute": 10}},
+        {"when_busy": {"burst": 3, "per_minute": 12}},
+        {"when_busy": {"turns_in_progress": 0, "burst": 3, "per_minute": 12}},
+        {"per_user": {"burst": 3, "per_minute": 12}},
+    ],
+)
+def test_bad_settings_are_refused_at_start_up(settings: dict) -> None:
+    with pytest.raises(ValueError, match="rate_limits|burst"):
+        RateLimits.from_settings(settings)
+
+
+def test_waits_are_told_in_whole_seconds() -> None:
+    assert [whole_seconds(w) for w in (0.01, 1.0, 1.2, 59.9)] == [1, 1, 2, 60]
