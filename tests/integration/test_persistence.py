@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.integration.conftest import start_assistant, stop
 
 pytestmark = pytest.mark.integration
@@ -17,8 +18,16 @@ pytestmark = pytest.mark.integration
 CITES_EMPATHY = re.compile(r"来源：《[^》]*移情服务[^》]*》")
 
 
+def starts_logged() -> int:
+    log = ROOT / "var" / "log" / "rasa.log"
+    return (
+        log.read_text(encoding="utf-8", errors="replace").count("Rasa server is up and running") if log.exists() else 0
+    )
+
+
 def test_conversation_continues_after_the_stack_restarts(tmp_path: Path) -> None:
     sender = f"restart-{uuid.uuid4().hex[:8]}"  # var/rasa/tracker.db outlives test runs
+    logged = starts_logged()
     first = start_assistant(tmp_path / "run-1.log")
     try:
         assert "来源：《移情服务》" in first.reply_text(sender, "什么是移情服务")
@@ -33,3 +42,4 @@ def test_conversation_continues_after_the_stack_restarts(tmp_path: Path) -> None
         assert not CITES_EMPATHY.search(second.reply_text(f"{sender}-new", "举个例子"))
     finally:
         stop(second.process)
+    assert starts_logged() >= logged + 2  # the log of the first start survived the second (appended)

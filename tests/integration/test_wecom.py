@@ -13,8 +13,12 @@ import requests
 from tests.fakes.wecom import SAMPLE, FakeWeComApi, FakeWeComClient, encrypt
 from tests.integration.conftest import PORTS
 
+pytestmark = pytest.mark.integration
 URL = f"{PORTS.rasa_url}/webhooks/wecom/webhook"
 MAX_BYTES = 2048
+#: Handled MsgIds are remembered in the conversations' database for an hour (a replay after a
+#: restart is not answered again): every run of this module needs MsgIds of its own.
+RUN = secrets.randbelow(10**15)
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +94,10 @@ def test_buttons_are_numbered_and_a_number_picks_one(wecom, wecom_api):
 
 
 def test_a_retried_msg_id_is_not_answered_twice(wecom, wecom_api):
-    first = wecom.send_text("wangwu", "客户情绪管理有哪些策略", msg_id="7000000000000000001")
+    first = wecom.send_text("wangwu", "客户情绪管理有哪些策略", msg_id=f"{RUN}001")
     assert "来源" in _answer(first, wecom_api, "wangwu")
     for _ in range(3):  # WeCom retries up to three times
-        retry = wecom.send_text("wangwu", "客户情绪管理有哪些策略", msg_id="7000000000000000001")
+        retry = wecom.send_text("wangwu", "客户情绪管理有哪些策略", msg_id=f"{RUN}001")
         assert retry.status == 200 and retry.content is None
     time.sleep(2)
     answers = (first.content is not None) + len(wecom_api.sent_texts("wangwu"))
@@ -101,12 +105,12 @@ def test_a_retried_msg_id_is_not_answered_twice(wecom, wecom_api):
 
 
 def test_a_bad_signature_is_refused_and_nothing_processed(wecom, wecom_api):
-    refused = wecom.send_text("zhaoliu", "什么是移情服务", msg_id="7000000000000000002", bad_signature=True)
+    refused = wecom.send_text("zhaoliu", "什么是移情服务", msg_id=f"{RUN}002", bad_signature=True)
     assert 400 <= refused.status < 500 and refused.content is None
     time.sleep(1)
     assert wecom_api.sent_texts("zhaoliu") == []
     # the refused callback did not count as seen: the genuine one with that MsgId is answered
-    genuine = wecom.send_text("zhaoliu", "什么是移情服务", msg_id="7000000000000000002")
+    genuine = wecom.send_text("zhaoliu", "什么是移情服务", msg_id=f"{RUN}002")
     assert "来源" in _answer(genuine, wecom_api, "zhaoliu")
 
 
@@ -132,7 +136,7 @@ def test_an_image_gets_a_polite_text_only_reply(wecom):
     reply = wecom.send_inner(
         f"<xml><ToUserName>{SAMPLE.corp_id}</ToUserName><FromUserName>sunqi</FromUserName>"
         "<CreateTime>1700000000</CreateTime><MsgType>image</MsgType><PicUrl>http://x/y.png</PicUrl>"
-        "<MediaId>m1</MediaId><MsgId>7000000000000000003</MsgId><AgentID>1000002</AgentID></xml>"
+        f"<MediaId>m1</MediaId><MsgId>{RUN}003</MsgId><AgentID>1000002</AgentID></xml>"
     )
     assert reply.status == 200 and "文字" in (reply.content or "")
 
@@ -140,7 +144,7 @@ def test_an_image_gets_a_polite_text_only_reply(wecom):
 def test_an_event_is_acknowledged_without_a_reply(wecom):
     reply = wecom.send_inner(
         f"<xml><ToUserName>{SAMPLE.corp_id}</ToUserName><FromUserName>sunqi</FromUserName>"
-        "<CreateTime>1700000001</CreateTime><MsgType>event</MsgType><Event>enter_agent</Event>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType>event</MsgType><Event>enter_agent</Event>"
         "<AgentID>1000002</AgentID></xml>"
     )
     assert (reply.status, reply.content) == (200, None)
