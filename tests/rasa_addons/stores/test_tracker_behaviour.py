@@ -172,3 +172,18 @@ def test_our_database_file_is_private(tmp_path: Path) -> None:
     db.chmod(0o644)  # made by an older version
     StrictSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(db))
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_a_restart_within_the_session_is_where_it_was_after_a_retrieve(make_store: Store) -> None:
+    from rasa.shared.core.events import Restarted
+
+    store = make_store()
+    tracker = run(store.get_or_create_tracker("staff-7"))
+    for n in range(4):
+        tracker.update(ActionExecuted("action_listen", timestamp=10.0 + n))
+    tracker.update(Restarted(timestamp=20.0))
+    tracker.update(UserUttered("重新开始", timestamp=21.0))
+    run(store.save(tracker))
+    for retrieved in (run(store.retrieve("staff-7")), run(make_store().retrieve("staff-7"))):
+        assert retrieved.idx_after_latest_restart() == tracker.idx_after_latest_restart()
+        assert retrieved.applied_events() == tracker.applied_events()
