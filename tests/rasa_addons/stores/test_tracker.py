@@ -167,3 +167,26 @@ def test_rows_are_the_ones_rasas_own_store_writes(tmp_path: Path) -> None:
 
     assert len(table(ours)) == 5  # action_listen of the new conversation + 4
     assert table(ours) == table(rasas)
+
+
+def test_a_turn_that_could_not_be_saved_is_not_what_the_next_turn_continues(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk: the save fails (the guard then tells the user); the next turn starts from what
+    the database holds, not from the tracker of the lost turn."""
+    import sqlalchemy.exc
+
+    store = StrictSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(db))
+    turn(store, "staff-7", UserUttered("什么是移情服务"), ActionExecuted("action_answer_knowledge"))
+
+    def disk_full(*_: object) -> None:
+        raise sqlalchemy.exc.OperationalError("INSERT INTO events", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(store, "_append", disk_full)
+    lost = asyncio.run(store.get_or_create_tracker("staff-7"))
+    lost.update(UserUttered("客户情绪管理有哪些策略"))
+    with pytest.raises(TrackerStoreUnavailable):
+        asyncio.run(store.save(lost))
+    monkeypatch.undo()
+    following = asyncio.run(store.retrieve("staff-7"))
+    assert [e.text for e in following.events if isinstance(e, UserUttered)] == ["什么是移情服务"]
