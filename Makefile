@@ -25,5 +25,5 @@ eval: build
 bench: build
 	.venv/bin/python scripts/benchmark.py
 
-bench-load: setup  ## load over REST at 1/10/50 conversations; starts the stack on RASA_PORT/ACTION_PORT (BENCH_ARGS=--quick)
+bench-load: setup  ## load over REST at 1/10/50 conversations of 8 and 50 turns, a 2,000-turn conversation; starts the stack on RASA_PORT/ACTION_PORT (BENCH_ARGS=--quick)
 	.venv-rasa/bin/python scripts/bench_load.py $(BENCH_ARGS)
