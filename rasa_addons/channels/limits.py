@@ -26,7 +26,7 @@ Settings (endpoints.yml, read by rasa_addons.serve; `null` turns one limit off; 
     rate_limits:
       per_sender: {burst: 10, per_minute: 20}
       per_address: {burst: 30, per_minute: 60}
-      when_busy: {turns_in_progress: 2, burst: 5, per_minute: 20}
+      when_busy: {turns_in_progress: 2, burst: 3, per_minute: 12}
 
 Usage:
     limits = RateLimits.from_settings({"per_sender": {"burst": 2, "per_minute": 6}})
@@ -51,7 +51,7 @@ MAX_KEYS = 50_000
 DEFAULTS: dict[str, dict[str, float] | None] = {
     "per_sender": {"burst": 10, "per_minute": 20},
     "per_address": {"burst": 30, "per_minute": 60},
-    "when_busy": {"turns_in_progress": 2, "burst": 5, "per_minute": 20},
+    "when_busy": {"turns_in_progress": 2, "burst": 3, "per_minute": 12},
 }
 
 

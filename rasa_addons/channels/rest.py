@@ -3,7 +3,7 @@
 What it adds to Rasa's channel, in the order a request meets it:
 
 1. the client address's rate limit (limits.py): 429 with `Retry-After`, before the body is read
-   as JSON;
+   as JSON; the 429 is sent after up to a second, so a client looping on it slows down;
 2. a request a cross-site web page could make a browser send is refused: a body not declared as
    `application/json` (415), an `Origin` that is neither this server's nor in RASA_CORS_ORIGINS
    (403). Sanic has already refused a body over 64 KB without reading it (rasa_addons/serve.py);
@@ -27,6 +27,7 @@ empty, huge or garbled messages.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
@@ -49,6 +50,9 @@ from rasa_addons.channels.validation import BadRequest, ChatRequest, json_reques
 log = logging.getLogger(__name__)
 
 SENDER_AUTH_MODES = ("open", "secret", "jwt")
+#: How long a request over its rate limit waits for its 429: a flooding client that sends again at
+#: once would otherwise cost the server a request for every one it refuses.
+TARPIT_SECONDS = 1.0
 MIN_SECRET_CHARS = 16
 SETTINGS = ("action_timeout", "sender_auth", "shared_secret", "jwt_secret")
 
@@ -148,6 +152,8 @@ class GuardedRestInput(RestInput):
                     refused.status,
                     refused.reason,
                 )
+                if refused.status == 429:  # a client that loops at once on a 429 waits (a second at most)
+                    await asyncio.sleep(min(TARPIT_SECONDS, float(refused.headers["Retry-After"])))
                 return response.json(refused.body(), status=refused.status, headers=refused.headers, ensure_ascii=False)
             return None
 

@@ -146,9 +146,11 @@ def test_redis_down_gets_an_honest_reply_and_a_log_line_not_a_hang(cluster: Clus
 
 
 def test_corrupt_index_is_refused_with_a_clear_message_never_answered_from(cluster: Cluster) -> None:
+    """Every version on disk corrupt: the restarted action server refuses, honestly. CURRENT deleted,
+    a complete version on disk: it serves that one, with an ERROR line naming the repair."""
     root = ROOT / "build/index"
-    version = root / (root / "CURRENT").read_text().strip()
-    saved = {path: path.read_bytes() for path in version.rglob("*") if path.is_file()}
+    current = root / "CURRENT"
+    saved = {path: path.read_bytes() for path in [current, *root.glob("v-*/**/*")] if path.is_file()}
 
     def restart_action_server() -> None:
         for pid in cluster.action_server_pids(0):
@@ -158,9 +160,17 @@ def test_corrupt_index_is_refused_with_a_clear_message_never_answered_from(clust
 
     try:
         for path in saved:
-            path.write_bytes(b"\x00garbage\x00" * 10)
+            if path != current:
+                path.write_bytes(b"\x00garbage\x00" * 10)
         restart_action_server()
         assert cluster.nodes[0].reply_text(sender(), "什么是移情服务").startswith(reply(INDEX_UNAVAILABLE))
+        for path, content in saved.items():
+            path.write_bytes(content)
+        current.unlink()
+        restart_action_server()
+        assert "来源：《移情服务》" in cluster.nodes[0].reply_text(sender(), "什么是移情服务")
+        log = (ROOT / "var/log/node-0/actions.log").read_text(encoding="utf-8", errors="replace")
+        assert "CURRENT is" in log and "kb build" in log
     finally:
         for path, content in saved.items():
             path.write_bytes(content)

@@ -125,17 +125,23 @@ def test_malformed_requests_get_a_400_with_a_chinese_error(
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
-        ("移" * 1_000_000, reply(TOO_LONG, n=1_000_000, limit=MAX_MESSAGE_CHARS)),
-        ("a" * (1024 * 1024), reply(TOO_LONG, n=1024 * 1024, limit=MAX_MESSAGE_CHARS)),
+        ("移" * 20_000, reply(TOO_LONG, n=20_000, limit=MAX_MESSAGE_CHARS)),  # 60 KB: within the 64 KB limit
+        ("a" * 60_000, reply(TOO_LONG, n=60_000, limit=MAX_MESSAGE_CHARS)),
         ("\x00\x01\x02\x1b\x7f", reply(EMPTY)),
         ("<>;'\"--", reply(GARBLED)),
     ],
-    ids=["1M-chinese-chars", "1MiB-ascii", "only-controls", "only-symbols"],
+    ids=["20k-chinese-chars", "60k-ascii", "only-controls", "only-symbols"],
 )
-def test_huge_and_empty_messages_get_the_guards_polite_reply(assistant: Assistant, message: str, expected: str) -> None:
+def test_long_and_empty_messages_get_the_guards_polite_reply(assistant: Assistant, message: str, expected: str) -> None:
     response = post(rest_json("it-fuzz-guard", message))
     assert response.status_code == 200
     assert response.json() == [{"recipient_id": "it-fuzz-guard", "text": expected}]
+
+
+@pytest.mark.parametrize("message", ["移" * 1_000_000, "a" * (1024 * 1024)], ids=["1M-chinese-chars", "1MiB-ascii"])
+def test_a_body_over_64_kb_is_refused_before_it_is_read(assistant: Assistant, message: str) -> None:
+    response = post(rest_json("it-fuzz-guard", message))
+    assert response.status_code == 413 and "64 KB" in response.json()["error"]
 
 
 @pytest.mark.parametrize(

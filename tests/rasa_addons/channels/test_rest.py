@@ -138,13 +138,26 @@ def test_a_sender_over_its_rate_gets_a_429_with_the_wait_and_others_go_on() -> N
 
 
 def test_one_address_over_its_rate_is_refused_whatever_senders_it_names() -> None:
-    limits.configure({"per_address": {"burst": 4, "per_minute": 60}, "per_sender": None})
+    limits.configure({"per_address": {"burst": 4, "per_minute": 6}, "per_sender": None})
 
     async def scenario() -> None:
         async with serving(GuardedRestInput()) as (url, agent):
             statuses = [(await post(url, {"sender": f"u{n}", "message": "你好"}))[0] for n in range(6)]
             assert statuses == [200, 200, 200, 200, 429, 429]
             assert len(agent.senders) == 4
+
+    run(scenario())
+
+
+def test_a_refusal_is_answered_after_a_pause_so_a_looping_client_slows_down() -> None:
+    limits.configure({"per_sender": {"burst": 1, "per_minute": 1}})
+
+    async def scenario() -> None:
+        async with serving(GuardedRestInput()) as (url, _):
+            await post(url, {"sender": "loop", "message": "你好"})
+            started = asyncio.get_running_loop().time()
+            assert (await post(url, {"sender": "loop", "message": "你好"}))[0] == 429
+            assert asyncio.get_running_loop().time() - started >= 0.9
 
     run(scenario())
 
