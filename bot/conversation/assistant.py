@@ -17,6 +17,7 @@ import logging
 from bot.conversation.compose import Reply, compose, unavailable
 from bot.conversation.planning import Context, Turn, plan_turn
 from bot.conversation.policy import AnswerPolicy, PolicySettings
+from bot.conversation.trace import Trace
 from bot.indexing.encoder import Encoder
 from bot.indexing.store import IndexMissingError
 from bot.indexing.watcher import KnowledgeWatcher
@@ -66,9 +67,13 @@ class KnowledgeAssistant:
 
     def _respond(self, turn: Turn, ctx: Context) -> tuple[Reply, Context]:
         index = self.retriever.holder.get()
+        trace = Trace(question=turn.text, intent=turn.intent)
         request = plan_turn(turn, ctx, index.analyzer.analyze(turn.text), index.routing)
-        decision = self.policy.decide(request, index)
+        decision = self.policy.decide(request, index, trace)
         reply = compose(decision, index, question=turn.text)
+        trace.status, trace.answer = reply.status, [p.id for p in reply.passages]
+        reply.trace = trace
+        log.debug("decision trace:\n%s", trace.to_text())
         if reply.status != "answer":
             # A clarification or a miss keeps the conversation where it was, so 「第二个」 or
             # 「举个例子」 still refer to the last answer.

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.conversation.policy import Decision
+from bot.conversation.trace import Trace
 from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
 
@@ -47,6 +48,8 @@ class Reply:
     passages: list[Passage] = field(default_factory=list)
     items: list[str] = field(default_factory=list)  # names of the listed items, for "第二个"
     mentioned: list[str] = field(default_factory=list)  # entries the answer names, for follow-ups
+    #: how the turn was decided (set by the assistant)
+    trace: Trace | None = None
 
     @property
     def sources(self) -> list[str]:

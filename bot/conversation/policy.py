@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.conversation.planning import Request
+from bot.conversation.trace import Candidate, Trace
 from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
@@ -101,7 +102,14 @@ class AnswerPolicy:
         self.retriever = retriever
         self.settings = settings
 
-    def decide(self, request: Request, index: Index) -> Decision:
+    def decide(self, request: Request, index: Index, trace: Trace | None = None) -> Decision:
+        trace = trace if trace is not None else Trace(request.text)
+        trace.threshold = self.settings.min_confidence
+        decision = self._decide(request, index, trace)
+        trace.decided("policy", decision.status)
+        return decision
+
+    def _decide(self, request: Request, index: Index, trace: Trace) -> Decision:
         if request.item and (decision := self._item(request, index)):
             return decision
         present = [t for t in request.topics if t in index.entries]
@@ -123,6 +131,8 @@ class AnswerPolicy:
         carried = [] if request.topics or unknown else [t for t in request.context if t in index.entries]
         result = self.retriever.search(query, top_k=CANDIDATES, hints=hints, index=index, include=carried)
         hits = [h for h in result.hits if h.passage.id not in request.exclude]
+        trace.confidence = result.confidence
+        trace.rank(candidate(h) for h in hits)
         if request.topics:
             return self._named(request, index, hits)
         if carried and (decision := self._continue(request, index, result, hits, carried)):
@@ -489,3 +499,8 @@ def unknown_name(text: str, index: Index) -> str | None:
                 return name
             run = []
     return None
+
+
+def candidate(hit: Hit) -> Candidate:
+    p = hit.passage
+    return Candidate(p.id, p.citation, p.source, p.line, hit.score, hit.dense, hit.lexical)
