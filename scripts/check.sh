@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-.venv/bin/ruff check bot actions rasa_addons scripts tests
-.venv/bin/ruff format --check bot actions rasa_addons scripts tests
+.venv/bin/ruff check bot actions rasa_addons normalization scripts tests
+.venv/bin/ruff format --check bot actions rasa_addons normalization scripts tests
 .venv/bin/mypy
 # import-linter reads the source of both runtimes' packages; neither is imported.
 PYTHONPATH="$PWD" .venv/bin/lint-imports

@@ -13,13 +13,15 @@ Usage:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.conversation.policy import Decision
+from bot.conversation.decision import Decision
 from bot.conversation.trace import Trace
 from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
+from normalization.matching import Match
 
 MAX_BODY_CHARS = 300
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -91,14 +93,23 @@ def to_chat_text(markdown: str) -> str:
     return re.sub(r"^[ \t]*[-*+][ \t]+", "• ", text, flags=re.MULTILINE)
 
 
-def compose(decision: Decision, index: Index, question: str = "") -> Reply:
+def compose(decision: Decision, index: Index, question: str = "", read_as: Sequence[Match] = ()) -> Reply:
+    """`read_as`: words of the question read as other words (typos, English); an answer says so."""
     if decision.status == "not_found":
         return _not_found(decision, question)
     if decision.status == "clarify":
         return _clarify(decision)
-    if decision.status == "compare":
-        return _comparison(decision)
-    return _answer(decision, index)
+    reply = _comparison(decision) if decision.status == "compare" else _answer(decision, index)
+    if read_as:
+        reply.messages.insert(0, read_as_note(read_as))
+    return reply
+
+
+def read_as_note(matches: Sequence[Match]) -> Message:
+    """「按“客户情绪管理”理解“客户情叙管理”」: which words of the question were read as which."""
+    said = "、".join(f"“{m.said}”" for m in matches)
+    meant = "、".join(f"“{m.term}”" for m in matches)
+    return Message("utter_read_as", {"said": said, "meant": meant})
 
 
 def unavailable() -> Reply:

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 #: How a word of the message was matched to the knowledge base's vocabulary.
-MatchKind = Literal["exact", "traditional", "homophone", "edit", "english"]
+MatchKind = Literal["exact", "traditional", "homophone", "edit", "synonym"]
 Outcome = Literal["decided", "passed"]
 
 

@@ -36,7 +36,8 @@ from bot.knowledge.routing import ROUTING_FILE, Routing, domain_intents
 from bot.knowledge.terms import TermTable
 from bot.settings import Settings
 
-FORMAT_VERSION = 3  # 2: the term table and the routing in the manifest; 3: example questions as extra dense rows
+FORMAT_VERSION = 4  # 2: the term table and the routing in the manifest; 3: example questions as extra dense rows;
+# 4: the English glossary in the term table
 
 
 @dataclass

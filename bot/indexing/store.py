@@ -33,6 +33,8 @@ from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable
 from bot.retrieval.query import QueryAnalyzer
 from bot.retrieval.segment import Segmenter
+from bot.retrieval.subject import SubjectFinder
+from normalization.reading import Reader
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -77,6 +79,18 @@ class Index:
     def position(self) -> dict[str, int]:
         """Passage id -> its index in `passages` (and its document in the lexical index)."""
         return {p.id: number for number, p in enumerate(self.passages)}
+
+    @cached_property
+    def subjects(self) -> SubjectFinder:
+        """Finds a question's subject and whether this knowledge base ever mentions it."""
+        return SubjectFinder(self.segmenter, self.routing, self.terms, (p.lexical_text for p in self.passages))
+
+    @cached_property
+    def reader(self) -> Reader:
+        """Reads messages with this index's vocabulary: its names, glossary and passage words."""
+        terms = self.terms
+        names = {**terms.topics, **terms.industries}
+        return Reader(names, terms.synonyms, self.bm25.vocab_dict, self.segmenter.known, self.segmenter.pieces)
 
     def document_frequency(self, token: str) -> int:
         """In how many passages a (segmented, lower-cased) token occurs; 0 when in none."""

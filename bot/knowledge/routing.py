@@ -48,11 +48,19 @@ class Routing(BaseModel):
     intent_kinds: dict[str, list[str]]
     roles: Roles
     suggestion_labels: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: words that present a message as a situation to handle ("…怎么办"): its everyday words need
+    #: not be the knowledge base's, unlike the subject of a question about a term
+    situation_cues: list[str] = Field(default_factory=list)
 
     @field_validator("kind_cues")
     @classmethod
     def _cues_are_normalized(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         return {kind: [normalize(c) for c in cues if normalize(c)] for kind, cues in value.items()}
+
+    @field_validator("situation_cues")
+    @classmethod
+    def _situation_cues_are_normalized(cls, value: list[str]) -> list[str]:
+        return [normalize(c) for c in value if normalize(c)]
 
     @classmethod
     def load(cls, path: Path, vocabulary: Vocabulary, intents: Iterable[str] | None = None) -> Routing:
@@ -94,6 +102,11 @@ class Routing(BaseModel):
         """Kinds whose cue words occur in the question, in the file's priority order."""
         text = normalize(question)
         return [kind for kind, cues in self.kind_cues.items() if any(cue in text for cue in cues)]
+
+    def situation(self, question: str) -> bool:
+        """Whether the question presents a situation to handle ("客人插队怎么办")."""
+        text = normalize(question)
+        return any(cue in text for cue in self.situation_cues)
 
     def kinds_for(self, intent: str) -> list[str]:
         return list(self.intent_kinds.get(intent, []))

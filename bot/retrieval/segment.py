@@ -130,6 +130,10 @@ class Segmenter:
             if word.lower() != word:
                 self._jieba.add_word(word.lower(), freq=200_000)
 
+    def pieces(self, text: str) -> list[str]:
+        """Every token as jieba cuts it, blanks and punctuation included: they join back into `text`."""
+        return list(self._jieba.cut(text))
+
     def words(self, text: str) -> list[str]:
         """All non-blank tokens, punctuation included, lower-cased."""
         return [t for t in self._jieba.lcut(text.lower()) if t.strip()]

@@ -18,7 +18,7 @@ from bot.conversation.compose import (
     to_chat_text,
     unavailable,
 )
-from bot.conversation.policy import Decision, Note
+from bot.conversation.decision import Decision, Note
 from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.conversation.decision import Decision, Note
+from bot.conversation.names import unknown_name
 from bot.conversation.planning import Context, Request, Turn, plan_turn
-from bot.conversation.policy import AnswerPolicy, Decision, Note, PolicySettings, unknown_name
+from bot.conversation.policy import AnswerPolicy, PolicySettings
 from bot.indexing.store import Index
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.query import QueryAnalysis
