@@ -50,7 +50,9 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
     entities = message.get("entities") or []
     return Turn(
         intent=(message.get("intent") or {}).get("name") or "",
-        text=message.get("text") or "",
+        # The Rasa server read the message before classifying it (rasa_addons/nlu/normalizer.py);
+        # the core reads it again from what was typed, to say what it read as what.
+        text=message.get("text_as_typed") or message.get("text") or "",
         topics=list(dict.fromkeys(e["value"] for e in entities if e.get("entity") == "topic")),
         industries=list(dict.fromkeys(e["value"] for e in entities if e.get("entity") == "industry")),
     )

@@ -7,13 +7,14 @@ which `kb search --explain` prints and the trainer console shows.
    1. list_item            an item of the last answer's list, by position or name
    2. comparison           two named entries side by side
    3. absent_subject       a question about a term the knowledge base never mentions: not found
-   4. named_entry          an entry the message names (also as a typo or in English)
-   5. follow_up            the last answer's context, unless the message moved on
-   6. clarify              a bare industry or title fragment several entries share
-   7. case                 a question for an example: a case, the industry's first
-   8. industry_follow_up   an industry the context lacks: its application or case elsewhere
-   9. coverage             below the threshold: the knowledge base has no answer
-  10. best_passage         the best passage, the section of the kind asked
+   4. correction           "不是问这个…", "换成酒店的呢": another kind, industry or case
+   5. named_entry          an entry the message names (also as a typo or a synonym)
+   6. follow_up            the last answer's context, unless the message moved on
+   7. clarify              a bare industry or title fragment several entries share
+   8. case                 a question for an example: a case, the industry's first
+   9. industry_follow_up   an industry the context lacks: its application or case elsewhere
+  10. coverage             below the threshold: the knowledge base has no answer
+  11. best_passage         the best passage, the section of the kind asked
 
 Usage:
     policy = AnswerPolicy(retriever, PolicySettings(min_confidence=0.85))
@@ -34,6 +35,7 @@ from bot.conversation.rules.best_passage import BestPassage
 from bot.conversation.rules.cases import CaseQuestion
 from bot.conversation.rules.clarify import SharedFragment
 from bot.conversation.rules.comparison import Comparison
+from bot.conversation.rules.correction import Correction
 from bot.conversation.rules.coverage import Coverage
 from bot.conversation.rules.follow_up import FollowUp
 from bot.conversation.rules.industry import IndustryFollowUp
@@ -51,6 +53,7 @@ def default_rules() -> list[Rule]:
         ListItem(),
         Comparison(),
         AbsentSubject(),
+        Correction(),
         NamedEntry(),
         FollowUp(),
         SharedFragment(),

@@ -34,6 +34,7 @@ from bot.indexing.store import MANIFEST, current_version, write_version
 from bot.knowledge.entries import VOCABULARY_FILE, Passage, Problem, entry_files, load_knowledge, question_hash
 from bot.knowledge.routing import ROUTING_FILE, Routing, domain_intents
 from bot.knowledge.terms import TermTable
+from bot.retrieval.segment import Segmenter
 from bot.settings import Settings
 
 FORMAT_VERSION = 4  # 2: the term table and the routing in the manifest; 3: example questions as extra dense rows;
@@ -85,8 +86,9 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     kb = load_knowledge(settings.knowledge_dir)
     routing = Routing.load(settings.knowledge_dir / ROUTING_FILE, kb.vocabulary, domain_intents(settings.domain))
     terms = TermTable.from_knowledge(kb)
-    write_nlu_resources(terms, settings.nlu_dir)
     passages = kb.passages
+    segmenter = Segmenter(terms.words())
+    write_nlu_resources(terms, settings.nlu_dir, {t for p in passages for t in segmenter.tokens(p.lexical_text)})
     encoder = encoder or Encoder(settings.encoder, settings.encoder_precision)
     live = current_version(root)
     wanted = {"fingerprint": fingerprint, "model": encoder.identity, "dense_index": settings.dense_index}

@@ -25,6 +25,8 @@ from bot.knowledge.terms import normalize
 from bot.knowledge.vocabulary import Vocabulary
 
 ROUTING_FILE = "routing.yml"
+#: How far after a negation a kind may be named and still be what it turns away ("别讲理论了").
+NEGATION_REACH = 6
 
 
 class RoutingError(ValueError):
@@ -51,15 +53,19 @@ class Routing(BaseModel):
     #: words that present a message as a situation to handle ("…怎么办"): its everyday words need
     #: not be the knowledge base's, unlike the subject of a question about a term
     situation_cues: list[str] = Field(default_factory=list)
+    #: words that turn a kind away ("别讲理论了", "不要定义"): a correction asks for another kind
+    negations: list[str] = Field(default_factory=list)
+    #: section kind names and their aliases (schema.yml) -> kind; filled in from the vocabulary
+    kind_names: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("kind_cues")
     @classmethod
     def _cues_are_normalized(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         return {kind: [normalize(c) for c in cues if normalize(c)] for kind, cues in value.items()}
 
-    @field_validator("situation_cues")
+    @field_validator("situation_cues", "negations")
     @classmethod
-    def _situation_cues_are_normalized(cls, value: list[str]) -> list[str]:
+    def _words_are_normalized(cls, value: list[str]) -> list[str]:
         return [normalize(c) for c in value if normalize(c)]
 
     @classmethod
@@ -69,6 +75,8 @@ class Routing(BaseModel):
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise RoutingError(f"{path}: cannot read routing: {exc}") from exc
+        if isinstance(data, dict):
+            data.setdefault("kind_names", dict(vocabulary.section_kinds))
         try:
             routing = cls.model_validate(data)
         except ValidationError as exc:
@@ -102,6 +110,20 @@ class Routing(BaseModel):
         """Kinds whose cue words occur in the question, in the file's priority order."""
         text = normalize(question)
         return [kind for kind, cues in self.kind_cues.items() if any(cue in text for cue in cues)]
+
+    def negated_kinds(self, question: str) -> list[str]:
+        """Kinds the question turns away: a cue or name of the kind right after a negation
+        ("别讲理论了" → 理论基础, "我要的是案例不是定义" → 定义)."""
+        text = normalize(question)
+        words = [*((c, k) for k, cues in self.kind_cues.items() for c in cues), *self.kind_names.items()]
+        found = []
+        for negation in self.negations:
+            start = text.find(negation)
+            while start != -1:
+                after = text[start + len(negation) : start + len(negation) + NEGATION_REACH]
+                found += [kind for word, kind in words if word in after and kind not in found]
+                start = text.find(negation, start + 1)
+        return found
 
     def situation(self, question: str) -> bool:
         """Whether the question presents a situation to handle ("客人插队怎么办")."""

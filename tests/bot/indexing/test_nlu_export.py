@@ -83,7 +83,7 @@ def test_write_nlu_resources(fixture_kb: Path, tmp_path: Path) -> None:
     lines = (out / JIEBA_DICTIONARY).read_text(encoding="utf-8").splitlines()
     assert "移情服务 200000" in lines and "期望确认理论 200000" in lines and "医院 200000" in lines
     assert len(lines) == len(entity_patterns(TermTable.from_knowledge(kb)))
-    assert sorted(os.listdir(out)) == ["entity_patterns.jsonl", "jieba"]  # no temporary file left behind
+    assert sorted(os.listdir(out)) == ["entity_patterns.jsonl", "jieba", "vocabulary.json"]  # no temporary file left
 
 
 def test_rerun_with_the_same_knowledge_keeps_the_files(fixture_kb: Path, tmp_path: Path) -> None:
