@@ -77,6 +77,8 @@ class Settings(BaseModel):
     feedback_db: Path = Path("var/feedback.db")
     #: Rasa's domain, whose intents knowledge/routing.yml is checked against.
     domain: Path = Path("domain.yml")
+    #: Rasa's dialogue rules: the trainer console's hit test follows them as Rasa does (bot/conversation/replay.py).
+    rules_dir: Path = Path("data/rules")
     #: Action server: questions answered at once (threads); their encodings are batched together.
     answer_threads: int = Field(8, ge=1, le=64)
     #: Questions arriving within this many milliseconds of each other are encoded in one pass.
@@ -101,7 +103,7 @@ class Settings(BaseModel):
             problems = "; ".join(f"{SECTION}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise SettingsError(f"{path}: {problems}") from exc
         base = path.parent
-        for name in ("knowledge_dir", "index_dir", "nlu_dir", "feedback_db", "domain"):
+        for name in ("knowledge_dir", "index_dir", "nlu_dir", "feedback_db", "domain", "rules_dir"):
             setattr(settings, name, (base / getattr(settings, name)).resolve())
         if (base / settings.encoder).exists():
             settings.encoder = str((base / settings.encoder).resolve())
