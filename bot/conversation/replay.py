@@ -242,7 +242,8 @@ class Replayer:
             reply, new_ctx = self.assistant.respond(turn, ctx)
             feedback = self.responses.buttons(FEEDBACK_BUTTONS)
             messages = [
-                OutMessage(self.responses.text(m.response, m.params), buttons) for m, buttons in outgoing(reply, feedback)
+                OutMessage(self.responses.text(m.response, m.params), buttons)
+                for m, buttons in outgoing(reply, feedback)
             ]
             return ReplayedTurn(text, "assistant", messages, parse=parse, reply=reply, context=new_ctx)
         # An intent no rule follows gets nothing from Rasa, and the channel's guard says so.

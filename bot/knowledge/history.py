@@ -91,7 +91,9 @@ class KnowledgeHistory:
     def _init(self) -> None:
         self._run(["init", "--quiet"], cwd=self.root)
         self._run(["add", "-A", "--", "."], cwd=self.root)
-        self._run([*self._identity(COMMITTER), "commit", "--quiet", "--no-verify", "-m", "知识库：初始版本"], cwd=self.root)
+        self._run(
+            [*self._identity(COMMITTER), "commit", "--quiet", "--no-verify", "-m", "知识库：初始版本"], cwd=self.root
+        )
 
     def path(self, name: str) -> str:
         """A file of the knowledge folder as git names it (relative to the work tree)."""
@@ -112,7 +114,20 @@ class KnowledgeHistory:
             if not self._run(["status", "--porcelain", "--", *paths]).stdout.strip():
                 return None
             who = ["--author", str(author)]
-            self._run([*self._identity(COMMITTER), "commit", "--quiet", "--no-verify", *who, "-m", message, "--only", "--", *paths])
+            self._run(
+                [
+                    *self._identity(COMMITTER),
+                    "commit",
+                    "--quiet",
+                    "--no-verify",
+                    *who,
+                    "-m",
+                    message,
+                    "--only",
+                    "--",
+                    *paths,
+                ]
+            )
             return self._run(["rev-parse", "HEAD"]).stdout.strip()
 
     # --- reading --------------------------------------------------------------------------
@@ -138,12 +153,16 @@ class KnowledgeHistory:
     def diff(self, commit: str, file: str | None = None) -> str:
         """The unified diff a change made (to one file, or to the knowledge folder)."""
         spec = self.path(file) if file else self.path(".")
-        return self._run(["show", "--format=", "--no-color", "--no-ext-diff", "-U3", self._checked(commit), "--", spec]).stdout
+        return self._run(
+            ["show", "--format=", "--no-color", "--no-ext-diff", "-U3", self._checked(commit), "--", spec]
+        ).stdout
 
     def text_at(self, commit: str, file: str) -> str | None:
         """The file's text as of `commit` (e.g. "abc123" or "abc123^"), None where it did not exist."""
         base = commit.removesuffix("^")
-        found = self._run(["show", f"{self._checked(base)}{'^' if commit.endswith('^') else ''}:{self.path(file)}"], check=False)
+        found = self._run(
+            ["show", f"{self._checked(base)}{'^' if commit.endswith('^') else ''}:{self.path(file)}"], check=False
+        )
         return found.stdout if found.returncode == 0 else None
 
     def revert_text(self, commit: str, file: str, current: str | None) -> Revert:
@@ -159,7 +178,11 @@ class KnowledgeHistory:
                 path = Path(tmp) / label
                 path.write_text(text, encoding="utf-8")
                 names.append(str(path))
-            merged = self._run(["merge-file", "-p", "-L", "当前版本", "-L", "修改后", "-L", "修改前", *names], check=False, cwd=Path(tmp))
+            merged = self._run(
+                ["merge-file", "-p", "-L", "当前版本", "-L", "修改后", "-L", "修改前", *names],
+                check=False,
+                cwd=Path(tmp),
+            )
         if merged.returncode < 0 or merged.returncode > 127:
             raise HistoryError(f"git merge-file 失败：{merged.stderr.strip()}")
         return Revert(merged.stdout if merged.returncode == 0 else before, merged.returncode == 0)
