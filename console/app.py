@@ -93,6 +93,7 @@ def create_app(services: Services, warm_up: bool = True) -> Starlette:
         Route("/new/save", handler(entries.save_new, editor=True), methods=["POST"]),
         Route("/history", handler(history.all_history)),
         Route("/test", handler(hittest.page), methods=["GET", "POST"]),
+        Route("/api/test", handler(hittest.api), methods=["POST"]),
     ]
     app = Starlette(routes=routes)
     app.state.services = services

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import anyio
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from bot.conversation.replay import NluUnavailable
 from console.editor import turn_rows
@@ -47,3 +47,41 @@ async def page(request: Request) -> Response:
         "ready": found.tester.ready,
     }
     return render(request, "_hittest.html" if is_htmx(request) else "test.html", context)
+
+
+async def api(request: Request) -> Response:
+    """`POST /api/test` {"messages": [...]} → the replies as the REST channel gives them, with traces (JSON).
+
+    For scripts and tests: the same replay as the page (CSRF token in the X-CSRF-Token header).
+    """
+    found = services(request)
+    try:
+        body = await request.json()
+    except ValueError:
+        return JSONResponse({"error": "请求内容不是 JSON"}, status_code=400)
+    messages = body.get("messages") if isinstance(body, dict) else None
+    if (
+        not isinstance(messages, list)
+        or not 0 < len(messages) <= found.options.max_turns
+        or not all(isinstance(m, str) and len(m) <= 2000 for m in messages)
+    ):
+        return JSONResponse({"error": f"messages: 1 到 {found.options.max_turns} 条文字"}, status_code=400)
+    try:
+        turns = await anyio.to_thread.run_sync(found.tester.live, [clean(m) for m in messages], limiter=HEAVY)
+    except NluUnavailable as exc:
+        return JSONResponse({"error": str(exc)}, status_code=503)
+    return JSONResponse(
+        {
+            "turns": [
+                {
+                    "text": t.text,
+                    "route": t.route,
+                    "intent": t.parse.intent if t.parse else None,
+                    "status": t.reply.status if t.reply else None,
+                    "messages": [m.as_rest() for m in t.messages],
+                    "trace": t.reply.trace.to_dict() if t.reply and t.reply.trace else None,
+                }
+                for t in turns
+            ]
+        }
+    )
