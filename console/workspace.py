@@ -72,7 +72,7 @@ class Outcome:
     diff: str = ""  # conflict: the saved version against the trainer's
     changed_by: Change | None = None  # conflict: the last change to the file
     current_hash: str = ""  # conflict: the version on disk now
-    warning: str = ""  # saved, but something went wrong after (history, index)
+    warning: str = ""  # saved, but "history" (no commit) or "index" (no rebuild) failed; the log says why
     index_version: str | None = None
 
 
@@ -178,21 +178,28 @@ class Workspace:
                 problems = self.problems(name, text)
                 if any(p.level == "error" for p in problems):
                     return Outcome("invalid", name, problems=problems)
+            warning = ""
+            try:
+                self.history.ensure()
+            except HistoryError as exc:
+                log.error("no history for %s: %s", self.root, exc)
+                warning = "history"
+            if text is not None:
                 atomic_write_text(path, text)
             else:
                 path.unlink()
-            outcome = Outcome("saved", name)
+            outcome = Outcome("saved", name, warning=warning)
             try:
                 outcome.commit = self.history.commit([name], author, message)
             except HistoryError as exc:
                 log.error("saved %s but could not commit it: %s", name, exc)
-                outcome.warning = f"已保存并生效，但没能记入修改记录：{exc}"
+                outcome.warning = "history"
         if self.publish is not None:
             try:
                 outcome.index_version = self.publish().version
-            except Exception as exc:  # the file is saved; the watcher will try again
+            except Exception:  # the file is saved; the watcher will try again
                 log.exception("saved %s but the index rebuild failed", name)
-                outcome.warning = f"已保存，但索引重建失败（{exc}）；助手仍在使用上一版。"
+                outcome.warning = "index"
         return outcome
 
     def _conflict(self, name: str, current: str | None, mine: str | None) -> Outcome:

@@ -88,6 +88,11 @@ class KnowledgeHistory:
             self._top = Path(found.stdout.strip()).resolve()
         return self._top
 
+    def ensure(self) -> Path:
+        """The repository, created now if there is none: before a first save, so that the saved
+        edit is a commit of its own rather than part of the first version."""
+        return self.top
+
     def _init(self) -> None:
         self._run(["init", "--quiet"], cwd=self.root)
         self._run(["add", "-A", "--", "."], cwd=self.root)

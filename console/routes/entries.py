@@ -213,7 +213,8 @@ async def _save(request: Request, name: str, draft: EditorForm, new: bool) -> Re
     outcome = await anyio.to_thread.run_sync(found.workspace.save, name, draft.text(), draft.base, author, message)
     if outcome.status in ("saved", "unchanged"):
         entry_id = name.rsplit("/", 1)[-1].removesuffix(".md")
-        return RedirectResponse(f"/entries/{entry_id}?saved={outcome.status}", status_code=303)
+        warning = f"&warning={outcome.warning}" if outcome.warning else ""
+        return RedirectResponse(f"/entries/{entry_id}?saved={outcome.status}{warning}", status_code=303)
     status = 409 if outcome.status == "conflict" else 422
     return _editor(request, name, draft, outcome.problems, status, new=new, outcome=outcome)
 
