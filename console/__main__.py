@@ -47,6 +47,7 @@ def main() -> None:
         forwarded_allow_ips="127.0.0.1",
         log_level="warning",
         server_header=False,
+        ws="none",  # no WebSocket routes; the websockets of .venv is rasa-sdk's (10.x), too old for uvicorn
     )
 
 

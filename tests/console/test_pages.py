@@ -23,7 +23,11 @@ def form_of(console: Console, csrf: str, edit=None) -> dict:
         edit(doc)
     data: dict = {"csrf_token": csrf, "base": content_hash(text), "mode": "form", "title": doc.title}
     data |= {"aliases": "、".join(doc.aliases), "sources": ", ".join(doc.sources)}
-    data |= {"industries": doc.industries, "related": doc.related, "section": [f"s{i}" for i in range(len(doc.sections))]}
+    data |= {
+        "industries": doc.industries,
+        "related": doc.related,
+        "section": [f"s{i}" for i in range(len(doc.sections))],
+    }
     for i, s in enumerate(doc.sections):
         data |= {f"s{i}-level": str(s.level), f"s{i}-heading": s.heading, f"s{i}-body": s.body}
         data |= {f"s{i}-questions": "\n".join(s.questions), f"s{i}-key": s.key or ""}
@@ -141,12 +145,16 @@ def test_a_new_entry_from_its_types_template_then_deleted(console: Console) -> N
     response = console.client.post("/new/save", data=data, follow_redirects=False)
     assert response.headers["location"] == "/entries/flower-shop-rain?saved=saved"
     path = console.knowledge / "cases" / "flower-shop-rain.md"
-    assert path.read_text(encoding="utf-8").startswith("---\nid: flower-shop-rain\ntitle: 花店雨天安抚顾客\ntype: case\n")
+    assert path.read_text(encoding="utf-8").startswith(
+        "---\nid: flower-shop-rain\ntitle: 花店雨天安抚顾客\ntype: case\n"
+    )
     again = console.client.post("/new/save", data=data)
     assert again.status_code == 409 and "已经被另一个条目使用" in again.text
     confirm = console.client.get("/entries/flower-shop-rain/delete").text
     base = re.search(r'name="base" value="([^"]+)"', confirm).group(1)
-    deleted = console.client.post("/entries/flower-shop-rain/delete", data={"csrf_token": csrf, "base": base}, follow_redirects=False)
+    deleted = console.client.post(
+        "/entries/flower-shop-rain/delete", data={"csrf_token": csrf, "base": base}, follow_redirects=False
+    )
     assert deleted.status_code == 303 and not path.exists()
     assert git_log(console).splitlines()[:2] == ["editor|删除《花店雨天安抚顾客》", "editor|新建《花店雨天安抚顾客》"]
 
@@ -157,7 +165,9 @@ def test_history_shows_diffs_and_a_revert_is_a_new_commit(console: Console) -> N
     history = console.client.get(f"/entries/{ENTRY}/history").text
     assert "修改《客户情绪管理》" in history and "+    - 要撤销的例句" in history
     commit = re.search(r'name="commit" value="([0-9a-f]{40})"', history).group(1)
-    response = console.client.post(f"/entries/{ENTRY}/revert", data={"csrf_token": csrf, "commit": commit}, follow_redirects=False)
+    response = console.client.post(
+        f"/entries/{ENTRY}/revert", data={"csrf_token": csrf, "commit": commit}, follow_redirects=False
+    )
     assert response.headers["location"] == f"/entries/{ENTRY}?saved=reverted"
     assert "要撤销的例句" not in (console.knowledge / FILE).read_text(encoding="utf-8")
     assert git_log(console).splitlines()[0].startswith("editor|撤销修改 ")
@@ -166,9 +176,15 @@ def test_history_shows_diffs_and_a_revert_is_a_new_commit(console: Console) -> N
 
 def test_a_revert_the_merge_cannot_do_offers_the_version_before(console: Console) -> None:
     csrf = console.login()
-    console.client.post(f"/entries/{ENTRY}/save", data=form_of(console, csrf, lambda d: setattr(d, "title", "客户情绪管理甲")))
-    commit = re.search(r'name="commit" value="([0-9a-f]{40})"', console.client.get(f"/entries/{ENTRY}/history").text).group(1)
-    console.client.post(f"/entries/{ENTRY}/save", data=form_of(console, csrf, lambda d: setattr(d, "title", "客户情绪管理乙")))
+    console.client.post(
+        f"/entries/{ENTRY}/save", data=form_of(console, csrf, lambda d: setattr(d, "title", "客户情绪管理甲"))
+    )
+    commit = re.search(
+        r'name="commit" value="([0-9a-f]{40})"', console.client.get(f"/entries/{ENTRY}/history").text
+    ).group(1)
+    console.client.post(
+        f"/entries/{ENTRY}/save", data=form_of(console, csrf, lambda d: setattr(d, "title", "客户情绪管理乙"))
+    )
     offer = console.client.post(f"/entries/{ENTRY}/revert", data={"csrf_token": csrf, "commit": commit})
     assert offer.status_code == 409 and "恢复到这次修改之前的版本" in offer.text
     base = re.search(r'name="base" value="([^"]+)"', offer.text).group(1)
@@ -181,10 +197,12 @@ def test_the_hit_test_replays_a_conversation_with_its_trace(console: Console) ->
     csrf = console.login()
     page = console.client.post("/test", data={"csrf_token": csrf, "message": "客户情绪管理有哪些策略"}).text
     assert "来源：《客户情绪管理》· 实施策略" in page and "决策步骤" in page and "检索到的段落" in page
-    assert f'/entries/{ENTRY}/edit?section=' in page  # one click to the passage's section
+    assert f"/entries/{ENTRY}/edit?section=" in page  # one click to the passage's section
     assert "把问题加为这一节的例句" in page
     follow = console.client.post(
-        "/test", data={"csrf_token": csrf, "turn": "客户情绪管理有哪些策略", "message": "你好"}, headers={"HX-Request": "true"}
+        "/test",
+        data={"csrf_token": csrf, "turn": "客户情绪管理有哪些策略", "message": "你好"},
+        headers={"HX-Request": "true"},
     ).text
     assert follow.count('name="turn"') == 2 and "您好！我是共情服务知识助手" in follow
     assert console.nlu.asked[-2:] == ["客户情绪管理有哪些策略", "你好"]
@@ -216,10 +234,14 @@ def test_an_unreachable_rasa_is_said_plainly(console: Console, monkeypatch) -> N
 
 def test_a_question_from_the_hit_test_prefills_its_section(console: Console) -> None:
     console.login()
-    page = console.client.get(f"/entries/{ENTRY}/edit", params={"section": "实施策略", "question": "客户憋着气怎么办"}).text
+    page = console.client.get(
+        f"/entries/{ENTRY}/edit", params={"section": "实施策略", "question": "客户憋着气怎么办"}
+    ).text
     assert "已把“客户憋着气怎么办”加入“实施策略”的例句" in page and "block card highlight" in page
 
 
 def test_knowledge_history_lives_in_the_copys_own_repository(console: Console) -> None:
-    assert (console.knowledge / ".git").is_dir() or console.services.workspace.history.top == console.knowledge.resolve()
+    assert (
+        console.knowledge / ".git"
+    ).is_dir() or console.services.workspace.history.top == console.knowledge.resolve()
     assert Path(console.services.workspace.history.top) != Path(__file__).resolve().parents[2]

@@ -63,7 +63,17 @@ def test_the_login_form_needs_its_csrf_token(console: Console) -> None:
 
 @pytest.mark.parametrize(
     "entry_id",
-    ["..%2F..%2Fetc%2Fpasswd", "..", "...", "%2e%2e", "schema", "CON", "a%00b", "customer-emotion-management.md", "x" * 200],
+    [
+        "..%2F..%2Fetc%2Fpasswd",
+        "..",
+        "...",
+        "%2e%2e",
+        "schema",
+        "CON",
+        "a%00b",
+        "customer-emotion-management.md",
+        "x" * 200,
+    ],
 )
 def test_entry_ids_that_try_path_traversal_are_refused(console: Console, entry_id: str) -> None:
     csrf = console.login()
@@ -72,11 +82,15 @@ def test_entry_ids_that_try_path_traversal_are_refused(console: Console, entry_i
         # "/entries/.." is normalized by the client itself to another page of the console
         assert response.status_code == 404 or response.url.path in ("/entries", "/", "/edit", "/history"), path
         assert "root:" not in response.text
-    response = console.client.post(f"/entries/{entry_id}/save", data={"csrf_token": csrf, "mode": "source", "source": "x"})
+    response = console.client.post(
+        f"/entries/{entry_id}/save", data={"csrf_token": csrf, "mode": "source", "source": "x"}
+    )
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize(("entry_id", "entry_type"), [("../../evil", "case"), ("ok-id", "../x"), ("a/b", "case"), ("Bad", "case")])
+@pytest.mark.parametrize(
+    ("entry_id", "entry_type"), [("../../evil", "case"), ("ok-id", "../x"), ("a/b", "case"), ("Bad", "case")]
+)
 def test_new_entries_cannot_name_a_file_outside_their_folder(console: Console, entry_id: str, entry_type: str) -> None:
     csrf = console.login()
     before = sorted(p.relative_to(console.knowledge).as_posix() for p in console.knowledge.rglob("*"))
@@ -123,7 +137,9 @@ def test_a_viewer_reads_and_tests_but_cannot_save_delete_or_revert(console: Cons
 def test_oversized_requests_are_refused(console: Console) -> None:
     csrf = console.login()
     big = "长" * 1_100_000
-    response = console.client.post(f"/entries/{ENTRY}/check", data={"csrf_token": csrf, "source": big, "mode": "source"})
+    response = console.client.post(
+        f"/entries/{ENTRY}/check", data={"csrf_token": csrf, "source": big, "mode": "source"}
+    )
     assert response.status_code == 413
 
 
@@ -131,7 +147,9 @@ def test_repeated_failures_lock_the_name(console: Console) -> None:
     for _ in range(5):
         page = console.client.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        response = console.client.post("/login", data={"name": "editor", "password": "wrong password", "csrf_token": token})
+        response = console.client.post(
+            "/login", data={"name": "editor", "password": "wrong password", "csrf_token": token}
+        )
         assert response.status_code == 401 and "不正确" in response.text
     page = console.client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
@@ -171,7 +189,8 @@ def test_a_removed_trainer_is_logged_out(console: Console) -> None:
 
 
 @pytest.mark.parametrize(
-    ("target", "safe"), [("/entries", "/entries"), ("//evil.com", "/"), ("https://evil.com", "/"), ("/\\evil", "/"), ("", "/")]
+    ("target", "safe"),
+    [("/entries", "/entries"), ("//evil.com", "/"), ("https://evil.com", "/"), ("/\\evil", "/"), ("", "/")],
 )
 def test_redirects_after_login_stay_on_this_site(target: str, safe: str) -> None:
     assert safe_next(target) == safe
