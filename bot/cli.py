@@ -441,7 +441,7 @@ def trainer_add(
     trainers, _ = _accounts(endpoints)
     password = typer.prompt("password (at least 10 characters)", hide_input=True, confirmation_prompt=True)
     try:
-        trainer = trainers.add(name, password, role=role, email=email)  # type: ignore[arg-type]
+        trainer = trainers.add(name, password, role=role, email=email)
     except AccountError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from exc

@@ -97,7 +97,7 @@ def create_app(services: Services, warm_up: bool = True) -> Starlette:
     ]
     app = Starlette(routes=routes)
     app.state.services = services
-    app.add_middleware(Guard, services=services)  # type: ignore[arg-type]
+    app.add_middleware(Guard, services=services)
     if warm_up:
         threading.Thread(target=services.tester.warm_up, name="warm-up", daemon=True).start()
     return app

@@ -117,10 +117,10 @@ def turn_rows(turns: list[ReplayedTurn], titles: dict[str, str]) -> list[dict[st
             }
             for e in (turn.parse.entities if turn.parse else [])
         ]
-        candidates = []
+        candidates, answered = [], set((trace or {}).get("answer", []))
         for c in (trace or {}).get("candidates", []):
             entry, _, section = c["passage_id"].partition("#")
-            candidates.append({**c, "entry": entry, "section": section, "answered": c["passage_id"] in trace["answer"]})
+            candidates.append({**c, "entry": entry, "section": section, "answered": c["passage_id"] in answered})
         rows.append(
             {
                 "text": turn.text,
@@ -133,6 +133,21 @@ def turn_rows(turns: list[ReplayedTurn], titles: dict[str, str]) -> list[dict[st
                 "status": turn.reply.status if turn.reply else "",
                 "trace": trace,
                 "candidates": candidates,
+                "margin": _margin(trace, candidates),
             }
         )
     return rows
+
+
+def _margin(trace: dict[str, Any] | None, candidates: list[dict[str, Any]]) -> float | None:
+    """The trace's margin to the runner-up; where the policy did not record one, the same measure
+    from the ranking: the best passage's fused score minus the best of another entry."""
+    if trace is None:
+        return None
+    if trace.get("margin") is not None:
+        return float(trace["margin"])
+    if not candidates:
+        return None
+    best = candidates[0]
+    other = next((c for c in candidates if c["entry"] != best["entry"]), None)
+    return round(best["fused"] - other["fused"], 4) if other else None

@@ -89,7 +89,10 @@ class EntryDocument:
             id=_scalar(meta.get("id")),
             title=_scalar(meta.get("title")),
             type=_scalar(meta.get("type")),
-            **{key: _strings(meta.get(key), key) for key in LIST_KEYS},
+            aliases=_strings(meta.get("aliases"), "aliases"),
+            industries=_strings(meta.get("industries"), "industries"),
+            related=_strings(meta.get("related"), "related"),
+            sources=_strings(meta.get("sources"), "sources"),
         )
         doc.sections = _sections(lines[end + 1 :])
         questions = meta.get("questions") or {}

@@ -191,7 +191,7 @@ def test_a_trainer_fixes_a_miss_in_the_browser_and_reverts_it(
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", questions)
     questions.click()
     questions.send_keys(Keys.CONTROL, Keys.END)
-    questions.send_keys("\n" + QUESTION)
+    questions.send_keys(("\n" if questions.get_attribute("value") else "") + QUESTION)
     _wait(
         browser,
         lambda d: (
