@@ -118,3 +118,41 @@ def test_guarded_input_never_reaches_the_nlu(replayer: Replayer) -> None:
     [turn] = replayer.run(["???"])
     assert turn.route == "guard" and turn.responses == ["utter_ask_rephrase"]
     assert len(replayer.nlu.asked) == asked  # type: ignore[attr-defined]
+
+
+def test_rasa_nlu_over_http_with_the_token() -> None:
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from bot.conversation.replay import NluUnavailable, RasaNlu
+
+    class Rasa(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if "token=secret" not in self.path:
+                self.send_response(401)
+                self.end_headers()
+                return
+            data = {"intent": {"name": "greet", "confidence": 0.9}, "entities": [], "text": body["text"]}
+            payload = json.dumps(data).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Rasa)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        assert RasaNlu(url, "secret").parse("你好") == Parse("greet", 0.9, [])
+        with pytest.raises(NluUnavailable, match="令牌"):
+            RasaNlu(url, "wrong").parse("你好")
+    finally:
+        server.shutdown()
+    with pytest.raises(NluUnavailable, match="无法连接"):
+        RasaNlu(url, "secret", timeout=2).parse("你好")
