@@ -90,8 +90,8 @@ def read_form(form: Mapping[str, Any], original: EntryDocument | None, new_entry
         title=get("title").strip(),
         type=get("type").strip() if new_entry or original is None else original.type,
         aliases=split_list(get("aliases")),
-        industries=[clean(str(v)) for v in _getlist(form, "industries")],
-        related=[clean(str(v)) for v in _getlist(form, "related")],
+        industries=_in_order([clean(str(v)) for v in _getlist(form, "industries")], original and original.industries),
+        related=_in_order([clean(str(v)) for v in _getlist(form, "related")], original and original.related),
         sources=split_list(get("sources")),
     )
     for key in keys:
@@ -116,6 +116,13 @@ def _keep_original_keys(doc: EntryDocument) -> None:
     for section in doc.sections:
         if section.key is not None and doc.section_for(section.key) is not section:
             section.key = None
+
+
+def _in_order(ticked: list[str], before: list[str] | None) -> list[str]:
+    """Checkboxes come in page order: keep the file's order for what was there, new ones after,
+    so that ticking one box changes one item of the file, not the order of the rest."""
+    kept = [item for item in before or [] if item in ticked]
+    return kept + [item for item in dict.fromkeys(ticked) if item not in kept]
 
 
 def _getlist(form: Mapping[str, Any], name: str) -> list[Any]:

@@ -91,3 +91,9 @@ def test_source_mode_and_the_override_after_a_conflict() -> None:
 def test_forms_no_page_sends_are_refused(keys: list[str]) -> None:
     with pytest.raises(FormError):
         read_form(form(title="x", section=keys), ORIGINAL)
+
+
+def test_ticking_a_box_keeps_the_files_order_of_the_others() -> None:
+    original = EntryDocument.parse(ORIGINAL.render().text.replace("industries: []", "industries: [零售, 银行]"))
+    draft = read_form(form(title="示例", industries=["银行", "酒店", "零售"], section=[]), original)
+    assert draft.document is not None and draft.document.industries == ["零售", "银行", "酒店"]

@@ -95,6 +95,14 @@ def test_save_commits_as_the_trainer_and_the_hit_test_sees_it_at_once(console: C
     assert response.headers["location"] == f"/entries/{ENTRY}?saved=saved"
     assert "心里不痛快的客户咋整" in (console.knowledge / FILE).read_text(encoding="utf-8")
     assert git_log(console).splitlines()[0] == "editor|修改《客户情绪管理》：补充例句"
+    diff = subprocess.run(
+        ["git", "show", "--format=", "-U0"], cwd=console.knowledge, capture_output=True, text=True
+    ).stdout
+    assert [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
+        "+questions:",
+        "+  定义:",
+        "+    - 心里不痛快的客户咋整",
+    ]
     index = console.services.tester.assistant.retriever.holder.get()
     assert any("心里不痛快的客户咋整" in p.questions for p in index.passages)
 

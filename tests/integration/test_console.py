@@ -216,6 +216,11 @@ def test_a_trainer_fixes_a_miss_in_the_browser_and_reverts_it(
         ["git", "log", "-1", "--format=%an|%s"], cwd=work / "knowledge", capture_output=True, text=True, check=True
     )
     assert log.stdout.strip() == "zhangsan|修改《移情服务》：补充例句"
+    diff = subprocess.run(
+        ["git", "show", "--format=", "-U0", "HEAD"], cwd=work / "knowledge", capture_output=True, text=True, check=True
+    ).stdout
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed == ["+questions:", f"+  {SECTION}:", f"+    - {QUESTION}"]  # nothing else of the file moved
 
     # The hit test page shows the same answer, and why.
     browser.get(f"{CONSOLE}/test")
