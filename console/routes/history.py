@@ -40,7 +40,9 @@ async def entry_history(request: Request) -> Response:
         error = ""
     except HistoryError as exc:
         changes, diffs, error = [], {}, str(exc)
+    entry = found.workspace.knowledge().entries.get(request.path_params["entry_id"])
     context = {"id": request.path_params["entry_id"], "name": name, "changes": changes, "diffs": diffs, "error": error}
+    context["title"] = entry.meta.title if entry else request.path_params["entry_id"]
     return render(request, "history.html", context)
 
 
