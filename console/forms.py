@@ -90,8 +90,10 @@ def read_form(form: Mapping[str, Any], original: EntryDocument | None, new_entry
         title=get("title").strip(),
         type=get("type").strip() if new_entry or original is None else original.type,
         aliases=split_list(get("aliases")),
-        industries=_in_order([clean(str(v)) for v in _getlist(form, "industries")], original and original.industries),
-        related=_in_order([clean(str(v)) for v in _getlist(form, "related")], original and original.related),
+        industries=_in_order(
+            [clean(str(v)) for v in _getlist(form, "industries")], original.industries if original else None
+        ),
+        related=_in_order([clean(str(v)) for v in _getlist(form, "related")], original.related if original else None),
         sources=split_list(get("sources")),
     )
     for key in keys:

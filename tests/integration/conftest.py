@@ -137,11 +137,20 @@ def stack_copy(work: Path) -> dict[str, str]:
 
 
 def start_assistant(log: Path, env: dict[str, str] | None = None) -> Assistant:
-    if _up(PORTS.rasa_url) or _up(ACTION_HEALTH):
+    """scripts/run.sh; without the trainer console unless `env` asks for it (CONSOLE=on), which
+    spares every other test's stack loading a second copy of the encoder."""
+    if (
+        _up(PORTS.rasa_url)
+        or _up(ACTION_HEALTH)
+        or (env or {}).get("CONSOLE") == "on"
+        and _up(PORTS.console_url + "login")
+    ):
         pytest.fail(
-            f"ports {PORTS.rasa}/{PORTS.action} are busy: stop the running assistant before the integration tests"
+            f"ports {PORTS.rasa}/{PORTS.action}/{PORTS.console} are busy: stop the running assistant before the integration tests"
         )
-    return Assistant(start(["scripts/run.sh"], log, [PORTS.rasa_url, ACTION_HEALTH], env), log)
+    return Assistant(
+        start(["scripts/run.sh"], log, [PORTS.rasa_url, ACTION_HEALTH], {"CONSOLE": "off", **(env or {})}), log
+    )
 
 
 @pytest.fixture(scope="module")

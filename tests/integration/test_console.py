@@ -76,7 +76,7 @@ def live_state() -> dict[str, object]:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, live_state: dict) -> Iterator[tuple[Assistant, Path]]:
     work = tmp_path_factory.mktemp("console-stack")
-    env = stack_copy(work)
+    env = stack_copy(work) | {"CONSOLE": "on"}
     trainers = TrainerStore(work / "var" / "console" / "trainers.json")
     trainers.add("zhangsan", PASSWORD, role="editor", email="zhangsan@example.com")
     trainers.add("lisi", PASSWORD, role="viewer")
