@@ -7,11 +7,13 @@ Usage:
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -27,8 +29,10 @@ from console.routes import auth, entries, history, hittest
 from console.security import Guard, handler
 from console.sessions import SessionStore
 from console.settings import ConsoleSettings
+from console.web import render
 from console.workspace import Workspace
 
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 #: htmx from npm (web/package.json), served as it is: no build step, no CDN.
 HTMX = Path(__file__).resolve().parents[1] / "web" / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"
@@ -58,6 +62,26 @@ class Services:
             tester=tester,
             responses=Responses.load(settings.domain),
         )
+
+
+HEADINGS = {400: "请求有误", 403: "没有权限", 404: "没有找到", 405: "不支持的操作", 500: "出错了"}
+
+
+async def error_page(request: Request, exc: Exception) -> Response:
+    """Errors as pages in Chinese (htmx requests get the message alone); the details go to the log."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    message = (
+        exc.detail if isinstance(exc, HTTPException) and status < 500 else "服务器处理时出错，已记入日志，请稍后再试。"
+    )
+    if status == 404 and message == "Not Found":
+        message = "没有这个页面。"
+    if status >= 500:
+        log.exception("error on %s %s", request.method, request.url.path, exc_info=exc)
+    if request.headers.get("hx-request"):
+        return PlainTextResponse(message, status_code=status)
+    return render(
+        request, "error.html", {"heading": HEADINGS.get(status, "出错了"), "message": message, "status": status}, status
+    )
 
 
 async def home(request: Request) -> Response:
@@ -95,7 +119,7 @@ def create_app(services: Services, warm_up: bool = True) -> Starlette:
         Route("/test", handler(hittest.page), methods=["GET", "POST"]),
         Route("/api/test", handler(hittest.api), methods=["POST"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={HTTPException: error_page, Exception: error_page})
     app.state.services = services
     app.add_middleware(Guard, services=services)
     if warm_up:

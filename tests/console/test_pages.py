@@ -253,3 +253,10 @@ def test_knowledge_history_lives_in_the_copys_own_repository(console: Console) -
         console.knowledge / ".git"
     ).is_dir() or console.services.workspace.history.top == console.knowledge.resolve()
     assert Path(console.services.workspace.history.top) != Path(__file__).resolve().parents[2]
+
+
+def test_errors_are_pages_in_chinese(console: Console) -> None:
+    console.login()
+    missing = console.client.get("/entries/no-such-entry")
+    assert missing.status_code == 404 and "没有这个条目" in missing.text and "返回知识条目" in missing.text
+    assert "没有这个页面" in console.client.get("/no/such/page").text
