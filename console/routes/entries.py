@@ -51,6 +51,14 @@ async def listing(request: Request) -> Response:
             for s in summaries
             if any(key in normalize(t) for t in (s.title, s.id, *s.aliases)) or key in texts.get(s.id, "")
         ]
+        # Titles that start with the words first, then titles, aliases, and text that contain them.
+        summaries.sort(
+            key=lambda s: (
+                not normalize(s.title).startswith(key),
+                key not in normalize(s.title),
+                not any(key in normalize(a) for a in s.aliases),
+            )
+        )
     if wanted in TYPE_FOLDERS:
         summaries = [s for s in summaries if s.type == wanted]
     groups = [(t, [s for s in summaries if s.type == t]) for t in TYPE_ORDER]

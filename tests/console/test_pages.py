@@ -260,3 +260,9 @@ def test_errors_are_pages_in_chinese(console: Console) -> None:
     missing = console.client.get("/entries/no-such-entry")
     assert missing.status_code == 404 and "没有这个条目" in missing.text and "返回知识条目" in missing.text
     assert "没有这个页面" in console.client.get("/no/such/page").text
+
+
+def test_search_lists_titles_that_start_with_the_words_first(console: Console) -> None:
+    console.login()
+    page = console.client.get("/entries", params={"q": "客户情"}).text
+    assert page.index("客户情绪管理") < page.index("客户情感需求") or "客户情感需求" not in page
