@@ -264,5 +264,7 @@ def test_errors_are_pages_in_chinese(console: Console) -> None:
 
 def test_search_lists_titles_that_start_with_the_words_first(console: Console) -> None:
     console.login()
-    page = console.client.get("/entries", params={"q": "客户情"}).text
-    assert page.index("客户情绪管理") < page.index("客户情感需求") or "客户情感需求" not in page
+    first_file = "---\nid: aa-first\ntitle: 关于客户情绪\ntype: concept\n---\n\n## 定义\n关于客户情绪的定义。\n"
+    (console.knowledge / "concepts" / "aa-first.md").write_text(first_file, encoding="utf-8")
+    page = console.client.get("/entries", params={"q": "客户情绪"}).text
+    assert page.index("<strong>客户情绪管理</strong>") < page.index("<strong>关于客户情绪</strong>")
