@@ -11,13 +11,11 @@ Usage:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from bot.settings import SettingsError
+from bot.settings import load_block
 
 SECTION = "console"
 
@@ -46,15 +44,4 @@ class ConsoleSettings(BaseModel):
 
     @classmethod
     def load(cls, path: Path | None = None) -> ConsoleSettings:
-        path = Path(path or os.environ.get("KB_ENDPOINTS", "endpoints.yml")).resolve()
-        data: dict = {}
-        if path.exists():
-            data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(SECTION) or {}
-        try:
-            settings = cls.model_validate(data)
-        except ValidationError as exc:
-            problems = "; ".join(f"{SECTION}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            raise SettingsError(f"{path}: {problems}") from exc
-        for name in ("accounts", "state_db"):
-            setattr(settings, name, (path.parent / getattr(settings, name)).resolve())
-        return settings
+        return load_block(cls, SECTION, path, ("accounts", "state_db"))[0]
