@@ -22,15 +22,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.store import feedback_store
 from bot.conversation.assistant import KnowledgeAssistant
-from bot.conversation.compose import Reply
+from bot.conversation.compose import FEEDBACK_BUTTONS, Reply, outgoing
 from bot.conversation.planning import Context, Turn
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 SLOTS = ("topic", "industry", "last_kind", "last_items", "last_passages", "last_question", "mentioned", "last_sources")
 LIST_SLOTS = ("last_items", "last_passages", "mentioned", "last_sources")
-#: A pseudo-response of domain.yml whose buttons (👍/👎) end every answer.
-FEEDBACK_BUTTONS = "utter_feedback_buttons"
 
 
 @lru_cache(maxsize=1)
@@ -71,10 +69,7 @@ def feedback_buttons(domain: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def send(reply: Reply, dispatcher: CollectingDispatcher, domain: dict[str, Any]) -> None:
-    for position, message in enumerate(reply.messages):
-        buttons = [{"title": title, "payload": payload} for title, payload in message.buttons]
-        if reply.status == "answer" and position == len(reply.messages) - 1:
-            buttons += feedback_buttons(domain)
+    for message, buttons in outgoing(reply, feedback_buttons(domain)):
         dispatcher.utter_message(response=message.response, buttons=buttons, **message.params)
 
 

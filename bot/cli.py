@@ -1,5 +1,5 @@
 """`kb`: the knowledge base from the command line (lint, build, search, eval, calibrate, eval-dialogues,
-eval-ood, report, chat).
+eval-ood, report, chat, history) and the trainer console's accounts (trainer).
 
 Usage:
     kb lint
@@ -13,6 +13,8 @@ Usage:
     kb eval-ood tests/fixtures/eval/out_of_domain.txt
     kb report
     kb chat
+    kb history empathy-service [--diff]
+    kb trainer add zhangsan --role viewer        # asks for the password
     kb serving --out var/run/endpoints.yml
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -363,10 +366,10 @@ def serving(
         Path | None, typer.Option(help="also write credentials.yml without the channels whose variables are unset")
     ] = None,
 ) -> None:
-    """Print the ports of this run as shell assignments (RASA_PORT, ACTION_PORT); see bot/serving.py."""
+    """Print the ports of this run as shell assignments (RASA_PORT, ACTION_PORT, CONSOLE_PORT); see bot/serving.py."""
     from bot.serving import Ports, ServingError, write_credentials, write_endpoints
 
-    path = Path(endpoints or "endpoints.yml")
+    path = Path(endpoints or os.environ.get("KB_ENDPOINTS") or "endpoints.yml")
     try:
         ports = Ports.load(path)
         if out is not None:
@@ -377,7 +380,109 @@ def serving(
     except ServingError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from exc
-    print(f"RASA_PORT={ports.rasa}\nACTION_PORT={ports.action}")
+    print(f"RASA_PORT={ports.rasa}\nACTION_PORT={ports.action}\nCONSOLE_PORT={ports.console}")
+
+
+@app.command()
+def history(
+    entry: Annotated[str, typer.Argument(help="entry id, e.g. empathy-service")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="changes to show")] = 20,
+    diff: Annotated[bool, typer.Option("--diff/--no-diff", help="print each change's diff")] = True,
+    endpoints: EndpointsOption = None,
+) -> None:
+    """The changes of one entry (as the trainer console lists them): date, author, message, diff."""
+    from bot.knowledge.entries import entry_files
+    from bot.knowledge.history import HistoryError, KnowledgeHistory
+
+    settings = Settings.load(endpoints)
+    root = settings.knowledge_dir
+    files = [p.relative_to(root).as_posix() for p in entry_files(root) if p.stem == entry]
+    if not files:
+        err.print(f"[red]no entry {entry!r} in {root}[/red]", highlight=False)
+        raise typer.Exit(2)
+    store = KnowledgeHistory(root)
+    try:
+        changes = store.log(files[0], limit)
+        for change in changes:
+            print(f"{change.short}  {change.date:%Y-%m-%d %H:%M}  {change.author} <{change.email}>  {change.subject}")
+            if diff:
+                print(store.diff(change.commit, files[0]))
+    except HistoryError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    if not changes:
+        print(f"{files[0]}: no changes recorded yet")
+
+
+trainer_app = typer.Typer(no_args_is_help=True, help="Trainer accounts of the trainer console (console/).")
+app.add_typer(trainer_app, name="trainer")
+
+
+def _accounts(endpoints: Path | None):  # -> (TrainerStore, SessionStore)
+    from console.accounts import TrainerStore
+    from console.sessions import SessionStore
+    from console.settings import ConsoleSettings
+
+    options = ConsoleSettings.load(endpoints)
+    sessions = SessionStore(options.state_db, options.session_idle_minutes * 60, options.session_hours * 3600)
+    return TrainerStore(options.accounts), sessions
+
+
+@trainer_app.command("add")
+def trainer_add(
+    name: Annotated[str, typer.Argument(help="log-in name; also the author of the trainer's commits")],
+    role: Annotated[str, typer.Option(help="editor (edit and publish) or viewer (read and hit-test)")] = "editor",
+    email: Annotated[str | None, typer.Option(help="e-mail for the commits (default: NAME@trainers.invalid)")] = None,
+    endpoints: EndpointsOption = None,
+) -> None:
+    """Create an account; the password is asked for (twice), never taken from the command line."""
+    from console.accounts import AccountError
+
+    trainers, _ = _accounts(endpoints)
+    password = typer.prompt("password (at least 10 characters)", hide_input=True, confirmation_prompt=True)
+    try:
+        trainer = trainers.add(name, password, role=role, email=email)
+    except AccountError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    print(f"added {trainer.name} ({trainer.role}) to {trainers.path}")
+
+
+@trainer_app.command("list")
+def trainer_list(endpoints: EndpointsOption = None) -> None:
+    """Accounts with their role and creation date."""
+    trainers, _ = _accounts(endpoints)
+    for trainer in trainers.list():
+        print(f"{trainer.name}\t{trainer.role}\t{trainer.email}\t{trainer.created}")
+
+
+@trainer_app.command("remove")
+def trainer_remove(name: str, endpoints: EndpointsOption = None) -> None:
+    """Delete an account and end its sessions."""
+    from console.accounts import AccountError
+
+    trainers, sessions = _accounts(endpoints)
+    try:
+        trainers.remove(name)
+    except AccountError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    print(f"removed {name}; {sessions.end_all(name)} session(s) ended")
+
+
+@trainer_app.command("passwd")
+def trainer_passwd(name: str, endpoints: EndpointsOption = None) -> None:
+    """Set a new password (asked for twice) and end the account's sessions."""
+    from console.accounts import AccountError
+
+    trainers, sessions = _accounts(endpoints)
+    password = typer.prompt("new password (at least 10 characters)", hide_input=True, confirmation_prompt=True)
+    try:
+        trainers.set_password(name, password)
+    except AccountError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    print(f"password of {name} changed; {sessions.end_all(name)} session(s) ended")
 
 
 def main() -> None:

@@ -1,9 +1,9 @@
 """How the servers are wired: their ports, and the endpoints file the Rasa server reads.
 
 `endpoints.yml` is the one place a developer edits; its `action_endpoint.url` names the action
-server's port, and the Rasa server listens on Rasa's own default port unless told otherwise.
-Environment variables override both for one run (`RASA_PORT`, `ACTION_PORT`), so several stacks
-can run side by side; `scripts/run.sh` then hands Rasa a rendered copy of endpoints.yml with the
+server's port, the Rasa server listens on Rasa's own default port and the trainer console
+(console/) on 5080 unless told otherwise. Environment variables override them for one run
+(`RASA_PORT`, `ACTION_PORT`, `CONSOLE_PORT`), so several stacks can run side by side; `scripts/run.sh` then hands Rasa a rendered copy of endpoints.yml with the
 action server's URL filled in.
 
 Conversations are kept by Rasa's SQL tracker store: SQLite under `var/` by default, PostgreSQL
@@ -14,7 +14,7 @@ the rendered file, so no secret is written to disk.
 
 Usage:
     ports = Ports.load(Path("endpoints.yml"), env={})
-    ports.rasa, ports.action  # → (5005, 5055)
+    ports.rasa, ports.action, ports.console  # → (5005, 5055, 5080)
     render_endpoints(Path("endpoints.yml"), ports)["action_endpoint"]["url"]  # → 'http://localhost:5055/webhook'
     Database.from_env({"DB_HOST": "db.bank.local", "DB_PASSWORD": "s3cret"}).url(hide_password=True)  # → 'postgresql+psycopg2://rasa:***@db.bank.local:5432/rasa'
 """
@@ -34,6 +34,8 @@ from bot.files import atomic_write_text
 
 #: Rasa's own default (`rasa run --port`).
 RASA_DEFAULT_PORT = 5005
+#: The trainer console's (console/).
+CONSOLE_DEFAULT_PORT = 5080
 #: Where conversations are kept when no database server is configured.
 SQLITE_TRACKER_DB = Path("var/rasa/tracker.db")
 #: The Rasa-side tracker store that fails a turn instead of falling back to memory.
@@ -48,6 +50,7 @@ class ServingError(ValueError):
 class Ports:
     rasa: int
     action: int
+    console: int = CONSOLE_DEFAULT_PORT
 
     @classmethod
     def load(cls, endpoints: Path, env: Mapping[str, str] | None = None) -> Ports:
@@ -60,6 +63,7 @@ class Ports:
         return cls(
             rasa=_port(env.get("RASA_PORT"), RASA_DEFAULT_PORT, "RASA_PORT"),
             action=_port(env.get("ACTION_PORT"), default_action, "ACTION_PORT"),
+            console=_port(env.get("CONSOLE_PORT"), CONSOLE_DEFAULT_PORT, "CONSOLE_PORT"),
         )
 
     @property
@@ -73,6 +77,10 @@ class Ports:
     @property
     def action_health(self) -> str:
         return f"http://localhost:{self.action}/health"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://localhost:{self.console}/"
 
 
 @dataclass(frozen=True)

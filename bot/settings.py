@@ -11,8 +11,9 @@ Usage:
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -77,6 +78,8 @@ class Settings(BaseModel):
     feedback_db: Path = Path("var/feedback.db")
     #: Rasa's domain, whose intents knowledge/routing.yml is checked against.
     domain: Path = Path("domain.yml")
+    #: Rasa's dialogue rules: the trainer console's hit test follows them as Rasa does (bot/conversation/replay.py).
+    rules_dir: Path = Path("data/rules")
     #: Action server: questions answered at once (threads); their encodings are batched together.
     answer_threads: int = Field(8, ge=1, le=64)
     #: Questions arriving within this many milliseconds of each other are encoded in one pass.
@@ -91,18 +94,28 @@ class Settings(BaseModel):
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
         """Read settings; relative paths are resolved against the file's folder (the project root)."""
-        path = Path(path or os.environ.get("KB_ENDPOINTS", "endpoints.yml")).resolve()
-        data: dict = {}
-        if path.exists():
-            data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(SECTION) or {}
-        try:
-            settings = cls.model_validate(data)
-        except ValidationError as exc:
-            problems = "; ".join(f"{SECTION}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            raise SettingsError(f"{path}: {problems}") from exc
-        base = path.parent
-        for name in ("knowledge_dir", "index_dir", "nlu_dir", "feedback_db", "domain"):
-            setattr(settings, name, (base / getattr(settings, name)).resolve())
+        settings, base = load_block(cls, SECTION, path, PATHS)
         if (base / settings.encoder).exists():
             settings.encoder = str((base / settings.encoder).resolve())
         return settings
+
+
+PATHS = ("knowledge_dir", "index_dir", "nlu_dir", "feedback_db", "domain", "rules_dir")
+Block = TypeVar("Block", bound=BaseModel)
+
+
+def load_block(model: type[Block], section: str, path: Path | None, paths: Iterable[str]) -> tuple[Block, Path]:
+    """The `section` block of endpoints.yml ($KB_ENDPOINTS, else ./endpoints.yml) validated by `model`,
+    its `paths` resolved against the file's folder; and that folder."""
+    path = Path(path or os.environ.get("KB_ENDPOINTS", "endpoints.yml")).resolve()
+    data: dict = {}
+    if path.exists():
+        data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(section) or {}
+    try:
+        block = model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{section}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"{path}: {problems}") from exc
+    for name in paths:
+        setattr(block, name, (path.parent / getattr(block, name)).resolve())
+    return block, path.parent

@@ -44,7 +44,8 @@ trap stop EXIT
 up() { curl -fsS -o /dev/null "http://localhost:$1/" 2>/dev/null && curl -fsS -o /dev/null "http://localhost:$2/health" 2>/dev/null; }
 start_node() {  # $1 = index; scripts/run.sh does set-up, build, training and supervision
   local i=$1
-  RASA_PORT=$((rasa_base + i)) ACTION_PORT=$((action_base + i)) \
+  # One trainer console (the first pair's) serves the shared knowledge folder.
+  RASA_PORT=$((rasa_base + i)) ACTION_PORT=$((action_base + i)) CONSOLE=$([ "$i" -eq 0 ] && echo "${CONSOLE:-on}" || echo off) \
     LOG_DIR=var/log/node-$i RUN_DIR=var/run/node-$i \
     scripts/run.sh > >(sed -u "s/^/[node-$i] /") 2>&1 &
   pids+=($!)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run the assistant: set up what is missing, build the index if knowledge/ changed, train if
-# data/config changed, start the action server (5055) and Rasa (5005), wait until both answer,
-# and stop both on Ctrl-C. Runs in the foreground and needs no input.
+# data/config changed, start the action server (5055), Rasa (5005) and the trainer console
+# (5080; CONSOLE=off leaves it out), wait until they answer, and stop them on Ctrl-C. Runs in the
+# foreground and needs no input. KB_ENDPOINTS names another endpoints.yml (the tests run the
+# stack on a copy of knowledge/ that way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # LOG_DIR / RUN_DIR: one folder per server pair when scripts/run-cluster.sh starts several.
@@ -29,19 +31,20 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
-# The action server is restarted if it dies; meanwhile Rasa stays up and users get an honest
-# "service unavailable" reply (rasa_addons/channels/guard.py) instead of a refused connection.
-# Each server logs to var/log/ and to this terminal, prefixed.
-supervise_actions() {
-  local child=""
-  # wait for the action server only: a bare `wait` would also wait for the log pipe's tee, which
+# The action server and the console are restarted if they die; meanwhile Rasa stays up and users
+# get an honest "service unavailable" reply (rasa_addons/channels/guard.py) instead of a refused
+# connection. Each server logs to var/log/ and to this terminal, prefixed.
+supervise() {  # $1 = name, then the command
+  local name=$1 child=""
+  shift
+  # wait for the server only: a bare `wait` would also wait for the log pipe's tee, which
   # never ends while this shell holds the pipe open (run.sh stopped with `kill -TERM` hung here).
   trap '[ -n "$child" ] && { kill -TERM "$child" 2>/dev/null; wait "$child"; }; exit 0' TERM INT
   while true; do
-    .venv/bin/python -m actions --actions actions --port "$ACTION_PORT" &
+    "$@" &
     child=$!
     wait "$child" && code=0 || code=$?
-    echo "[run] action server exited with code $code; restarting in 5 s" >&2
+    echo "[run] $name exited with code $code; restarting in 5 s" >&2
     sleep 5
   done
 }
@@ -53,7 +56,8 @@ if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   (umask 077 && .venv-rasa/bin/python -c 'import secrets; print(secrets.token_hex(32))' > "$token_file")
   echo "[run] HTTP API token (send as ?token=...): $PWD/$token_file" >&2
 fi
-supervise_actions > >(tee -a "$log_dir/actions.log" | sed -u 's/^/[actions] /') 2>&1 &
+supervise "action server" .venv/bin/python -m actions --actions actions --port "$ACTION_PORT" \
+  > >(tee -a "$log_dir/actions.log" | sed -u 's/^/[actions] /') 2>&1 &
 pids+=($!)
 # Token, optional JWT secret and CORS origins (RASA_CORS_ORIGINS) reach Rasa through the environment.
 RASA_AUTH_TOKEN=${RASA_AUTH_TOKEN:-$(cat "$token_file")} \
@@ -62,6 +66,15 @@ RASA_AUTH_TOKEN=${RASA_AUTH_TOKEN:-$(cat "$token_file")} \
   --enable-api --interface "${RASA_INTERFACE:-127.0.0.1}" \
   > >(tee "$log_dir/rasa.log" | sed -u 's/^/[rasa] /') 2>&1 &
 pids+=($!)
+console_pid=""
+if [ "${CONSOLE:-on}" != off ]; then
+  # The trainer console (console/): it asks Rasa's NLU over the HTTP API, with the same token.
+  RASA_AUTH_TOKEN=${RASA_AUTH_TOKEN:-$(cat "$token_file")} RASA_PORT=$RASA_PORT CONSOLE_PORT=$CONSOLE_PORT \
+    supervise "trainer console" .venv/bin/python -m console \
+    > >(tee -a "$log_dir/console.log" | sed -u 's/^/[console] /') 2>&1 &
+  console_pid=$!
+  pids+=("$console_pid")
+fi
 
 wait_for() {  # $1 = url, $2 = name
   for _ in $(seq 1 180); do
@@ -76,6 +89,7 @@ wait_for() {  # $1 = url, $2 = name
 }
 wait_for "http://localhost:$ACTION_PORT/health" "action server"
 wait_for "http://localhost:$RASA_PORT/" "Rasa server"
+[ -z "$console_pid" ] || wait_for "http://localhost:$CONSOLE_PORT/login" "trainer console"
 
 cat >&2 <<INFO
 
@@ -86,8 +100,12 @@ cat >&2 <<INFO
   Stop:     Ctrl-C
 
 Web chat: http://localhost:$RASA_PORT/webhooks/webchat/chat
-
 INFO
+[ -z "$console_pid" ] || cat >&2 <<INFO
+Trainer console: http://localhost:$CONSOLE_PORT/
+  (trainers' accounts: .venv/bin/kb trainer add NAME)
+INFO
+echo >&2
 wait -n "${pids[@]}"
 echo "[run] the Rasa server exited; stopping" >&2
 exit 1

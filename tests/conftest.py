@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,9 @@ if importlib.util.find_spec("rasa") is None:
 else:
     collect_ignore = [p.name for p in Path(__file__).parent.iterdir() if p.is_dir() and p.name != "rasa_addons"]
 FIXTURES = Path(__file__).parent / "fixtures"
+#: ../shared (development sets, seed articles) beside the checkout; KB_SHARED_DIR where it is elsewhere
+#: (a git worktree of the project, for instance).
+SHARED = Path(os.environ.get("KB_SHARED_DIR") or ROOT.parent / "shared")
 #: The realistic fixture knowledge base of the retrieval and conversation unit tests.
 KB = FIXTURES / "kb"
 

@@ -45,11 +45,14 @@ class KnowledgeAssistant:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> KnowledgeAssistant:
-        """The assistant of a serving process: with `watch_knowledge`, saved edits rebuild the index."""
+    def from_settings(
+        cls, settings: Settings, encoder: Encoder | None = None, watch: bool | None = None
+    ) -> KnowledgeAssistant:
+        """The assistant of a serving process: with `watch_knowledge` (or `watch`), saved edits
+        rebuild the index. The trainer console passes its own encoder and does not watch."""
         holder = IndexHolder(settings.index_dir, settings.reload_check_seconds)
-        encoder = Encoder(settings.encoder, settings.encoder_precision)
-        if settings.watch_knowledge:
+        encoder = encoder or Encoder(settings.encoder, settings.encoder_precision)
+        if settings.watch_knowledge if watch is None else watch:
             KnowledgeWatcher(settings, encoder).start()
         return cls(Retriever(holder, BatchingEncoder.from_settings(encoder, settings), settings.fusion), settings)
 

@@ -30,6 +30,8 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _CITED_TITLE = re.compile(r"《([^《》]+)》")
 
 Status = Literal["answer", "not_found", "clarify", "unavailable"]
+#: A pseudo-response of domain.yml whose buttons (👍/👎) end every answer.
+FEEDBACK_BUTTONS = "utter_feedback_buttons"
 
 
 @dataclass
@@ -56,6 +58,22 @@ class Reply:
     @property
     def sources(self) -> list[str]:
         return [p.citation for p in self.passages]
+
+
+def outgoing(reply: Reply, feedback: list[dict[str, str]]) -> list[tuple[Message, list[dict[str, str]]]]:
+    """The messages a channel sends for `reply`, each with its buttons; an answer's last message
+    ends with the rating buttons (`feedback`, from the FEEDBACK_BUTTONS response).
+
+    >>> [(m.response, b) for m, b in outgoing(Reply("not_found", [Message("utter_not_found")]), [])]
+    [('utter_not_found', [])]
+    """
+    sent = []
+    for position, message in enumerate(reply.messages):
+        buttons = [{"title": title, "payload": payload} for title, payload in message.buttons]
+        if reply.status == "answer" and position == len(reply.messages) - 1:
+            buttons += feedback
+        sent.append((message, buttons))
+    return sent
 
 
 def list_items(text: str) -> list[str]:

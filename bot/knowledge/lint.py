@@ -7,6 +7,7 @@ Usage:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from bot.knowledge.entries import KnowledgeBase, Problem, load_knowledge
@@ -16,9 +17,10 @@ from bot.knowledge.routing import ROUTING_FILE, Routing, RoutingError, domain_in
 MAX_PASSAGE_CHARS = 600
 
 
-def lint(root: Path, domain: Path | None = None) -> list[Problem]:
-    """Problems of every entry and of routing.yml (checked against `domain`'s intents when given)."""
-    kb = load_knowledge(root)
+def lint(root: Path, domain: Path | None = None, overrides: Mapping[str, str | None] | None = None) -> list[Problem]:
+    """Problems of every entry and of routing.yml (checked against `domain`'s intents when given);
+    `overrides` are drafts read in place of files (see `load_knowledge`)."""
+    kb = load_knowledge(root, overrides=overrides)
     problems = kb.problems + _length_warnings(kb)
     try:
         Routing.load(root / ROUTING_FILE, kb.vocabulary, domain_intents(domain) if domain else None)

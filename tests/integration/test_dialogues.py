@@ -18,11 +18,11 @@ from bot.evaluation.dialogues import (
     load_dialogues,
     webhook_sender,
 )
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, SHARED
 from tests.integration.conftest import WEBHOOK, Assistant
 
 pytestmark = pytest.mark.integration
-SHARED_EVAL = ROOT.parent / "shared" / "eval"
+SHARED_EVAL = SHARED / "eval"
 OWN_EVAL = FIXTURES / "eval"
 
 
