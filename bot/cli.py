@@ -289,7 +289,8 @@ def report(
     """For trainers: the most frequent unanswered questions and the worst-rated answers."""
     from bot.feedback.store import FeedbackStore
 
-    store = FeedbackStore.open(Settings.load(endpoints).feedback_db)
+    settings = Settings.load(endpoints)
+    store = FeedbackStore.open(settings.feedback_db, retention_days=settings.retention_days)
     console = Console()
     unanswered = Table(title="最常见的未回答问题（知识库中没有答案）")
     unanswered.add_column("次数", justify="right")
@@ -370,7 +371,7 @@ def serving(
     try:
         ports = Ports.load(path)
         if out is not None:
-            write_endpoints(path, ports, out)
+            write_endpoints(path, ports, out, Settings.load(endpoints).tracker_db)
         if credentials_out is not None:
             for channel, reason in write_credentials(Path("credentials.yml"), credentials_out).items():
                 err.print(f"channel {channel} is off: {reason}", highlight=False)

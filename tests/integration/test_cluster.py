@@ -26,6 +26,9 @@ pytestmark = pytest.mark.integration
 NGINX_PORT = int(os.environ.get("NGINX_PORT", "5480"))
 RASA_PORTS = (PORTS.rasa, PORTS.rasa + 1)
 ACTION_PORTS = (PORTS.action, PORTS.action + 1)
+#: The cluster's conversations and feedback go to a database of their own in the local PostgreSQL,
+#: never to the one `scripts/run-cluster.sh` uses by default (`rasa`).
+TEST_DATABASE = "empathy_kb_test"
 CITES_EMPATHY = re.compile(r"来源：《[^》]*移情服务[^》]*》")
 DIALOGUE = ["什么是移情服务", "举个例子", "那酒店呢", "客户情绪管理有哪些策略", "举个例子"]
 
@@ -48,7 +51,11 @@ class Cluster:
 
 
 def services(*args: str) -> None:
-    env = {**os.environ, "DB_PASSWORD": (ROOT / "var/services/db-password").read_text().strip()}
+    env = {
+        **os.environ,
+        "DB_PASSWORD": (ROOT / "var/services/db-password").read_text().strip(),
+        "DB_NAME": TEST_DATABASE,
+    }
     subprocess.run(["scripts/services.sh", *args], cwd=ROOT, env=env, check=True, timeout=120)
 
 
@@ -73,6 +80,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         "RASA_PORT": str(RASA_PORTS[0]),
         "ACTION_PORT": str(ACTION_PORTS[0]),
         "NGINX_PORT": str(NGINX_PORT),
+        "DB_NAME": TEST_DATABASE,
     }
     process = start(["scripts/run-cluster.sh"], log, urls + [f"http://localhost:{NGINX_PORT}/"], env)
     try:
