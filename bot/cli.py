@@ -1,5 +1,5 @@
 """`kb`: the knowledge base from the command line (lint, build, search, eval, calibrate, eval-dialogues,
-eval-ood, report, chat).
+eval-ood, report, chat; inbox, dashboard and import are in bot/loop_commands.py).
 
 Usage:
     kb lint
@@ -12,6 +12,9 @@ Usage:
     kb eval-dialogues ../shared/eval/dev_dialogues.yml tests/fixtures/eval/staff_dialogues.yml [--strict]
     kb eval-ood tests/fixtures/eval/out_of_domain.txt
     kb report
+    kb inbox
+    kb dashboard --out var/dashboard
+    kb import article.docx
     kb chat
     kb serving --out var/run/endpoints.yml
 """
@@ -28,9 +31,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot import loop_commands
 from bot.settings import Settings, SettingsError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="共情服务知识助手: knowledge base tools.")
+app.add_typer(loop_commands.inbox_app, name="inbox")
 err = Console(stderr=True)
 
 EndpointsOption = Annotated[Path | None, typer.Option("--endpoints", help="endpoints.yml with a knowledge_base block")]

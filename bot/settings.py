@@ -88,9 +88,9 @@ class Settings(BaseModel):
     #: Stored questions (turn log, ratings) older than this many days are deleted.
     retention_days: int = Field(180, ge=1, le=3650)
     #: Answers whose margin to the runner-up (fused score) is below this go to the trainers' inbox.
-    low_margin: float = Field(0.03, ge=0.0, le=1.0)
+    low_margin: float = Field(0.02, ge=0.0, le=1.0)
     #: Inbox questions whose embeddings are at least this similar (cosine) are grouped together.
-    group_similarity: float = Field(0.92, gt=0.0, le=1.0)
+    group_similarity: float = Field(0.91, gt=0.0, le=1.0)
     #: `kb import`: larger files are refused.
     import_max_mb: float = Field(20.0, gt=0.0, le=500.0)
     #: Rasa's domain, whose intents knowledge/routing.yml is checked against.

@@ -74,7 +74,7 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     assert settings.index_dir == tmp_path / "build" / "index"
     assert settings.nlu_dir == tmp_path / "build" / "nlu"
     assert settings.feedback_db == tmp_path / "var" / "feedback.db"
-    assert (settings.retention_days, settings.low_margin) == (180, 0.03)
+    assert (settings.retention_days, settings.low_margin, settings.group_similarity) == (180, 0.02, 0.91)
     assert settings.encoder == "models/multilingual-e5-small"  # no such folder here: kept as given
     assert (settings.dense_index, settings.top_k, settings.reload_check_seconds) == ("flat", 5, 1.0)
 

@@ -1,0 +1,106 @@
+"""`kb inbox`, `kb dashboard`, `kb import`: the trainers' loop from the command line (bot/cli.py
+registers them). The trainer console puts pages on the same library calls.
+
+Usage:
+    kb inbox [--limit 20] [--no-conversations]
+    kb inbox mark GROUP attached --note "empathy-service#定义" --by 王老师
+    kb dashboard --out var/dashboard [--days 90]
+    kb import 移情服务.docx [--type concept] [--replace]
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from bot.settings import Settings
+
+EndpointsOption = Annotated[Path | None, typer.Option("--endpoints", help="endpoints.yml with a knowledge_base block")]
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+inbox_app = typer.Typer(help="Trainers' inbox: unanswered, 👎-rated and low-margin questions, grouped by meaning.")
+
+
+def local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+@inbox_app.callback(invoke_without_command=True)
+def inbox(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="groups to print")] = 20,
+    conversations: Annotated[
+        bool, typer.Option(help="print the conversation around each group's latest question")
+    ] = True,
+    endpoints: EndpointsOption = None,
+) -> None:
+    """Print the inbox's groups: count, first and last date, wordings, earlier handling, conversation."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from bot.inbox.inbox import Inbox
+    from bot.inbox.items import REASON_LABELS, STATE_LABELS
+
+    box = Inbox.from_settings(Settings.load(endpoints))
+    snapshot = box.groups()
+    if not snapshot.groups:
+        out.print("收件箱是空的：没有待处理的未回答、差评或险胜问题。")
+        return
+    out.print(f"收件箱：{len(snapshot.groups)} 组，{sum(g.count for g in snapshot.groups)} 个问题")
+    for number, group in enumerate(snapshot.groups[:limit], start=1):
+        reasons = "，".join(f"{REASON_LABELS[r]} {n}" for r, n in group.reasons.most_common())
+        out.print(
+            f"\n[bold]{number}. {escape(group.question)}[/bold]  （{group.count} 次；{reasons}；"
+            f"{local(group.first)} → {local(group.last)}）  组 {group.id}"
+        )
+        others = list(dict.fromkeys(i.question for i in group.items if i.question != group.question))
+        for wording in others[:5]:
+            out.print(f"   也问作：{escape(wording)}")
+        answered = next((i.answered for i in group.items if i.answered), None)
+        if answered:
+            out.print(f"   当时的回答：{escape(answered)}")
+        for item in group.previously[:3]:
+            if item.mark is not None:
+                note = f"（{escape(item.mark.note)}）" if item.mark.note else ""
+                out.print(
+                    f"   此前类似问题「{escape(item.question)}」{STATE_LABELS[item.mark.state]}{note}，"
+                    f"{item.mark.by or '培训师'}，{local(item.mark.handled)}"
+                )
+        if conversations:
+            for line in box.conversation(group.items[0]):
+                who = "员工" if line.speaker == "user" else "助手"
+                text = escape(line.text.replace("\n", " ")[:120])
+                out.print(f"   {'➤' if line.asked else ' '} {who}：{text}")
+    if len(snapshot.groups) > limit:
+        out.print(f"\n……还有 {len(snapshot.groups) - limit} 组（--limit 显示更多）")
+    if snapshot.not_grouped:
+        out.print(f"另有 {snapshot.not_grouped} 个较早的问题本次未分组（处理掉一些组后再看）")
+
+
+@inbox_app.command("mark")
+def mark(
+    group: Annotated[str, typer.Argument(help="the group's id, as `kb inbox` prints it")],
+    state: Annotated[str, typer.Argument(help="attached | test_case | out_of_scope | new_entry")],
+    note: Annotated[str, typer.Option(help="e.g. the section attached to (entry#section) or the new entry's id")] = "",
+    by: Annotated[str, typer.Option(help="who handled it")] = "",
+    endpoints: EndpointsOption = None,
+) -> None:
+    """Remember how a group was handled; its questions leave the inbox."""
+    from bot.inbox.inbox import Inbox
+    from bot.inbox.items import STATE_LABELS, STATES
+
+    if state not in STATES:
+        err.print(f"[red]未知状态 {escape(state)}：可选 {', '.join(STATES)}[/red]")
+        raise typer.Exit(2)
+    box = Inbox.from_settings(Settings.load(endpoints))
+    found = next((g for g in box.groups().groups if g.id == group), None)
+    if found is None:
+        err.print(f"[red]没有组 {escape(group)}：组随新问题变化，请重新运行 kb inbox 查看当前的组号[/red]")
+        raise typer.Exit(2)
+    box.mark(found, state, note=note, by=by)
+    out.print(f"已记录：「{escape(found.question)}」等 {found.count} 个问题{STATE_LABELS[state]}")
