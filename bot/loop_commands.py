@@ -82,6 +82,47 @@ def inbox(
         out.print(f"另有 {snapshot.not_grouped} 个较早的问题本次未分组（处理掉一些组后再看）")
 
 
+def dashboard(
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for the PNG plots")] = Path("var/dashboard"),
+    days: Annotated[int | None, typer.Option(min=1, help="the last N days (default: all that is kept)")] = None,
+    endpoints: EndpointsOption = None,
+) -> None:
+    """Plots of use: questions per day, answered / not found / clarified, 👍/👎 per entry, knowledge never used."""
+    from bot.dashboard.plots import DashboardError, write_plots
+    from bot.dashboard.usage import usage_report
+    from bot.feedback.store import FeedbackStore
+    from bot.indexing.store import IndexMissingError, live_passages
+
+    settings = Settings.load(endpoints)
+    try:
+        passages = live_passages(settings.index_dir)
+    except IndexMissingError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    store = FeedbackStore.open(settings.feedback_db, retention_days=settings.retention_days)
+    report = usage_report(store, passages, days)
+    try:
+        paths = write_plots(report, out_dir)
+    except DashboardError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    total = sum(report.totals.values())
+    out.print(
+        f"{report.start:%Y-%m-%d} 至 {report.end:%Y-%m-%d}：{total} 个问题，已回答 {report.totals['answer']}，"
+        f"未找到答案 {report.totals['not_found']}，追问澄清 {report.totals['clarify']}"
+    )
+    for rated in report.ratings[:5]:
+        out.print(f"  《{escape(rated.title)}》 赞 {rated.positive}，踩 {rated.negative}")
+    out.print(f"从未用于回答的条目 {len(report.unused_entries)} 条：")
+    for unused in report.unused_entries:
+        out.print(f"  《{escape(unused.title)}》（{unused.entry_id}）")
+    out.print(f"部分章节从未用于回答的条目 {len(report.unused_sections)} 条：")
+    for unused in report.unused_sections:
+        out.print(f"  《{escape(unused.title)}》：{escape('、'.join(unused.sections))}（共 {unused.of} 节）")
+    for path in paths:
+        out.print(f"图：{path}")
+
+
 @inbox_app.command("mark")
 def mark(
     group: Annotated[str, typer.Argument(help="the group's id, as `kb inbox` prints it")],

@@ -57,3 +57,32 @@ def test_kb_inbox_mark_refuses_unknown_states_and_groups(endpoints: Path) -> Non
 def test_kb_inbox_when_empty(endpoints: Path) -> None:
     result = CliRunner().invoke(app, ["inbox", "--endpoints", str(endpoints)])
     assert result.exit_code == 0 and "收件箱是空的" in result.stdout
+
+
+def test_kb_dashboard_writes_the_plots_and_lists_unused_knowledge(
+    endpoints: Path, kb_settings: Settings, tmp_path: Path
+) -> None:
+    endpoints.write_text(
+        f"knowledge_base:\n  state_dir: state\n  index_dir: {kb_settings.index_dir}\n", encoding="utf-8"
+    )
+    store_of(endpoints).record_turn(
+        TurnRecord(
+            sender="u1", question="什么是客户情绪管理", status="answer", passages=("customer-emotion-management#定义",)
+        )
+    )
+    result = CliRunner().invoke(app, ["dashboard", "--out", str(tmp_path / "plots"), "--endpoints", str(endpoints)])
+    assert result.exit_code == 0, result.output
+    assert "1 个问题，已回答 1，未找到答案 0，追问澄清 0" in result.stdout
+    assert "《社会交换理论》（social-exchange-theory）" in result.stdout  # never used
+    assert "《客户情绪管理》：" in result.stdout  # used, but not every section
+    assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == [
+        "outcomes.png",
+        "questions-per-day.png",
+        "ratings-per-entry.png",
+        "unused-knowledge.png",
+    ]
+
+
+def test_kb_dashboard_without_an_index_says_so(endpoints: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["dashboard", "--out", str(tmp_path), "--endpoints", str(endpoints)])
+    assert result.exit_code == 2 and "kb build" in result.output
