@@ -37,6 +37,7 @@ from bot.settings import Settings, SettingsError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="共情服务知识助手: knowledge base tools.")
 app.add_typer(loop_commands.inbox_app, name="inbox")
 app.command("dashboard")(loop_commands.dashboard)
+app.command("import")(loop_commands.import_document)
 err = Console(stderr=True)
 
 EndpointsOption = Annotated[Path | None, typer.Option("--endpoints", help="endpoints.yml with a knowledge_base block")]

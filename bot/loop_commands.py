@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from bot.settings import Settings
 
@@ -121,6 +122,49 @@ def dashboard(
         out.print(f"  《{escape(unused.title)}》：{escape('、'.join(unused.sections))}（共 {unused.of} 节）")
     for path in paths:
         out.print(f"图：{path}")
+
+
+def import_document(
+    file: Annotated[Path, typer.Argument(help="a .docx, .pdf, .md, .txt or .html file")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="overwrite a draft imported from this file before")
+    ] = False,
+    endpoints: EndpointsOption = None,
+) -> None:
+    """Make a draft entry from a document (drafts/ in the state folder, never live) and print its sections."""
+    from bot.importing.document import ImportRefused
+    from bot.importing.drafts import import_file, lint_draft
+
+    settings = Settings.load(endpoints)
+    try:
+        draft = import_file(file, settings.knowledge_dir, int(settings.import_max_mb * 1024 * 1024))
+        path = draft.save(settings.drafts_dir, replace=replace)
+    except ImportRefused as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    out.print(f"草稿：{path}")
+    out.print(f"标题：{escape(draft.title)}　类型（推测，请确认）：{draft.type}　来源：{escape(draft.source)}")
+    table = Table(show_lines=False)
+    for column in ("#", "草稿中的标题", "原文标题", "原文位置", "建议类别", "字数"):
+        table.add_column(column)
+    for number, section in enumerate(draft.sections, start=1):
+        heading = ("　" if section.level == 3 else "") + section.heading
+        table.add_row(
+            str(number),
+            escape(heading),
+            escape(section.source_heading or "（开头）"),
+            section.location,
+            section.kind or ("" if section.level == 3 else "（待定）"),
+            str(len(section.text)),
+        )
+    out.print(table)
+    for warning in draft.warnings:
+        out.print(f"[yellow]注意：{escape(warning)}[/yellow]")
+    problems = lint_draft(draft, settings.knowledge_dir, settings.domain)
+    for problem in problems:
+        out.print(f"检查：{escape(str(problem))}")
+    errors = sum(p.level == "error" for p in problems)
+    out.print(f"检查结果：{errors} 个错误，{len(problems) - errors} 个提醒（整理好后再保存到 knowledge/）")
 
 
 @inbox_app.command("mark")
