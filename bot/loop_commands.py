@@ -47,8 +47,10 @@ def inbox(
     from bot.inbox.inbox import Inbox
     from bot.inbox.items import REASON_LABELS, STATE_LABELS
 
-    box = Inbox.from_settings(Settings.load(endpoints))
+    settings = Settings.load(endpoints)
+    box = Inbox.from_settings(settings)
     snapshot = box.groups()
+    citations = _citations(settings)
     if not snapshot.groups:
         out.print("收件箱是空的：没有待处理的未回答、差评或险胜问题。")
         return
@@ -64,7 +66,7 @@ def inbox(
             out.print(f"   也问作：{escape(wording)}")
         answered = next((i.answered for i in group.items if i.answered), None)
         if answered:
-            out.print(f"   当时的回答：{escape(answered)}")
+            out.print(f"   当时的回答：{escape(citations.get(answered, answered))}")
         for item in group.previously[:3]:
             if item.mark is not None:
                 note = f"（{escape(item.mark.note)}）" if item.mark.note else ""
@@ -165,6 +167,16 @@ def import_document(
         out.print(f"检查：{escape(str(problem))}")
     errors = sum(p.level == "error" for p in problems)
     out.print(f"检查结果：{errors} 个错误，{len(problems) - errors} 个提醒（整理好后再保存到 knowledge/）")
+
+
+def _citations(settings: Settings) -> dict[str, str]:
+    """Passage id → 《title》· section, from the live index (ids alone when there is none)."""
+    from bot.indexing.store import IndexMissingError, live_passages
+
+    try:
+        return {p.id: p.citation for p in live_passages(settings.index_dir)}
+    except IndexMissingError:
+        return {}
 
 
 @inbox_app.command("mark")

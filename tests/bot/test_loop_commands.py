@@ -86,3 +86,21 @@ def test_kb_dashboard_writes_the_plots_and_lists_unused_knowledge(
 def test_kb_dashboard_without_an_index_says_so(endpoints: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["dashboard", "--out", str(tmp_path), "--endpoints", str(endpoints)])
     assert result.exit_code == 2 and "kb build" in result.output
+
+
+def test_kb_inbox_names_the_answer_given_by_its_citation(endpoints: Path, kb_settings: Settings) -> None:
+    endpoints.write_text(
+        f"knowledge_base:\n  state_dir: state\n  index_dir: {kb_settings.index_dir}\n", encoding="utf-8"
+    )
+    store_of(endpoints).record_turn(
+        TurnRecord(
+            sender="u1",
+            question="情绪管理和情感需求哪个更重要",
+            status="answer",
+            passages=("customer-emotion-management#定义",),
+            margin=0.001,
+        )
+    )
+    result = CliRunner().invoke(app, ["inbox", "--endpoints", str(endpoints)])
+    assert result.exit_code == 0, result.output
+    assert "险胜 1" in result.stdout and "当时的回答：《客户情绪管理》· 定义" in result.stdout
