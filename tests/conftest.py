@@ -7,6 +7,7 @@ import importlib.util
 import os
 import shutil
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 #: The realistic fixture knowledge base of the retrieval and conversation unit tests.
 KB = FIXTURES / "kb"
+
+
+class Clock:
+    """A settable clock for stores that stamp times (FeedbackStore(clock=...)); `tick` advances each reading."""
+
+    def __init__(self, tick: timedelta = timedelta(0)) -> None:
+        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+        self.tick = tick
+
+    def __call__(self) -> datetime:
+        self.now += self.tick
+        return self.now
 
 
 class CharEncoder:

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import pytest
@@ -6,6 +6,7 @@ import pytest
 from bot.dashboard.usage import DayCount, usage_report
 from bot.feedback.store import FeedbackStore, TurnRecord
 from bot.knowledge.entries import Passage
+from tests.conftest import Clock
 
 
 def passage(entry: str, title: str, section: str) -> Passage:
@@ -19,14 +20,6 @@ PASSAGES = [
     passage("kano", "KANO模型", "定义"),
     passage("servqual", "SERVQUAL", "定义"),
 ]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

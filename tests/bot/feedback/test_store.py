@@ -8,14 +8,7 @@ import pytest
 from bot.feedback import store as store_module
 from bot.feedback.records import load_ratings, load_turns
 from bot.feedback.store import FeedbackStore, TurnRecord
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.conftest import Clock
 
 
 @pytest.fixture

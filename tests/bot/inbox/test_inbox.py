@@ -12,21 +12,12 @@ from bot.feedback.store import FeedbackStore, TurnRecord
 from bot.inbox.grouping import QuestionGrouper
 from bot.inbox.inbox import Inbox
 from bot.inbox.items import Mark, load_items, save_marks
-from tests.conftest import CharEncoder
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=1)
-        return self.now
+from tests.conftest import CharEncoder, Clock
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> FeedbackStore:
-    return FeedbackStore(tmp_path / "feedback.db", clock=Clock())
+    return FeedbackStore(tmp_path / "feedback.db", clock=Clock(tick=timedelta(minutes=1)))
 
 
 @pytest.fixture
@@ -87,7 +78,7 @@ def test_unknown_state_is_refused(store: FeedbackStore) -> None:
 
 
 def test_marks_expire_with_the_retention_period(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = Clock(tick=timedelta(minutes=1))
     store = FeedbackStore(tmp_path / "feedback.db", retention_days=30, clock=clock)
     ask(store, "区块链在服务中怎么用")
     save_marks(store, ["turn:1"], Mark("out_of_scope", "", clock.now, "王老师"))
