@@ -140,6 +140,7 @@ def kb_settings_for(knowledge: Path, work: Path) -> Settings:
         encoder=CharEncoder().identity,
         domain=work / "no-domain.yml",
         watch_knowledge=False,
+        state_dir=work / "state",
     )
 
 
