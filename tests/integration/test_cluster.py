@@ -132,7 +132,8 @@ def test_postgresql_restart_keeps_the_history_and_an_outage_is_told_honestly(clu
         replies = cluster.nodes[0].ask(user, "举个例子")
         assert time.monotonic() - started < 10.0
         assert [r.get("text") for r in replies] == [reply(UNAVAILABLE)]
-        assert "tracker store (postgresql 127.0.0.1) unavailable" in cluster.rasa_log(0)
+        # the log reaches the file through a pipe, a moment after the reply
+        wait_until(lambda: "tracker store (postgresql 127.0.0.1) unavailable" in cluster.rasa_log(0), 10, "log line")
     finally:
         services("start", "postgres")
     for node in (1, 0):  # every server reconnects by itself; the history is intact
@@ -147,7 +148,7 @@ def test_redis_down_gets_an_honest_reply_and_a_log_line_not_a_hang(cluster: Clus
         replies = cluster.nodes[0].ask(user, "什么是移情服务")
         assert time.monotonic() - started < 10.0
         assert [r.get("text") for r in replies] == [reply(UNAVAILABLE)]
-        assert "Error while acquiring lock" in cluster.rasa_log(0)
+        wait_until(lambda: "Error while acquiring lock" in cluster.rasa_log(0), 10, "the lock error in rasa.log")
     finally:
         services("start", "redis")
     assert "来源：《移情服务》" in cluster.nodes[0].reply_text(user, "什么是移情服务")
