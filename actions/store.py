@@ -1,5 +1,5 @@
-"""The feedback store of the action-server process (SQLite path from endpoints.yml, or PostgreSQL
-when DB_HOST is set)."""
+"""The feedback store of the action-server process (SQLite file under endpoints.yml's state_dir, or
+PostgreSQL when DB_HOST is set): turn log, ratings; questions kept `retention_days`."""
 
 from __future__ import annotations
 
@@ -11,4 +11,5 @@ from bot.settings import Settings
 
 @lru_cache(maxsize=1)
 def feedback_store() -> FeedbackStore:
-    return FeedbackStore.open(Settings.load().feedback_db)
+    settings = Settings.load()
+    return FeedbackStore.open(settings.feedback_db, retention_days=settings.retention_days)

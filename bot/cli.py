@@ -1,5 +1,6 @@
 """`kb`: the knowledge base from the command line (lint, build, search, eval, calibrate, eval-dialogues,
-eval-ood, report, chat, history) and the trainer console's accounts (trainer).
+eval-ood, report, chat, history) and the trainer console's accounts (trainer); inbox, dashboard and
+import are in bot/loop_commands.py.
 
 Usage:
     kb lint
@@ -12,6 +13,9 @@ Usage:
     kb eval-dialogues ../shared/eval/dev_dialogues.yml tests/fixtures/eval/staff_dialogues.yml [--strict]
     kb eval-ood tests/fixtures/eval/out_of_domain.txt
     kb report
+    kb inbox
+    kb dashboard --out var/dashboard
+    kb import article.docx
     kb chat
     kb history empathy-service [--diff]
     kb trainer add zhangsan --role viewer        # asks for the password
@@ -31,9 +35,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot import loop_commands
 from bot.settings import Settings, SettingsError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="共情服务知识助手: knowledge base tools.")
+app.add_typer(loop_commands.inbox_app, name="inbox")
+app.command("dashboard")(loop_commands.dashboard)
+app.command("import")(loop_commands.import_document)
 err = Console(stderr=True)
 
 EndpointsOption = Annotated[Path | None, typer.Option("--endpoints", help="endpoints.yml with a knowledge_base block")]
@@ -292,7 +300,8 @@ def report(
     """For trainers: the most frequent unanswered questions and the worst-rated answers."""
     from bot.feedback.store import FeedbackStore
 
-    store = FeedbackStore.open(Settings.load(endpoints).feedback_db)
+    settings = Settings.load(endpoints)
+    store = FeedbackStore.open(settings.feedback_db, retention_days=settings.retention_days)
     console = Console()
     unanswered = Table(title="最常见的未回答问题（知识库中没有答案）")
     unanswered.add_column("次数", justify="right")
@@ -373,7 +382,7 @@ def serving(
     try:
         ports = Ports.load(path)
         if out is not None:
-            write_endpoints(path, ports, out)
+            write_endpoints(path, ports, out, Settings.load(endpoints).tracker_db)
         if credentials_out is not None:
             for channel, reason in write_credentials(Path("credentials.yml"), credentials_out).items():
                 err.print(f"channel {channel} is off: {reason}", highlight=False)

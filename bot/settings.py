@@ -3,9 +3,15 @@
 endpoints.yml already tells Rasa where the action server is; the same file tells the action
 server and `kb` where the knowledge, the index and the encoder are. Rasa ignores the block.
 
+Everything a run writes (the feedback store, the conversation store, import drafts) lives under
+`state_dir` (var/); the environment variable `KB_STATE_DIR` moves it for one run, as RASA_PORT and
+ACTION_PORT move the ports: the test suite and the benchmarks run their stacks on a temporary one,
+so nothing they say lands in the live stores.
+
 Usage:
     settings = Settings.load()            # ./endpoints.yml, or $KB_ENDPOINTS
     settings.index_dir  # → PosixPath('/.../build/index')
+    settings.feedback_db  # → PosixPath('/.../var/feedback.db'), or $KB_STATE_DIR/feedback.db
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.indexing.encoder import Precision
 
 SECTION = "knowledge_base"
+#: Moves `state_dir` for one run (tests, benchmarks), whatever endpoints.yml says.
+STATE_DIR_ENV = "KB_STATE_DIR"
 
 
 class SettingsError(ValueError):
@@ -75,7 +83,17 @@ class Settings(BaseModel):
     reload_check_seconds: float = Field(1.0, gt=0)
     #: The action server rebuilds the index itself when a knowledge file is saved.
     watch_knowledge: bool = True
-    feedback_db: Path = Path("var/feedback.db")
+    #: Where this run keeps what it writes: feedback.db (ratings, the turn log, inbox states),
+    #: rasa/tracker.db (conversations; both only without DB_HOST) and drafts/ (imported documents).
+    state_dir: Path = Path("var")
+    #: Stored questions (turn log, ratings) older than this many days are deleted.
+    retention_days: int = Field(180, ge=1, le=3650)
+    #: Answers whose margin to the runner-up (fused score) is below this go to the trainers' inbox.
+    low_margin: float = Field(0.02, ge=0.0, le=1.0)
+    #: Inbox questions whose embeddings are at least this similar (cosine) are grouped together.
+    group_similarity: float = Field(0.91, gt=0.0, le=1.0)
+    #: `kb import`: larger files are refused.
+    import_max_mb: float = Field(20.0, gt=0.0, le=500.0)
     #: Rasa's domain, whose intents knowledge/routing.yml is checked against.
     domain: Path = Path("domain.yml")
     #: Rasa's dialogue rules: the trainer console's hit test follows them as Rasa does (bot/conversation/replay.py).
@@ -91,16 +109,33 @@ class Settings(BaseModel):
     #: batching, not threads, gives the throughput (bench: 68 vs 45 questions/s on 2 busy cores).
     encoder_threads: int = Field(1, ge=1, le=64)
 
+    @property
+    def feedback_db(self) -> Path:
+        """The SQLite feedback store (unused when DB_HOST names a PostgreSQL server)."""
+        return self.state_dir / "feedback.db"
+
+    @property
+    def tracker_db(self) -> Path:
+        """The SQLite conversation store Rasa writes (unused when DB_HOST is set); bot/serving.py."""
+        return self.state_dir / "rasa" / "tracker.db"
+
+    @property
+    def drafts_dir(self) -> Path:
+        """Drafts made by `kb import`: outside knowledge_dir, so never loaded, indexed or served."""
+        return self.state_dir / "drafts"
+
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
         """Read settings; relative paths are resolved against the file's folder (the project root)."""
         settings, base = load_block(cls, SECTION, path, PATHS)
+        if os.environ.get(STATE_DIR_ENV):
+            settings.state_dir = Path(os.environ[STATE_DIR_ENV]).resolve()  # relative to where it was set
         if (base / settings.encoder).exists():
             settings.encoder = str((base / settings.encoder).resolve())
         return settings
 
 
-PATHS = ("knowledge_dir", "index_dir", "nlu_dir", "feedback_db", "domain", "rules_dir")
+PATHS = ("knowledge_dir", "index_dir", "nlu_dir", "state_dir", "domain", "rules_dir")
 Block = TypeVar("Block", bound=BaseModel)
 
 

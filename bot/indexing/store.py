@@ -139,6 +139,15 @@ class Index:
         )
 
 
+def live_passages(root: Path) -> list[Passage]:
+    """The passages of the live version alone (no vectors, no BM25): what reports compare usage with."""
+    version = current_version(root)
+    if version is None:
+        raise IndexMissingError(f"no index in {root}; run `kb build`")
+    with (root / version / "passages.jsonl").open(encoding="utf-8") as fh:
+        return [_passage_from_json(json.loads(line)) for line in fh]
+
+
 def current_version(root: Path) -> str | None:
     try:
         name = (root / CURRENT).read_text(encoding="utf-8").strip()
