@@ -43,6 +43,7 @@ app.add_typer(loop_commands.inbox_app, name="inbox")
 app.command("dashboard")(loop_commands.dashboard)
 app.command("import")(loop_commands.import_document)
 err = Console(stderr=True)
+console = Console()
 
 EndpointsOption = Annotated[Path | None, typer.Option("--endpoints", help="endpoints.yml with a knowledge_base block")]
 
@@ -93,9 +94,21 @@ def search(
     top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=50)] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per question")] = False,
     mode: Annotated[str, typer.Option(help="hybrid | dense | bm25")] = "hybrid",
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="answer as the running assistant does (Rasa's NLU, the answer policy) and print why"
+        ),
+    ] = False,
+    after: Annotated[
+        list[str] | None, typer.Option("--after", help="with --explain: an earlier turn (repeat for several)")
+    ] = None,
     endpoints: EndpointsOption = None,
 ) -> None:
-    """Show what the assistant would retrieve for a question."""
+    """Show what the assistant would retrieve for a question, or with --explain its decision trace."""
+    if explain:
+        _explain([*(after or []), question], endpoints)
+        return
     retriever = _retriever(endpoints)
     questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
     for q in questions:
@@ -166,7 +179,7 @@ def calibrate(
     """Suggest `min_confidence` for endpoints.yml from questions to answer and questions to refuse,
     and show the trade-off curve (table and PNG)."""
     from bot.evaluation.calibration import calibrate as fit
-    from bot.evaluation.calibration import curve, grid, plot_curve, read_questions
+    from bot.evaluation.calibration import curve, grid, plot_curve, read_questions, subject_evidence, with_evidence
     from bot.evaluation.metrics import load_questions
 
     answerable = [f for f in files if f.suffix == ".jsonl"]
@@ -178,53 +191,61 @@ def calibrate(
         raise typer.Exit(2)
     settings = Settings.load(endpoints)
     retriever = _retriever(endpoints)
-    scores = {f: [retriever.search(q.question).confidence for q in load_questions(f)] for f in answerable}
-    scores |= {f: [retriever.search(q).confidence for q in read_questions(f)] for f in unanswerable}
+    index = retriever.holder.get()
+    questions = {f: [q.question for q in load_questions(f)] for f in answerable}
+    questions |= {f: read_questions(f) for f in unanswerable}
+    scores = {f: [retriever.search(q).confidence for q in qs] for f, qs in questions.items()}
+    refused = {f: [subject_evidence(q, index) is not None for q in qs] for f, qs in questions.items()}
+    evidenced = {f: with_evidence(scores[f], refused[f]) for f in scores}
+    current = settings.min_confidence
+    fits = {}
+    for label, values in (("confidence alone", scores), ("with subject evidence", evidenced)):
+        inside = [c for f in answerable for c in values[f]]
+        outside = [c for f in unanswerable for c in values[f]]
+        result = fits[label] = fit(inside, outside)
+        lines = [f"{label}: share handled right at {result.threshold:.4f} (suggested) / {current:.4f} (current)"]
+        for f, per_file in values.items():
+            to_answer = f in answerable
+            ok = [
+                sum((c >= t) == to_answer for c in per_file) / max(len(per_file), 1)
+                for t in (result.threshold, current)
+            ]
+            lines.append(f"  {f} ({len(per_file)} to {'answer' if to_answer else 'refuse'}): {ok[0]:.1%} / {ok[1]:.1%}")
+        table = Table(title=f"{label}: trade-off ({len(inside)} to answer, {len(outside)} to refuse)")
+        for column in ("threshold", "answered", "refused", "balanced"):
+            table.add_column(column, justify="right")
+        for point in curve(inside, outside, [*grid(inside, outside, steps), result.threshold, current]):
+            marker = (
+                " ← suggested"
+                if point.threshold == result.threshold
+                else " ← current"
+                if point.threshold == round(current, 4)
+                else ""
+            )
+            table.add_row(
+                f"{point.threshold:.4f}{marker}",
+                f"{point.answered:.1%}",
+                f"{point.refused:.1%}",
+                f"{(point.answered + point.refused) / 2:.1%}",
+            )
+        print("\n".join(lines))
+        Console().print(table)
+        print(
+            f"{label}: suggested min_confidence {result.threshold:.4f} (answers {result.answered:.1%} of "
+            f"{len(inside)}, refuses {result.refused:.1%} of {len(outside)}); current {current:.4f} (answers "
+            f"{sum(c >= current for c in inside) / len(inside):.1%}, refuses "
+            f"{sum(c < current for c in outside) / len(outside):.1%})"
+        )
     inside = [c for f in answerable for c in scores[f]]
     outside = [c for f in unanswerable for c in scores[f]]
-    result = fit(inside, outside)
-    current = settings.min_confidence
-
-    lines = [f"per file: share handled right at {result.threshold:.4f} (suggested) / {current:.4f} (current)"]
-    for f, values in scores.items():
-        to_answer = f in answerable
-        ok = [sum((c >= t) == to_answer for c in values) / max(len(values), 1) for t in (result.threshold, current)]
-        lines.append(f"  {f} ({len(values)} to {'answer' if to_answer else 'refuse'}): {ok[0]:.1%} / {ok[1]:.1%}")
-    table = Table(title=f"trade-off ({len(inside)} to answer, {len(outside)} to refuse)")
-    for column in ("threshold", "answered", "refused", "balanced"):
-        table.add_column(column, justify="right")
-    for point in curve(inside, outside, [*grid(inside, outside, steps), result.threshold, current]):
-        marker = (
-            " ← suggested"
-            if point.threshold == result.threshold
-            else " ← current"
-            if point.threshold == round(current, 4)
-            else ""
-        )
-        table.add_row(
-            f"{point.threshold:.4f}{marker}",
-            f"{point.answered:.1%}",
-            f"{point.refused:.1%}",
-            f"{(point.answered + point.refused) / 2:.1%}",
-        )
-    print("\n".join(lines))
-    Console().print(table)
     plot_curve(
         curve(inside, outside),
         plot,
-        {"suggested": result.threshold, "current": current},
+        {"suggested (with evidence)": fits["with subject evidence"].threshold, "current": current},
         title=f"{len(inside)} to answer, {len(outside)} to refuse",
+        evidence=curve([c for f in answerable for c in evidenced[f]], [c for f in unanswerable for c in evidenced[f]]),
     )
-    print(f"curve written to {plot}")
-    print(
-        f"suggested min_confidence: {result.threshold:.4f} "
-        f"(answers {result.answered:.1%} of {len(inside)}, refuses {result.refused:.1%} of {len(outside)})"
-    )
-    print(
-        f"current   min_confidence: {current:.4f} "
-        f"(answers {sum(c >= current for c in inside) / len(inside):.1%}, "
-        f"refuses {sum(c < current for c in outside) / len(outside):.1%})"
-    )
+    print(f"curves written to {plot}")
 
 
 @app.command("eval-dialogues")
@@ -349,6 +370,47 @@ def chat(
             for button in reply.get("buttons", []):
                 buttons.append(button)
                 console.print(f"  [{len(buttons)}] {button['title']}", markup=False, highlight=False)
+
+
+def _explain(messages: list[str], endpoints: Path | None) -> None:
+    """Replay the turns through the running Rasa server's NLU and the answer policy (nothing is
+    stored) and print each reply with the decision trace of the last."""
+    from bot.conversation.assistant import KnowledgeAssistant
+    from bot.conversation.replay import NluUnavailable, RasaNlu, Replayer
+    from bot.serving import Ports
+
+    settings = Settings.load(endpoints)
+    ports = Ports.load(endpoints or Path(os.environ.get("KB_ENDPOINTS", "endpoints.yml")))
+    token = os.environ.get("RASA_AUTH_TOKEN") or _token_file()
+    if not token:
+        err.print("[red]no Rasa HTTP API token: start the assistant (make run) or set RASA_AUTH_TOKEN[/red]")
+        raise typer.Exit(2)
+    assistant = KnowledgeAssistant(_retriever(endpoints), settings)
+    replayer = Replayer.from_settings(settings, assistant, RasaNlu(ports.rasa_url, token))
+    try:
+        turns = replayer.run(messages)
+    except NluUnavailable as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    for turn in turns:
+        intent = f"  [{turn.parse.intent} {turn.parse.confidence:.2f}]" if turn.parse else ""
+        console.print(f"[bold]> {turn.text}[/bold]{intent}", highlight=False)
+        for message in turn.messages:
+            console.print(message.text, markup=False, highlight=False)
+    last = turns[-1]
+    console.rule("decision trace")
+    if last.reply is not None and last.reply.trace is not None:
+        console.print(last.reply.trace.to_text(), markup=False, highlight=False, soft_wrap=True)
+    else:
+        console.print(f"answered by a dialogue rule ({last.route}), not the knowledge base", highlight=False)
+
+
+def _token_file() -> str:
+    path = Path(os.environ.get("RUN_DIR", "var/run")) / "rasa-auth-token"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
 
 
 def _retriever(endpoints: Path | None):

@@ -9,6 +9,7 @@ Usage:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -36,3 +37,17 @@ def normalize(text: str) -> str:
     ('kano模型', '服务补救')
     """
     return simplify(unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+#: Seven or more digits, possibly grouped by spaces or dashes: phone, ID and card numbers.
+_LONG_NUMBER = re.compile(r"(?<!\d)\d(?:[ -]?\d){6,}(?!\d)")
+
+
+def without_long_numbers(text: str) -> str:
+    """The text without phone, ID and card numbers: they say nothing about what is asked (and an
+    intent classifier that has seen "666" or "88" reads them as praise or goodbye).
+
+    >>> without_long_numbers("什么是移情服务 13912340001"), without_long_numbers("第2个")
+    ('什么是移情服务 ', '第2个')
+    """
+    return _LONG_NUMBER.sub("", text)

@@ -77,7 +77,9 @@ class KnowledgeAssistant:
             question=turn.text, understood=reading.understood, intent=turn.intent, terms=terms_read(reading, index)
         )
         understood = replace(turn, text=reading.understood)
-        request = plan_turn(understood, ctx, index.analyzer.analyze(reading.understood), index.routing)
+        request = plan_turn(
+            understood, ctx, index.analyzer.analyze(reading.understood), index.routing, index.common_words
+        )
         decision = self.policy.decide(request, index, trace)
         reply = compose(decision, index, question=turn.text, read_as=reading.fuzzy)
         trace.status, trace.answer = reply.status, [p.id for p in reply.passages]

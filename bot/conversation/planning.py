@@ -137,13 +137,17 @@ def _longest_shared(text: str, name: str, cues: frozenset[str]) -> int:
     return 0
 
 
-def plan_turn(turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routing) -> Request:
-    """`analysis` is the query analysis of the message (entries, industries, cue kinds it names)."""
+def plan_turn(
+    turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routing, common: frozenset[str] = frozenset()
+) -> Request:
+    """`analysis` is the query analysis of the message (entries, industries, cue kinds it names);
+    `common`: the knowledge base's most common words (客户, 服务), which name no item of a list."""
     topics = list(dict.fromkeys([*turn.topics, *analysis.topics]))
     industries = list(dict.fromkeys([*turn.industries, *analysis.industries]))
     # A short message naming an industry is about that industry ("那换成餐厅呢"), not a list item.
-    item = referenced_item(turn.text, ctx.last_items, routing.cue_words if not industries else None)
-    negated = routing.negated_kinds(turn.text)
+    item = referenced_item(turn.text, ctx.last_items, routing.cue_words | common if not industries else None)
+    # Only a correction turns kinds away ("别讲理论了"); elsewhere 不/别 negate other things.
+    negated = routing.negated_kinds(turn.text) if turn.intent == CORRECT_INTENT else []
     kinds = [k for k in dict.fromkeys([*analysis.kinds, *routing.kinds_for(turn.intent)]) if k not in negated]
     industry = industries[0] if industries else None
     if industry is None and not topics and turn.intent in FOLLOW_UP_INTENTS:

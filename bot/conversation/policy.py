@@ -10,11 +10,12 @@ which `kb search --explain` prints and the trainer console shows.
    4. correction           "不是问这个…", "换成酒店的呢": another kind, industry or case
    5. named_entry          an entry the message names (also as a typo or a synonym)
    6. follow_up            the last answer's context, unless the message moved on
-   7. clarify              a bare industry or title fragment several entries share
-   8. case                 a question for an example: a case, the industry's first
-   9. industry_follow_up   an industry the context lacks: its application or case elsewhere
-  10. coverage             below the threshold: the knowledge base has no answer
-  11. best_passage         the best passage, the section of the kind asked
+   7. fact_question        a rule, permission, price or quantity asked: not ours
+   8. clarify              a bare industry or title fragment several entries share
+   9. case                 a question for an example: a case, the industry's first
+  10. industry_follow_up   an industry the context lacks: its application or case elsewhere
+  11. coverage             below the threshold: the knowledge base has no answer
+  12. best_passage         the best passage, the section of the kind asked
 
 Usage:
     policy = AnswerPolicy(retriever, PolicySettings(min_confidence=0.85))
@@ -37,6 +38,7 @@ from bot.conversation.rules.clarify import SharedFragment
 from bot.conversation.rules.comparison import Comparison
 from bot.conversation.rules.correction import Correction
 from bot.conversation.rules.coverage import Coverage
+from bot.conversation.rules.fact import FactQuestion
 from bot.conversation.rules.follow_up import FollowUp
 from bot.conversation.rules.industry import IndustryFollowUp
 from bot.conversation.rules.list_item import ListItem
@@ -56,6 +58,7 @@ def default_rules() -> list[Rule]:
         Correction(),
         NamedEntry(),
         FollowUp(),
+        FactQuestion(),
         SharedFragment(),
         CaseQuestion(),
         IndustryFollowUp(),

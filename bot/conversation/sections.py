@@ -89,3 +89,17 @@ def item_line(text: str, item: str) -> str | None:
             if want and want in normalize(head.replace("*", "")):
                 return stripped
     return None
+
+
+def named_item(entries: Iterable[str], words: Iterable[str], index: Index, skip: Iterable[str] = ()) -> Passage | None:
+    """The one passage of the entries whose list names one of the words as an item
+    ("servqual 里的 响应性" → SERVQUAL · 维度); None when no list or several do."""
+    wanted = [w for w in words if len(w) >= 2]
+    skipped = set(skip)
+    found = {
+        passage.id: passage
+        for entry in entries
+        for passage in index.entries.get(entry, [])
+        if passage.id not in skipped and any(item_line(passage.text, w) for w in wanted)
+    }
+    return next(iter(found.values())) if len(found) == 1 else None

@@ -41,6 +41,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 KEEP_VERSIONS = 2  # the live one, and the previous one a slow reader may still be loading
+#: Share of passages above which a word is common (see Index.common_words).
+COMMON_SHARE = 0.25
 
 
 class IndexMissingError(FileNotFoundError):
@@ -79,6 +81,13 @@ class Index:
     def position(self) -> dict[str, int]:
         """Passage id -> its index in `passages` (and its document in the lexical index)."""
         return {p.id: number for number, p in enumerate(self.passages)}
+
+    @cached_property
+    def common_words(self) -> frozenset[str]:
+        """Words more than `COMMON_SHARE` of the passages use (客户, 服务, 情感): they say little
+        about which passage, list item or subject a message means."""
+        limit = COMMON_SHARE * len(self.passages)
+        return frozenset(w for w in self.bm25.vocab_dict if self.document_frequency(w) > limit)
 
     @cached_property
     def subjects(self) -> SubjectFinder:

@@ -55,6 +55,9 @@ class Routing(BaseModel):
     situation_cues: list[str] = Field(default_factory=list)
     #: words that turn a kind away ("别讲理论了", "不要定义"): a correction asks for another kind
     negations: list[str] = Field(default_factory=list)
+    #: words that ask for a rule, a permission, a price or a quantity ("能不能退", "多久到账"):
+    #: the knowledge base holds practice, not regulations
+    fact_cues: list[str] = Field(default_factory=list)
     #: section kind names and their aliases (schema.yml) -> kind; filled in from the vocabulary
     kind_names: dict[str, str] = Field(default_factory=dict)
 
@@ -63,7 +66,7 @@ class Routing(BaseModel):
     def _cues_are_normalized(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         return {kind: [normalize(c) for c in cues if normalize(c)] for kind, cues in value.items()}
 
-    @field_validator("situation_cues", "negations")
+    @field_validator("situation_cues", "negations", "fact_cues")
     @classmethod
     def _words_are_normalized(cls, value: list[str]) -> list[str]:
         return [normalize(c) for c in value if normalize(c)]
@@ -121,9 +124,17 @@ class Routing(BaseModel):
             start = text.find(negation)
             while start != -1:
                 after = text[start + len(negation) : start + len(negation) + NEGATION_REACH]
+                if after.startswith("的"):  # 别的, 不是的: "other", no negation
+                    start = text.find(negation, start + 1)
+                    continue
                 found += [kind for word, kind in words if word in after and kind not in found]
                 start = text.find(negation, start + 1)
         return found
+
+    def asks_fact(self, question: str) -> list[str]:
+        """The fact cues of the question ("能不能", "多久"), if it asks for a rule or a number."""
+        text = normalize(question)
+        return [cue for cue in self.fact_cues if cue in text]
 
     def situation(self, question: str) -> bool:
         """Whether the question presents a situation to handle ("客人插队怎么办")."""

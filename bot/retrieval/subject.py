@@ -39,9 +39,13 @@ LIGHT_VERBS = frozenset(
 )
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
 _JOINING = frozenset({"的", "之"})
+#: Particles that may stand at a question's edges and set a cue word off from its subject.
+_SEPARATORS = frozenset("呢吗吧啊呀哦嘛了的是有之")
 SUBJECT, FORM, OTHER = "subject", "form", "other"
 #: A question about one term has one short subject; a longer one describes a situation.
 TERM_WORDS = 4
+#: Share of passages a word may occur in and still say what a question is about (e.g. 压力, 过敏).
+SPECIFIC_SHARE = 0.03
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,12 @@ class Chunk:
     mentioned: bool
     #: something to do, asked how ("怎么记住客人喜好"), not a thing's name
     task: bool = False
+    #: every word is one the knowledge base uses (else it holds a word we never say)
+    known: bool = True
+    #: a word the general dictionary lacks, or a Latin one: the name of something ("区块链", "OKR")
+    name_like: bool = False
+    #: a word only a few passages use: this chunk says what the question is about
+    specific: bool = False
 
     @property
     def text(self) -> str:
@@ -66,11 +76,17 @@ class Subject:
 
     @property
     def term_question(self) -> bool:
-        """A question about one short nominal subject, not a situation: the subject must be ours."""
-        if self.situation or not self.asks_about or len(self.chunks) != 1:
+        """A question about a thing, not a situation: one short nominal subject, or a few words of
+        which one is a word the knowledge base never says ("区块链在服务中怎么用")."""
+        if self.situation or not self.asks_about or not self.chunks:
             return False
-        chunk = self.chunks[0]
-        return len(chunk.words) <= TERM_WORDS and not chunk.task
+        if len(self.chunks) == 1:
+            chunk = self.chunks[0]
+            return len(chunk.words) <= TERM_WORDS and not chunk.task
+        # Several chunks: a name we lack beside only common words ("区块链在服务中怎么用").
+        words = sum(len(c.words) for c in self.chunks)
+        names = [c for c in self.chunks if c.name_like and not c.known]
+        return words <= TERM_WORDS + 1 and bool(names) and not any(c.specific for c in self.chunks if c not in names)
 
     @property
     def missing(self) -> list[str]:
@@ -86,13 +102,20 @@ class SubjectFinder:
         self.routing = routing
         self.terms = terms
         self._cues = sorted({*routing.cue_words, *routing.situation_cues}, key=len, reverse=True)
+        #: what may be taken off a question's edges: its cue words, question words, particles
+        self._units = {*self._cues, *(w for w in STOPWORDS if len(w) > 1)}
         self._words: set[str] = set(terms.topics)
         self._pairs: set[tuple[str, str]] = set()
         texts = [normalize(t) for t in texts]
         #: everything the knowledge base says, for words jieba cut differently there ("具体做法")
         self._text = "\n".join([*texts, *terms.topics])
+        #: in how many passages each word occurs, and how few make a word specific
+        self._passages: dict[str, int] = {}
+        self._specific = max(1, int(SPECIFIC_SHARE * len(texts)))
         for text in texts:
             tagged = self._words_of(text)
+            for word in {w for w, _, role in tagged if role == SUBJECT}:
+                self._passages[word] = self._passages.get(word, 0) + 1
             self._words.update(w for w, _, role in tagged if role != FORM)  # whatever part of speech jieba gave it
             words = [w if role == SUBJECT else "" for w, _, role in tagged]
             self._pairs.update((a, b) for a, b in zip(words, words[1:]) if a and b)
@@ -104,7 +127,7 @@ class SubjectFinder:
         tasks: set[int] = set()  # runs that start with a verb right after 怎么
         other = False  # words that are neither subject nor question form
         previous = ""
-        for word, flag, role in self._words_of(self._without_cues(text)):
+        for word, flag, role in self._words_of(self._without_edge_cues(text)):
             if role == SUBJECT:
                 if not runs[-1] and previous in HOW and flag == "v":
                     tasks.add(len(runs) - 1)
@@ -117,17 +140,51 @@ class SubjectFinder:
         chunks = []
         for number, run in enumerate(runs):
             if len("".join(run)) > 1:
-                chunks.append(Chunk(tuple(run), self._mentioned(tuple(run)), number in tasks))
+                words = tuple(run)
+                chunks.append(
+                    Chunk(
+                        words,
+                        self._mentioned(words),
+                        number in tasks,
+                        self.known(words),
+                        _name_like(words, self.segmenter),
+                        any(0 < self._passages.get(w, 0) <= self._specific for w in words),
+                    )
+                )
             elif run:
                 other = True  # a one-character word ("累", "变") says more than a bare name
         light = any(word in LIGHT_VERBS for word in self.segmenter.words(text))
         asks = bool(self.routing.kinds_in(text)) or light or not other
         return Subject(chunks, self.routing.situation(text), asks)
 
-    def _without_cues(self, text: str) -> str:
-        for cue in self._cues:
-            text = text.replace(cue, " ")
+    def _without_edge_cues(self, text: str) -> str:
+        """The question without the words that ask it, at its end ("X有什么用", "X指的是什么",
+        "X的作用是什么") and start ("什么是X"). After the outermost one, a short cue counts only
+        where something sets it off ("的作用"): one joined to the subject is part of it
+        ("情绪价值有什么用": 价值)."""
+        for at_end in (True, False):
+            first = True
+            while text:
+                unit = self._edge_unit(text, at_end)
+                if unit is None:
+                    break
+                rest = text[: -len(unit)] if at_end else text[len(unit) :]
+                beside = rest[-1:] if at_end else rest[:1]
+                set_off = not rest or beside in _SEPARATORS or not _CONTENT.match(beside)
+                particle = unit in _SEPARATORS or not _CONTENT.search(unit)
+                if not (first or particle or len(unit) >= 3 or unit in STOPWORDS or set_off):
+                    break
+                text, first = rest, first and particle
         return text
+
+    def _edge_unit(self, text: str, at_end: bool) -> str | None:
+        """The longest cue, question word or particle at that edge of the text."""
+        # 怎么 at the start stays: a verb after it makes the subject a task ("怎么提高回头客").
+        found = [u for u in self._units if (text.endswith(u) if at_end else text.startswith(u) and u not in HOW)]
+        if found:
+            return max(found, key=len)
+        edge = text[-1] if at_end else text[0]
+        return edge if not _CONTENT.match(edge) or edge in _SEPARATORS else None
 
     def _words_of(self, text: str) -> list[tuple[str, str, str]]:
         """Each word with its part of speech and role: subject, question form and tone, or other.
@@ -160,3 +217,12 @@ class SubjectFinder:
     def known(self, words: Iterable[str]) -> bool:
         """Whether the knowledge base uses each of the words somewhere."""
         return all(w in self._words or (len(w) > 1 and w in self._text) for w in words)
+
+
+def _name_like(words: tuple[str, ...], segmenter: Segmenter) -> bool:
+    """A Latin word, or three or more characters the general dictionary has as no word
+    ("区块链", cut 区块 + 链): the name of something rather than an everyday phrase."""
+    text = "".join(words)
+    return any(w.isascii() and w.isalnum() for w in words) or (
+        len(text) >= 3 and len(words) <= 2 and not segmenter.known(text)
+    )

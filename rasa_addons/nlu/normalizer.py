@@ -32,7 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from normalization.reading import Reader
-from normalization.script import simplify
+from normalization.script import simplify, without_long_numbers
 from rasa_addons.nlu.watched import WatchedFile
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class MessageNormalizer(GraphComponent):
                 read_as = [{"said": m.said, "term": m.term, "how": m.how} for m in reading.fuzzy]
             message.set(TEXT_AS_TYPED, text, add_to_output=True)
             message.set(READ_AS, read_as, add_to_output=True)
-            message.set(TEXT, understood)
+            message.set(TEXT, without_long_numbers(understood).strip() or understood)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -34,7 +34,10 @@ def _describe(report: DialogueReport) -> str:
     return "\n".join(lines)
 
 
-DEV_SETS = ["dev_dialogues.yml", "dev_staff_dialogues.yml"]
+DEV_SETS = ["dev_dialogues.yml", "dev_staff_dialogues.yml", "dev_staff_dialogues_2.yml"]
+#: Out-of-domain development questions: at least this share must be answered without a citation.
+DEV_OUT_OF_DOMAIN = "dev_out_of_domain_2.txt"
+MIN_REFUSED = 0.95
 
 
 @pytest.mark.parametrize("name", DEV_SETS)
@@ -55,6 +58,20 @@ def test_development_dialogues_pass(assistant: Assistant, name: str) -> None:
     report = DialogueEvaluator(webhook_sender(WEBHOOK)).run(dialogues, prefix=f"it-{name}")
     if report.failed_turns:
         pytest.fail(_describe(report), pytrace=False)
+
+
+def test_development_out_of_domain_questions_are_refused(assistant: Assistant) -> None:
+    try:
+        questions = read_questions(SHARED_EVAL / DEV_OUT_OF_DOMAIN)
+    except OSError as exc:
+        pytest.fail(f"development set missing: {exc}")
+    assert questions, f"{DEV_OUT_OF_DOMAIN} holds no question"
+    report = evaluate_out_of_domain(questions, webhook_sender(WEBHOOK))
+    cited = "\n".join(f"- {q!r}: {reply[:120]!r}" for q, reply in report.cited)
+    errors = "\n".join(f"- {q!r}: {error}" for q, error in report.errors)
+    assert report.refused_rate >= MIN_REFUSED, (
+        f"{report.refused_rate:.1%} answered without a citation (want ≥ {MIN_REFUSED:.0%}):\n{cited}\n{errors}"
+    )
 
 
 def test_own_held_out_sets_are_measured(assistant: Assistant, capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,15 +30,17 @@ class AbsentSubject:
         ev.trace.coverage = {"subject": chunks, "missing": subject.missing, "term_question": subject.term_question}
         if ev.request.intent == MORE_INTENT:
             return Passed("asks for more of the last answer", subject=chunks)
-        if ev.asks_for_cases or ev.asks_case_intent:
+        if ev.asks_for_cases or (ev.asks_case_intent and ev.unknown and not ev.unknown.isascii()):
             return Passed("a case question: the case rule answers names we lack honestly", subject=chunks)
         if not subject.term_question:
             why = "a situation" if subject.situation else "not a question about one term"
             return Passed(why, subject=chunks)
         if not subject.missing:
             return Passed("the knowledge base mentions the subject", subject=chunks)
+        if len(subject.chunks) > 1 and ev.named:
+            return Passed("names an entry beside words we lack: the named entry's rule weighs them", subject=chunks)
         chunk = subject.chunks[0]
-        if len(chunk.words) >= DESCRIPTION_WORDS and ev.index.subjects.known(chunk.words):
+        if len(subject.chunks) == 1 and len(chunk.words) >= DESCRIPTION_WORDS and chunk.known:
             holders = [
                 h.passage
                 for h in ev.hits[:NEAR_TOP]

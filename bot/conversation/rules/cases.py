@@ -1,12 +1,13 @@
-"""A question for an example: a case entry, the industry's first, honest about names we lack
-("瑞幸有类似的做法吗": said so, with the closest case we hold)."""
+"""A question for an example: a case entry, the industry's first, then those the conversation's
+subject links to, honest about names we lack ("瑞幸有类似的做法吗": said so, with the closest case
+we hold)."""
 
 from __future__ import annotations
 
 from bot.conversation.decision import Note
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
-from bot.conversation.sections import opening
+from bot.conversation.sections import linked_cases, opening
 
 
 class CaseQuestion:
@@ -19,6 +20,14 @@ class CaseQuestion:
             return Passed("does not ask for a case", kinds=request.kinds)
         hits = ev.hits
         cases = [h for h in hits if ev.is_case(h.passage.entry_id)]
+        # Inside a conversation, the cases its subject links to come first ("有没有真实案例" after
+        # complaint handling: the complaint case, not the best-ranked case of the whole base).
+        context = [t for t in request.context if t in ev.index.entries]
+        linked = set().union(*(linked_cases(e, ev.index) for e in context[:1])) if context else set()
+        if linked and not ev.unknown:
+            cases = [h for h in cases if h.passage.entry_id in linked] + [
+                h for h in cases if h.passage.entry_id not in linked
+            ]
         note = None
         if request.industry:
             in_industry = [h for h in cases if request.industry in h.passage.industries]

@@ -37,7 +37,7 @@ class FollowUp:
             ev.asks_for_cases or not any(industry in p.industries for e in carried for p in index.entries[e])
         ):
             return Passed("asks for an industry the context does not cover", industry=industry, context=carried)
-        own_words = [] if request.follow_up else ev.subject_words()
+        own_words = [] if request.follow_up else [w for c in ev.subject.chunks for w in c.words]
         if own_words and ev.result.coverage == 0.0:
             return Passed("the knowledge base knows none of the message's words", words=own_words)
         context_text = "".join(p.text for e in carried for p in index.entries[e])

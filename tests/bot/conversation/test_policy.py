@@ -297,10 +297,15 @@ def test_an_industry_only_one_entry_covers_is_answered(decide) -> None:
 
 
 def test_below_the_threshold_with_nothing_named_nothing_is_found(decide) -> None:
-    decision = decide("ask_application", "区块链在服务中怎么用", min_confidence=UNREACHABLE)
+    decision = decide("ask_strategy", "怎样让服务更贴心", min_confidence=UNREACHABLE)
     assert decision.status == "not_found" and decision.passages == []
     assert 1 <= len(decision.related) <= 3 and len(set(decision.related)) == len(decision.related)
-    assert decision.related[0] == decide("ask_application", "区块链在服务中怎么用").passage.title  # best first
+    assert decision.related[0] == decide("ask_strategy", "怎样让服务更贴心").passage.title  # best first
+
+
+def test_a_name_we_lack_beside_common_words_is_not_found_whatever_the_threshold(decide) -> None:
+    decision = decide("ask_application", "区块链在服务中怎么用", min_confidence=0.0)
+    assert decision.status == "not_found" and decision.related
 
 
 def test_alternatives_are_other_entries_within_the_margin(decide) -> None:
