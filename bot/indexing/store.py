@@ -30,7 +30,7 @@ import numpy as np
 from bot.files import atomic_write_text
 from bot.knowledge.entries import Passage
 from bot.knowledge.routing import Routing
-from bot.knowledge.terms import TermTable
+from bot.knowledge.terms import TermTable, normalize
 from bot.retrieval.query import QueryAnalyzer
 from bot.retrieval.segment import Segmenter
 from bot.retrieval.subject import SubjectFinder
@@ -81,6 +81,19 @@ class Index:
     def position(self) -> dict[str, int]:
         """Passage id -> its index in `passages` (and its document in the lexical index)."""
         return {p.id: number for number, p in enumerate(self.passages)}
+
+    def entry_text(self, entry: str) -> str:
+        """Everything an entry says, normalized: its passages with their example questions, its names."""
+        cached = self._entry_texts.get(entry)
+        if cached is None:
+            passages = self.entries.get(entry, [])
+            names = [n for n, e in self.terms.topics.items() if e == entry]
+            cached = self._entry_texts[entry] = normalize("\n".join([*(p.lexical_text for p in passages), *names]))
+        return cached
+
+    @cached_property
+    def _entry_texts(self) -> dict[str, str]:
+        return {}
 
     @cached_property
     def common_words(self) -> frozenset[str]:
