@@ -14,6 +14,7 @@ Usage:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +28,8 @@ from bot.knowledge.vocabulary import Vocabulary
 ROUTING_FILE = "routing.yml"
 #: How far after a negation a kind may be named and still be what it turns away ("别讲理论了").
 NEGATION_REACH = 6
+#: … within its clause: a negation never reaches past a pause ("不要定义，要例子" turns 案例 not away).
+_CLAUSE_END = re.compile(r"[\s,.;:!?、。…]")
 
 
 class RoutingError(ValueError):
@@ -116,12 +119,13 @@ class Routing(BaseModel):
         ("别讲理论了" → 理论基础, "我要的是案例不是定义" → 定义)."""
         text = normalize(question)
         words = [*((c, k) for k, cues in self.kind_cues.items() for c in cues), *self.kind_names.items()]
-        found = []
+        found: list[str] = []
         for negation in self.negations:
             start = text.find(negation)
             while start != -1:
                 after = text[start + len(negation) : start + len(negation) + NEGATION_REACH]
-                found += [kind for word, kind in words if word in after and kind not in found]
+                after = _CLAUSE_END.split(after.lstrip(), maxsplit=1)[0]  # "不要定义，要例子": not 案例
+                found += dict.fromkeys(kind for word, kind in words if word in after and kind not in found)
                 start = text.find(negation, start + 1)
         return found
 
