@@ -18,7 +18,7 @@ Usage:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bot.knowledge.routing import Routing
@@ -125,9 +125,24 @@ class SubjectFinder:
         return Subject(chunks, self.routing.situation(text), asks)
 
     def _without_cues(self, text: str) -> str:
-        for cue in self._cues:
-            text = text.replace(cue, " ")
-        return text
+        """The text with each cue word replaced by a blank, except inside a name of ours:
+        "服务质量五维度" (an alias) keeps its 维度, or its subject would be "服务质量五"."""
+        taken = [False] * len(text)
+        for name in self.terms.topics:
+            for start in _occurrences(text, name):
+                taken[start : start + len(name)] = [True] * len(name)
+        blanked: dict[int, int] = {}  # start -> end of each cue word taken out
+        for cue in self._cues:  # longest first
+            for start in _occurrences(text, cue):
+                end = start + len(cue)
+                if not any(taken[start:end]):
+                    taken[start:end] = [True] * len(cue)
+                    blanked[start] = end
+        out, last = [], 0
+        for start in sorted(blanked):
+            out += [text[last:start], " "]
+            last = blanked[start]
+        return "".join([*out, text[last:]])
 
     def _words_of(self, text: str) -> list[tuple[str, str, str]]:
         """Each word with its part of speech and role: subject, question form and tone, or other.
@@ -160,3 +175,10 @@ class SubjectFinder:
     def known(self, words: Iterable[str]) -> bool:
         """Whether the knowledge base uses each of the words somewhere."""
         return all(w in self._words or (len(w) > 1 and w in self._text) for w in words)
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    start = text.find(word)
+    while start != -1:
+        yield start
+        start = text.find(word, start + 1)
