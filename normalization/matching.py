@@ -110,7 +110,7 @@ class TermMatcher:
         if edits:
             self._lengths |= {n + d for n in self._lengths for d in (-1, 1) if n + d >= edit_min_length - 1}
         self._one_replaced: dict[str, list[tuple[str, int]]] = {}  # term with a gap at i → (term, i)
-        self._one_missing: dict[str, str] = {}  # term without its i-th character → term
+        self._one_missing: dict[str, set[str]] = {}  # term without its i-th character → terms
         #: (length, first character) and (length, second character) of every term: a span that
         #: differs from a term in one character shares one of them, so others are skipped cheaply
         self._heads: set[tuple[int, int, str]] = set()
@@ -121,7 +121,7 @@ class TermMatcher:
             for i in range(len(term)):
                 self._one_replaced.setdefault(_gap(term, i), []).append((term, i))
                 if self.edits and len(term) >= self.edit_min_length:
-                    self._one_missing.setdefault(term[:i] + term[i + 1 :], term)
+                    self._one_missing.setdefault(term[:i] + term[i + 1 :], set()).add(term)
         self._latin = [t for t in self.terms if not _CJK.search(t)]
 
     def find(self, text: str, boundaries: Iterable[int] | None = None) -> list[Match]:
@@ -161,9 +161,9 @@ class TermMatcher:
         ]
         found = []
         for a, b in spans:
-            if any(taken[a:b]):
-                continue
             span = text[a:b]
+            if any(taken[a:b]) or not _whole_latin(text, a, b, span):  # "sympathy" holds no "empathy"
+                continue
             match = self._read(span, edits=a in aligned and b in aligned)
             if match is not None and not self.known(span) and span not in self.terms:
                 term, how = match
@@ -191,8 +191,8 @@ class TermMatcher:
             return sound_alike.pop(), "homophone"
         if sound_alike or not edits:
             return None
-        if len(span) + 1 >= self.edit_min_length and span in self._one_missing:
-            edited.add(self._one_missing[span])
+        if len(span) + 1 >= self.edit_min_length:
+            edited |= self._one_missing.get(span, set())
         if len(span) - 1 >= self.edit_min_length:
             edited |= {span[:i] + span[i + 1 :] for i in range(len(span))} & self.terms.keys()
         return (edited.pop(), "edit") if len(edited) == 1 else None

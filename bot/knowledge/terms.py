@@ -37,7 +37,7 @@ class TermTable:
     def from_knowledge(cls, kb: KnowledgeBase) -> TermTable:
         """Titles and aliases of loaded entries (first entry wins a shared name; lint reports it),
         then every industry word of the vocabulary that does not already name an entry, and the
-        synonyms that are no entry's name."""
+        synonyms that are no entry's name and not the word itself in another script or case."""
         topics: dict[str, str] = {}
         industries: dict[str, str] = {}
         spellings: dict[str, str] = {}
@@ -55,7 +55,9 @@ class TermTable:
         synonyms = {
             normalize(word): term
             for word, term in kb.vocabulary.synonyms.items()
-            if normalize(word) not in topics and normalize(word) not in industries
+            if normalize(word) not in topics
+            and normalize(word) not in industries
+            and normalize(word) != normalize(term)
         }
         return cls(topics, industries, spellings, synonyms)
 

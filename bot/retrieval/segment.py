@@ -104,6 +104,12 @@ STOPWORDS = frozenset(
         "里",
         "上",
         "吗？",
+        "具体",
+        "知道",
+        "想知道",
+        "了解",
+        "想了解",
+        "请教",
     ]
 )
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)

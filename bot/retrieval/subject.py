@@ -18,7 +18,7 @@ Usage:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bot.knowledge.routing import Routing
@@ -33,15 +33,36 @@ _FUNCTION = frozenset({"r", "d", "c", "p", "u", "uj", "ul", "uz", "ug", "uv", "u
 _TONE = frozenset({"u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
 #: Adverbs that ask how: a verb right after one starts a task ("怎么记住客人喜好").
 HOW = frozenset({"怎么", "如何", "怎样", "咋", "怎么样", "咋样"})
-#: Verbs that only carry the question ("怎么做好X", "X怎么搞"), not its subject.
+#: Verbs that only carry the question ("怎么做好X", "X怎么搞", "换成酒店的呢"), not its subject.
 LIGHT_VERBS = frozenset(
-    {"做", "做好", "搞", "搞好", "弄", "弄好", "整", "开展", "实施", "落实", "推行", "进行", "用", "办"}
+    {
+        "做",
+        "做好",
+        "搞",
+        "搞好",
+        "弄",
+        "弄好",
+        "整",
+        "开展",
+        "实施",
+        "落实",
+        "推行",
+        "进行",
+        "用",
+        "办",
+        "换成",
+        "换个",
+        "改成",
+    }
 )
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
 _JOINING = frozenset({"的", "之"})
 #: Particles that may stand at a question's edges and set a cue word off from its subject.
 _SEPARATORS = frozenset("呢吗吧啊呀哦嘛了的是有之")
 SUBJECT, FORM, OTHER = "subject", "form", "other"
+#: Parts of speech that end a description of what someone does or how they are: verbs, adjectives,
+#: idioms and set phrases, states (not verbal nouns such as 调查 or 管理).
+_PREDICATE = frozenset({"v", "vd", "vi", "a", "l", "i", "z"})
 #: A question about one term has one short subject; a longer one describes a situation.
 TERM_WORDS = 4
 #: Share of passages a word may occur in and still say what a question is about (e.g. 压力, 过敏).
@@ -73,12 +94,14 @@ class Subject:
     #: the message asks about its subject as a thing: a kind of section ("X是什么", "X有什么用"),
     #: how to do it ("X怎么搞"), or nothing else at all ("服务蓝图")
     asks_about: bool = False
+    #: the message says what someone did or how they are ("排队太久客户不耐烦"): an event, no term
+    event: bool = False
 
     @property
     def term_question(self) -> bool:
         """A question about a thing, not a situation: one short nominal subject, or a few words of
         which one is a word the knowledge base never says ("区块链在服务中怎么用")."""
-        if self.situation or not self.asks_about or not self.chunks:
+        if self.situation or self.event or not self.asks_about or not self.chunks:
             return False
         if len(self.chunks) == 1:
             chunk = self.chunks[0]
@@ -103,7 +126,7 @@ class SubjectFinder:
         self.terms = terms
         self._cues = sorted({*routing.cue_words, *routing.situation_cues}, key=len, reverse=True)
         #: what may be taken off a question's edges: its cue words, question words, particles
-        self._units = {*self._cues, *(w for w in STOPWORDS if len(w) > 1)}
+        self._units = {*self._cues, *(w for w in (*STOPWORDS, *LIGHT_VERBS) if len(w) > 1)}
         self._words: set[str] = set(terms.topics)
         self._pairs: set[tuple[str, str]] = set()
         texts = [normalize(t) for t in texts]
@@ -127,7 +150,10 @@ class SubjectFinder:
         tasks: set[int] = set()  # runs that start with a verb right after 怎么
         other = False  # words that are neither subject nor question form
         previous = ""
+        said: list[tuple[str, str]] = []  # every content word with its part of speech, in order
         for word, flag, role in self._words_of(self._without_edge_cues(text)):
+            if role != FORM:
+                said.append((word, flag))
             if role == SUBJECT:
                 if not runs[-1] and previous in HOW and flag == "v":
                     tasks.add(len(runs) - 1)
@@ -155,27 +181,42 @@ class SubjectFinder:
                 other = True  # a one-character word ("累", "变") says more than a bare name
         light = any(word in LIGHT_VERBS for word in self.segmenter.words(text))
         asks = bool(self.routing.kinds_in(text)) or light or not other
-        return Subject(chunks, self.routing.situation(text), asks)
+        return Subject(chunks, self.routing.situation(text), asks, self._someone_does(said))
+
+    def _someone_does(self, said: list[tuple[str, str]]) -> bool:
+        """A person, and at the end what they do or how they are ("客户不耐烦", "顾客嫌上菜慢",
+        "顾客插队"): the message describes an event, not a term ("神秘顾客", "客户旅程地图")."""
+        people = set(self.routing.people)
+        if not said or said[-1][1] not in _PREDICATE:
+            return False  # a term ends in a noun: 客户费力度, 员工敬业度调查
+        return any(word in people or any(word.endswith(p) for p in people) for word, _ in said[:-1])
 
     def _without_edge_cues(self, text: str) -> str:
         """The question without the words that ask it, at its end ("X有什么用", "X指的是什么",
         "X的作用是什么") and start ("什么是X"). After the outermost one, a short cue counts only
         where something sets it off ("的作用"): one joined to the subject is part of it
-        ("情绪价值有什么用": 价值)."""
+        ("情绪价值有什么用": 价值). Nothing is taken out of a name of ours ("服务质量五维度")."""
+        names = [(start, start + len(n)) for n in self.terms.topics for start in _occurrences(text, n)]
+        low, high = 0, len(text)
         for at_end in (True, False):
             first = True
-            while text:
-                unit = self._edge_unit(text, at_end)
+            while low < high:
+                rest_text = text[low:high]
+                unit = self._edge_unit(rest_text, at_end)
                 if unit is None:
                     break
-                rest = text[: -len(unit)] if at_end else text[len(unit) :]
+                cut = (high - len(unit), high) if at_end else (low, low + len(unit))
+                if any(s < cut[1] and e > cut[0] and (s < cut[0] or e > cut[1]) for s, e in names):
+                    break  # the unit is part of a longer name
+                rest = text[low : cut[0]] if at_end else text[cut[1] : high]
                 beside = rest[-1:] if at_end else rest[:1]
                 set_off = not rest or beside in _SEPARATORS or not _CONTENT.match(beside)
                 particle = unit in _SEPARATORS or not _CONTENT.search(unit)
                 if not (first or particle or len(unit) >= 3 or unit in STOPWORDS or set_off):
                     break
-                text, first = rest, first and particle
-        return text
+                low, high = (low, cut[0]) if at_end else (cut[1], high)
+                first = first and particle
+        return text[low:high]
 
     def _edge_unit(self, text: str, at_end: bool) -> str | None:
         """The longest cue, question word or particle at that edge of the text."""
@@ -226,3 +267,10 @@ def _name_like(words: tuple[str, ...], segmenter: Segmenter) -> bool:
     return any(w.isascii() and w.isalnum() for w in words) or (
         len(text) >= 3 and len(words) <= 2 and not segmenter.known(text)
     )
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    start = text.find(word)
+    while start != -1:
+        yield start
+        start = text.find(word, start + 1)

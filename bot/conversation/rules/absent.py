@@ -10,6 +10,7 @@ and tasks ("怎么记住客人喜好") are left to retrieval: their everyday wor
 from __future__ import annotations
 
 from bot.conversation.evidence import Evidence
+from bot.conversation.planning import CORRECT_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.knowledge.terms import normalize
 
@@ -28,8 +29,8 @@ class AbsentSubject:
         subject = ev.subject
         chunks = [c.text for c in subject.chunks]
         ev.trace.coverage = {"subject": chunks, "missing": subject.missing, "term_question": subject.term_question}
-        if ev.request.intent == MORE_INTENT:
-            return Passed("asks for more of the last answer", subject=chunks)
+        if ev.request.intent in (MORE_INTENT, CORRECT_INTENT):
+            return Passed("asks for more or another part of the last answer", subject=chunks)
         if ev.asks_for_cases or (ev.asks_case_intent and ev.unknown and not ev.unknown.isascii()):
             return Passed("a case question: the case rule answers names we lack honestly", subject=chunks)
         if not subject.term_question:

@@ -100,7 +100,8 @@ class FollowUp:
         for entry in carried:
             for passage in index.entries.get(entry, []):
                 lines = [line for w in words if (line := item_line(passage.text, w))]
-                if len(set(lines)) == 1:
+                # every word names the same item: 情绪调节 is no 积极情绪, though both say 情绪
+                if len(lines) == len(words) and len(set(lines)) == 1:
                     decision = Decision("answer", [passage], excerpt=lines[0])
                     return Decided(decision, "names an item of a list in the context", words=words)
         return None
