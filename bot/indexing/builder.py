@@ -88,7 +88,8 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     terms = TermTable.from_knowledge(kb)
     passages = kb.passages
     segmenter = Segmenter(terms.words())
-    write_nlu_resources(terms, settings.nlu_dir, {t for p in passages for t in segmenter.tokens(p.lexical_text)})
+    words = {t for p in passages for t in segmenter.tokens(p.lexical_text)}
+    write_nlu_resources(terms, settings.nlu_dir, [w for w in words if segmenter.content_word(w)])
     encoder = encoder or Encoder(settings.encoder, settings.encoder_precision)
     live = current_version(root)
     wanted = {"fingerprint": fingerprint, "model": encoder.identity, "dense_index": settings.dense_index}

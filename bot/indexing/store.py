@@ -112,7 +112,13 @@ class Index:
         """Reads messages with this index's vocabulary: its names, glossary and passage words."""
         terms = self.terms
         names = {**terms.topics, **terms.industries}
-        return Reader(names, terms.synonyms, self.bm25.vocab_dict, self.segmenter.known, self.segmenter.pieces)
+        return Reader(names, terms.synonyms, self.content_words, self.segmenter.known, self.segmenter.pieces)
+
+    @cached_property
+    def content_words(self) -> list[str]:
+        """The knowledge base's words that carry content (no 除了, 因为, 这样): only these may be
+        what a typo meant ("出了" is no typo of 除了)."""
+        return [w for w in self.bm25.vocab_dict if self.segmenter.content_word(w)]
 
     def document_frequency(self, token: str) -> int:
         """In how many passages a (segmented, lower-cased) token occurs; 0 when in none."""

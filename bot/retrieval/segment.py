@@ -113,6 +113,9 @@ STOPWORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
+#: First letters of jieba's part-of-speech flags of function words: pronoun, adverb, conjunction,
+#: preposition, particle, numeral, measure word, direction, interjection, onomatopoeia, modal.
+FUNCTION_TAGS = frozenset("rdcpumqfeoy")
 
 
 @lru_cache(maxsize=1)
@@ -151,6 +154,12 @@ class Segmenter:
     def tagged(self, text: str) -> list[tuple[str, str]]:
         """Non-blank tokens with jieba's part-of-speech flags (nr person, nt organization, r pronoun, …)."""
         return [(pair.word, pair.flag) for pair in self._tagger.lcut(text.lower()) if pair.word.strip()]
+
+    def content_word(self, word: str) -> bool:
+        """A noun, verb, adjective or name: not a pronoun, adverb, conjunction, preposition,
+        particle, numeral or measure word (jieba's part of speech of the word on its own)."""
+        tagged = self.tagged(word)
+        return len(tagged) == 1 and tagged[0][1][:1] not in FUNCTION_TAGS and word not in STOPWORDS
 
     def known(self, word: str) -> bool:
         """Whether jieba's dictionary (with the user words) has the word: common words are, new names rarely."""
