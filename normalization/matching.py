@@ -48,11 +48,17 @@ class Match:
 
 
 @lru_cache(maxsize=8192)
-def sounds(char: str) -> frozenset[str]:
-    """Every reading of a character, reduced to fuzzy pinyin; a non-Chinese character is itself."""
+def readings(char: str) -> frozenset[str]:
+    """Every reading of a character in toneless pinyin; a non-Chinese character is itself."""
     if not _CJK.match(char):
         return frozenset({char})
-    return frozenset(_fuzzy(reading) for reading in pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+
+
+@lru_cache(maxsize=8192)
+def sounds(char: str) -> frozenset[str]:
+    """Every reading of a character, reduced to fuzzy pinyin; a non-Chinese character is itself."""
+    return frozenset(_fuzzy(reading) for reading in readings(char))
 
 
 def _fuzzy(syllable: str) -> str:
@@ -81,7 +87,8 @@ class TermMatcher:
     `edits`: also read a term of at least `edit_min_length` characters with one character
     replaced, missing or extra. `kind`: how an exact match is reported ("synonym" for a
     table of other words for the knowledge base's own). `known(span)`: words that are never read as another term.
-    `exact=False` reports only spans read as another term than written.
+    `exact=False` reports only spans read as another term than written. `fuzzy_pinyin=False`
+    takes only true homophones (帮 bang is then no typo of 办 ban).
     """
 
     def __init__(
@@ -94,6 +101,7 @@ class TermMatcher:
         kind: MatchKind = "exact",
         known: Callable[[str], bool] | None = None,
         exact: bool = True,
+        fuzzy_pinyin: bool = True,
     ) -> None:
         if edit_min_length < 3:
             raise ValueError("edit_min_length below 3 reads too many ordinary words as terms")
@@ -104,6 +112,7 @@ class TermMatcher:
         self.kind = kind
         self.known = known or (lambda span: False)
         self.exact = exact
+        self._sound = sounds if fuzzy_pinyin else readings
         self._longest_first = sorted(self.terms, key=len, reverse=True)
         #: lengths a fuzzy span can have: a term's, or one more or less for an edit
         self._lengths = {len(t) for t in self.terms if len(t) >= 2}
@@ -183,7 +192,7 @@ class TermMatcher:
         replaced = (n, 0, span[0]) in self._heads or (n, 1, span[1:2]) in self._heads
         for i in range(n if replaced else 0):
             for term, _ in self._one_replaced.get(_gap(span, i), ()):
-                if sounds(span[i]) & sounds(term[i]):
+                if self._sound(span[i]) & self._sound(term[i]):
                     sound_alike.add(term)
                 elif edits and len(term) >= self.edit_min_length:
                     edited.add(term)

@@ -74,8 +74,12 @@ class Reader:
         ours = vocabulary | set(names)
         self._names = TermMatcher(names, edits=True, known=known)
         self._synonyms = TermMatcher(synonyms, edits=True, kind="synonym")
+        # Ordinary words: true homophones only, a weaker piece of evidence than a name's.
         self._words = TermMatcher(
-            {w: w for w in vocabulary - set(names)}, known=lambda span: span in ours or known(span), exact=False
+            {w: w for w in vocabulary - set(names)},
+            known=lambda span: span in ours or known(span),
+            exact=False,
+            fuzzy_pinyin=False,
         )
 
     def read(self, text: str) -> Reading:

@@ -30,7 +30,7 @@ import numpy as np
 from bot.files import atomic_path
 from bot.indexing.encoder import Encoder
 from bot.indexing.nlu_export import write_nlu_resources
-from bot.indexing.store import MANIFEST, current_version, write_version
+from bot.indexing.store import MANIFEST, content_words, current_version, write_version
 from bot.knowledge.entries import VOCABULARY_FILE, Passage, Problem, entry_files, load_knowledge, question_hash
 from bot.knowledge.routing import ROUTING_FILE, Routing, domain_intents
 from bot.knowledge.terms import TermTable
@@ -89,7 +89,7 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     passages = kb.passages
     segmenter = Segmenter(terms.words())
     words = {t for p in passages for t in segmenter.tokens(p.lexical_text)}
-    write_nlu_resources(terms, settings.nlu_dir, [w for w in words if segmenter.content_word(w)])
+    write_nlu_resources(terms, settings.nlu_dir, content_words(words, segmenter, routing))
     encoder = encoder or Encoder(settings.encoder, settings.encoder_precision)
     live = current_version(root)
     wanted = {"fingerprint": fingerprint, "model": encoder.identity, "dense_index": settings.dense_index}

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -41,6 +42,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 KEEP_VERSIONS = 2  # the live one, and the previous one a slow reader may still be loading
+#: Characters of question words (怎么办, 哪几个, 为什么): words with them only ask.
+QUESTION_CHARS = frozenset("怎哪啥吗呢么")
 #: Share of passages above which a word is common (see Index.common_words).
 COMMON_SHARE = 0.25
 
@@ -116,9 +119,8 @@ class Index:
 
     @cached_property
     def content_words(self) -> list[str]:
-        """The knowledge base's words that carry content (no 除了, 因为, 这样): only these may be
-        what a typo meant ("出了" is no typo of 除了)."""
-        return [w for w in self.bm25.vocab_dict if self.segmenter.content_word(w)]
+        """The knowledge base's words that a typo may have meant (see `content_words`)."""
+        return content_words(self.bm25.vocab_dict, self.segmenter, self.routing)
 
     def document_frequency(self, token: str) -> int:
         """In how many passages a (segmented, lower-cased) token occurs; 0 when in none."""
@@ -244,3 +246,15 @@ def _passage_from_json(data: dict) -> Passage:
     for key in ("industries", "related", "aliases", "questions"):
         data[key] = tuple(data.get(key, ()))
     return Passage(**data)
+
+
+def content_words(words: Iterable[str], segmenter: Segmenter, routing: Routing) -> list[str]:
+    """Words of the general dictionary that carry content: no function words (除了, 因为), no
+    pieces jieba invented for a passage (低该), no words that only ask (怎么办, 哪几个). Only these
+    may be what a typo meant: "出了" is no typo of 除了, "怎么帮" none of 怎么办."""
+    asking = {*routing.cue_words, *routing.situation_cues}
+    return sorted(
+        w
+        for w in words
+        if segmenter.known(w) and segmenter.content_word(w) and w not in asking and not QUESTION_CHARS & set(w)
+    )

@@ -60,6 +60,9 @@ _JOINING = frozenset({"的", "之"})
 #: Particles that may stand at a question's edges and set a cue word off from its subject.
 _SEPARATORS = frozenset("呢吗吧啊呀哦嘛了的是有之")
 SUBJECT, FORM, OTHER = "subject", "form", "other"
+#: Parts of speech jieba gives the pieces of a word it does not know (峰 nr, 终 d, 链 ng): such a
+#: one-character piece inside a run stays in it; a pronoun or a question word (咋) does not.
+_FRAGMENT = frozenset("dnqfs")
 #: Parts of speech that end a description of what someone does or how they are: verbs, adjectives,
 #: idioms and set phrases, states (not verbal nouns such as 调查 or 管理).
 _PREDICATE = frozenset({"v", "vd", "vi", "a", "l", "i", "z"})
@@ -146,17 +149,27 @@ class SubjectFinder:
     def find(self, text: str) -> Subject:
         """`text` as the reader understood it (Simplified, typos read as the knowledge base's words)."""
         text = normalize(text)
+        #: names of ours in the text: their pieces are ours too ("emotional labor" → emotional, labor)
+        named = [n for n in self.terms.topics if n in text]
         runs: list[list[str]] = [[]]
         tasks: set[int] = set()  # runs that start with a verb right after 怎么
         other = False  # words that are neither subject nor question form
         previous = ""
+        #: the run opens with a one-character verb: an action before its object ("发" + "祝福": left
+        #: out) or a piece of a word jieba did not know ("破" + "窗": kept)
+        lead = False
         said: list[tuple[str, str]] = []  # every content word with its part of speech, in order
         for word, flag, role in self._words_of(self._without_edge_cues(text)):
             if role != FORM:
                 said.append((word, flag))
-            if role == SUBJECT:
+            if role == SUBJECT or (role == OTHER and len(word) == 1 and runs[-1] and flag[:1] in _FRAGMENT):
+                # jieba cuts a word it does not know into single characters (峰 + 终 + 定律):
+                # a one-character word inside a run stays in it.
                 if not runs[-1] and previous in HOW and flag == "v":
                     tasks.add(len(runs) - 1)
+                if lead and len(runs[-1]) == 1 and len(word) > 1:
+                    runs[-1].clear()  # "发祝福": the action before its object is no part of a name
+                lead = not runs[-1] and len(word) == 1 and flag == "v"
                 runs[-1].append(word)
             else:
                 other = other or role == OTHER
@@ -170,9 +183,9 @@ class SubjectFinder:
                 chunks.append(
                     Chunk(
                         words,
-                        self._mentioned(words),
+                        self._mentioned(words) or any("".join(words) in n.replace(" ", "") for n in named),
                         number in tasks,
-                        self.known(words),
+                        self.known(w for w in words if not any(w in n for n in named)),
                         _name_like(words, self.segmenter),
                         any(0 < self._passages.get(w, 0) <= self._specific for w in words),
                     )
@@ -248,9 +261,12 @@ class SubjectFinder:
 
     def _mentioned(self, words: tuple[str, ...]) -> bool:
         """Every word is the knowledge base's, and unless one is a name of ours, each adjacent pair
-        stands side by side somewhere ("服务承诺" does nowhere)."""
+        stands side by side somewhere ("服务承诺" does nowhere). One-character words (发, 链) are
+        judged by being known only: any two characters may meet."""
         if not self.known(words):
             return False
+        longer = tuple(w for w in words if len(w) > 1)
+        words = longer or words
         if len(words) == 1 or any(w in self.terms.topics for w in words):
             return True
         return all(pair in self._pairs or "".join(pair) in self._text for pair in zip(words, words[1:]))

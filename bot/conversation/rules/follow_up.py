@@ -38,7 +38,7 @@ class FollowUp:
         ):
             return Passed("asks for an industry the context does not cover", industry=industry, context=carried)
         own_words = [] if request.follow_up else [w for c in ev.subject.chunks for w in c.words]
-        if own_words and ev.result.coverage == 0.0:
+        if own_words and not any(index.subjects.known([w]) for w in own_words):
             return Passed("the knowledge base knows none of the message's words", words=own_words)
         context_text = "".join(p.text for e in carried for p in index.entries[e])
         new_words = [w for w in own_words if ev.specific(w) and w not in context_text]
