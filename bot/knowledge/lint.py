@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from bot.knowledge.cases import CASES_FILE, lint_cases
 from bot.knowledge.entries import KnowledgeBase, Problem, load_knowledge
 from bot.knowledge.routing import ROUTING_FILE, Routing, RoutingError, domain_intents
 
@@ -18,10 +19,13 @@ MAX_PASSAGE_CHARS = 600
 
 
 def lint(root: Path, domain: Path | None = None, overrides: Mapping[str, str | None] | None = None) -> list[Problem]:
-    """Problems of every entry and of routing.yml (checked against `domain`'s intents when given);
-    `overrides` are drafts read in place of files (see `load_knowledge`)."""
-    kb = load_knowledge(root, overrides=overrides)
-    problems = kb.problems + _length_warnings(kb)
+    """Problems of every entry, of routing.yml (checked against `domain`'s intents when given) and of
+    the saved test cases (tests.yml); `overrides` are drafts read in place of files (see `load_knowledge`;
+    a tests.yml draft is read in place of the file too)."""
+    drafts = dict(overrides or {})
+    cases_text = drafts.pop(CASES_FILE, None)
+    kb = load_knowledge(root, overrides=drafts)
+    problems = kb.problems + _length_warnings(kb) + lint_cases(root, kb, domain, cases_text)
     try:
         Routing.load(root / ROUTING_FILE, kb.vocabulary, domain_intents(domain) if domain else None)
     except RoutingError as exc:
