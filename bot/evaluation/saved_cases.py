@@ -60,9 +60,9 @@ class Observed:
             return Expectation("response", response=self.responses[0])
         return None
 
-    def describe(self, titles: dict[str, str] | None = None) -> str:
+    def describe(self, titles: dict[str, str] | None = None, replies: dict[str, str] | None = None) -> str:
         expectation = self.expectation
-        return expectation.describe(titles) if expectation else "索引不可用"
+        return expectation.describe(titles, replies) if expectation else "索引不可用"
 
 
 def observe(turn: ReplayedTurn) -> Observed:

@@ -67,12 +67,14 @@ class Expectation:
     def passage_id(self) -> str:
         return f"{self.entry}#{self.section}" if self.kind == "answer" else ""
 
-    def describe(self, titles: dict[str, str] | None = None) -> str:
-        """In Chinese, for trainers: 《移情服务》· 定义, 没有找到, 追问澄清, 固定回复 utter_greet."""
+    def describe(self, titles: dict[str, str] | None = None, replies: dict[str, str] | None = None) -> str:
+        """In Chinese, for trainers: 《移情服务》· 定义, 没有找到, 追问澄清, 固定回复 utter_greet (or its
+        text, when `replies` gives the responses' texts)."""
         if self.kind == "answer":
             return f"《{(titles or {}).get(self.entry, self.entry)}》· {self.section}"
         if self.kind == "response":
-            return f"固定回复 {self.response}"
+            said = (replies or {}).get(self.response)
+            return f"固定回复“{said}”" if said else f"固定回复 {self.response}"
         return {"not_found": "没有找到", "clarify": "追问澄清"}[self.kind]
 
     def to_yaml(self) -> str:
