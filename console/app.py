@@ -98,6 +98,11 @@ class Services:
         """Largest request body of a document upload: the import limit, and room for the form around it."""
         return int(self.settings.import_max_mb * 1024 * 1024) + 64 * 1024
 
+    def warm_up(self) -> None:
+        """At start-up, in a thread: the model and the index, then the saved cases on the live index."""
+        self.tester.warm_up()
+        self.checks.prime(self.workspace.cases())
+
     @staticmethod
     def author(trainer: Trainer) -> Author:
         return Author(trainer.name, trainer.email)
@@ -179,5 +184,5 @@ def create_app(services: Services, warm_up: bool = True) -> Starlette:
     app.state.services = services
     app.add_middleware(Guard, services=services)
     if warm_up:
-        threading.Thread(target=services.tester.warm_up, name="warm-up", daemon=True).start()
+        threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
     return app

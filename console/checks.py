@@ -17,11 +17,13 @@ Usage:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bot.conversation.replay import NluUnavailable
@@ -59,6 +61,7 @@ class Pending:
         default_factory=list
     )  # the question being fixed: live, candidate
     error: str = ""  # the cases could not run (the Rasa server's NLU is unavailable)
+    nlu: str = ""  # fingerprint of the NLU resources when checked
     #: seconds: building the candidate, the live run (remembered between checks), the candidate run
     timings: dict[str, float] = field(default_factory=dict)
     run_id: int | None = None
@@ -156,10 +159,11 @@ class Checks:
         pending = Pending(
             candidate.id, trainer, edits, author, message, candidate, report, texts, before, origin or {}, pairs, error
         )
+        pending.nlu = _fingerprint(self.settings.nlu_dir)
         pending.timings = {
             "candidate": built_at - started,
             "live": live_at - built_at,
-            "cases": report.seconds - (live_at - started),
+            "candidate_run": report.seconds - (live_at - started),
             "total": report.seconds,
         }
         pending.run_id = self._record(CaseRun("check", report.total, report.passed_after, by=trainer, published=False))
@@ -189,10 +193,33 @@ class Checks:
             discard(pending.candidate)
         return pending
 
-    def published(self, pending: Pending) -> None:
+    def published(self, pending: Pending, version: str | None, cases: list[TestCase]) -> None:
+        """The change is live: its check counts for the pass rate, and the candidate's results are
+        the live index's now. When the NLU resources changed with it (new names, new words the
+        Rasa server reads messages with), every case is read and run again in the background."""
         if pending.run_id is not None and self.store is not None:
             mark_published(self.store, pending.run_id)
-        self.forget_readings()
+        if _fingerprint(self.settings.nlu_dir) != pending.nlu:
+            self.forget_readings()
+            threading.Thread(target=self.prime, args=(cases, 1), name="prime-cases", daemon=True).start()
+        elif version is not None and not pending.error:
+            results = {c.after.case.id: c.after for c in pending.report.changes if c.after is not None}
+            with self._lock:
+                self._live = ((version, self._generation), results)
+
+    def prime(self, cases: list[TestCase], attempts: int = 18, wait: float = 10.0) -> None:
+        """Run the saved cases on the live index in the background after start-up, so that the
+        first check does not read every question anew (retried while the Rasa server starts)."""
+        for _ in range(attempts):
+            try:
+                self._live_results(cases)
+                log.info("ran %d saved test cases on the live index, ready for checks", len(cases))
+                return
+            except NluUnavailable:
+                time.sleep(wait)
+            except Exception:  # priming is an optimisation: a check computes the same later
+                log.exception("could not run the saved test cases ahead of the first check")
+                return
 
     def _live_results(self, cases: list[TestCase]) -> list[CaseResult]:
         """The cases against the live index: remembered per index version and NLU readings, so
@@ -233,3 +260,11 @@ class Checks:
                 break
             self._pending.popitem(last=False)
             discard(oldest.candidate)
+
+
+def _fingerprint(folder: Path) -> str:
+    """Of the NLU resources (entity patterns, vocabulary): what the Rasa server reads messages with."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -86,7 +86,7 @@ async def publish(request: Request) -> Response:
         found.workspace.save, pending.edits, pending.author, pending.message, pending.candidate
     )
     if outcome.status == "saved":
-        found.checks.published(pending)
+        found.checks.published(pending, outcome.index_version, found.workspace.cases())
         return RedirectResponse(finish(request, pending, outcome), status_code=303)
     if outcome.status == "unchanged":
         return RedirectResponse(finish(request, pending, outcome).replace("saved=saved", "saved=unchanged"), 303)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 
 from bot.feedback.case_runs import load_runs
 from bot.indexing.candidate import CANDIDATES
@@ -77,7 +78,22 @@ def test_publishing_makes_the_checked_candidate_live(console: Console) -> None:
     assert log.stdout.strip() == "editor|修改《客户情绪管理》"
     runs = load_runs(console.services.store)
     assert [(r.kind, r.passed, r.total, r.published) for r in runs] == [("check", 2, 2, True)]
+    # the cases are run on the new live index (in the background: new words reach the NLU), so the
+    # next check runs the candidate only
+    live = current_version(console.services.settings.index_dir)
+    deadline = time.monotonic() + 30
+    while (console.services.checks._live[0][0], len(console.services.checks._live[1])) != (live, 2):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert console.services.checks._live[0][0] == live and len(console.services.checks._live[1]) == 2
     assert console.client.post(f"{check}/publish", data={"csrf_token": csrf}).status_code == 404  # once
+
+
+def test_the_saved_cases_are_run_on_the_live_index_ahead_of_the_first_check(console: Console) -> None:
+    save_cases(console, GUARDED)
+    console.services.checks.prime(console.services.workspace.cases())
+    (version, _), results = console.services.checks._live
+    assert version == current_version(console.services.settings.index_dir) and list(results) == [GUARDED.id]
 
 
 def test_a_check_is_its_trainers_own(console: Console) -> None:
