@@ -30,7 +30,7 @@ EndpointsOption = Annotated[Path | None, typer.Option("--endpoints", help="endpo
 CasesOption = Annotated[
     Path | None, typer.Option("--cases", help="the test cases (default: tests.yml in the knowledge folder)")
 ]
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)  # no wrapping: failures are read in logs and grepped
 err = Console(stderr=True, highlight=False)
 
 test_app = typer.Typer(help="Saved test cases (knowledge/tests.yml): run them, or make them from dialogue sets.")

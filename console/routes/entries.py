@@ -128,7 +128,7 @@ def editor_view(
     if extra.get("draft_id") and "imported" not in extra:
         extra.update(imported(request, extra["draft_id"]))
     source = extra.get("imported")
-    context.update(origins={s.heading: s for s in source.sections} if source else {})
+    context.update(origins={(s.level, s.heading): s for s in source.sections} if source else {})
     context.update(
         new=extra.pop("new", False),
         entry_id=doc.id if doc else name.rsplit("/", 1)[-1].removesuffix(".md"),

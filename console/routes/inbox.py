@@ -1,9 +1,9 @@
 """The inbox: what staff asked and did not get (unanswered, 👎, decided by a hair), grouped by
 meaning (bot/inbox), each group with its counts, dates, wordings and the conversation around it.
 
-A group is handled once: attached as an example question to a chosen section (the change goes
-through the check before publishing, which shows the question's new answer, and is saved as a
-test case too unless the trainer says not to), saved as a test case, marked out of scope, or
+A group is handled once: attached to a chosen section, its wordings as example questions (the
+change goes through the check before publishing, which shows each wording's new answer, and they
+are saved as test cases too unless the trainer says not to), saved as a test case, marked out of scope, or
 made into a new entry (the editor opens with its questions). A handled group leaves the inbox
 when the handling is published; it is posted by its items' keys, since a group's id changes as
 new questions join it.
@@ -31,6 +31,8 @@ from console.workspace import FileEdit, Outcome, content_hash
 
 #: Groups on one page (the most asked first); the rest are counted.
 PAGE_GROUPS = 30
+#: Wordings of a group attached at once as example questions (the most usual first).
+MAX_WORDINGS = 5
 
 
 def _keys(form: Any) -> list[str]:
@@ -117,14 +119,21 @@ async def attach(request: Request) -> Response:
     target = doc.section_for(section)
     if target is None:
         return await page(request, f"条目《{doc.title}》没有小节“{section}”。", 400)
-    question = group.question
-    if question not in target.questions:
-        target.questions.append(question)
+    # Every wording of the group (the usual one first), unless it is an example question already.
+    taken = {q.casefold() for p in found.workspace.knowledge().passages for q in p.questions}
+    taken |= {q.casefold() for q in target.questions}
+    wordings = [group.question, *(item.question for item in group.items)]
+    new = [w for w in dict.fromkeys(wordings) if w.casefold() not in taken][:MAX_WORDINGS]
     cited = f"《{doc.title}》· {section}"
-    case = TestCase.create(question, Expectation.answer(entry_id, section), note=f"收件箱（{group.count} 次提问）")
+    if not new:
+        return await page(request, f"这一组的问法已经都是例句了（{cited}等）：请在命中测试里看看为什么仍答不到。", 409)
+    target.questions.extend(new)
+    note = f"收件箱（{group.count} 次提问）"
+    cases = [TestCase.create(w, Expectation.answer(entry_id, section), note=note) for w in new]
     edits = [FileEdit(name, doc.render().text, content_hash(text))]
     if form.get("also_case"):
-        edits.append(FileEdit(CASES_FILE, None, cases=CaseChange(add=[case])))
+        edits.append(FileEdit(CASES_FILE, None, cases=CaseChange(add=cases)))
+    question = new[0]
     origin = {
         "kind": "inbox",
         "name": name,
@@ -134,12 +143,11 @@ async def attach(request: Request) -> Response:
         "inbox_note": f"{entry_id}#{section}",
         "question": question,
     }
-    message = f"收件箱：把“{question[:40]}”加为{cited}的例句"
-    result = await start_check(request, edits, message, origin, focus=[case])
+    others = f"等 {len(new)} 种问法" if len(new) > 1 else ""
+    message = f"收件箱：把“{question[:40]}”{others}加为{cited}的例句"
+    result = await start_check(request, edits, message, origin, focus=cases)
     if not isinstance(result, Outcome):
         return result
-    if result.status == "unchanged":
-        return await page(request, f"“{question}”已经是{cited}的例句。", 409)
     reasons = "；".join(lint_message(p.message) for p in result.problems) or "条目在您打开收件箱之后被修改过"
     return await page(request, f"没有附加：{reasons}", 409 if result.status == "conflict" else 422)
 

@@ -130,3 +130,21 @@ def test_a_new_entry_started_from_a_group_marks_it_when_published(console: Conso
     published = console.publish(console.client.post("/new/save", data=data, follow_redirects=False))
     assert published.headers["location"] == "/entries/flower-shop-rain?saved=saved"
     assert marks(console) == {QUESTION: "new_entry"}
+
+
+def test_every_wording_of_a_group_is_attached_once(console: Console) -> None:
+    ask(console, QUESTION, times=2)
+    ask(console, f"{QUESTION}？")  # the same question, another wording: one group
+    csrf = console.login()
+    keys = ",".join(i.key for i in load_items(console.services.store, 0.02))
+    data = {"csrf_token": csrf, "keys": keys, "passage": f"{ENTRY}#定义", "also_case": "1"}
+    check = console.check(console.client.post("/inbox/attach", data=data, follow_redirects=False))
+    assert console.client.get(check).text.count("这个问题发布后的回答") == 2
+    console.client.post(f"{check}/publish", data={"csrf_token": csrf})
+    text = (console.knowledge / FILE).read_text(encoding="utf-8")
+    assert f"- {QUESTION}\n" in text and f"- {QUESTION}？" in text
+    assert sorted(c.question for c in load_cases(console.knowledge / CASES_FILE)[0]) == [QUESTION, f"{QUESTION}？"]
+    ask(console, QUESTION)  # asked again: attaching it once more has nothing to add
+    keys = ",".join(i.key for i in load_items(console.services.store, 0.02) if i.mark is None)
+    again = console.client.post("/inbox/attach", data=data | {"keys": keys})
+    assert again.status_code == 409 and "已经都是例句了" in again.text
