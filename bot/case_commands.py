@@ -73,6 +73,18 @@ def _replayer(settings: Settings) -> Replayer:
     return Replayer.from_settings(settings, assistant, CachedNlu(RasaNlu(ports.rasa_url, _token())))
 
 
+def _load(path: Path) -> list:
+    """The cases of a file; exit 2 when it cannot be read as cases."""
+    from bot.knowledge.cases import load_cases
+
+    cases, problems = load_cases(path)
+    for problem in problems:
+        err.print(f"[red]{escape(str(problem))}[/red]")
+    if problems:
+        raise typer.Exit(2)
+    return cases
+
+
 @test_app.callback(invoke_without_command=True)
 def run_cases(
     ctx: typer.Context,
@@ -88,16 +100,12 @@ def run_cases(
     from bot.evaluation.saved_cases import CaseRunner
     from bot.feedback.case_runs import CaseRun, record_run
     from bot.feedback.store import FeedbackStore
-    from bot.knowledge.cases import CASES_FILE, lint_cases, load_cases
+    from bot.knowledge.cases import CASES_FILE, lint_cases
     from bot.knowledge.entries import load_knowledge
 
     settings = Settings.load(endpoints)
     path = cases_file or settings.knowledge_dir / CASES_FILE
-    cases, problems = load_cases(path)
-    if problems:
-        for problem in problems:
-            err.print(f"[red]{escape(str(problem))}[/red]")
-        raise typer.Exit(2)
+    cases = _load(path)
     if cases_file is None:
         for problem in lint_cases(settings.knowledge_dir, load_knowledge(settings.knowledge_dir), settings.domain):
             err.print(f"[yellow]{escape(str(problem))}[/yellow]")
@@ -150,15 +158,11 @@ def convert(
     from bot.evaluation.case_import import cases_from_dialogues
     from bot.evaluation.dialogues import DialogueFileError, load_dialogues
     from bot.files import atomic_write_text
-    from bot.knowledge.cases import CASES_FILE, CaseChange, load_cases, render_cases
+    from bot.knowledge.cases import CASES_FILE, CaseChange, render_cases
 
     settings = Settings.load(endpoints)
     path = cases_file or settings.knowledge_dir / CASES_FILE
-    existing, problems = load_cases(path)
-    if problems:
-        for problem in problems:
-            err.print(f"[red]{escape(str(problem))}[/red]")
-        raise typer.Exit(2)
+    existing = _load(path)
     try:
         loaded = {f: load_dialogues(f) for f in files}
     except DialogueFileError as exc:

@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import yaml
 
+from bot.knowledge.document import plain_or_quoted, reads_back
 from bot.knowledge.entries import KnowledgeBase, Problem, section_key
 
 CASES_FILE = "tests.yml"
@@ -269,12 +270,12 @@ def render_cases(cases: Iterable[TestCase]) -> str:
     lines = [HEADER.rstrip("\n"), "cases:"]
     for case in cases:
         lines.append(f"  - id: {_flow(case.id)}")
-        lines.append(f"    question: {_scalar(case.question)}")
+        lines.append(f"    question: {plain_or_quoted(case.question)}")
         if case.earlier:
             lines.append(f"    earlier: [{', '.join(_flow(t) for t in case.earlier)}]")
         lines.append(f"    expect: {case.expect.to_yaml()}")
         if case.note:
-            lines.append(f"    note: {_scalar(case.note)}")
+            lines.append(f"    note: {plain_or_quoted(case.note)}")
     return "\n".join(lines) + "\n"
 
 
@@ -292,20 +293,8 @@ class CaseChange:
         return kept + [c for c in self.add if c.id in added]
 
 
-def _scalar(value: str) -> str:
-    if value and _reads_back(f"k: {value}", {"k": value}):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _flow(value: str) -> str:
-    if value and _reads_back(f"[{value}]", [value]) and _reads_back(f"{{k: {value}}}", {"k": value}):
+    """A value inside `[…]` or `{…}`: plain when it reads back as itself in both, else double-quoted."""
+    if value and reads_back(f"[{value}]", [value]) and reads_back(f"{{k: {value}}}", {"k": value}):
         return value
     return json.dumps(value, ensure_ascii=False)
-
-
-def _reads_back(text: str, expected: object) -> bool:
-    try:
-        return yaml.safe_load(text) == expected
-    except yaml.YAMLError:
-        return False

@@ -22,7 +22,7 @@ from bot.knowledge.cases import CASES_FILE
 from console.checks import Pending
 from console.editor import turn_rows
 from console.routes import services
-from console.routes.entries import editor_for_text
+from console.routes.editing import editor_for_text
 from console.routes.history import diff_rows
 from console.routes.publishing import finish
 from console.web import render

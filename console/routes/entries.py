@@ -7,30 +7,22 @@ a conversation) runs in worker threads, at most two hit tests at once.
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import anyio
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.conversation.replay import NluUnavailable
-from bot.importing.drafts import DRAFT_ID, Draft
 from bot.knowledge.document import DocumentError, EntryDocument
 from bot.knowledge.entries import TYPE_FOLDERS
 from bot.knowledge.terms import normalize
-from console.editor import chat_answer, editor_page, new_document, problem_rows, template_hints, turn_rows
+from console.editor import chat_answer, editor_page, new_document, problem_rows, turn_rows
 from console.forms import EditorForm, FormError, clean, read_form, split_lines
 from console.routes import services
+from console.routes.editing import ID_MISSING, TYPE_ORDER, carried_from, editor_view
 from console.routes.publishing import HEAVY, start_check
 from console.web import is_htmx, render
 from console.workspace import FileEdit, Outcome, content_hash
-
-TYPE_ORDER = list(TYPE_FOLDERS)
-#: Inbox items a new entry is started from ("turn:12"), carried by the editor until it is published.
-INBOX_KEY = re.compile(r"^(?:turn|rating):\d{1,12}$")
-MAX_INBOX_KEYS = 500
 
 
 def entry_name(request: Request) -> str:
@@ -119,26 +111,6 @@ async def edit(request: Request) -> Response:
     return editor_view(request, name, draft, problems, note=note, highlight=section, added=question if section else "")
 
 
-def editor_view(
-    request: Request, name: str, draft: EditorForm, problems: list, status: int = 200, **extra: Any
-) -> Response:
-    found = services(request)
-    context = editor_page(found.workspace, found.responses, name, draft, problems, extra.pop("highlight", ""))
-    doc = draft.document
-    if extra.get("draft_id") and "imported" not in extra:
-        extra.update(imported(request, extra["draft_id"]))
-    source = extra.get("imported")
-    context.update(origins={(s.level, s.heading): s for s in source.sections} if source else {})
-    context.update(
-        new=extra.pop("new", False),
-        entry_id=doc.id if doc else name.rsplit("/", 1)[-1].removesuffix(".md"),
-        hints=template_hints(found.settings.knowledge_dir, doc.type) if doc else {},
-        types=TYPE_ORDER,
-        **extra,
-    )
-    return render(request, "edit.html", context, status)
-
-
 async def _draft(request: Request, original_name: str | None, new: bool = False) -> tuple[str, EditorForm]:
     """The posted form and the file it is for; a new entry's file comes from its id and type."""
     found = services(request)
@@ -164,9 +136,7 @@ async def _check(request: Request, name: str, draft: EditorForm) -> Response:
     found = services(request)
     if not name:
         problems: list = []
-        rows = [
-            {"line": 0, "level": "error", "message": "请填写 id（小写英文字母、数字和连字符）并选择类型", "field": "id"}
-        ]
+        rows = [ID_MISSING]
     else:
         problems = await anyio.to_thread.run_sync(found.workspace.problems, name, draft.text())
         rows = []
@@ -220,7 +190,7 @@ async def _save(request: Request, name: str, draft: EditorForm, new: bool) -> Re
     title = doc.title if doc else name
     message = f"{'新建' if new else '修改'}《{title}》" + (f"：{draft.message}" if draft.message else "")
     form = await request.form()
-    carried = _carried(form)
+    carried = carried_from(form)
     if not name:
         return editor_view(
             request, name, draft, [], 422, new=new, outcome=Outcome("invalid", name), id_missing=True, **carried
@@ -250,39 +220,6 @@ async def _save(request: Request, name: str, draft: EditorForm, new: bool) -> Re
     return editor_view(request, name, draft, result.problems, status, new=new, outcome=result, **carried)
 
 
-def _carried(form: Any) -> dict[str, Any]:
-    """What the editor carries from the page that opened it: inbox items, an imported draft."""
-    keys = [k for k in str(form.get("inbox") or "").split(",") if INBOX_KEY.fullmatch(k)][:MAX_INBOX_KEYS]
-    draft = str(form.get("draft") or "")
-    return {"inbox_keys": keys, "draft_id": draft if DRAFT_ID.fullmatch(draft) else ""}
-
-
-def editor_for_text(request: Request, text: str, origin: dict[str, Any]) -> Response:
-    """The editor again with a checked draft (the trainer went back from the check): nothing lost."""
-    found = services(request)
-    name, new = origin.get("name", ""), origin.get("kind") == "new"
-    draft = EditorForm("source", origin.get("base", ""), origin.get("message", ""), source=text)
-    if origin.get("mode") != "source":
-        try:
-            doc = EntryDocument.parse(text)
-            draft = EditorForm("form", draft.base, draft.message, doc, [f"s{i}" for i in range(len(doc.sections))])
-        except DocumentError:
-            pass
-    problems = found.workspace.problems(name, text) if name else []
-    carried: dict[str, Any] = {"inbox_keys": origin.get("inbox") or [], "draft_id": origin.get("draft") or ""}
-    return editor_view(request, name, draft, problems, new=new, returned=True, **carried)
-
-
-def imported(request: Request, draft_id: str) -> dict[str, Any]:
-    """An imported draft's origin (source file, warnings, where each section came from), for the editor."""
-    if not draft_id:
-        return {}
-    try:
-        return {"imported": Draft.load(services(request).settings.drafts_dir, draft_id)}
-    except (OSError, ValueError, TypeError, KeyError):
-        return {}
-
-
 async def save(request: Request) -> Response:
     name, draft = await _draft(request, entry_name(request))
     return await _save(request, name, draft, new=False)
@@ -296,7 +233,7 @@ async def save_new(request: Request) -> Response:
 async def new(request: Request) -> Response:
     found = services(request)
     entry_type = request.query_params.get("type", "")
-    carried = _carried(request.query_params)
+    carried = carried_from(request.query_params)
     if entry_type not in TYPE_FOLDERS:
         return render(request, "new.html", {"types": TYPE_ORDER, "query": request.url.query})
     doc = new_document(found.settings.knowledge_dir, entry_type)

@@ -27,7 +27,7 @@ from bot.knowledge.document import DocumentError, EntryDocument
 from bot.knowledge.entries import TYPE_FOLDERS
 from console.forms import EditorForm
 from console.routes import services
-from console.routes.entries import editor_view, imported
+from console.routes.editing import editor_view, imported
 from console.web import render
 from console.workspace import content_hash
 

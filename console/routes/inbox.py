@@ -24,7 +24,7 @@ from bot.knowledge.document import DocumentError, EntryDocument
 from console.labels import lint_message
 from console.routes import services
 from console.routes.cases import expectation_of, save_cases
-from console.routes.entries import INBOX_KEY, MAX_INBOX_KEYS
+from console.routes.editing import INBOX_KEY, MAX_INBOX_KEYS
 from console.routes.publishing import HEAVY, start_check
 from console.web import render
 from console.workspace import FileEdit, Outcome, content_hash
