@@ -112,9 +112,10 @@ def run_cases(
     if not cases:
         out.print(f"{path}: 没有测试用例")
         return
+    runner = CaseRunner(_replayer(settings))  # loads the model first: the time printed is the run's
     started = time.perf_counter()
     try:
-        results = CaseRunner(_replayer(settings)).run(cases)
+        results = runner.run(cases)
     except NluUnavailable as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc

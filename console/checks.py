@@ -130,8 +130,9 @@ class Checks:
         built_at = time.perf_counter()
         error, pairs = "", []
         try:
-            cases = parse_cases(texts[CASES_FILE] or "")[0] if CASES_FILE in texts else workspace.cases()
-            removed = [c for c in workspace.cases() if c.id not in {k.id for k in cases}]
+            saved = workspace.cases()
+            cases = parse_cases(texts[CASES_FILE] or "")[0] if CASES_FILE in texts else saved
+            removed = [c for c in saved if c.id not in {k.id for k in cases}]
             built = self.tester.replayer_for(candidate.settings, self.nlu)
             try:
                 live_results = self._live_results(cases)

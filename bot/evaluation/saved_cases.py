@@ -32,6 +32,7 @@ from typing import Literal
 from bot.conversation.planning import Context
 from bot.conversation.replay import Nlu, Parse, ReplayedTurn, Replayer
 from bot.evaluation.dialogues import reply_text
+from bot.indexing.store import IndexMissingError
 from bot.knowledge.cases import Expectation, TestCase
 
 ObservedKind = Literal["answer", "not_found", "clarify", "unavailable", "response"]
@@ -131,6 +132,7 @@ class CaseRunner:
         self.replayer = replayer
 
     def run(self, cases: Sequence[TestCase]) -> list[CaseResult]:
+        self._encode_ahead(cases)
         done: dict[tuple[str, ...], ReplayedTurn] = {}  # earlier turns shared by cases: replayed once
         results = []
         for case in cases:
@@ -145,6 +147,20 @@ class CaseRunner:
             assert turn is not None  # a case has a question
             results.append(CaseResult(case, observe(turn), turn))
         return results
+
+    def _encode_ahead(self, cases: Sequence[TestCase]) -> None:
+        """Every question as the retriever will read it, encoded in batches into the encoder's cache
+        (one model pass per batch instead of one per question: the bulk of a cold run)."""
+        retriever = self.replayer.assistant.retriever
+        if getattr(retriever.encoder, "cache", None) is None:
+            return  # an encoder without a cache would only encode everything twice
+        try:
+            reader = retriever.holder.get().reader
+        except IndexMissingError:
+            return  # each turn says so itself
+        texts = list(dict.fromkeys(reader.read(m).understood for c in cases for m in c.messages))
+        if texts:
+            retriever.encoder.encode_queries(texts)
 
 
 @dataclass(frozen=True)
