@@ -171,6 +171,7 @@ class Checks:
         with self._lock:
             self._pending[pending.id] = pending
             self._expire()
+        sweep(self.settings.index_dir, older_than_seconds=self.max_age)  # any a crashed console left
         return pending
 
     def get(self, pending_id: str, trainer: str) -> Pending | None:
