@@ -1,6 +1,6 @@
 """`kb`: the knowledge base from the command line (lint, build, search, eval, calibrate, eval-dialogues,
 eval-ood, report, chat, history) and the trainer console's accounts (trainer); inbox, dashboard and
-import are in bot/loop_commands.py.
+import are in bot/loop_commands.py, test (the saved test cases) in bot/case_commands.py.
 
 Usage:
     kb lint
@@ -16,6 +16,8 @@ Usage:
     kb inbox
     kb dashboard --out var/dashboard
     kb import article.docx
+    kb test [--verbose]
+    kb test convert ../shared/eval/dev_dialogues.yml
     kb chat
     kb history empathy-service [--diff]
     kb trainer add zhangsan --role viewer        # asks for the password
@@ -35,13 +37,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot import loop_commands
+from bot import case_commands, loop_commands
 from bot.settings import Settings, SettingsError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="共情服务知识助手: knowledge base tools.")
 app.add_typer(loop_commands.inbox_app, name="inbox")
 app.command("dashboard")(loop_commands.dashboard)
 app.command("import")(loop_commands.import_document)
+app.add_typer(case_commands.test_app, name="test")
 err = Console(stderr=True)
 console = Console()
 

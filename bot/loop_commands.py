@@ -90,9 +90,11 @@ def dashboard(
     days: Annotated[int | None, typer.Option(min=1, help="the last N days (default: all that is kept)")] = None,
     endpoints: EndpointsOption = None,
 ) -> None:
-    """Plots of use: questions per day, answered / not found / clarified, 👍/👎 per entry, knowledge never used."""
+    """Plots of use: questions per day, answered / not found / clarified, 👍/👎 per entry, knowledge never
+    used, and the saved test cases' pass rate over time."""
     from bot.dashboard.plots import DashboardError, write_plots
     from bot.dashboard.usage import usage_report
+    from bot.feedback.case_runs import load_runs
     from bot.feedback.store import FeedbackStore
     from bot.indexing.store import IndexMissingError, live_passages
 
@@ -104,8 +106,9 @@ def dashboard(
         raise typer.Exit(2) from exc
     store = FeedbackStore.open(settings.feedback_db, retention_days=settings.retention_days)
     report = usage_report(store, passages, days)
+    since = datetime.combine(report.start, datetime.min.time()).astimezone()
     try:
-        paths = write_plots(report, out_dir)
+        paths = write_plots(report, out_dir, runs=load_runs(store, since=since))
     except DashboardError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from exc
@@ -122,6 +125,11 @@ def dashboard(
     out.print(f"部分章节从未用于回答的条目 {len(report.unused_sections)} 条：")
     for unused in report.unused_sections:
         out.print(f"  《{escape(unused.title)}》：{escape('、'.join(unused.sections))}（共 {unused.of} 节）")
+    runs = [r for r in load_runs(store, since=since) if r.live]
+    if runs:
+        out.print(
+            f"测试用例通过率：最近一次 {runs[-1].passed}/{runs[-1].total}（{runs[-1].rate:.1%}），共运行 {len(runs)} 次"
+        )
     for path in paths:
         out.print(f"图：{path}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -20,12 +21,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.conversation.replay import Nlu, Responses
+from bot.feedback.store import FeedbackStore
+from bot.inbox.inbox import Inbox
 from bot.indexing.encoder import Encoder
-from bot.knowledge.history import KnowledgeHistory
+from bot.knowledge.history import Author, KnowledgeHistory
 from bot.settings import Settings
-from console.accounts import TrainerStore
+from console.accounts import Trainer, TrainerStore
+from console.checks import Checks
 from console.hittest import HitTester
-from console.routes import auth, entries, history, hittest
+from console.routes import auth, cases, checks, dashboard, entries, history, hittest, importing, inbox
 from console.security import Guard, handler
 from console.sessions import SessionStore
 from console.settings import ConsoleSettings
@@ -47,21 +51,61 @@ class Services:
     workspace: Workspace
     tester: HitTester
     responses: Responses
+    store: FeedbackStore  # the turn log the inbox and the dashboard read; the test runs' pass rates
+    checks: Checks
+    _inbox: Inbox | None = None
 
     @classmethod
     def create(cls, settings: Settings, options: ConsoleSettings, nlu: Nlu, encoder: Encoder | None = None) -> Services:
         tester = HitTester(settings, nlu, encoder)
+        store = FeedbackStore.open(settings.feedback_db, retention_days=settings.retention_days)
         return cls(
             settings=settings,
             options=options,
             trainers=TrainerStore(options.accounts),
             sessions=SessionStore(options.state_db, options.session_idle_minutes * 60, options.session_hours * 3600),
             workspace=Workspace(
-                settings, KnowledgeHistory(settings.knowledge_dir), tester.publish, options.max_entry_chars
+                settings,
+                KnowledgeHistory(settings.knowledge_dir),
+                tester.publish,
+                options.max_entry_chars,
+                reload=tester.reload,
             ),
             tester=tester,
             responses=Responses.load(settings.domain),
+            store=store,
+            checks=Checks(settings, tester, store),
         )
+
+    @property
+    def inbox(self) -> Inbox:
+        """The inbox, grouping with the hit test's encoder (loaded once; embeddings cached between views)."""
+        if self._inbox is None:
+            self._inbox = Inbox.from_settings(self.settings, self.tester.encoder, store=self.store)
+        return self._inbox
+
+    @cached_property
+    def replies(self) -> dict[str, str]:
+        """Each domain.yml response's text, shortened: how the console names a fixed reply."""
+        out = {}
+        for name in self.responses.responses:
+            text = self.responses.text(name).split("\n")[0]
+            out[name] = text if len(text) <= 24 else text[:23] + "…"
+        return out
+
+    @property
+    def upload_limit(self) -> int:
+        """Largest request body of a document upload: the import limit, and room for the form around it."""
+        return int(self.settings.import_max_mb * 1024 * 1024) + 64 * 1024
+
+    def warm_up(self) -> None:
+        """At start-up, in a thread: the model and the index, then the saved cases on the live index."""
+        self.tester.warm_up()
+        self.checks.prime(self.workspace.cases())
+
+    @staticmethod
+    def author(trainer: Trainer) -> Author:
+        return Author(trainer.name, trainer.email)
 
 
 HEADINGS = {400: "请求有误", 403: "没有权限", 404: "没有找到", 405: "不支持的操作", 500: "出错了"}
@@ -118,10 +162,27 @@ def create_app(services: Services, warm_up: bool = True) -> Starlette:
         Route("/history", handler(history.all_history)),
         Route("/test", handler(hittest.page), methods=["GET", "POST"]),
         Route("/api/test", handler(hittest.api), methods=["POST"]),
+        Route("/checks/{check_id}", handler(checks.page, editor=True)),
+        Route("/checks/{check_id}/publish", handler(checks.publish, editor=True), methods=["POST"]),
+        Route("/checks/{check_id}/back", handler(checks.back, editor=True), methods=["POST"]),
+        Route("/cases", handler(cases.listing)),
+        Route("/cases/run", handler(cases.run_all), methods=["POST"]),
+        Route("/cases/new", handler(cases.create, editor=True), methods=["POST"]),
+        Route("/cases/{case_id}/delete", handler(cases.delete, editor=True), methods=["POST"]),
+        Route("/inbox", handler(inbox.page)),
+        Route("/inbox/attach", handler(inbox.attach, editor=True), methods=["POST"]),
+        Route("/inbox/case", handler(inbox.save_case, editor=True), methods=["POST"]),
+        Route("/inbox/mark", handler(inbox.mark, editor=True), methods=["POST"]),
+        Route("/dashboard", handler(dashboard.page)),
+        Route("/dashboard/{plot}.png", handler(dashboard.plot)),
+        Route("/import", handler(importing.page)),
+        Route("/import", handler(importing.upload, editor=True, files=1), methods=["POST"]),
+        Route("/import/{draft_id}", handler(importing.draft, editor=True)),
+        Route("/import/{draft_id}/delete", handler(importing.delete, editor=True), methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: error_page, Exception: error_page})
     app.state.services = services
     app.add_middleware(Guard, services=services)
     if warm_up:
-        threading.Thread(target=services.tester.warm_up, name="warm-up", daemon=True).start()
+        threading.Thread(target=services.warm_up, name="warm-up", daemon=True).start()
     return app

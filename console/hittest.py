@@ -85,11 +85,20 @@ class HitTester:
         """The conversation as staff would get it with `drafts` saved (nothing is written)."""
         with tempfile.TemporaryDirectory(prefix="kb-draft-") as work:
             settings = build_draft(self.settings, drafts, self.encoder, Path(work))
+            return self.replayer_for(settings).run(messages)
+
+    def replayer_for(self, settings: Settings | None = None, nlu: Nlu | None = None) -> Replayer:
+        """A replayer answering from the index of `settings` (a draft's or a candidate's; None: the
+        live one), sharing the loaded encoder and its cache of question embeddings."""
+        assistant = self.assistant
+        if settings is not None:
             holder = IndexHolder(settings.index_dir, settings.reload_check_seconds)
-            assistant = KnowledgeAssistant(
-                Retriever(holder, self.assistant.retriever.encoder, settings.fusion), settings
-            )
-            return Replayer(assistant, self.nlu, self.replayer.responses, self.replayer.rules).run(messages)
+            assistant = KnowledgeAssistant(Retriever(holder, assistant.retriever.encoder, settings.fusion), settings)
+        return Replayer(assistant, nlu or self.nlu, self.replayer.responses, self.replayer.rules)
+
+    def reload(self) -> None:
+        """Take up a live index published by someone else (a checked candidate)."""
+        self.assistant.retriever.holder.reload()
 
     def publish(self) -> BuildReport:
         """Rebuild the live index after a save (skipped when the watcher already did)."""

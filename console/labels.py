@@ -142,12 +142,29 @@ _LINT = [
     ),
     (r"symlink points outside the knowledge folder: (.+)", "符号链接指向知识库以外：{0}"),
     (r"the file has (\d+) characters; at most (\d+)", "文件有 {0} 个字，最多 {1} 个字"),
+    (r"test case (\S+): expected entry '(.+)' does not exist", "测试用例 {0}：期望的条目 “{1}” 不存在"),
+    (
+        r"test case (\S+): entry '(.+)' has no section '(.+)' \(sections: (.+)\)",
+        "测试用例 {0}：条目 “{1}” 没有小节 “{2}”（现有小节：{3}）",
+    ),
+    (r"test case (\S+): domain.yml has no response '(.+)'", "测试用例 {0}：domain.yml 中没有固定回复 “{1}”"),
+    (r"test case (\S+): duplicate id \(also on line (\d+)\)", "测试用例 {0}：id 重复（第 {1} 行也用了）"),
+    (r"test case (\S+): the same conversation is saved as (.+)", "测试用例 {0}：同样的对话已经保存为 {1}"),
+    (r"test case #(\d+): (.+)", "第 {0} 个测试用例格式有误：{1}"),
+    (r"test cases are not valid YAML: (.+)", "tests.yml 不是有效的 YAML：{0}"),
+    (r"test cases: expected a 'cases:' list", "tests.yml 应以 “cases:” 列表开始"),
 ]
 _LINT_COMPILED = [(re.compile(pattern), chinese) for pattern, chinese in _LINT]
 
 
+_OTHER_FILE = re.compile(r"([\w./-]+\.md): (.+)")
+
+
 def lint_message(message: str) -> str:
     """kb lint's message in Chinese; an unknown one as it is."""
+    other = _OTHER_FILE.fullmatch(message)
+    if other:  # a problem lint found in another file because of this one
+        return f"{other.group(1)}：{lint_message(other.group(2))}"
     for pattern, chinese in _LINT_COMPILED:
         match = pattern.fullmatch(message)
         if match:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 COOKIE = "kb_console_session"
 LOGIN_COOKIE = "kb_console_login"
 PUBLIC = ("/login", "/static/")
+#: The one path that takes a larger body: a document to import (up to `import_max_mb`).
+UPLOAD_PATH = "/import"
 HEADERS = {
     "content-security-policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -56,8 +58,10 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.services.options.max_body_bytes
         request = Request(scope)
+        limit = self.services.options.max_body_bytes
+        if scope["path"] == UPLOAD_PATH and scope.get("method") == "POST":
+            limit = self.services.upload_limit
         length = request.headers.get("content-length", "")
         if length and (not length.isdigit() or int(length) > limit):
             await _with_headers(PlainTextResponse("请求内容太大。", status_code=413))(scope, receive, send)
@@ -104,13 +108,14 @@ def anonymous(request: Request) -> Response:
     return PlainTextResponse("请先登录。", status_code=401)
 
 
-def handler(endpoint: Handler, editor: bool = False) -> Handler:
-    """`endpoint` behind the CSRF check (every POST) and, with `editor`, the editor role."""
+def handler(endpoint: Handler, editor: bool = False, files: int = 0) -> Handler:
+    """`endpoint` behind the CSRF check (every POST) and, with `editor`, the editor role; `files`:
+    how many uploaded files the form may carry (document import: one)."""
 
     async def checked(request: Request) -> Response:
         trainer, session = request.state.trainer, request.state.session
         if request.method == "POST":
-            form = await request.form(max_files=0, max_fields=5000, max_part_size=2_000_000)
+            form = await request.form(max_files=files, max_fields=5000, max_part_size=2_000_000)
             sent = str(form.get("csrf_token") or request.headers.get("x-csrf-token") or "")
             if not secrets.compare_digest(sent.encode(), session.csrf.encode()):
                 return PlainTextResponse("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。", status_code=403)

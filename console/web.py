@@ -3,8 +3,7 @@
 Markdown is rendered by markdown-it with raw HTML off: a `<script>` or `onerror=` a trainer types
 shows as text, and links with `javascript:` are not links. Templates autoescape everything else.
 
-The navigation is one list (`NAVIGATION`): later pages (the inbox, saved test cases, the
-dashboard, document import) add their entry here.
+The navigation is one list (`NAVIGATION`).
 """
 
 from __future__ import annotations
@@ -22,7 +21,15 @@ from console import labels
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: (path, label): the top navigation, in order.
-NAVIGATION = [("/entries", "知识条目"), ("/test", "命中测试"), ("/history", "修改记录")]
+NAVIGATION = [
+    ("/entries", "知识条目"),
+    ("/inbox", "收件箱"),
+    ("/test", "命中测试"),
+    ("/cases", "测试用例"),
+    ("/dashboard", "使用情况"),
+    ("/import", "导入文档"),
+    ("/history", "修改记录"),
+]
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -33,10 +40,12 @@ templates.env.filters["markdown"] = lambda text: Markup(_markdown.render(text or
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> Response:
     state = request.scope.get("state", {})
     session = state.get("session")
+    services = getattr(request.app.state, "services", None)
     base = {
         "trainer": state.get("trainer"),
         "csrf": session.csrf if session else "",
         "path": request.url.path,
+        "replies": services.replies if services is not None else {},
     }
     return templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status)
 

@@ -6,14 +6,14 @@ from several threads. Labels need a font with Chinese characters: the first inst
 without any, `DashboardError` says what to install rather than drawing empty boxes.
 
 Usage:
-    paths = write_plots(report, Path("var/dashboard"))
-    [p.name for p in paths]  # → ['questions-per-day.png', 'outcomes.png', 'ratings-per-entry.png', 'unused-knowledge.png']
+    paths = write_plots(report, Path("var/dashboard"), runs=load_runs(store))
+    [p.name for p in paths]  # → ['questions-per-day.png', 'outcomes.png', 'ratings-per-entry.png', 'unused-knowledge.png', 'pass-rate.png']
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +24,7 @@ from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
 from bot.dashboard.usage import UsageReport
+from bot.feedback.case_runs import CaseRun
 
 CHINESE_FONTS = (
     "WenQuanYi Micro Hei",
@@ -72,21 +73,24 @@ def chinese_font() -> str:
     )
 
 
-def write_plots(report: UsageReport, out: Path) -> list[Path]:
-    """Draw every plot into `out` (created); the paths written."""
+def write_plots(report: UsageReport, out: Path, runs: Sequence[CaseRun] | None = None) -> list[Path]:
+    """Draw every plot into `out` (created), with the saved test cases' pass rates when `runs` are
+    given (bot/feedback/case_runs.py); the paths written."""
     font = chinese_font()
     out.mkdir(parents=True, exist_ok=True)
-    drawn: list[tuple[str, Callable[[Figure, UsageReport], None]]] = [
-        ("questions-per-day.png", _per_day),
-        ("outcomes.png", _outcomes),
-        ("ratings-per-entry.png", _ratings),
-        ("unused-knowledge.png", _unused),
+    drawn: list[tuple[str, Callable[[Figure], None]]] = [
+        ("questions-per-day.png", lambda figure: _per_day(figure, report)),
+        ("outcomes.png", lambda figure: _outcomes(figure, report)),
+        ("ratings-per-entry.png", lambda figure: _ratings(figure, report)),
+        ("unused-knowledge.png", lambda figure: _unused(figure, report)),
     ]
+    if runs is not None:
+        drawn.append(("pass-rate.png", lambda figure: _pass_rate(figure, report, runs)))
     paths = []
     for name, draw in drawn:
         with _font(font):
             figure = Figure(figsize=(10, 5.5), layout="constrained")
-            draw(figure, report)
+            draw(figure)
             figure.savefig(out / name, dpi=100)
         paths.append(out / name)
     return paths
@@ -174,6 +178,49 @@ def _unused(figure: Figure, report: UsageReport) -> None:
         f"从未用于回答的知识（{_period(report)}）：整条未用 {len(report.unused_entries)} 条，"
         f"部分章节未用 {len(report.unused_sections)} 条"
     )
+
+
+RUN_STYLES = {"kb test": ("o", "kb test"), "console": ("s", "控制台“全部运行”"), "check": ("^", "发布前检查（已发布）")}
+
+
+def _pass_rate(figure: Figure, report: UsageReport, runs: Sequence[CaseRun]) -> None:
+    """The live knowledge's pass rate at each run as a line; checks of changes not published as grey crosses."""
+    axes = figure.subplots()
+    dated = [r for r in runs if r.created is not None]
+    if not dated:
+        _empty(axes, "还没有运行过测试用例（kb test、控制台的“全部运行”或发布前检查）")
+        axes.set_title("保存的测试用例通过率")
+        return
+    live = [r for r in dated if r.live]
+    if live:
+        axes.plot(_times(live), [100 * r.rate for r in live], color=COLORS["answer"], linewidth=1.5)
+    for kind, (marker, label) in RUN_STYLES.items():
+        points = [r for r in live if r.kind == kind]
+        if points:
+            axes.plot(_times(points), [100 * r.rate for r in points], marker, color=COLORS["answer"], label=label)
+    dropped = [r for r in dated if not r.live]
+    if dropped:
+        axes.plot(
+            _times(dropped),
+            [100 * r.rate for r in dropped],
+            "x",
+            color="#9e9e9e",
+            label="发布前检查（未发布的修改）",
+        )
+    latest = live[-1] if live else dated[-1]
+    axes.set_title(
+        f"保存的测试用例通过率（{_period(report)}；最近一次 {latest.passed}/{latest.total}，{latest.rate:.0%}）"
+    )
+    axes.set_ylabel("通过率（%）")
+    axes.set_ylim(min(80.0, min(100 * r.rate for r in dated) - 5), 101)
+    axes.grid(alpha=0.3)
+    axes.legend(loc="lower left")
+    axes.xaxis_date()
+    figure.autofmt_xdate()
+
+
+def _times(runs: Sequence[CaseRun]) -> list[float]:
+    return [float(date2num(r.created)) for r in runs if r.created is not None]
 
 
 def _empty(axes: Axes, text: str) -> None:

@@ -4,6 +4,7 @@
   they rate (`turn_id`);
 - `turns`: the turn log, one row per answered, not-found or clarified question (masked);
 - `inbox_marks`: how trainers handled inbox questions (attached, saved as a test case, ...);
+- `case_runs`: the saved test cases' pass rate at each run (`kb test`, the console), for the dashboard;
 - `feedback_schema`: the version of this layout.
 
 Not "events": that is the table of Rasa's SQL tracker store, which may share the database.
@@ -76,6 +77,19 @@ inbox_marks = sa.Table(
     sa.Column("handled_by", sa.Text, nullable=False, server_default=""),
     sa.Index("inbox_marks_item", "item"),
     sa.Index("inbox_marks_handled", "handled"),
+)
+
+case_runs = sa.Table(
+    "case_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),  # "kb test", "console" (run all), "check" (before publishing)
+    sa.Column("total", sa.Integer, nullable=False),
+    sa.Column("passed", sa.Integer, nullable=False),
+    sa.Column("published", sa.Integer, nullable=True),  # a check: 1 once its change was published
+    sa.Column("by", sa.Text, nullable=False, server_default=""),
+    sa.Index("case_runs_created", "created"),
 )
 
 schema_version = sa.Table(

@@ -38,7 +38,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from bot.feedback.privacy import mask_personal_data
-from bot.feedback.schema import feedback, inbox_marks, turns, upgrade
+from bot.feedback.schema import case_runs, feedback, inbox_marks, turns, upgrade
 from bot.serving import Database
 
 log = logging.getLogger(__name__)
@@ -142,13 +142,14 @@ class FeedbackStore:
         return timestamp(self.clock() - self.retention)
 
     def purge_expired(self) -> int:
-        """Delete turns, ratings and inbox marks older than the retention period; the row count."""
+        """Delete turns, ratings, inbox marks and test runs older than the retention period; the row count."""
         self._last_purge = time.monotonic()
         cutoff = self.cutoff()
         with self.engine.begin() as db:
             deleted = db.execute(turns.delete().where(turns.c.created < cutoff)).rowcount
             deleted += db.execute(feedback.delete().where(feedback.c.created < cutoff)).rowcount
             deleted += db.execute(inbox_marks.delete().where(inbox_marks.c.handled < cutoff)).rowcount
+            deleted += db.execute(case_runs.delete().where(case_runs.c.created < cutoff)).rowcount
         if deleted:
             log.info("deleted %d stored questions, ratings and inbox marks older than %s", deleted, cutoff)
         return deleted
@@ -174,7 +175,7 @@ class FeedbackStore:
             "decided_by": turn.decided_by,
             "message_id": turn.message_id,
         }
-        self._write("turn", lambda db: db.execute(turns.insert(), row), row)
+        self.write("turn", lambda db: db.execute(turns.insert(), row), row)
 
     def record(self, kind: Kind, *, sender: str, question: str, answer: str, sources: Sequence[str]) -> None:
         """Store a 👍/👎, linked to the sender's last answered turn (the answer being rated)."""
@@ -198,9 +199,10 @@ class FeedbackStore:
             )
             db.execute(feedback.insert(), {**row, "turn_id": db.execute(rated).scalar()})
 
-        self._write("feedback", insert, row)
+        self.write("feedback", insert, row)
 
-    def _write(self, what: str, write: Callable[[sa.Connection], object], row: Mapping[str, object]) -> None:
+    def write(self, what: str, write: Callable[[sa.Connection], object], row: Mapping[str, object]) -> None:
+        """Run `write` in one transaction; when the database is unavailable, log `row` as a JSON line instead."""
         try:
             with self.writing() as db:
                 write(db)

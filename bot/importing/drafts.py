@@ -108,6 +108,27 @@ class Draft:
         return cls(**data)
 
 
+DRAFT_ID = re.compile(r"^draft-[a-z0-9][a-z0-9-]{0,80}$")
+
+
+def list_drafts(drafts_dir: Path) -> list[Draft]:
+    """The drafts waiting to be curated, newest first (unreadable ones are skipped)."""
+    drafts = []
+    for path in drafts_dir.glob("draft-*.json") if drafts_dir.is_dir() else []:
+        try:
+            drafts.append(Draft.load(drafts_dir, path.stem))
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+    return sorted(drafts, key=lambda d: d.imported, reverse=True)
+
+
+def remove_draft(drafts_dir: Path, draft_id: str) -> None:
+    """Delete a draft (once saved as an entry, or thrown away); an id not of a draft's form is ignored."""
+    if DRAFT_ID.fullmatch(draft_id):
+        for suffix in (".md", ".json"):
+            (drafts_dir / f"{draft_id}{suffix}").unlink(missing_ok=True)
+
+
 def import_file(path: Path, knowledge_dir: Path, max_bytes: int, now: datetime | None = None) -> Draft:
     """Read a .docx, .pdf, .md, .txt or .html file into a draft; `ImportRefused` says why not."""
     reader = READERS.get(path.suffix.lower())

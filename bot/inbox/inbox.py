@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -77,8 +78,10 @@ class Inbox:
         self.conversations = conversations
 
     @classmethod
-    def from_settings(cls, settings: Settings, encoder: QueryEncoder | None = None) -> Inbox:
-        store = FeedbackStore.open(settings.feedback_db, retention_days=settings.retention_days)
+    def from_settings(
+        cls, settings: Settings, encoder: QueryEncoder | None = None, store: FeedbackStore | None = None
+    ) -> Inbox:
+        store = store or FeedbackStore.open(settings.feedback_db, retention_days=settings.retention_days)
         grouper = QuestionGrouper(
             encoder or Encoder(settings.encoder, settings.encoder_precision), settings.group_similarity
         )
@@ -98,7 +101,18 @@ class Inbox:
 
     def mark(self, group: InboxGroup, state: State, note: str = "", by: str = "") -> None:
         """Remember how the group was handled: its questions leave the inbox."""
-        save_marks(self.store, [item.key for item in group.items], Mark(state, note, datetime.now(UTC), by))
+        self.mark_keys([item.key for item in group.items], state, note, by)
+
+    def mark_keys(self, keys: Sequence[str], state: State, note: str = "", by: str = "") -> None:
+        """Remember how these items (a group as a trainer saw it) were handled."""
+        save_marks(self.store, list(keys), Mark(state, note, datetime.now(UTC), by))
+
+    def group_of(self, keys: Sequence[str]) -> InboxGroup | None:
+        """The items with these keys that are still open, as one group (the group a trainer acts on:
+        posted by its keys, since a group's id changes as new questions join it)."""
+        wanted = set(keys)
+        items = [i for i in load_items(self.store, self.low_margin) if i.key in wanted and i.mark is None]
+        return _group(items) if items else None
 
     def conversation(self, item: InboxItem, before: int = 4, after: int = 2) -> list[Utterance]:
         """The messages around the item's question in Rasa's conversation store (masked)."""

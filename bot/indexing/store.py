@@ -21,6 +21,7 @@ import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -220,6 +221,21 @@ def write_version(
     atomic_write_text(root / CURRENT, name)
     _prune(root, keep=name)
     return final
+
+
+def version_name() -> str:
+    """A new version folder's name: sorts by creation time."""
+    return f"v-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+
+
+def promote(root: Path, version: Path) -> str:
+    """Make a complete version folder built elsewhere (a checked candidate, on the same file
+    system) the live one: moved into `root` under a new name, then CURRENT points at it."""
+    name = version_name()
+    os.replace(version, root / name)
+    atomic_write_text(root / CURRENT, name)
+    _prune(root, keep=name)
+    return name
 
 
 def _dense_index(vectors: np.ndarray, kind: str) -> faiss.Index:

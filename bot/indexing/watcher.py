@@ -14,14 +14,24 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
-from watchfiles import watch
+from watchfiles import Change, DefaultFilter, watch
 
 from bot.indexing.builder import build_index
 from bot.indexing.encoder import Encoder
+from bot.knowledge.cases import CASES_FILE
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class KnowledgeFilter(DefaultFilter):
+    """Changes the index depends on: not the saved test cases (knowledge/tests.yml), which a
+    trainer saves without touching an entry."""
+
+    def __call__(self, change: Change, path: str) -> bool:
+        return super().__call__(change, path) and Path(path).name != CASES_FILE
 
 
 class KnowledgeWatcher:
@@ -62,6 +72,7 @@ class KnowledgeWatcher:
         log.info("watching %s for changes", self.settings.knowledge_dir)
         for _changes in watch(
             self.settings.knowledge_dir,
+            watch_filter=KnowledgeFilter(),
             debounce=self.debounce_ms,
             stop_event=self._stop,
             rust_timeout=1000,

@@ -130,9 +130,9 @@ class EntryDocument:
             out.append(text)
             spans.append((len(out), len(out), name))
 
-        add(f"id: {_plain_or_quoted(self.id)}", "id")
-        add(f"title: {_plain_or_quoted(self.title)}", "title")
-        add(f"type: {_plain_or_quoted(self.type)}", "type")
+        add(f"id: {plain_or_quoted(self.id)}", "id")
+        add(f"title: {plain_or_quoted(self.title)}", "title")
+        add(f"type: {plain_or_quoted(self.type)}", "type")
         for key in LIST_KEYS:
             add(f"{key}: [{', '.join(_flow_item(v) for v in getattr(self, key))}]", key)
         asked = [(i, s) for i, s in enumerate(self.sections) if s.questions]
@@ -142,8 +142,8 @@ class EntryDocument:
             groups += [(k, v, f"orphan.{k}") for k, v in self.orphans.items()]
             for key, items, name in groups:
                 first = len(out) + 1
-                out.append(f"  {_plain_or_quoted(key)}:")
-                out.extend(f"    - {_plain_or_quoted(q)}" for q in items)
+                out.append(f"  {plain_or_quoted(key)}:")
+                out.extend(f"    - {plain_or_quoted(q)}" for q in items)
                 spans.append((first, len(out), name))
         out.append(FENCE)
         out.append("")
@@ -216,21 +216,21 @@ def _sections(lines: list[str]) -> list[Section]:
     return sections
 
 
-def _plain_or_quoted(value: str) -> str:
+def plain_or_quoted(value: str) -> str:
     """A YAML scalar: plain when it reads back as the same string, else double-quoted."""
-    if value and _reads_back(f"k: {value}", {"k": value}):
+    if value and reads_back(f"k: {value}", {"k": value}):
         return value
     return json.dumps(value, ensure_ascii=False)
 
 
 def _flow_item(value: str) -> str:
     """An item of a `[a, b]` list: plain when it reads back as itself, else double-quoted."""
-    if value and _reads_back(f"[{value}]", [value]):
+    if value and reads_back(f"[{value}]", [value]):
         return value
     return json.dumps(value, ensure_ascii=False)
 
 
-def _reads_back(text: str, expected: object) -> bool:
+def reads_back(text: str, expected: object) -> bool:
     try:
         return yaml.safe_load(text) == expected
     except yaml.YAMLError:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jieba
 
+from bot.knowledge.cases import CASES_FILE, lint_cases
 from bot.knowledge.entries import VOCABULARY_FILE, KnowledgeBase, Problem, load_knowledge
 from bot.knowledge.routing import ROUTING_FILE, Routing, RoutingError, domain_intents
 from bot.knowledge.terms import normalize
@@ -25,10 +26,14 @@ STRAY_EXEMPT = frozenset("的之与和及或")
 
 
 def lint(root: Path, domain: Path | None = None, overrides: Mapping[str, str | None] | None = None) -> list[Problem]:
-    """Problems of every entry and of routing.yml (checked against `domain`'s intents when given);
-    `overrides` are drafts read in place of files (see `load_knowledge`)."""
-    kb = load_knowledge(root, overrides=overrides)
+    """Problems of every entry, of routing.yml (checked against `domain`'s intents when given) and of
+    the saved test cases (tests.yml); `overrides` are drafts read in place of files (see `load_knowledge`;
+    a tests.yml draft is read in place of the file too)."""
+    drafts = dict(overrides or {})
+    cases_text = drafts.pop(CASES_FILE, None)
+    kb = load_knowledge(root, overrides=drafts)
     problems = kb.problems + _length_warnings(kb) + _typo_alias_warnings(kb) + _synonym_warnings(kb)
+    problems += lint_cases(root, kb, domain, cases_text)
     try:
         Routing.load(root / ROUTING_FILE, kb.vocabulary, domain_intents(domain) if domain else None)
     except RoutingError as exc:

@@ -1,13 +1,11 @@
 """Entries: the list, one entry as staff receive it, the editor (live check, trying the draft,
-saving), new entries and deletion.
+saving through the check before publishing), new entries and deletion.
 
 Slow work (checking a draft against the whole knowledge base, building a draft index, replaying
 a conversation) runs in worker threads, at most two hit tests at once.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import anyio
 from starlette.exceptions import HTTPException
@@ -17,17 +15,14 @@ from starlette.responses import RedirectResponse, Response
 from bot.conversation.replay import NluUnavailable
 from bot.knowledge.document import DocumentError, EntryDocument
 from bot.knowledge.entries import TYPE_FOLDERS
-from bot.knowledge.history import Author
 from bot.knowledge.terms import normalize
-from console.editor import chat_answer, editor_page, new_document, problem_rows, template_hints, turn_rows
-from console.forms import EditorForm, FormError, read_form, split_lines
+from console.editor import chat_answer, editor_page, new_document, problem_rows, turn_rows
+from console.forms import EditorForm, FormError, clean, read_form, split_lines
 from console.routes import services
+from console.routes.editing import ID_MISSING, TYPE_ORDER, carried_from, editor_view
+from console.routes.publishing import HEAVY, start_check
 from console.web import is_htmx, render
-from console.workspace import Outcome, content_hash
-
-#: Hit tests (and draft builds) at once; the others wait. Two cores, and the action server's.
-HEAVY = anyio.CapacityLimiter(2)
-TYPE_ORDER = list(TYPE_FOLDERS)
+from console.workspace import FileEdit, Outcome, content_hash
 
 
 def entry_name(request: Request) -> str:
@@ -113,23 +108,7 @@ async def edit(request: Request) -> Response:
         if target is not None and question not in target.questions:
             target.questions.append(question)
     problems = await anyio.to_thread.run_sync(found.workspace.problems, name, draft.text())
-    return _editor(request, name, draft, problems, note=note, highlight=section, added=question if section else "")
-
-
-def _editor(
-    request: Request, name: str, draft: EditorForm, problems: list, status: int = 200, **extra: Any
-) -> Response:
-    found = services(request)
-    context = editor_page(found.workspace, found.responses, name, draft, problems, extra.pop("highlight", ""))
-    doc = draft.document
-    context.update(
-        new=extra.pop("new", False),
-        entry_id=doc.id if doc else name.rsplit("/", 1)[-1].removesuffix(".md"),
-        hints=template_hints(found.settings.knowledge_dir, doc.type) if doc else {},
-        types=TYPE_ORDER,
-        **extra,
-    )
-    return render(request, "edit.html", context, status)
+    return editor_view(request, name, draft, problems, note=note, highlight=section, added=question if section else "")
 
 
 async def _draft(request: Request, original_name: str | None, new: bool = False) -> tuple[str, EditorForm]:
@@ -157,9 +136,7 @@ async def _check(request: Request, name: str, draft: EditorForm) -> Response:
     found = services(request)
     if not name:
         problems: list = []
-        rows = [
-            {"line": 0, "level": "error", "message": "请填写 id（小写英文字母、数字和连字符）并选择类型", "field": "id"}
-        ]
+        rows = [ID_MISSING]
     else:
         problems = await anyio.to_thread.run_sync(found.workspace.problems, name, draft.text())
         rows = []
@@ -209,22 +186,38 @@ async def try_new(request: Request) -> Response:
 
 async def _save(request: Request, name: str, draft: EditorForm, new: bool) -> Response:
     found = services(request)
-    trainer = request.state.trainer
     doc = draft.document
     title = doc.title if doc else name
     message = f"{'新建' if new else '修改'}《{title}》" + (f"：{draft.message}" if draft.message else "")
+    form = await request.form()
+    carried = carried_from(form)
     if not name:
-        return _editor(request, name, draft, [], 422, new=new, outcome=Outcome("invalid", name), id_missing=True)
+        return editor_view(
+            request, name, draft, [], 422, new=new, outcome=Outcome("invalid", name), id_missing=True, **carried
+        )
     if new and found.workspace.name_of(doc.id if doc else "") is not None:
-        return _editor(request, name, draft, [], 409, new=new, outcome=Outcome("invalid", name), id_taken=True)
-    author = Author(trainer.name, trainer.email)
-    outcome = await anyio.to_thread.run_sync(found.workspace.save, name, draft.text(), draft.base, author, message)
-    if outcome.status in ("saved", "unchanged"):
-        entry_id = name.rsplit("/", 1)[-1].removesuffix(".md")
-        warning = f"&warning={outcome.warning}" if outcome.warning else ""
-        return RedirectResponse(f"/entries/{entry_id}?saved={outcome.status}{warning}", status_code=303)
-    status = 409 if outcome.status == "conflict" else 422
-    return _editor(request, name, draft, outcome.problems, status, new=new, outcome=outcome)
+        return editor_view(
+            request, name, draft, [], 409, new=new, outcome=Outcome("invalid", name), id_taken=True, **carried
+        )
+    entry_id = name.rsplit("/", 1)[-1].removesuffix(".md")
+    origin = {
+        "kind": "new" if new else "entry",
+        "name": name,
+        "entry": entry_id,
+        "base": draft.base,
+        "mode": draft.mode,
+        "message": draft.message,
+        "inbox": carried["inbox_keys"],
+        "inbox_state": "new_entry",
+        "draft": carried["draft_id"],
+    }
+    result = await start_check(request, [FileEdit(name, draft.text(), draft.base)], message, origin)
+    if not isinstance(result, Outcome):
+        return result
+    if result.status == "unchanged":
+        return RedirectResponse(f"/entries/{entry_id}?saved=unchanged", status_code=303)
+    status = 409 if result.status == "conflict" else 422
+    return editor_view(request, name, draft, result.problems, status, new=new, outcome=result, **carried)
 
 
 async def save(request: Request) -> Response:
@@ -240,11 +233,15 @@ async def save_new(request: Request) -> Response:
 async def new(request: Request) -> Response:
     found = services(request)
     entry_type = request.query_params.get("type", "")
+    carried = carried_from(request.query_params)
     if entry_type not in TYPE_FOLDERS:
-        return render(request, "new.html", {"types": TYPE_ORDER})
+        return render(request, "new.html", {"types": TYPE_ORDER, "query": request.url.query})
     doc = new_document(found.settings.knowledge_dir, entry_type)
+    questions = [q for q in (clean(q).strip()[:200] for q in request.query_params.getlist("question")) if q][:20]
+    if questions and doc.sections:  # from the inbox: the questions staff asked, as the first section's
+        doc.sections[0].questions = list(dict.fromkeys(questions))
     draft = EditorForm("form", content_hash(None), "", doc, [f"s{i}" for i in range(len(doc.sections))])
-    return _editor(request, "", draft, [], new=True)
+    return editor_view(request, "", draft, [], new=True, **carried)
 
 
 async def delete(request: Request) -> Response:
@@ -260,15 +257,14 @@ async def delete(request: Request) -> Response:
             request, "delete.html", {"id": entry_id, "title": title, "base": content_hash(text), "linked": linked}
         )
     form = await request.form()
-    author = Author(request.state.trainer.name, request.state.trainer.email)
-    outcome = await anyio.to_thread.run_sync(
-        found.workspace.save, name, None, str(form.get("base") or ""), author, f"删除《{title}》"
-    )
-    if outcome.status == "saved":
-        return RedirectResponse("/entries?deleted=" + entry_id, status_code=303)
+    base = str(form.get("base") or "")
+    origin = {"kind": "delete", "name": name, "entry": entry_id}
+    result = await start_check(request, [FileEdit(name, None, base)], f"删除《{title}》", origin)
+    if not isinstance(result, Outcome):
+        return result
     return render(
         request,
         "delete.html",
-        {"id": entry_id, "title": title, "base": outcome.current_hash, "linked": linked, "outcome": outcome},
+        {"id": entry_id, "title": title, "base": content_hash(text), "linked": linked, "outcome": result},
         409,
     )

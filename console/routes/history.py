@@ -2,7 +2,8 @@
 
 Undoing a change is a new commit: the change is taken back out of the current text (a three-way
 merge); when later edits touched the same lines, the trainer is offered the whole version from
-before the change instead, and sees what that would also undo.
+before the change instead, and sees what that would also undo. Like any save, it is checked
+against the saved test cases before it is published.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.knowledge.history import Author, HistoryError
+from bot.knowledge.history import HistoryError
 from console.routes import services
 from console.routes.entries import entry_name
+from console.routes.publishing import start_check
 from console.web import render
-from console.workspace import content_hash
+from console.workspace import FileEdit, Outcome, content_hash
 
 
 def diff_rows(diff: str) -> list[tuple[str, str]]:
@@ -75,18 +77,16 @@ async def revert(request: Request) -> Response:
         context = {"id": entry_id, "change": change, "base": content_hash(current)}
         context["diff"] = diff_rows("\n".join(_unified(current or "", before)))
         return render(request, "revert_conflict.html", context, 409)
-    trainer = request.state.trainer
     message = f"撤销修改 {change.short}（{change.subject}）"
     base = str(form.get("base") or content_hash(current))
-    outcome = await anyio.to_thread.run_sync(
-        workspace.save, name, plan.text, base, Author(trainer.name, trainer.email), message
-    )
-    if outcome.status == "saved" and plan.text is None:
-        return RedirectResponse(f"/history?reverted={change.short}", status_code=303)
-    if outcome.status in ("saved", "unchanged"):
+    origin = {"kind": "revert", "name": name, "entry": entry_id, "short": change.short}
+    result = await start_check(request, [FileEdit(name, plan.text, base)], message, origin)
+    if not isinstance(result, Outcome):
+        return result
+    if result.status == "unchanged":
         return RedirectResponse(f"/entries/{entry_id}?saved=reverted", status_code=303)
-    context = {"id": entry_id, "change": change, "outcome": outcome, "problems": outcome.problems}
-    return render(request, "revert_failed.html", context, 409 if outcome.status == "conflict" else 422)
+    context = {"id": entry_id, "change": change, "outcome": result, "problems": result.problems}
+    return render(request, "revert_failed.html", context, 409 if result.status == "conflict" else 422)
 
 
 def _unified(current: str, before: str) -> list[str]:

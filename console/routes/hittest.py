@@ -6,15 +6,18 @@ stored on the server and every test starts from the same state as a new chat.
 
 from __future__ import annotations
 
+from typing import Any
+
 import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.conversation.replay import NluUnavailable
+from bot.conversation.replay import NluUnavailable, ReplayedTurn
+from bot.evaluation.saved_cases import observe
 from console.editor import turn_rows
 from console.forms import clean
 from console.routes import services
-from console.routes.entries import HEAVY
+from console.routes.publishing import HEAVY
 from console.web import is_htmx, render
 
 
@@ -32,10 +35,13 @@ async def page(request: Request) -> Response:
             error = "请输入问题。"
     elif request.query_params.get("q"):  # "在命中测试中提问" links from an entry
         messages = [clean(request.query_params["q"])[:500]]
+    saving: dict | None = None
     if messages:
         try:
             turns = await anyio.to_thread.run_sync(found.tester.live, messages, limiter=HEAVY)
             rows = turn_rows(turns, {s.id: s.title for s in found.workspace.summaries()})
+            if request.state.trainer.can_edit:
+                saving = case_form(found, turns)
         except NluUnavailable as exc:
             error = str(exc)
     context = {
@@ -45,8 +51,29 @@ async def page(request: Request) -> Response:
         "full": len(messages) >= limit,
         "limit": limit,
         "ready": found.tester.ready,
+        "saving": saving,
     }
     return render(request, "_hittest.html" if is_htmx(request) else "test.html", context)
+
+
+def case_form(found: Any, turns: list[ReplayedTurn]) -> dict[str, Any] | None:
+    """What "save as a test case" offers for the conversation: the answer it got (the default), or
+    another section, not found, a clarification."""
+    expectation = observe(turns[-1]).expectation
+    if expectation is None:
+        return None
+    if expectation.kind == "answer":
+        got = f"answer:{expectation.passage_id}"
+    elif expectation.kind == "response":
+        got = f"response:{expectation.response}"
+    else:
+        got = expectation.kind
+    by_entry: dict[str, list[Any]] = {}
+    for passage in found.tester.assistant.retriever.holder.get().passages:
+        by_entry.setdefault(passage.title, []).append(passage)
+    titles = {s.id: s.title for s in found.workspace.summaries()}
+    described = expectation.describe(titles, found.replies)
+    return {"got": got, "described": described, "sections": sorted(by_entry.items())}
 
 
 async def api(request: Request) -> Response:

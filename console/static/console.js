@@ -76,7 +76,16 @@
   // --- confirmations, keyboard ----------------------------------------------------------
   document.addEventListener("submit", function (event) {
     const form = event.target;
-    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    // Slow posts (the check before publishing, running every test case, reading a document) say so.
+    form.classList.add("submitting");
+    if (form.id === "editor") {
+      const busy = document.getElementById("save-busy");
+      if (busy) busy.classList.add("shown");
+    }
   });
   document.addEventListener("keydown", function (event) {
     if ((event.ctrlKey || event.metaKey) && event.key === "s" && editor) {

@@ -77,6 +77,7 @@ def test_kb_dashboard_writes_the_plots_and_lists_unused_knowledge(
     assert "《客户情绪管理》：" in result.stdout  # used, but not every section
     assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == [
         "outcomes.png",
+        "pass-rate.png",
         "questions-per-day.png",
         "ratings-per-entry.png",
         "unused-knowledge.png",

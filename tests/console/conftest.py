@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from httpx import Response
 from starlette.testclient import TestClient
 
 from bot.conversation.replay import Parse
@@ -61,6 +62,19 @@ class Console:
     def csrf(self) -> str:
         page = self.client.get("/entries")
         return re.search(r'"X-CSRF-Token": "([^"]+)"', page.text).group(1)
+
+    def check(self, response: Response) -> str:
+        """The check page a save was sent to (asserts it was), as its address."""
+        assert response.status_code == 303, response.text[:2000]
+        location = response.headers["location"]
+        assert location.startswith("/checks/"), location
+        assert "发布前检查" in self.client.get(location).text
+        return location
+
+    def publish(self, response: Response) -> Response:
+        """Publish the change a save was checked for (the check page's 发布)."""
+        check = self.check(response)
+        return self.client.post(f"{check}/publish", data={"csrf_token": self.csrf()}, follow_redirects=False)
 
 
 def console_settings(work: Path) -> tuple[Settings, ConsoleSettings]:

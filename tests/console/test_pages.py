@@ -64,7 +64,7 @@ def test_an_entry_is_shown_as_staff_receive_it(console: Console) -> None:
 def test_the_editor_round_trips_and_an_unchanged_save_changes_nothing(console: Console) -> None:
     csrf = console.login()
     page = console.client.get(f"/entries/{ENTRY}/edit").text
-    assert 'name="s0-heading"' in page and "保存并发布" in page
+    assert 'name="s0-heading"' in page and "检查并发布" in page
     response = console.client.post(f"/entries/{ENTRY}/save", data=form_of(console, csrf), follow_redirects=False)
     assert response.headers["location"] == f"/entries/{ENTRY}?saved=unchanged"
 
@@ -92,6 +92,10 @@ def test_save_commits_as_the_trainer_and_the_hit_test_sees_it_at_once(console: C
     csrf = console.login()
     data = form_of(console, csrf, add_question("心里不痛快的客户咋整")) | {"message": "补充例句"}
     response = console.client.post(f"/entries/{ENTRY}/save", data=data, follow_redirects=False)
+    assert "心里不痛快的客户咋整" not in (console.knowledge / FILE).read_text(
+        encoding="utf-8"
+    )  # checked, not yet published
+    response = console.publish(response)
     assert response.headers["location"] == f"/entries/{ENTRY}?saved=saved"
     assert "心里不痛快的客户咋整" in (console.knowledge / FILE).read_text(encoding="utf-8")
     assert git_log(console).splitlines()[0] == "editor|修改《客户情绪管理》：补充例句"
@@ -111,7 +115,7 @@ def test_the_second_save_of_the_same_version_is_refused_with_the_difference(cons
     csrf = console.login()
     first = form_of(console, csrf, add_question("第一位老师的例句"))
     second = form_of(console, csrf, add_question("第二位老师的例句"))
-    assert console.client.post(f"/entries/{ENTRY}/save", data=first, follow_redirects=False).status_code == 303
+    console.publish(console.client.post(f"/entries/{ENTRY}/save", data=first, follow_redirects=False))
     refused = console.client.post(f"/entries/{ENTRY}/save", data=second)
     assert refused.status_code == 409 and "被 editor" in refused.text
     assert "-    - 第一位老师的例句" in refused.text and "+    - 第二位老师的例句" in refused.text
@@ -119,7 +123,10 @@ def test_the_second_save_of_the_same_version_is_refused_with_the_difference(cons
     current = (console.knowledge / FILE).read_text(encoding="utf-8")
     assert "第一位老师的例句" in current and "第二位老师的例句" not in current
     forced = second | {"override_base": content_hash(current)}
-    assert console.client.post(f"/entries/{ENTRY}/save", data=forced, follow_redirects=False).status_code == 303
+    assert (
+        console.publish(console.client.post(f"/entries/{ENTRY}/save", data=forced, follow_redirects=False)).status_code
+        == 303
+    )
 
 
 def test_a_draft_with_errors_is_not_saved(console: Console) -> None:
@@ -138,7 +145,7 @@ def test_source_mode_saves_the_text_as_typed(console: Console) -> None:
     changed = text.replace("title: 客户情绪管理", "title: 客户情绪管理")  # same, then a real edit
     changed = changed.replace("## 定义\n", "## 定义\n（源文件模式的修改）", 1)
     data = {"csrf_token": csrf, "mode": "source", "source": changed, "base": content_hash(text)}
-    assert console.client.post(f"/entries/{ENTRY}/save", data=data, follow_redirects=False).status_code == 303
+    console.publish(console.client.post(f"/entries/{ENTRY}/save", data=data, follow_redirects=False))
     assert (console.knowledge / FILE).read_text(encoding="utf-8") == changed
 
 
@@ -150,7 +157,7 @@ def test_a_new_entry_from_its_types_template_then_deleted(console: Console) -> N
     data |= {"aliases": "花店安抚", "section": ["s0", "s1"], "base": "absent"}
     data |= {"s0-level": "2", "s0-heading": "背景", "s0-body": "花店雨天安抚顾客的背景：下雨天配送延误。"}
     data |= {"s1-level": "2", "s1-heading": "做法", "s1-body": "花店雨天安抚顾客的做法：先致歉，再说明进度。"}
-    response = console.client.post("/new/save", data=data, follow_redirects=False)
+    response = console.publish(console.client.post("/new/save", data=data, follow_redirects=False))
     assert response.headers["location"] == "/entries/flower-shop-rain?saved=saved"
     path = console.knowledge / "cases" / "flower-shop-rain.md"
     assert path.read_text(encoding="utf-8").startswith(
@@ -160,21 +167,28 @@ def test_a_new_entry_from_its_types_template_then_deleted(console: Console) -> N
     assert again.status_code == 409 and "已经被另一个条目使用" in again.text
     confirm = console.client.get("/entries/flower-shop-rain/delete").text
     base = re.search(r'name="base" value="([^"]+)"', confirm).group(1)
-    deleted = console.client.post(
-        "/entries/flower-shop-rain/delete", data={"csrf_token": csrf, "base": base}, follow_redirects=False
+    deleted = console.publish(
+        console.client.post(
+            "/entries/flower-shop-rain/delete", data={"csrf_token": csrf, "base": base}, follow_redirects=False
+        )
     )
-    assert deleted.status_code == 303 and not path.exists()
+    assert deleted.headers["location"] == "/entries?deleted=flower-shop-rain" and not path.exists()
     assert git_log(console).splitlines()[:2] == ["editor|删除《花店雨天安抚顾客》", "editor|新建《花店雨天安抚顾客》"]
 
 
 def test_history_shows_diffs_and_a_revert_is_a_new_commit(console: Console) -> None:
     csrf = console.login()
-    console.client.post(f"/entries/{ENTRY}/save", data=form_of(console, csrf, add_question("要撤销的例句")))
+    save = console.client.post(
+        f"/entries/{ENTRY}/save", data=form_of(console, csrf, add_question("要撤销的例句")), follow_redirects=False
+    )
+    console.publish(save)
     history = console.client.get(f"/entries/{ENTRY}/history").text
     assert "修改《客户情绪管理》" in history and "+    - 要撤销的例句" in history
     commit = re.search(r'name="commit" value="([0-9a-f]{40})"', history).group(1)
-    response = console.client.post(
-        f"/entries/{ENTRY}/revert", data={"csrf_token": csrf, "commit": commit}, follow_redirects=False
+    response = console.publish(
+        console.client.post(
+            f"/entries/{ENTRY}/revert", data={"csrf_token": csrf, "commit": commit}, follow_redirects=False
+        )
     )
     assert response.headers["location"] == f"/entries/{ENTRY}?saved=reverted"
     assert "要撤销的例句" not in (console.knowledge / FILE).read_text(encoding="utf-8")
@@ -184,20 +198,17 @@ def test_history_shows_diffs_and_a_revert_is_a_new_commit(console: Console) -> N
 
 def test_a_revert_the_merge_cannot_do_offers_the_version_before(console: Console) -> None:
     csrf = console.login()
-    console.client.post(
-        f"/entries/{ENTRY}/save", data=form_of(console, csrf, lambda d: setattr(d, "title", "客户情绪管理甲"))
-    )
-    commit = re.search(
-        r'name="commit" value="([0-9a-f]{40})"', console.client.get(f"/entries/{ENTRY}/history").text
-    ).group(1)
-    console.client.post(
-        f"/entries/{ENTRY}/save", data=form_of(console, csrf, lambda d: setattr(d, "title", "客户情绪管理乙"))
-    )
+    for title in ("客户情绪管理甲", "客户情绪管理乙"):
+        data = form_of(console, csrf, lambda d, t=title: setattr(d, "title", t))
+        console.publish(console.client.post(f"/entries/{ENTRY}/save", data=data, follow_redirects=False))
+    commit = re.findall(r'name="commit" value="([0-9a-f]{40})"', console.client.get(f"/entries/{ENTRY}/history").text)[
+        1
+    ]
     offer = console.client.post(f"/entries/{ENTRY}/revert", data={"csrf_token": csrf, "commit": commit})
     assert offer.status_code == 409 and "恢复到这次修改之前的版本" in offer.text
     base = re.search(r'name="base" value="([^"]+)"', offer.text).group(1)
     restore = {"csrf_token": csrf, "commit": commit, "restore": "1", "base": base}
-    assert console.client.post(f"/entries/{ENTRY}/revert", data=restore, follow_redirects=False).status_code == 303
+    console.publish(console.client.post(f"/entries/{ENTRY}/revert", data=restore, follow_redirects=False))
     assert "title: 客户情绪管理\n" in (console.knowledge / FILE).read_text(encoding="utf-8")
 
 

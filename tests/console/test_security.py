@@ -199,3 +199,35 @@ def test_redirects_after_login_stay_on_this_site(target: str, safe: str) -> None
 def test_mounts_are_only_static(console: Console) -> None:
     mounts = [r for r in console.client.app.routes if isinstance(r, Mount)]  # type: ignore[attr-defined]
     assert [m.path for m in mounts] == ["/static"]
+
+
+def test_a_viewer_cannot_publish_attach_mark_or_change_test_cases(console: Console) -> None:
+    csrf = console.login("viewer")
+    for path in (
+        "/checks/0123456789abcdef/publish",
+        "/checks/0123456789abcdef/back",
+        "/inbox/attach",
+        "/inbox/case",
+        "/inbox/mark",
+        "/cases/new",
+        "/cases/c12345678/delete",
+        "/import/draft-x/delete",
+    ):
+        assert console.client.post(path, data={"csrf_token": csrf}).status_code == 403, path
+    assert console.client.get("/checks/0123456789abcdef").status_code == 403
+    assert console.client.get("/import/draft-x").status_code == 403
+    for page in ("/inbox", "/cases", "/dashboard", "/import"):
+        assert console.client.get(page).status_code == 200, page  # but reads every page
+
+
+def test_only_the_import_takes_a_large_body(console: Console) -> None:
+    csrf = console.login()
+    large = "长" * 400_000  # over the 1 MB of every other form, under the import's 20 MB
+    assert console.client.post("/cases/new", data={"csrf_token": csrf, "conversation": large}).status_code == 413
+    response = console.client.post(
+        "/import",
+        data={"csrf_token": csrf},
+        files={"file": ("big.md", f"# 标题\n\n{large}".encode())},
+        follow_redirects=False,
+    )
+    assert response.status_code != 413

@@ -112,11 +112,11 @@ def stop(process: subprocess.Popen) -> None:
 def stack_copy(work: Path) -> dict[str, str]:
     """Environment for scripts/run.sh that runs the whole stack on a copy of knowledge/ in `work`.
 
-    The copy's endpoints.yml points the knowledge base, the index, the feedback store, the
-    conversations (tracker store beside it), the console's accounts and sessions, and the run and
-    log folders into `work`; the console makes the copy a git repository of its own on the first
-    save. So a test may edit, save and revert without touching the project's knowledge/, its
-    repository, build/index or var/.
+    The copy's endpoints.yml points the knowledge base, the index, the state folder (feedback
+    store, conversations, import drafts: KB_STATE_DIR), the console's accounts and sessions, and
+    the run and log folders into `work`; the console makes the copy a git repository of its own on
+    the first save. So a test may edit, save and revert, and read what the stack logged, without
+    touching the project's knowledge/, its repository, build/index or var/, nor the suite's stores.
     """
     shutil.copytree(ROOT / "knowledge", work / "knowledge")
     data = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
@@ -127,13 +127,18 @@ def stack_copy(work: Path) -> dict[str, str]:
         encoder=str(ROOT / "models" / "multilingual-e5-small"),
         domain=str(ROOT / "domain.yml"),
         rules_dir=str(ROOT / "data" / "rules"),
-        feedback_db="var/feedback.db",
+        state_dir="var",
     )
     (work / "endpoints.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     cache = ROOT / "build" / "index" / "cache"
     if cache.is_dir():  # the live embeddings: the copy's first build embeds nothing new
         shutil.copytree(cache, work / "build" / "index" / "cache")
-    return {"KB_ENDPOINTS": str(work / "endpoints.yml"), "RUN_DIR": str(work / "run"), "LOG_DIR": str(work / "log")}
+    return {
+        "KB_ENDPOINTS": str(work / "endpoints.yml"),
+        "KB_STATE_DIR": str(work / "var"),
+        "RUN_DIR": str(work / "run"),
+        "LOG_DIR": str(work / "log"),
+    }
 
 
 def start_assistant(log: Path, env: dict[str, str] | None = None) -> Assistant:

@@ -7,6 +7,7 @@ from PIL import Image
 from bot.dashboard import plots
 from bot.dashboard.plots import DashboardError, write_plots
 from bot.dashboard.usage import DayCount, EntryRatings, UnusedSections, UsageReport
+from bot.feedback.case_runs import CaseRun
 
 
 def report(**changes: object) -> UsageReport:
@@ -38,6 +39,22 @@ def test_every_plot_is_written_as_a_png(tmp_path: Path) -> None:
 def test_an_empty_period_still_draws(tmp_path: Path) -> None:
     empty = report(days=[DayCount(date(2026, 3, 3))], ratings=[], unused_entries=[], unused_sections=[])
     assert len(write_plots(empty, tmp_path)) == 4
+
+
+def test_the_pass_rate_over_time_is_drawn_from_the_runs(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    runs = [
+        CaseRun("kb test", 66, 66, created=datetime(2026, 3, 1, 9, tzinfo=UTC)),
+        CaseRun("check", 67, 64, published=False, created=datetime(2026, 3, 2, 9, tzinfo=UTC)),
+        CaseRun("check", 67, 67, published=True, created=datetime(2026, 3, 2, 10, tzinfo=UTC)),
+        CaseRun("console", 67, 66, created=datetime(2026, 3, 3, 9, tzinfo=UTC)),
+    ]
+    paths = write_plots(report(), tmp_path, runs=runs)
+    assert paths[-1].name == "pass-rate.png"
+    with Image.open(paths[-1]) as image:
+        assert image.format == "PNG"
+    assert write_plots(report(), tmp_path / "none", runs=[])[-1].name == "pass-rate.png"  # "no runs yet"
 
 
 def test_without_a_chinese_font_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -104,3 +104,19 @@ def test_a_chinese_file_name_gets_an_id_from_the_content(tmp_path: Path, fixture
 )
 def test_type_guess(title: str, kind: str) -> None:
     assert guess_type(title) == kind
+
+
+def test_drafts_are_listed_newest_first_and_removed_by_id(tmp_path: Path, fixture_kb: Path) -> None:
+    from bot.importing.drafts import list_drafts, remove_draft
+
+    drafts = tmp_path / "drafts"
+    for name in ("first.md", "second.md"):
+        source = tmp_path / name
+        source.write_text("# 标题\n\n## 定义\n一段文字。\n", encoding="utf-8")
+        import_file(source, fixture_kb, 10_000).save(drafts)
+    (drafts / "draft-broken.json").write_text("{", encoding="utf-8")
+    assert sorted(d.id for d in list_drafts(drafts)) == ["draft-first", "draft-second"]
+    remove_draft(drafts, "../feedback")  # not a draft's id: ignored
+    remove_draft(drafts, "draft-first")
+    assert [d.id for d in list_drafts(drafts)] == ["draft-second"]
+    assert not (drafts / "draft-first.md").exists() and list_drafts(tmp_path / "none") == []

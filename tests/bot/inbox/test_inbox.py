@@ -114,3 +114,18 @@ def test_the_conversation_around_a_grouped_question(tmp_path: Path, store: Feedb
         ("user", "那酒店呢", True),
         ("bot", "抱歉，知识库中没有找到……", False),
     ]
+
+
+def test_a_group_is_found_again_by_its_keys_and_marked_by_them(inbox: Inbox, store: FeedbackStore) -> None:
+    for question in ["区块链在服务中怎么用", "区块链在服务中怎么用？", "今天天气怎么样"]:
+        ask(store, question)
+    group = next(g for g in inbox.groups().groups if g.count == 2)
+    keys = [item.key for item in group.items]
+    ask(store, "区块链在服务中怎么用")  # a new question joins the group meanwhile: its id changes, its keys do not
+    again = inbox.group_of([*keys, "turn:999"])
+    assert again is not None and sorted(i.key for i in again.items) == sorted(keys)
+    assert again.question.startswith("区块链在服务中怎么用")
+    inbox.mark_keys(keys, "out_of_scope", note="不是服务问题", by="王老师")
+    assert inbox.group_of(keys) is None  # handled items are not open any more
+    left = inbox.groups().groups
+    assert sorted(g.count for g in left) == [1, 1]  # the newer question and the weather remain
