@@ -1,5 +1,6 @@
 """`kb`: the knowledge base from the command line (lint, build, search, eval, calibrate, eval-dialogues,
-eval-ood, report, chat).
+eval-ood, report, chat, history) and the trainer console's accounts (trainer); inbox, dashboard and
+import are in bot/loop_commands.py, test (the saved test cases) in bot/case_commands.py.
 
 Usage:
     kb lint
@@ -12,7 +13,14 @@ Usage:
     kb eval-dialogues ../shared/eval/dev_dialogues.yml tests/fixtures/eval/staff_dialogues.yml [--strict]
     kb eval-ood tests/fixtures/eval/out_of_domain.txt
     kb report
+    kb inbox
+    kb dashboard --out var/dashboard
+    kb import article.docx
+    kb test [--verbose]
+    kb test convert ../shared/eval/dev_dialogues.yml
     kb chat
+    kb history empathy-service [--diff]
+    kb trainer add zhangsan --role viewer        # asks for the password
     kb serving --out var/run/endpoints.yml
 """
 
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -28,10 +37,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot import case_commands, loop_commands
 from bot.settings import Settings, SettingsError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="共情服务知识助手: knowledge base tools.")
+app.add_typer(loop_commands.inbox_app, name="inbox")
+app.command("dashboard")(loop_commands.dashboard)
+app.command("import")(loop_commands.import_document)
+app.add_typer(case_commands.test_app, name="test")
 err = Console(stderr=True)
+console = Console()
 
 EndpointsOption = Annotated[Path | None, typer.Option("--endpoints", help="endpoints.yml with a knowledge_base block")]
 
@@ -82,9 +97,21 @@ def search(
     top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=50)] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per question")] = False,
     mode: Annotated[str, typer.Option(help="hybrid | dense | bm25")] = "hybrid",
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="answer as the running assistant does (Rasa's NLU, the answer policy) and print why"
+        ),
+    ] = False,
+    after: Annotated[
+        list[str] | None, typer.Option("--after", help="with --explain: an earlier turn (repeat for several)")
+    ] = None,
     endpoints: EndpointsOption = None,
 ) -> None:
-    """Show what the assistant would retrieve for a question."""
+    """Show what the assistant would retrieve for a question, or with --explain its decision trace."""
+    if explain:
+        _explain([*(after or []), question], endpoints)
+        return
     retriever = _retriever(endpoints)
     questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
     for q in questions:
@@ -155,7 +182,7 @@ def calibrate(
     """Suggest `min_confidence` for endpoints.yml from questions to answer and questions to refuse,
     and show the trade-off curve (table and PNG)."""
     from bot.evaluation.calibration import calibrate as fit
-    from bot.evaluation.calibration import curve, grid, plot_curve, read_questions
+    from bot.evaluation.calibration import curve, grid, plot_curve, read_questions, subject_evidence, with_evidence
     from bot.evaluation.metrics import load_questions
 
     answerable = [f for f in files if f.suffix == ".jsonl"]
@@ -167,53 +194,61 @@ def calibrate(
         raise typer.Exit(2)
     settings = Settings.load(endpoints)
     retriever = _retriever(endpoints)
-    scores = {f: [retriever.search(q.question).confidence for q in load_questions(f)] for f in answerable}
-    scores |= {f: [retriever.search(q).confidence for q in read_questions(f)] for f in unanswerable}
+    index = retriever.holder.get()
+    questions = {f: [q.question for q in load_questions(f)] for f in answerable}
+    questions |= {f: read_questions(f) for f in unanswerable}
+    scores = {f: [retriever.search(q).confidence for q in qs] for f, qs in questions.items()}
+    refused = {f: [subject_evidence(q, index) is not None for q in qs] for f, qs in questions.items()}
+    evidenced = {f: with_evidence(scores[f], refused[f]) for f in scores}
+    current = settings.min_confidence
+    fits = {}
+    for label, values in (("confidence alone", scores), ("with subject evidence", evidenced)):
+        inside = [c for f in answerable for c in values[f]]
+        outside = [c for f in unanswerable for c in values[f]]
+        result = fits[label] = fit(inside, outside)
+        lines = [f"{label}: share handled right at {result.threshold:.4f} (suggested) / {current:.4f} (current)"]
+        for f, per_file in values.items():
+            to_answer = f in answerable
+            ok = [
+                sum((c >= t) == to_answer for c in per_file) / max(len(per_file), 1)
+                for t in (result.threshold, current)
+            ]
+            lines.append(f"  {f} ({len(per_file)} to {'answer' if to_answer else 'refuse'}): {ok[0]:.1%} / {ok[1]:.1%}")
+        table = Table(title=f"{label}: trade-off ({len(inside)} to answer, {len(outside)} to refuse)")
+        for column in ("threshold", "answered", "refused", "balanced"):
+            table.add_column(column, justify="right")
+        for point in curve(inside, outside, [*grid(inside, outside, steps), result.threshold, current]):
+            marker = (
+                " ← suggested"
+                if point.threshold == result.threshold
+                else " ← current"
+                if point.threshold == round(current, 4)
+                else ""
+            )
+            table.add_row(
+                f"{point.threshold:.4f}{marker}",
+                f"{point.answered:.1%}",
+                f"{point.refused:.1%}",
+                f"{(point.answered + point.refused) / 2:.1%}",
+            )
+        print("\n".join(lines))
+        Console().print(table)
+        print(
+            f"{label}: suggested min_confidence {result.threshold:.4f} (answers {result.answered:.1%} of "
+            f"{len(inside)}, refuses {result.refused:.1%} of {len(outside)}); current {current:.4f} (answers "
+            f"{sum(c >= current for c in inside) / len(inside):.1%}, refuses "
+            f"{sum(c < current for c in outside) / len(outside):.1%})"
+        )
     inside = [c for f in answerable for c in scores[f]]
     outside = [c for f in unanswerable for c in scores[f]]
-    result = fit(inside, outside)
-    current = settings.min_confidence
-
-    lines = [f"per file: share handled right at {result.threshold:.4f} (suggested) / {current:.4f} (current)"]
-    for f, values in scores.items():
-        to_answer = f in answerable
-        ok = [sum((c >= t) == to_answer for c in values) / max(len(values), 1) for t in (result.threshold, current)]
-        lines.append(f"  {f} ({len(values)} to {'answer' if to_answer else 'refuse'}): {ok[0]:.1%} / {ok[1]:.1%}")
-    table = Table(title=f"trade-off ({len(inside)} to answer, {len(outside)} to refuse)")
-    for column in ("threshold", "answered", "refused", "balanced"):
-        table.add_column(column, justify="right")
-    for point in curve(inside, outside, [*grid(inside, outside, steps), result.threshold, current]):
-        marker = (
-            " ← suggested"
-            if point.threshold == result.threshold
-            else " ← current"
-            if point.threshold == round(current, 4)
-            else ""
-        )
-        table.add_row(
-            f"{point.threshold:.4f}{marker}",
-            f"{point.answered:.1%}",
-            f"{point.refused:.1%}",
-            f"{(point.answered + point.refused) / 2:.1%}",
-        )
-    print("\n".join(lines))
-    Console().print(table)
     plot_curve(
         curve(inside, outside),
         plot,
-        {"suggested": result.threshold, "current": current},
+        {"suggested (with evidence)": fits["with subject evidence"].threshold, "current": current},
         title=f"{len(inside)} to answer, {len(outside)} to refuse",
+        evidence=curve([c for f in answerable for c in evidenced[f]], [c for f in unanswerable for c in evidenced[f]]),
     )
-    print(f"curve written to {plot}")
-    print(
-        f"suggested min_confidence: {result.threshold:.4f} "
-        f"(answers {result.answered:.1%} of {len(inside)}, refuses {result.refused:.1%} of {len(outside)})"
-    )
-    print(
-        f"current   min_confidence: {current:.4f} "
-        f"(answers {sum(c >= current for c in inside) / len(inside):.1%}, "
-        f"refuses {sum(c < current for c in outside) / len(outside):.1%})"
-    )
+    print(f"curves written to {plot}")
 
 
 @app.command("eval-dialogues")
@@ -289,7 +324,8 @@ def report(
     """For trainers: the most frequent unanswered questions and the worst-rated answers."""
     from bot.feedback.store import FeedbackStore
 
-    store = FeedbackStore.open(Settings.load(endpoints).feedback_db)
+    settings = Settings.load(endpoints)
+    store = FeedbackStore.open(settings.feedback_db, retention_days=settings.retention_days)
     console = Console()
     unanswered = Table(title="最常见的未回答问题（知识库中没有答案）")
     unanswered.add_column("次数", justify="right")
@@ -339,6 +375,47 @@ def chat(
                 console.print(f"  [{len(buttons)}] {button['title']}", markup=False, highlight=False)
 
 
+def _explain(messages: list[str], endpoints: Path | None) -> None:
+    """Replay the turns through the running Rasa server's NLU and the answer policy (nothing is
+    stored) and print each reply with the decision trace of the last."""
+    from bot.conversation.assistant import KnowledgeAssistant
+    from bot.conversation.replay import NluUnavailable, RasaNlu, Replayer
+    from bot.serving import Ports
+
+    settings = Settings.load(endpoints)
+    ports = Ports.load(endpoints or Path(os.environ.get("KB_ENDPOINTS", "endpoints.yml")))
+    token = os.environ.get("RASA_AUTH_TOKEN") or _token_file()
+    if not token:
+        err.print("[red]no Rasa HTTP API token: start the assistant (make run) or set RASA_AUTH_TOKEN[/red]")
+        raise typer.Exit(2)
+    assistant = KnowledgeAssistant(_retriever(endpoints), settings)
+    replayer = Replayer.from_settings(settings, assistant, RasaNlu(ports.rasa_url, token))
+    try:
+        turns = replayer.run(messages)
+    except NluUnavailable as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    for turn in turns:
+        intent = f"  [{turn.parse.intent} {turn.parse.confidence:.2f}]" if turn.parse else ""
+        console.print(f"[bold]> {turn.text}[/bold]{intent}", highlight=False)
+        for message in turn.messages:
+            console.print(message.text, markup=False, highlight=False)
+    last = turns[-1]
+    console.rule("decision trace")
+    if last.reply is not None and last.reply.trace is not None:
+        console.print(last.reply.trace.to_text(), markup=False, highlight=False, soft_wrap=True)
+    else:
+        console.print(f"answered by a dialogue rule ({last.route}), not the knowledge base", highlight=False)
+
+
+def _token_file() -> str:
+    path = Path(os.environ.get("RUN_DIR", "var/run")) / "rasa-auth-token"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
 def _retriever(endpoints: Path | None):
     from bot.indexing.encoder import Encoder
     from bot.indexing.store import IndexMissingError
@@ -363,21 +440,123 @@ def serving(
         Path | None, typer.Option(help="also write credentials.yml without the channels whose variables are unset")
     ] = None,
 ) -> None:
-    """Print the ports of this run as shell assignments (RASA_PORT, ACTION_PORT); see bot/serving.py."""
+    """Print the ports of this run as shell assignments (RASA_PORT, ACTION_PORT, CONSOLE_PORT); see bot/serving.py."""
     from bot.serving import Ports, ServingError, write_credentials, write_endpoints
 
-    path = Path(endpoints or "endpoints.yml")
+    path = Path(endpoints or os.environ.get("KB_ENDPOINTS") or "endpoints.yml")
     try:
         ports = Ports.load(path)
         if out is not None:
-            write_endpoints(path, ports, out)
+            write_endpoints(path, ports, out, Settings.load(endpoints).tracker_db)
         if credentials_out is not None:
             for channel, reason in write_credentials(Path("credentials.yml"), credentials_out).items():
                 err.print(f"channel {channel} is off: {reason}", highlight=False)
     except ServingError as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from exc
-    print(f"RASA_PORT={ports.rasa}\nACTION_PORT={ports.action}")
+    print(f"RASA_PORT={ports.rasa}\nACTION_PORT={ports.action}\nCONSOLE_PORT={ports.console}")
+
+
+@app.command()
+def history(
+    entry: Annotated[str, typer.Argument(help="entry id, e.g. empathy-service")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="changes to show")] = 20,
+    diff: Annotated[bool, typer.Option("--diff/--no-diff", help="print each change's diff")] = True,
+    endpoints: EndpointsOption = None,
+) -> None:
+    """The changes of one entry (as the trainer console lists them): date, author, message, diff."""
+    from bot.knowledge.entries import entry_files
+    from bot.knowledge.history import HistoryError, KnowledgeHistory
+
+    settings = Settings.load(endpoints)
+    root = settings.knowledge_dir
+    files = [p.relative_to(root).as_posix() for p in entry_files(root) if p.stem == entry]
+    if not files:
+        err.print(f"[red]no entry {entry!r} in {root}[/red]", highlight=False)
+        raise typer.Exit(2)
+    store = KnowledgeHistory(root)
+    try:
+        changes = store.log(files[0], limit)
+        for change in changes:
+            print(f"{change.short}  {change.date:%Y-%m-%d %H:%M}  {change.author} <{change.email}>  {change.subject}")
+            if diff:
+                print(store.diff(change.commit, files[0]))
+    except HistoryError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    if not changes:
+        print(f"{files[0]}: no changes recorded yet")
+
+
+trainer_app = typer.Typer(no_args_is_help=True, help="Trainer accounts of the trainer console (console/).")
+app.add_typer(trainer_app, name="trainer")
+
+
+def _accounts(endpoints: Path | None):  # -> (TrainerStore, SessionStore)
+    from console.accounts import TrainerStore
+    from console.sessions import SessionStore
+    from console.settings import ConsoleSettings
+
+    options = ConsoleSettings.load(endpoints)
+    sessions = SessionStore(options.state_db, options.session_idle_minutes * 60, options.session_hours * 3600)
+    return TrainerStore(options.accounts), sessions
+
+
+@trainer_app.command("add")
+def trainer_add(
+    name: Annotated[str, typer.Argument(help="log-in name; also the author of the trainer's commits")],
+    role: Annotated[str, typer.Option(help="editor (edit and publish) or viewer (read and hit-test)")] = "editor",
+    email: Annotated[str | None, typer.Option(help="e-mail for the commits (default: NAME@trainers.invalid)")] = None,
+    endpoints: EndpointsOption = None,
+) -> None:
+    """Create an account; the password is asked for (twice), never taken from the command line."""
+    from console.accounts import AccountError
+
+    trainers, _ = _accounts(endpoints)
+    password = typer.prompt("password (at least 10 characters)", hide_input=True, confirmation_prompt=True)
+    try:
+        trainer = trainers.add(name, password, role=role, email=email)
+    except AccountError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    print(f"added {trainer.name} ({trainer.role}) to {trainers.path}")
+
+
+@trainer_app.command("list")
+def trainer_list(endpoints: EndpointsOption = None) -> None:
+    """Accounts with their role and creation date."""
+    trainers, _ = _accounts(endpoints)
+    for trainer in trainers.list():
+        print(f"{trainer.name}\t{trainer.role}\t{trainer.email}\t{trainer.created}")
+
+
+@trainer_app.command("remove")
+def trainer_remove(name: str, endpoints: EndpointsOption = None) -> None:
+    """Delete an account and end its sessions."""
+    from console.accounts import AccountError
+
+    trainers, sessions = _accounts(endpoints)
+    try:
+        trainers.remove(name)
+    except AccountError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    print(f"removed {name}; {sessions.end_all(name)} session(s) ended")
+
+
+@trainer_app.command("passwd")
+def trainer_passwd(name: str, endpoints: EndpointsOption = None) -> None:
+    """Set a new password (asked for twice) and end the account's sessions."""
+    from console.accounts import AccountError
+
+    trainers, sessions = _accounts(endpoints)
+    password = typer.prompt("new password (at least 10 characters)", hide_input=True, confirmation_prompt=True)
+    try:
+        trainers.set_password(name, password)
+    except AccountError as exc:
+        err.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from exc
+    print(f"password of {name} changed; {sessions.end_all(name)} session(s) ended")
 
 
 def main() -> None:

@@ -1,12 +1,13 @@
 """How the servers are wired: their ports, and the endpoints file the Rasa server reads.
 
 `endpoints.yml` is the one place a developer edits; its `action_endpoint.url` names the action
-server's port, and the Rasa server listens on Rasa's own default port unless told otherwise.
-Environment variables override both for one run (`RASA_PORT`, `ACTION_PORT`), so several stacks
-can run side by side; `scripts/run.sh` then hands Rasa a rendered copy of endpoints.yml with the
+server's port, the Rasa server listens on Rasa's own default port and the trainer console
+(console/) on 5080 unless told otherwise. Environment variables override them for one run
+(`RASA_PORT`, `ACTION_PORT`, `CONSOLE_PORT`), so several stacks can run side by side; `scripts/run.sh` then hands Rasa a rendered copy of endpoints.yml with the
 action server's URL filled in.
 
-Conversations are kept by Rasa's SQL tracker store: SQLite under `var/` by default, PostgreSQL
+Conversations are kept by Rasa's SQL tracker store: SQLite under `state_dir` (var/, or
+$KB_STATE_DIR; bot/settings.py) by default, PostgreSQL
 when `DB_HOST` is set (`Database`); per-conversation locks are Rasa's in-memory lock store unless
 `REDIS_HOST` is set (`Redis`), which several Rasa servers or `SANIC_WORKERS` > 1 need. Rasa's own
 `${VAR}` interpolation has no defaults, hence the rendering; passwords stay `${VAR}` references in
@@ -14,8 +15,8 @@ the rendered file, so no secret is written to disk.
 
 Usage:
     ports = Ports.load(Path("endpoints.yml"), env={})
-    ports.rasa, ports.action  # → (5005, 5055)
-    render_endpoints(Path("endpoints.yml"), ports)["action_endpoint"]["url"]  # → 'http://localhost:5055/webhook'
+    ports.rasa, ports.action, ports.console  # → (5005, 5055, 5080)
+    render_endpoints(Path("endpoints.yml"), ports, Path("var/rasa/tracker.db"))["action_endpoint"]["url"]  # → 'http://localhost:5055/webhook'
     Database.from_env({"DB_HOST": "db.bank.local", "DB_PASSWORD": "s3cret"}).url(hide_password=True)  # → 'postgresql+psycopg2://rasa:***@db.bank.local:5432/rasa'
 """
 
@@ -34,8 +35,8 @@ from bot.files import atomic_write_text
 
 #: Rasa's own default (`rasa run --port`).
 RASA_DEFAULT_PORT = 5005
-#: Where conversations are kept when no database server is configured.
-SQLITE_TRACKER_DB = Path("var/rasa/tracker.db")
+#: The trainer console's (console/).
+CONSOLE_DEFAULT_PORT = 5080
 #: The Rasa-side tracker store that fails a turn instead of falling back to memory.
 TRACKER_STORE_CLASS = "rasa_addons.stores.tracker.StrictSQLTrackerStore"
 
@@ -48,6 +49,7 @@ class ServingError(ValueError):
 class Ports:
     rasa: int
     action: int
+    console: int = CONSOLE_DEFAULT_PORT
 
     @classmethod
     def load(cls, endpoints: Path, env: Mapping[str, str] | None = None) -> Ports:
@@ -60,6 +62,7 @@ class Ports:
         return cls(
             rasa=_port(env.get("RASA_PORT"), RASA_DEFAULT_PORT, "RASA_PORT"),
             action=_port(env.get("ACTION_PORT"), default_action, "ACTION_PORT"),
+            console=_port(env.get("CONSOLE_PORT"), CONSOLE_DEFAULT_PORT, "CONSOLE_PORT"),
         )
 
     @property
@@ -73,6 +76,10 @@ class Ports:
     @property
     def action_health(self) -> str:
         return f"http://localhost:{self.action}/health"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://localhost:{self.console}/"
 
 
 @dataclass(frozen=True)
@@ -169,11 +176,9 @@ class Redis:
         return block
 
 
-def render_endpoints(
-    endpoints: Path, ports: Ports, env: Mapping[str, str] | None = None, root: Path | None = None
-) -> dict:
+def render_endpoints(endpoints: Path, ports: Ports, tracker_db: Path, env: Mapping[str, str] | None = None) -> dict:
     """endpoints.yml as the Rasa server of this run should see it: the action server's port, and
-    the tracker and lock stores from the environment (`root` anchors the default SQLite file)."""
+    the tracker and lock stores from the environment (`tracker_db`: the SQLite file without DB_HOST)."""
     env = os.environ if env is None else env
     data = _read(endpoints)
     parts = urlsplit(data["action_endpoint"]["url"])
@@ -183,16 +188,15 @@ def render_endpoints(
     if database is not None:
         data["tracker_store"] = database.tracker_store()
     else:
-        sqlite = ((root or endpoints.resolve().parent) / SQLITE_TRACKER_DB).resolve()
-        data["tracker_store"] = {"type": TRACKER_STORE_CLASS, "dialect": "sqlite", "db": str(sqlite)}
+        data["tracker_store"] = {"type": TRACKER_STORE_CLASS, "dialect": "sqlite", "db": str(tracker_db.resolve())}
     redis = Redis.from_env(env)
     if redis is not None:
         data["lock_store"] = redis.lock_store()
     return data
 
 
-def write_endpoints(endpoints: Path, ports: Ports, out: Path) -> Path:
-    data = render_endpoints(endpoints, ports)
+def write_endpoints(endpoints: Path, ports: Ports, out: Path, tracker_db: Path) -> Path:
+    data = render_endpoints(endpoints, ports, tracker_db)
     if data["tracker_store"]["dialect"] == "sqlite":
         Path(data["tracker_store"]["db"]).parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

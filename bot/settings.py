@@ -3,16 +3,23 @@
 endpoints.yml already tells Rasa where the action server is; the same file tells the action
 server and `kb` where the knowledge, the index and the encoder are. Rasa ignores the block.
 
+Everything a run writes (the feedback store, the conversation store, import drafts) lives under
+`state_dir` (var/); the environment variable `KB_STATE_DIR` moves it for one run, as RASA_PORT and
+ACTION_PORT move the ports: the test suite and the benchmarks run their stacks on a temporary one,
+so nothing they say lands in the live stores.
+
 Usage:
     settings = Settings.load()            # ./endpoints.yml, or $KB_ENDPOINTS
     settings.index_dir  # → PosixPath('/.../build/index')
+    settings.feedback_db  # → PosixPath('/.../var/feedback.db'), or $KB_STATE_DIR/feedback.db
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -20,6 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.indexing.encoder import Precision
 
 SECTION = "knowledge_base"
+#: Moves `state_dir` for one run (tests, benchmarks), whatever endpoints.yml says.
+STATE_DIR_ENV = "KB_STATE_DIR"
 
 
 class SettingsError(ValueError):
@@ -74,11 +83,23 @@ class Settings(BaseModel):
     reload_check_seconds: float = Field(1.0, gt=0)
     #: The action server rebuilds the index itself when a knowledge file is saved.
     watch_knowledge: bool = True
-    feedback_db: Path = Path("var/feedback.db")
     #: Ratings and unanswered questions one sender may record per hour (bot/feedback/limits.py).
     feedback_per_hour: int = Field(30, ge=1, le=10_000)
+    #: Where this run keeps what it writes: feedback.db (ratings, the turn log, inbox states),
+    #: rasa/tracker.db (conversations; both only without DB_HOST) and drafts/ (imported documents).
+    state_dir: Path = Path("var")
+    #: Stored questions (turn log, ratings) older than this many days are deleted.
+    retention_days: int = Field(180, ge=1, le=3650)
+    #: Answers whose margin to the runner-up (fused score) is below this go to the trainers' inbox.
+    low_margin: float = Field(0.02, ge=0.0, le=1.0)
+    #: Inbox questions whose embeddings are at least this similar (cosine) are grouped together.
+    group_similarity: float = Field(0.91, gt=0.0, le=1.0)
+    #: `kb import`: larger files are refused.
+    import_max_mb: float = Field(20.0, gt=0.0, le=500.0)
     #: Rasa's domain, whose intents knowledge/routing.yml is checked against.
     domain: Path = Path("domain.yml")
+    #: Rasa's dialogue rules: the trainer console's hit test follows them as Rasa does (bot/conversation/replay.py).
+    rules_dir: Path = Path("data/rules")
     #: Action server: questions answered at once (threads); their encodings are batched together.
     answer_threads: int = Field(8, ge=1, le=64)
     #: Questions arriving within this many milliseconds of each other are encoded in one pass.
@@ -90,21 +111,48 @@ class Settings(BaseModel):
     #: batching, not threads, gives the throughput (bench: 68 vs 45 questions/s on 2 busy cores).
     encoder_threads: int = Field(1, ge=1, le=64)
 
+    @property
+    def feedback_db(self) -> Path:
+        """The SQLite feedback store (unused when DB_HOST names a PostgreSQL server)."""
+        return self.state_dir / "feedback.db"
+
+    @property
+    def tracker_db(self) -> Path:
+        """The SQLite conversation store Rasa writes (unused when DB_HOST is set); bot/serving.py."""
+        return self.state_dir / "rasa" / "tracker.db"
+
+    @property
+    def drafts_dir(self) -> Path:
+        """Drafts made by `kb import`: outside knowledge_dir, so never loaded, indexed or served."""
+        return self.state_dir / "drafts"
+
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
         """Read settings; relative paths are resolved against the file's folder (the project root)."""
-        path = Path(path or os.environ.get("KB_ENDPOINTS", "endpoints.yml")).resolve()
-        data: dict = {}
-        if path.exists():
-            data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(SECTION) or {}
-        try:
-            settings = cls.model_validate(data)
-        except ValidationError as exc:
-            problems = "; ".join(f"{SECTION}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            raise SettingsError(f"{path}: {problems}") from exc
-        base = path.parent
-        for name in ("knowledge_dir", "index_dir", "nlu_dir", "feedback_db", "domain"):
-            setattr(settings, name, (base / getattr(settings, name)).resolve())
+        settings, base = load_block(cls, SECTION, path, PATHS)
+        if os.environ.get(STATE_DIR_ENV):
+            settings.state_dir = Path(os.environ[STATE_DIR_ENV]).resolve()  # relative to where it was set
         if (base / settings.encoder).exists():
             settings.encoder = str((base / settings.encoder).resolve())
         return settings
+
+
+PATHS = ("knowledge_dir", "index_dir", "nlu_dir", "state_dir", "domain", "rules_dir")
+Block = TypeVar("Block", bound=BaseModel)
+
+
+def load_block(model: type[Block], section: str, path: Path | None, paths: Iterable[str]) -> tuple[Block, Path]:
+    """The `section` block of endpoints.yml ($KB_ENDPOINTS, else ./endpoints.yml) validated by `model`,
+    its `paths` resolved against the file's folder; and that folder."""
+    path = Path(path or os.environ.get("KB_ENDPOINTS", "endpoints.yml")).resolve()
+    data: dict = {}
+    if path.exists():
+        data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(section) or {}
+    try:
+        block = model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{section}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"{path}: {problems}") from exc
+    for name in paths:
+        setattr(block, name, (path.parent / getattr(block, name)).resolve())
+    return block, path.parent

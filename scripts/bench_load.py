@@ -27,20 +27,26 @@ Runs in the Rasa environment, which has aiohttp and matplotlib:
     .venv-rasa/bin/python scripts/bench_load.py --levels 10 --messages 1500 --turns-per-conversation 8,50
     .venv-rasa/bin/python scripts/bench_load.py --url http://localhost:5005   # a running stack
 
-Ports: RASA_PORT / ACTION_PORT as for scripts/run.sh (see bot/serving.py).
+Ports: RASA_PORT / ACTION_PORT as for scripts/run.sh (see bot/serving.py). The stack it starts
+keeps its conversations and feedback in a temporary folder (KB_STATE_DIR, bot/settings.py), so the
+benchmark's questions never reach the live stores or the trainers' inbox; a stack given with
+--url writes wherever it was started to.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import json
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
@@ -304,7 +310,18 @@ def start_stack(rasa_port: int, action_port: int, log: Path) -> subprocess.Popen
     if up(f"http://localhost:{rasa_port}/"):
         sys.exit(f"port {rasa_port} is busy: stop the running assistant or pass --url")
     log.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port), "RASA_RATE_LIMITS": "off"}
+    state = tempfile.mkdtemp(prefix="bench-load-state-")  # feedback and conversations of this run only
+    atexit.register(shutil.rmtree, state, ignore_errors=True)
+    env = {
+        **os.environ,
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "KB_STATE_DIR": state,
+        "RASA_RATE_LIMITS": "off",
+        "CONSOLE": "off",  # not measured; its port may be another stack's
+    }
+    for name in ("DB_HOST", "REDIS_HOST"):  # nor the shared PostgreSQL / Redis of a deployment
+        env.pop(name, None)
     with log.open("wb") as out:
         process = subprocess.Popen(
             ["scripts/run.sh"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

@@ -45,9 +45,10 @@ up() { curl -fsS -o /dev/null "http://localhost:$1/" 2>/dev/null && curl -fsS -o
 start_node() {  # $1 = index; scripts/run.sh does set-up, build, training and supervision
   local i=$1
   # Behind nginx the client's address is the last X-Forwarded-For entry (nginx appends it), which
-  # the per-address rate limits need; Sanic reads SANIC_PROXIES_COUNT.
+  # the per-address rate limits need; Sanic reads SANIC_PROXIES_COUNT. One trainer console (the
+  # first pair's) serves the shared knowledge folder.
   SANIC_PROXIES_COUNT=${SANIC_PROXIES_COUNT:-1} \
-  RASA_PORT=$((rasa_base + i)) ACTION_PORT=$((action_base + i)) \
+  RASA_PORT=$((rasa_base + i)) ACTION_PORT=$((action_base + i)) CONSOLE=$([ "$i" -eq 0 ] && echo "${CONSOLE:-on}" || echo off) \
     LOG_DIR=var/log/node-$i RUN_DIR=var/run/node-$i \
     scripts/run.sh > >(sed -u "s/^/[node-$i] /") 2>&1 &
   pids+=($!)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run the assistant: set up what is missing, build the index if knowledge/ changed, train if
-# data/config changed, start the action server (5055) and Rasa (5005), wait until both answer,
-# and stop both on Ctrl-C. Runs in the foreground and needs no input.
+# data/config changed, start the action server (5055), Rasa (5005) and the trainer console
+# (5080; CONSOLE=off leaves it out), wait until they answer, and stop them on Ctrl-C. Runs in the
+# foreground and needs no input. KB_ENDPOINTS names another endpoints.yml (the tests run the
+# stack on a copy of knowledge/ that way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # LOG_DIR / RUN_DIR: one folder per server pair when scripts/run-cluster.sh starts several.
@@ -29,19 +31,20 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
-# The action server is restarted if it dies; meanwhile Rasa stays up and users get an honest
-# "service unavailable" reply (rasa_addons/channels/guard.py) instead of a refused connection.
-# Each server logs to var/log/ and to this terminal, prefixed.
-supervise_actions() {
-  local child=""
-  # wait for the action server only: a bare `wait` would also wait for the log pipe's tee, which
+# The action server and the console are restarted if they die; meanwhile Rasa stays up and users
+# get an honest "service unavailable" reply (rasa_addons/channels/guard.py) instead of a refused
+# connection. Each server logs to var/log/ and to this terminal, prefixed.
+supervise() {  # $1 = name, then the command
+  local name=$1 child=""
+  shift
+  # wait for the server only: a bare `wait` would also wait for the log pipe's tee, which
   # never ends while this shell holds the pipe open (run.sh stopped with `kill -TERM` hung here).
   trap '[ -n "$child" ] && { kill -TERM "$child" 2>/dev/null; wait "$child"; }; exit 0' TERM INT
   while true; do
-    .venv/bin/python -m actions --actions actions --port "$ACTION_PORT" &
+    "$@" &
     child=$!
     wait "$child" && code=0 || code=$?
-    echo "[run] action server exited with code $code; restarting in 5 s" >&2
+    echo "[run] $name exited with code $code; restarting in 5 s" >&2
     sleep 5
   done
 }
@@ -66,11 +69,12 @@ if [ -z "${WEBCHAT_SESSION_SECRET:-}" ] && [ ! -s "$session_secret_file" ]; then
   mv -n "$session_secret_file.$$" "$session_secret_file"; rm -f "$session_secret_file.$$"
 fi
 # Logs are appended across restarts; past 50 MB the old one is kept as *.1 (scripts/rotate-log.sh).
-for log in "$log_dir/actions.log" "$log_dir/rasa.log"; do
+for log in "$log_dir/actions.log" "$log_dir/rasa.log" "$log_dir/console.log"; do
   scripts/rotate-log.sh "$log"
   [ ! -f "$log" ] || chmod 600 "$log"
 done
-supervise_actions > >(tee -a "$log_dir/actions.log" | sed -u 's/^/[actions] /') 2>&1 &
+supervise "action server" .venv/bin/python -m actions --actions actions --port "$ACTION_PORT" \
+  > >(tee -a "$log_dir/actions.log" | sed -u 's/^/[actions] /') 2>&1 &
 pids+=($!)
 # Token, optional JWT secret, session secret and CORS origins (RASA_CORS_ORIGINS) reach Rasa
 # through the environment, never its command line.
@@ -81,6 +85,15 @@ WEBCHAT_SESSION_SECRET=${WEBCHAT_SESSION_SECRET:-$(cat "$session_secret_file")} 
   --enable-api --interface "${RASA_INTERFACE:-127.0.0.1}" \
   > >(tee -a "$log_dir/rasa.log" | sed -u 's/^/[rasa] /') 2>&1 &
 pids+=($!)
+console_pid=""
+if [ "${CONSOLE:-on}" != off ]; then
+  # The trainer console (console/): it asks Rasa's NLU over the HTTP API, with the same token.
+  RASA_AUTH_TOKEN=${RASA_AUTH_TOKEN:-$(cat "$token_file")} RASA_PORT=$RASA_PORT CONSOLE_PORT=$CONSOLE_PORT \
+    supervise "trainer console" .venv/bin/python -m console \
+    > >(tee -a "$log_dir/console.log" | sed -u 's/^/[console] /') 2>&1 &
+  console_pid=$!
+  pids+=("$console_pid")
+fi
 
 wait_for() {  # $1 = url, $2 = name
   for _ in $(seq 1 180); do
@@ -95,6 +108,7 @@ wait_for() {  # $1 = url, $2 = name
 }
 wait_for "http://localhost:$ACTION_PORT/health" "action server"
 wait_for "http://localhost:$RASA_PORT/" "Rasa server"
+[ -z "$console_pid" ] || wait_for "http://localhost:$CONSOLE_PORT/login" "trainer console"
 
 cat >&2 <<INFO
 
@@ -105,8 +119,12 @@ cat >&2 <<INFO
   Stop:     Ctrl-C
 
 Web chat: http://localhost:$RASA_PORT/webhooks/webchat/chat
-
 INFO
+[ -z "$console_pid" ] || cat >&2 <<INFO
+Trainer console: http://localhost:$CONSOLE_PORT/
+  (trainers' accounts: .venv/bin/kb trainer add NAME)
+INFO
+echo >&2
 wait -n "${pids[@]}"
 echo "[run] the Rasa server exited; stopping" >&2
 exit 1

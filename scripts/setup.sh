@@ -4,6 +4,7 @@
 #
 #   .venv-rasa/  Rasa 3.6.21 (+ spaCy, jieba): the Rasa server and training.
 #   .venv/       the `bot` core, the action server (rasa-sdk), sentence-transformers, FAISS.
+#   normalization/ (both): how a message is read (Simplified script, typo-tolerant terms).
 #   models/multilingual-e5-small/  the Chinese-capable encoder, rebuilt from pinned wheels.
 #
 # Rasa pins old numpy/regex/safetensors while sentence-transformers and faiss-cpu need newer
@@ -26,7 +27,7 @@ ensure_venv() {  # $1 = dir
 }
 
 # --- .venv-rasa ---------------------------------------------------------------------------
-RASA_STAMP=$(stamp_of requirements-rasa.txt rasa_addons/pyproject.toml scripts/setup.sh)
+RASA_STAMP=$(stamp_of requirements-rasa.txt rasa_addons/pyproject.toml normalization/pyproject.toml scripts/setup.sh)
 if [ "$(cat .venv-rasa/.stamp 2>/dev/null)" != "$RASA_STAMP" ]; then
   ensure_venv .venv-rasa
   say "installing Rasa dependencies (a few minutes the first time)"
@@ -35,13 +36,15 @@ if [ "$(cat .venv-rasa/.stamp 2>/dev/null)" != "$RASA_STAMP" ]; then
   .venv-rasa/bin/pip install -q --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
   # The Rasa-side package (and only it: not the knowledge core) on the Rasa server's path.
   .venv-rasa/bin/pip install -q --no-deps -e rasa_addons
+  # Text normalization shared by both runtimes (Traditional -> Simplified, typo-tolerant terms).
+  .venv-rasa/bin/pip install -q --no-deps -e normalization
   # pytest for the Rasa-side unit tests (tests/rasa_addons), which need Rasa's own environment.
   .venv-rasa/bin/pip install -q pytest==8.3.5
   echo "$RASA_STAMP" > .venv-rasa/.stamp
 fi
 
 # --- .venv ---------------------------------------------------------------------------------
-APP_STAMP=$(stamp_of requirements.txt pyproject.toml scripts/setup.sh)
+APP_STAMP=$(stamp_of requirements.txt pyproject.toml normalization/pyproject.toml scripts/setup.sh)
 if [ "$(cat .venv/.stamp 2>/dev/null)" != "$APP_STAMP" ]; then
   ensure_venv .venv
   say "installing the action server and the bot core"
@@ -49,7 +52,7 @@ if [ "$(cat .venv/.stamp 2>/dev/null)" != "$APP_STAMP" ]; then
   .venv/bin/pip install -q "torch==2.13.0"
   .venv/bin/pip install -q -r requirements.txt
   .venv/bin/pip install -q --no-deps --ignore-requires-python rasa-sdk==3.6.2
-  .venv/bin/pip install -q --no-deps -e .
+  .venv/bin/pip install -q --no-deps -e . -e normalization
   echo "$APP_STAMP" > .venv/.stamp
 fi
 

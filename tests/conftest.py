@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import shutil
+import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,8 +27,70 @@ if importlib.util.find_spec("rasa") is None:
 else:
     collect_ignore = [p.name for p in Path(__file__).parent.iterdir() if p.is_dir() and p.name != "rasa_addons"]
 FIXTURES = Path(__file__).parent / "fixtures"
+#: ../shared (development sets, seed articles) beside the checkout; KB_SHARED_DIR where it is elsewhere
+#: (a git worktree of the project, for instance).
+SHARED = Path(os.environ.get("KB_SHARED_DIR") or ROOT.parent / "shared")
+
+# --- nothing from the tests in the live stores ------------------------------------------------
+#: Moves every store a run writes (bot/settings.py): the suite's stacks, `kb` commands and
+#: Settings.load() calls all keep feedback and conversations in a temporary folder.
+STATE_DIR_ENV = "KB_STATE_DIR"
+#: A developer's shell may point at a deployment's PostgreSQL or Redis; the suite never uses them
+#: (the cluster test starts its own, with a database of its own).
+SHARED_STORE_ENV = ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "REDIS_HOST", "REDIS_PORT", "REDIS_DB")
+LIVE_STORES_KEY = pytest.StashKey[dict[str, tuple[int, int] | None]]()
+
+
+def live_store_files() -> list[Path]:
+    """The SQLite stores `make run` writes in this checkout (endpoints.yml's state_dir), with their WAL files."""
+    import yaml
+
+    block = (yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}).get("knowledge_base") or {}
+    state = ROOT / str(block.get("state_dir", "var"))
+    stores = [state / "feedback.db", state / "rasa" / "tracker.db"]
+    return [path.with_name(path.name + suffix) for path in stores for suffix in ("", "-wal")]
+
+
+def live_store_snapshot() -> dict[str, tuple[int, int] | None]:
+    """Size and modification time of each live store file (None: absent); any write changes them."""
+    snapshot: dict[str, tuple[int, int] | None] = {}
+    for path in live_store_files():
+        try:
+            stat = path.stat()
+            snapshot[str(path)] = (stat.st_size, stat.st_mtime_ns)
+        except FileNotFoundError:
+            snapshot[str(path)] = None
+    return snapshot
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[LIVE_STORES_KEY] = live_store_snapshot()
+    state = tempfile.mkdtemp(prefix="kb-test-state-")
+    config.add_cleanup(lambda: shutil.rmtree(state, ignore_errors=True))
+    os.environ[STATE_DIR_ENV] = state
+    for name in SHARED_STORE_ENV:
+        os.environ.pop(name, None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """tests/test_live_stores.py runs last: it checks what every other test left behind."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/test_live_stores.py"))
+
+
 #: The realistic fixture knowledge base of the retrieval and conversation unit tests.
 KB = FIXTURES / "kb"
+
+
+class Clock:
+    """A settable clock for stores that stamp times (FeedbackStore(clock=...)); `tick` advances each reading."""
+
+    def __init__(self, tick: timedelta = timedelta(0)) -> None:
+        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+        self.tick = tick
+
+    def __call__(self) -> datetime:
+        self.now += self.tick
+        return self.now
 
 
 class CharEncoder:
@@ -78,6 +143,7 @@ def kb_settings_for(knowledge: Path, work: Path) -> Settings:
         encoder=CharEncoder().identity,
         domain=work / "no-domain.yml",
         watch_knowledge=False,
+        state_dir=work / "state",
     )
 
 

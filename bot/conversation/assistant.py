@@ -13,17 +13,20 @@ Usage:
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.conversation.compose import Reply, compose, unavailable
 from bot.conversation.planning import Context, Turn, plan_turn
 from bot.conversation.policy import AnswerPolicy, PolicySettings
+from bot.conversation.trace import TermMatch, Trace
 from bot.indexing.encoder import Encoder
-from bot.indexing.store import IndexMissingError
+from bot.indexing.store import Index, IndexMissingError
 from bot.indexing.watcher import KnowledgeWatcher
 from bot.retrieval.batching import BatchingEncoder
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Retriever
 from bot.settings import Settings
+from normalization.reading import Reading
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +45,14 @@ class KnowledgeAssistant:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> KnowledgeAssistant:
-        """The assistant of a serving process: with `watch_knowledge`, saved edits rebuild the index."""
+    def from_settings(
+        cls, settings: Settings, encoder: Encoder | None = None, watch: bool | None = None
+    ) -> KnowledgeAssistant:
+        """The assistant of a serving process: with `watch_knowledge` (or `watch`), saved edits
+        rebuild the index. The trainer console passes its own encoder and does not watch."""
         holder = IndexHolder(settings.index_dir, settings.reload_check_seconds)
-        encoder = Encoder(settings.encoder, settings.encoder_precision)
-        if settings.watch_knowledge:
+        encoder = encoder or Encoder(settings.encoder, settings.encoder_precision)
+        if settings.watch_knowledge if watch is None else watch:
             KnowledgeWatcher(settings, encoder).start()
         return cls(Retriever(holder, BatchingEncoder.from_settings(encoder, settings), settings.fusion), settings)
 
@@ -66,9 +72,19 @@ class KnowledgeAssistant:
 
     def _respond(self, turn: Turn, ctx: Context) -> tuple[Reply, Context]:
         index = self.retriever.holder.get()
-        request = plan_turn(turn, ctx, index.analyzer.analyze(turn.text), index.routing)
-        decision = self.policy.decide(request, index)
-        reply = compose(decision, index, question=turn.text)
+        reading = index.reader.read(turn.text)
+        trace = Trace(
+            question=turn.text, understood=reading.understood, intent=turn.intent, terms=terms_read(reading, index)
+        )
+        understood = replace(turn, text=reading.understood)
+        request = plan_turn(
+            understood, ctx, index.analyzer.analyze(reading.understood), index.routing, index.common_words
+        )
+        decision = self.policy.decide(request, index, trace)
+        reply = compose(decision, index, question=turn.text, read_as=reading.fuzzy)
+        trace.status, trace.answer = reply.status, [p.id for p in reply.passages]
+        reply.trace = trace
+        log.debug("decision trace:\n%s", trace.to_text())
         if reply.status != "answer":
             # A clarification or a miss keeps the conversation where it was, so 「第二个」 or
             # 「举个例子」 still refer to the last answer.
@@ -85,3 +101,11 @@ class KnowledgeAssistant:
             last_sources=reply.sources,
         )
         return reply, new_ctx
+
+
+def terms_read(reading: Reading, index: Index) -> list[TermMatch]:
+    """The trace's account of how the message was read: its script, then each term matched."""
+    terms = [TermMatch(reading.text, reading.normalized, "traditional")] if reading.simplified else []
+    for m in reading.matches:
+        terms.append(TermMatch(m.said, m.term, m.how, index.terms.topics.get(m.term)))
+    return terms

@@ -13,12 +13,15 @@ Usage:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.conversation.policy import Decision
+from bot.conversation.decision import Decision
+from bot.conversation.trace import Trace
 from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
+from normalization.matching import Match
 
 MAX_BODY_CHARS = 300
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -27,6 +30,8 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _CITED_TITLE = re.compile(r"《([^《》]+)》")
 
 Status = Literal["answer", "not_found", "clarify", "unavailable"]
+#: A pseudo-response of domain.yml whose buttons (👍/👎) end every answer.
+FEEDBACK_BUTTONS = "utter_feedback_buttons"
 
 
 @dataclass
@@ -47,10 +52,28 @@ class Reply:
     passages: list[Passage] = field(default_factory=list)
     items: list[str] = field(default_factory=list)  # names of the listed items, for "第二个"
     mentioned: list[str] = field(default_factory=list)  # entries the answer names, for follow-ups
+    #: how the turn was decided (set by the assistant)
+    trace: Trace | None = None
 
     @property
     def sources(self) -> list[str]:
         return [p.citation for p in self.passages]
+
+
+def outgoing(reply: Reply, feedback: list[dict[str, str]]) -> list[tuple[Message, list[dict[str, str]]]]:
+    """The messages a channel sends for `reply`, each with its buttons; an answer's last message
+    ends with the rating buttons (`feedback`, from the FEEDBACK_BUTTONS response).
+
+    >>> [(m.response, b) for m, b in outgoing(Reply("not_found", [Message("utter_not_found")]), [])]
+    [('utter_not_found', [])]
+    """
+    sent = []
+    for position, message in enumerate(reply.messages):
+        buttons = [{"title": title, "payload": payload} for title, payload in message.buttons]
+        if reply.status == "answer" and position == len(reply.messages) - 1:
+            buttons += feedback
+        sent.append((message, buttons))
+    return sent
 
 
 def list_items(text: str) -> list[str]:
@@ -88,14 +111,23 @@ def to_chat_text(markdown: str) -> str:
     return re.sub(r"^[ \t]*[-*+][ \t]+", "• ", text, flags=re.MULTILINE)
 
 
-def compose(decision: Decision, index: Index, question: str = "") -> Reply:
+def compose(decision: Decision, index: Index, question: str = "", read_as: Sequence[Match] = ()) -> Reply:
+    """`read_as`: words of the question read as other words (typos, English); an answer says so."""
     if decision.status == "not_found":
         return _not_found(decision, question)
     if decision.status == "clarify":
         return _clarify(decision)
-    if decision.status == "compare":
-        return _comparison(decision)
-    return _answer(decision, index)
+    reply = _comparison(decision) if decision.status == "compare" else _answer(decision, index)
+    if read_as:
+        reply.messages.insert(0, read_as_note(read_as))
+    return reply
+
+
+def read_as_note(matches: Sequence[Match]) -> Message:
+    """「按“客户情绪管理”理解“客户情叙管理”」: which words of the question were read as which."""
+    said = "、".join(f"“{m.said}”" for m in matches)
+    meant = "、".join(f"“{m.term}”" for m in matches)
+    return Message("utter_read_as", {"said": said, "meant": meant})
 
 
 def unavailable() -> Reply:

@@ -22,7 +22,11 @@ from bot.knowledge.terms import normalize
 from bot.retrieval.query import QueryAnalysis
 
 #: Intents that continue the previous question rather than ask a new kind of thing.
-FOLLOW_UP_INTENTS = frozenset({"inform", "ask_more"})
+FOLLOW_UP_INTENTS = frozenset({"inform", "ask_more", "correct"})
+#: A correction of the last answer ("不是问这个，我想知道具体怎么做", "换成酒店的呢").
+CORRECT_INTENT = "correct"
+#: Intents after which the last answer's passages are not repeated.
+NOT_AGAIN = frozenset({"ask_more", CORRECT_INTENT})
 
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # "第二个", "第2条", "第三种呢", "第十二个"; the measure word (or the end of the question) is required,
@@ -71,6 +75,7 @@ class Request:
     item: str | None = None  # a list item of the last answer, by position or by name
     exclude: list[str] = field(default_factory=list)  # passages not to repeat ("还有吗")
     shown: list[str] = field(default_factory=list)  # passages of the last answer
+    negated: list[str] = field(default_factory=list)  # kinds the message turns away ("别讲理论了")
 
     @property
     def follow_up(self) -> bool:
@@ -132,17 +137,22 @@ def _longest_shared(text: str, name: str, cues: frozenset[str]) -> int:
     return 0
 
 
-def plan_turn(turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routing) -> Request:
-    """`analysis` is the query analysis of the message (entries, industries, cue kinds it names)."""
+def plan_turn(
+    turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routing, common: frozenset[str] = frozenset()
+) -> Request:
+    """`analysis` is the query analysis of the message (entries, industries, cue kinds it names);
+    `common`: the knowledge base's most common words (客户, 服务), which name no item of a list."""
     topics = list(dict.fromkeys([*turn.topics, *analysis.topics]))
     industries = list(dict.fromkeys([*turn.industries, *analysis.industries]))
     # A short message naming an industry is about that industry ("那换成餐厅呢"), not a list item.
-    item = referenced_item(turn.text, ctx.last_items, routing.cue_words if not industries else None)
-    kinds = list(dict.fromkeys([*analysis.kinds, *routing.kinds_for(turn.intent)]))
+    item = referenced_item(turn.text, ctx.last_items, routing.cue_words | common if not industries else None)
+    # Only a correction turns kinds away ("别讲理论了"); elsewhere 不/别 negate other things.
+    negated = routing.negated_kinds(turn.text) if turn.intent == CORRECT_INTENT else []
+    kinds = [k for k in dict.fromkeys([*analysis.kinds, *routing.kinds_for(turn.intent)]) if k not in negated]
     industry = industries[0] if industries else None
     if industry is None and not topics and turn.intent in FOLLOW_UP_INTENTS:
         industry = ctx.industry  # 那酒店呢 → 还有吗: stay in the industry
-    if not kinds and turn.intent in FOLLOW_UP_INTENTS and ctx.last_kind:
+    if not kinds and turn.intent in FOLLOW_UP_INTENTS and ctx.last_kind and ctx.last_kind not in negated:
         kinds = [ctx.last_kind]
     if turn.intent == "inform" and industries and routing.roles.application not in kinds:
         # "那酒店呢": how the current topic plays out in that industry, or its cases there.
@@ -152,7 +162,7 @@ def plan_turn(turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routin
     context = [
         t for t in dict.fromkeys([*ctx.mentioned, ctx.topic] if named_first else [ctx.topic, *ctx.mentioned]) if t
     ]
-    exclude = list(ctx.last_passages) if turn.intent == "ask_more" else []
+    exclude = list(ctx.last_passages) if turn.intent in NOT_AGAIN else []
     return Request(
         text=turn.text,
         intent=turn.intent,
@@ -163,4 +173,5 @@ def plan_turn(turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routin
         item=item,
         exclude=exclude,
         shown=list(ctx.last_passages),
+        negated=negated,
     )

@@ -1,1 +1,1 @@
-"""Ratings of answers and unanswered questions, for trainers."""
+"""The turn log, ratings of answers and inbox states, for trainers (masked, kept `retention_days`)."""

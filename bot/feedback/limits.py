@@ -6,8 +6,9 @@ A record goes in only if
 
 - it is the sender's first rating of that answer (a second 👍 or 👎 of the same answer by the
   same sender, in either direction, is not counted again);
-- it is the sender's first record of that unanswered question (the same words again are one
-  unanswered question, not several);
+- it is the sender's first record of that unanswered question in the turn log (the same words
+  again, compared as they are stored: masked by bot/feedback/privacy.py, are one unanswered
+  question, not several);
 - the sender has recorded fewer than `per_hour` things in the last hour.
 
 The memory is this action server's (bounded: the least recently seen keys are forgotten beyond
@@ -25,6 +26,8 @@ import hashlib
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+
+from bot.feedback.privacy import mask_personal_data
 
 HOUR = 3600.0
 DAY = 86400.0
@@ -45,7 +48,7 @@ class FeedbackGate:
         now = self._clock()
         self._forget(now)
         if kind == "unanswered":
-            key = _key("unanswered", sender, " ".join(question.split()))
+            key = _key("unanswered", sender, " ".join(mask_personal_data(question).split()))
         else:
             key = _key("rating", sender, answer)  # 👍 and 👎 alike: one rating per answer
         if key in self._seen:

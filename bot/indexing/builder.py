@@ -30,13 +30,15 @@ import numpy as np
 from bot.files import atomic_path
 from bot.indexing.encoder import Encoder
 from bot.indexing.nlu_export import write_nlu_resources
-from bot.indexing.store import MANIFEST, current_version, write_version
+from bot.indexing.store import MANIFEST, content_words, current_version, version_name, write_version
 from bot.knowledge.entries import VOCABULARY_FILE, Passage, Problem, entry_files, load_knowledge, question_hash
 from bot.knowledge.routing import ROUTING_FILE, Routing, domain_intents
 from bot.knowledge.terms import TermTable
+from bot.retrieval.segment import Segmenter
 from bot.settings import Settings
 
-FORMAT_VERSION = 3  # 2: the term table and the routing in the manifest; 3: example questions as extra dense rows
+FORMAT_VERSION = 4  # 2: the term table and the routing in the manifest; 3: example questions as extra dense rows;
+# 4: the English glossary in the term table
 
 
 @dataclass
@@ -61,8 +63,9 @@ def knowledge_fingerprint(root: Path) -> str:
 
 
 @contextmanager
-def _build_lock(root: Path) -> Iterator[None]:
-    """One build at a time per index (`kb build` and the action server's watcher may overlap)."""
+def build_lock(root: Path) -> Iterator[None]:
+    """One build at a time per index (`kb build`, the action server's watcher and the console's
+    publishing may overlap). Not re-entrant: a holder must not call `build_index` itself."""
     with (root / ".build.lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -73,7 +76,7 @@ def _build_lock(root: Path) -> Iterator[None]:
 
 def build_index(settings: Settings, full: bool = False, encoder: Encoder | None = None) -> BuildReport:
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    with _build_lock(settings.index_dir):
+    with build_lock(settings.index_dir):
         return _build(settings, full, encoder)
 
 
@@ -84,8 +87,10 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     kb = load_knowledge(settings.knowledge_dir)
     routing = Routing.load(settings.knowledge_dir / ROUTING_FILE, kb.vocabulary, domain_intents(settings.domain))
     terms = TermTable.from_knowledge(kb)
-    write_nlu_resources(terms, settings.nlu_dir)
     passages = kb.passages
+    segmenter = Segmenter(terms.words())
+    words = {t for p in passages for t in segmenter.tokens(p.lexical_text)}
+    write_nlu_resources(terms, settings.nlu_dir, content_words(words, segmenter, routing))
     encoder = encoder or Encoder(settings.encoder, settings.encoder_precision)
     live = current_version(root)
     wanted = {"fingerprint": fingerprint, "model": encoder.identity, "dense_index": settings.dense_index}
@@ -114,7 +119,7 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     vectors = np.stack([cache[k] for k, _ in keys]) if keys else np.zeros((0, dimension), "float32")
     _write_cache(cache_path, {k: cache[k] for k, _ in keys})
 
-    name = f"v-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+    name = version_name()
     manifest = {
         "format": FORMAT_VERSION,
         "model": encoder.identity,

@@ -6,17 +6,21 @@
 - `jieba/userdict.txt`: the same terms as a jieba user dictionary for Rasa's JiebaTokenizer, so
   that "同理心" or "情感服务体验" stay whole words. It feeds training: scripts/train.sh retrains
   when it changes.
+- `vocabulary.json`: what the Rasa server's message normalizer reads a message with, exactly as
+  the core does (`normalization.reading`): the names, the synonyms and every other word of the
+  knowledge base. Re-read when it changes (no retraining).
 
 Files are replaced atomically and only when their content changes, so an unchanged knowledge
 base never triggers a reload or a retraining.
 
 Usage:
-    write_nlu_resources(TermTable.from_knowledge(load_knowledge(Path("knowledge"))), Path("build/nlu"))
+    write_nlu_resources(TermTable.from_knowledge(load_knowledge(Path("knowledge"))), Path("build/nlu"), words)
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from bot.files import write_text_if_changed
@@ -24,6 +28,7 @@ from bot.knowledge.terms import TermTable
 
 PATTERNS_FILE = "entity_patterns.jsonl"
 JIEBA_DICTIONARY = "jieba/userdict.txt"
+VOCABULARY_FILE = "vocabulary.json"
 
 
 def entity_patterns(terms: TermTable) -> list[dict[str, str]]:
@@ -35,7 +40,21 @@ def entity_patterns(terms: TermTable) -> list[dict[str, str]]:
     return sorted(patterns, key=lambda p: (p["label"], p["id"], p["pattern"]))
 
 
-def write_nlu_resources(terms: TermTable, directory: Path) -> None:
+def vocabulary(terms: TermTable, words: Iterable[str]) -> dict:
+    """The reading vocabulary: names (title, alias or industry word → what it stands for),
+    synonyms (→ the knowledge base's word) and the knowledge base's other words, sorted."""
+    return {
+        "names": dict(sorted({**terms.topics, **terms.industries}.items())),
+        "synonyms": dict(sorted(terms.synonyms.items())),
+        "words": sorted(set(words)),
+    }
+
+
+def write_nlu_resources(terms: TermTable, directory: Path, words: Iterable[str] = ()) -> None:
+    """`words`: the knowledge base's own words (its passages' tokens), for typo-tolerant reading."""
+    write_text_if_changed(
+        directory / VOCABULARY_FILE, json.dumps(vocabulary(terms, words), ensure_ascii=False, indent=0) + "\n"
+    )
     patterns = entity_patterns(terms)
     write_text_if_changed(
         directory / PATTERNS_FILE, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in patterns)

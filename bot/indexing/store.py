@@ -20,7 +20,9 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -31,9 +33,11 @@ import numpy as np
 from bot.files import atomic_write_text
 from bot.knowledge.entries import Passage
 from bot.knowledge.routing import Routing
-from bot.knowledge.terms import TermTable
+from bot.knowledge.terms import TermTable, normalize
 from bot.retrieval.query import QueryAnalyzer
 from bot.retrieval.segment import Segmenter
+from bot.retrieval.subject import SubjectFinder
+from normalization.reading import Reader
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -42,6 +46,10 @@ MANIFEST = "manifest.json"
 KEEP_VERSIONS = 2  # the live one, and the previous one a slow reader may still be loading
 #: What a complete version folder holds (written into a staging folder first, renamed at the end).
 VERSION_FILES = ("passages.jsonl", "dense.faiss", "rows.npy", "bm25", MANIFEST)
+#: Characters of question words (怎么办, 哪几个, 为什么): words with them only ask.
+QUESTION_CHARS = frozenset("怎哪啥吗呢么")
+#: Share of passages above which a word is common (see Index.common_words).
+COMMON_SHARE = 0.25
 
 
 class IndexMissingError(FileNotFoundError):
@@ -80,6 +88,43 @@ class Index:
     def position(self) -> dict[str, int]:
         """Passage id -> its index in `passages` (and its document in the lexical index)."""
         return {p.id: number for number, p in enumerate(self.passages)}
+
+    def entry_text(self, entry: str) -> str:
+        """Everything an entry says, normalized: its passages with their example questions, its names."""
+        cached = self._entry_texts.get(entry)
+        if cached is None:
+            passages = self.entries.get(entry, [])
+            names = [n for n, e in self.terms.topics.items() if e == entry]
+            cached = self._entry_texts[entry] = normalize("\n".join([*(p.lexical_text for p in passages), *names]))
+        return cached
+
+    @cached_property
+    def _entry_texts(self) -> dict[str, str]:
+        return {}
+
+    @cached_property
+    def common_words(self) -> frozenset[str]:
+        """Words more than `COMMON_SHARE` of the passages use (客户, 服务, 情感): they say little
+        about which passage, list item or subject a message means."""
+        limit = COMMON_SHARE * len(self.passages)
+        return frozenset(w for w in self.bm25.vocab_dict if self.document_frequency(w) > limit)
+
+    @cached_property
+    def subjects(self) -> SubjectFinder:
+        """Finds a question's subject and whether this knowledge base ever mentions it."""
+        return SubjectFinder(self.segmenter, self.routing, self.terms, (p.lexical_text for p in self.passages))
+
+    @cached_property
+    def reader(self) -> Reader:
+        """Reads messages with this index's vocabulary: its names, glossary and passage words."""
+        terms = self.terms
+        names = {**terms.topics, **terms.industries}
+        return Reader(names, terms.synonyms, self.content_words, self.segmenter.known, self.segmenter.pieces)
+
+    @cached_property
+    def content_words(self) -> list[str]:
+        """The knowledge base's words that a typo may have meant (see `content_words`)."""
+        return content_words(self.bm25.vocab_dict, self.segmenter, self.routing)
 
     def document_frequency(self, token: str) -> int:
         """In how many passages a (segmented, lower-cased) token occurs; 0 when in none."""
@@ -127,6 +172,15 @@ class Index:
             terms=terms,
             routing=routing,
         )
+
+
+def live_passages(root: Path) -> list[Passage]:
+    """The passages of the live version alone (no vectors, no BM25): what reports compare usage with."""
+    version = current_version(root)
+    if version is None:
+        raise IndexMissingError(f"no index in {root}; run `kb build`")
+    with (root / version / "passages.jsonl").open(encoding="utf-8") as fh:
+        return [_passage_from_json(json.loads(line)) for line in fh]
 
 
 def current_version(root: Path) -> str | None:
@@ -180,6 +234,21 @@ def write_version(
     return final
 
 
+def version_name() -> str:
+    """A new version folder's name: sorts by creation time."""
+    return f"v-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+
+
+def promote(root: Path, version: Path) -> str:
+    """Make a complete version folder built elsewhere (a checked candidate, on the same file
+    system) the live one: moved into `root` under a new name, then CURRENT points at it."""
+    name = version_name()
+    os.replace(version, root / name)
+    atomic_write_text(root / CURRENT, name)
+    _prune(root, keep=name)
+    return name
+
+
 def _dense_index(vectors: np.ndarray, kind: str) -> faiss.Index:
     dim = vectors.shape[1]
     index: faiss.Index
@@ -204,3 +273,15 @@ def _passage_from_json(data: dict) -> Passage:
     for key in ("industries", "related", "aliases", "questions"):
         data[key] = tuple(data.get(key, ()))
     return Passage(**data)
+
+
+def content_words(words: Iterable[str], segmenter: Segmenter, routing: Routing) -> list[str]:
+    """Words of the general dictionary that carry content: no function words (除了, 因为), no
+    pieces jieba invented for a passage (低该), no words that only ask (怎么办, 哪几个). Only these
+    may be what a typo meant: "出了" is no typo of 除了, "怎么帮" none of 怎么办."""
+    asking = {*routing.cue_words, *routing.situation_cues}
+    return sorted(
+        w
+        for w in words
+        if segmenter.known(w) and segmenter.content_word(w) and w not in asking and not QUESTION_CHARS & set(w)
+    )

@@ -26,10 +26,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from watchfiles import watch
+from watchfiles import Change, DefaultFilter, watch
 
 from bot.indexing.builder import build_index
 from bot.indexing.encoder import Encoder
+from bot.knowledge.cases import CASES_FILE
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,14 @@ def leadership(index_dir: Path) -> Iterator[IO[str] | None]:
         yield handle
     finally:
         handle.close()  # releases the lock
+
+
+class KnowledgeFilter(DefaultFilter):
+    """Changes the index depends on: not the saved test cases (knowledge/tests.yml), which a
+    trainer saves without touching an entry."""
+
+    def __call__(self, change: Change, path: str) -> bool:
+        return super().__call__(change, path) and Path(path).name != CASES_FILE
 
 
 class KnowledgeWatcher:
@@ -117,6 +126,7 @@ class KnowledgeWatcher:
             self.rebuild()  # edits saved while no builder watched (nothing to do when none were)
             for _changes in watch(
                 self.settings.knowledge_dir,
+                watch_filter=KnowledgeFilter(),
                 debounce=self.debounce_ms,
                 stop_event=self._stop,
                 rust_timeout=1000,

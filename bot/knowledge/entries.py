@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -163,15 +164,26 @@ def entry_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.md") if p.name.lower() != "readme.md")
 
 
-def load_knowledge(root: Path, vocabulary: Vocabulary | None = None) -> KnowledgeBase:
-    """Parse every entry under `root`; files with errors are skipped and reported."""
+def load_knowledge(
+    root: Path, vocabulary: Vocabulary | None = None, overrides: Mapping[str, str | None] | None = None
+) -> KnowledgeBase:
+    """Parse every entry under `root`; files with errors are skipped and reported.
+
+    `overrides` (file path relative to `root` -> text, or None for deleted) reads a draft in place
+    of a file, so an unsaved edit is checked against the rest of the knowledge base.
+    """
     root = root.resolve()
     vocab = vocabulary or Vocabulary.load(root / VOCABULARY_FILE)
     kb = KnowledgeBase(root=root, vocabulary=vocab)
-    for path in entry_files(root):
+    drafts = dict(overrides or {})
+    files = {path.relative_to(root).as_posix(): path for path in entry_files(root)}
+    files |= {name: root / name for name, text in drafts.items() if text is not None}
+    for name in sorted((n for n in files if drafts.get(n, "") is not None), key=lambda n: files[n]):
+        path = files[name]
         shown = path.relative_to(root)
         problems: list[Problem] = []
-        entry = _parse_file(path, shown, root, vocab, problems)
+        draft = drafts.get(name)
+        entry = _parse_file(path, shown, root, vocab, problems, None if draft is None else draft.encode("utf-8"))
         if entry is not None and entry.meta.id in kb.entries:
             first = kb.entries[entry.meta.id].path
             problems.append(Problem(shown, 2, f"duplicate id '{entry.meta.id}' (already used by {first})"))
@@ -249,11 +261,13 @@ def _check_links(kb: KnowledgeBase) -> None:
             owners.setdefault(name, entry.meta.id)
 
 
-def _parse_file(path: Path, shown: Path, root: Path, vocab: Vocabulary, problems: list[Problem]) -> Entry | None:
-    if path.is_symlink() and not path.resolve().is_relative_to(root):
+def _parse_file(
+    path: Path, shown: Path, root: Path, vocab: Vocabulary, problems: list[Problem], raw: bytes | None = None
+) -> Entry | None:
+    if raw is None and path.is_symlink() and not path.resolve().is_relative_to(root):
         problems.append(Problem(shown, 0, f"symlink points outside the knowledge folder: {path.resolve()}"))
         return None
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

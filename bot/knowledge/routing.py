@@ -14,6 +14,7 @@ Usage:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +26,13 @@ from bot.knowledge.terms import normalize
 from bot.knowledge.vocabulary import Vocabulary
 
 ROUTING_FILE = "routing.yml"
+#: In a fact cue, the parts around it may stand a few characters apart ("能…吗").
+GAP = "..."  # "…" as written in routing.yml, after NFKC
+GAP_REACH = 6
+#: How far after a negation a kind may be named and still be what it turns away ("别讲理论了").
+NEGATION_REACH = 6
+#: … within its clause: a negation never reaches past a pause ("不要定义，要例子" turns 案例 not away).
+_CLAUSE_END = re.compile(r"[\s,.;:!?、。…]")
 
 
 class RoutingError(ValueError):
@@ -48,11 +56,29 @@ class Routing(BaseModel):
     intent_kinds: dict[str, list[str]]
     roles: Roles
     suggestion_labels: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: words that present a message as a situation to handle ("…怎么办"): its everyday words need
+    #: not be the knowledge base's, unlike the subject of a question about a term
+    situation_cues: list[str] = Field(default_factory=list)
+    #: words that turn a kind away ("别讲理论了", "不要定义"): a correction asks for another kind
+    negations: list[str] = Field(default_factory=list)
+    #: the people staff serve or work with (顾客, 病人家属, 同事): "顾客插队" says what someone did,
+    #: a situation, where "神秘顾客" or "客户旅程地图" names a thing
+    people: list[str] = Field(default_factory=list)
+    #: words that ask for a rule, a permission, a price or a quantity ("能不能退", "多久到账"):
+    #: the knowledge base holds practice, not regulations
+    fact_cues: list[str] = Field(default_factory=list)
+    #: section kind names and their aliases (schema.yml) -> kind; filled in from the vocabulary
+    kind_names: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("kind_cues")
     @classmethod
     def _cues_are_normalized(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         return {kind: [normalize(c) for c in cues if normalize(c)] for kind, cues in value.items()}
+
+    @field_validator("situation_cues", "negations", "fact_cues", "people")
+    @classmethod
+    def _words_are_normalized(cls, value: list[str]) -> list[str]:
+        return [normalize(c) for c in value if normalize(c)]
 
     @classmethod
     def load(cls, path: Path, vocabulary: Vocabulary, intents: Iterable[str] | None = None) -> Routing:
@@ -61,6 +87,8 @@ class Routing(BaseModel):
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise RoutingError(f"{path}: cannot read routing: {exc}") from exc
+        if isinstance(data, dict):
+            data.setdefault("kind_names", dict(vocabulary.section_kinds))
         try:
             routing = cls.model_validate(data)
         except ValidationError as exc:
@@ -95,6 +123,35 @@ class Routing(BaseModel):
         text = normalize(question)
         return [kind for kind, cues in self.kind_cues.items() if any(cue in text for cue in cues)]
 
+    def negated_kinds(self, question: str) -> list[str]:
+        """Kinds the question turns away: a cue or name of the kind right after a negation
+        ("别讲理论了" → 理论基础, "我要的是案例不是定义" → 定义)."""
+        text = normalize(question)
+        words = [*((c, k) for k, cues in self.kind_cues.items() for c in cues), *self.kind_names.items()]
+        found: list[str] = []
+        for negation in self.negations:
+            start = text.find(negation)
+            while start != -1:
+                after = text[start + len(negation) : start + len(negation) + NEGATION_REACH]
+                if after.startswith("的"):  # 别的, 不是的: "other", no negation
+                    start = text.find(negation, start + 1)
+                    continue
+                after = _CLAUSE_END.split(after.lstrip(), maxsplit=1)[0]  # "不要定义，要例子": not 案例
+                found += dict.fromkeys(kind for word, kind in words if word in after and kind not in found)
+                start = text.find(negation, start + 1)
+        return found
+
+    def asks_fact(self, question: str) -> list[str]:
+        """The fact cues of the question ("能不能", "多久"), if it asks for a rule or a number. A cue
+        with "…" (NFKC: "...") matches its parts in order, a few characters apart ("能…吗": 能请病假吗)."""
+        text = normalize(question)
+        return [cue for cue in self.fact_cues if _in_order(cue.split(GAP), text)]
+
+    def situation(self, question: str) -> bool:
+        """Whether the question presents a situation to handle ("客人插队怎么办")."""
+        text = normalize(question)
+        return any(cue in text for cue in self.situation_cues)
+
     def kinds_for(self, intent: str) -> list[str]:
         return list(self.intent_kinds.get(intent, []))
 
@@ -119,3 +176,20 @@ def domain_intents(domain: Path) -> list[str] | None:
     except (OSError, yaml.YAMLError) as exc:
         raise RoutingError(f"{domain}: cannot read intents: {exc}") from exc
     return [next(iter(i)) if isinstance(i, dict) else str(i) for i in data.get("intents") or []]
+
+
+def _in_order(parts: list[str], text: str) -> bool:
+    """Every part in the text, in order, each within `GAP_REACH` characters of the previous one."""
+    start = text.find(parts[0])
+    while start != -1:
+        position, ok = start + len(parts[0]), True
+        for part in parts[1:]:
+            found = text.find(part, position, position + GAP_REACH + len(part))
+            if found == -1:
+                ok = False
+                break
+            position = found + len(part)
+        if ok:
+            return True
+        start = text.find(parts[0], start + 1)
+    return False

@@ -1,8 +1,10 @@
-"""The one table of names the knowledge base answers to: entry titles and aliases, industry words.
+"""The one table of names the knowledge base answers to: entry titles and aliases, industry words,
+and the other words staff use for the knowledge base's own (synonyms, English words).
 
 The index build (jieba user words), the NLU export (entity patterns) and query analysis all read
-this table, so a name is recognized the same way everywhere. Matching is case-insensitive and
-width-insensitive (NFKC + casefold): 'KANO', 'kano' and 'ＫＡＮＯ' are one term.
+this table, so a name is recognized the same way everywhere. Matching is case-, width- and
+script-insensitive (`normalization.script.normalize`): 'KANO', 'kano' and 'ＫＡＮＯ' are one term,
+and so are 客户情绪管理 and 客戶情緒管理.
 
 Usage:
     table = TermTable.from_knowledge(load_knowledge(Path("knowledge")))
@@ -12,19 +14,12 @@ Usage:
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from bot.knowledge.entries import KnowledgeBase
+from normalization.script import normalize
 
-
-def normalize(term: str) -> str:
-    """The matching form of a term or a question: NFKC, case-folded, trimmed.
-
-    >>> normalize(" ＫＡＮＯ模型 ")
-    'kano模型'
-    """
-    return unicodedata.normalize("NFKC", term).casefold().strip()
+__all__ = ["TermTable", "normalize"]
 
 
 @dataclass(frozen=True)
@@ -35,11 +30,14 @@ class TermTable:
     industries: dict[str, str] = field(default_factory=dict)
     #: normalized term -> the spelling trainers wrote (first one seen), for dictionaries and patterns
     spellings: dict[str, str] = field(default_factory=dict)
+    #: normalized synonym (Chinese or English) -> the knowledge base's word for it (schema.yml `synonyms:`)
+    synonyms: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_knowledge(cls, kb: KnowledgeBase) -> TermTable:
         """Titles and aliases of loaded entries (first entry wins a shared name; lint reports it),
-        then every industry word of the vocabulary that does not already name an entry."""
+        then every industry word of the vocabulary that does not already name an entry, and the
+        synonyms that are no entry's name and not the word itself in another script or case."""
         topics: dict[str, str] = {}
         industries: dict[str, str] = {}
         spellings: dict[str, str] = {}
@@ -54,14 +52,26 @@ class TermTable:
             if key and key not in topics and key not in industries:
                 industries[key] = industry
                 spellings.setdefault(key, word.strip())
-        return cls(topics, industries, spellings)
+        synonyms = {
+            normalize(word): term
+            for word, term in kb.vocabulary.synonyms.items()
+            if normalize(word) not in topics
+            and normalize(word) not in industries
+            and normalize(word) != normalize(term)
+        }
+        return cls(topics, industries, spellings, synonyms)
 
     @classmethod
     def from_json(cls, data: dict) -> TermTable:
-        return cls(dict(data["topics"]), dict(data["industries"]), dict(data["spellings"]))
+        return cls(dict(data["topics"]), dict(data["industries"]), dict(data["spellings"]), dict(data["synonyms"]))
 
     def to_json(self) -> dict:
-        return {"topics": self.topics, "industries": self.industries, "spellings": self.spellings}
+        return {
+            "topics": self.topics,
+            "industries": self.industries,
+            "spellings": self.spellings,
+            "synonyms": self.synonyms,
+        }
 
     def words(self) -> list[str]:
         """Every term as written, for a segmenter's user dictionary."""

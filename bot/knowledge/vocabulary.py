@@ -1,4 +1,5 @@
-"""The knowledge base's controlled vocabulary: section kinds and industries (knowledge/schema.yml).
+"""The knowledge base's controlled vocabulary: section kinds, industries, and the other words staff
+use for the knowledge base's own (synonyms, English words) (knowledge/schema.yml).
 
 One file decides which headings are valid and how staff words map to canonical names, so the
 linter, the index build and the NLU entity patterns can never disagree.
@@ -7,12 +8,13 @@ Usage:
     vocab = Vocabulary.load(Path("knowledge/schema.yml"))
     vocab.section_kind("做法：倾听")  # → '实施策略'
     vocab.industry("医院")  # → '医疗'
+    vocab.synonyms["responsiveness"]  # → '响应性'
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -31,6 +33,7 @@ class Vocabulary:
 
     section_kinds: dict[str, str]  # alias or kind -> kind
     industries: dict[str, str]  # alias or industry -> industry
+    synonyms: dict[str, str] = field(default_factory=dict)  # another word -> the knowledge base's word
 
     @classmethod
     def load(cls, path: Path) -> Vocabulary:
@@ -43,6 +46,7 @@ class Vocabulary:
         return cls(
             section_kinds=_alias_map(path, data, "section_kinds"),
             industries=_alias_map(path, data, "industries"),
+            synonyms=_synonyms(path, data),
         )
 
     @property
@@ -81,4 +85,24 @@ def _alias_map(path: Path, data: dict, key: str) -> dict[str, str]:
             if mapping.get(word, name) != name:
                 raise VocabularyError(f"{path}: '{word}' is an alias of both {mapping[word]} and {name}")
             mapping[word] = name
+    return mapping
+
+
+def _synonyms(path: Path, data: dict) -> dict[str, str]:
+    """`synonyms:` maps a word of the knowledge base to the other words (Chinese or English) staff
+    use for it; a message's synonym is read as the knowledge base's word."""
+    table = data.get("synonyms") or {}
+    if not isinstance(table, dict):
+        raise VocabularyError(f"{path}: 'synonyms' must be a mapping of word -> [other words]")
+    mapping: dict[str, str] = {}
+    for term, words in table.items():
+        if not isinstance(term, str) or not isinstance(words, list) or not words:
+            raise VocabularyError(f"{path}: 'synonyms.{term}' must map a word to a list of other words")
+        for word in words:
+            word = str(word).strip()
+            if not word or word == term:
+                raise VocabularyError(f"{path}: 'synonyms.{term}': '{word}' is empty or the word itself")
+            if mapping.get(word.lower(), term) != term:
+                raise VocabularyError(f"{path}: '{word}' stands for both {mapping[word.lower()]} and {term}")
+            mapping[word.lower()] = term
     return mapping

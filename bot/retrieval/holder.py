@@ -47,6 +47,11 @@ class IndexHolder:
             raise IndexMissingError(f"no index in {self.root}; run `kb build`")
         return self._index
 
+    def reload(self) -> Index:
+        """Look for a new version now (e.g. right after a build), not at the next check."""
+        self._refresh(time.monotonic())
+        return self.get()
+
     def _refresh(self, now: float) -> None:
         if not self._lock.acquire(blocking=self._index is None):
             return  # another request is loading; keep serving the current index

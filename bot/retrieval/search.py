@@ -29,6 +29,7 @@ from bot.knowledge.entries import Passage
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.query import QueryAnalysis
 from bot.settings import Fusion
+from normalization.reading import Reading
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -48,6 +49,7 @@ COVERAGE_WEIGHT = 0.02
 @dataclass
 class SearchResult:
     question: str
+    reading: Reading
     hits: list[Hit]
     analysis: QueryAnalysis
     #: Share of the question's content words that occur anywhere in the knowledge base.
@@ -95,14 +97,17 @@ class Retriever:
                 f"index {index.path.name} was built with {index.manifest['model']}, "
                 f"queries use {self.encoder.identity}: run `kb build`"
             )
-        analysis = index.analyzer.analyze(question)
+        reading = index.reader.read(question)
+        text = reading.understood  # Simplified, typos and English words read as the knowledge base's words
+        analysis = index.analyzer.analyze(text)
         if hints is not None:
             analysis = analysis.merged(hints)
-        tokens = index.segmenter.tokens(question)
+        tokens = index.segmenter.tokens(text)
         vocabulary = index.bm25.vocab_dict
         known = [t for t in tokens if t in vocabulary]
         result = SearchResult(
             question=question,
+            reading=reading,
             hits=[],
             analysis=analysis,
             coverage=len(known) / len(tokens) if tokens else 0.0,
@@ -111,7 +116,7 @@ class Retriever:
         if not index.passages:
             return result
         n = min(self.weights.candidates, len(index.passages))
-        vector = self.encoder.encode_queries([question]) if mode != "bm25" else None
+        vector = self.encoder.encode_queries([text]) if mode != "bm25" else None
         dense = self._dense(index, vector, n, self.weights.question_offset) if vector is not None else {}
         lexical = self._lexical(index, known, n) if mode != "dense" else {}
         forced = [index.position[p.id] for entry in include for p in index.entries.get(entry, [])]

@@ -104,9 +104,18 @@ STOPWORDS = frozenset(
         "里",
         "上",
         "吗？",
+        "具体",
+        "知道",
+        "想知道",
+        "了解",
+        "想了解",
+        "请教",
     ]
 )
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
+#: First letters of jieba's part-of-speech flags of function words: pronoun, adverb, conjunction,
+#: preposition, particle, numeral, measure word, direction, interjection, onomatopoeia, modal.
+FUNCTION_TAGS = frozenset("rdcpumqfeoy")
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +139,10 @@ class Segmenter:
             if word.lower() != word:
                 self._jieba.add_word(word.lower(), freq=200_000)
 
+    def pieces(self, text: str) -> list[str]:
+        """Every token as jieba cuts it, blanks and punctuation included: they join back into `text`."""
+        return list(self._jieba.cut(text))
+
     def words(self, text: str) -> list[str]:
         """All non-blank tokens, punctuation included, lower-cased."""
         return [t for t in self._jieba.lcut(text.lower()) if t.strip()]
@@ -141,6 +154,12 @@ class Segmenter:
     def tagged(self, text: str) -> list[tuple[str, str]]:
         """Non-blank tokens with jieba's part-of-speech flags (nr person, nt organization, r pronoun, …)."""
         return [(pair.word, pair.flag) for pair in self._tagger.lcut(text.lower()) if pair.word.strip()]
+
+    def content_word(self, word: str) -> bool:
+        """A noun, verb, adjective or name: not a pronoun, adverb, conjunction, preposition,
+        particle, numeral or measure word (jieba's part of speech of the word on its own)."""
+        tagged = self.tagged(word)
+        return len(tagged) == 1 and tagged[0][1][:1] not in FUNCTION_TAGS and word not in STOPWORDS
 
     def known(self, word: str) -> bool:
         """Whether jieba's dictionary (with the user words) has the word: common words are, new names rarely."""

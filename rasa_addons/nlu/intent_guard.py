@@ -1,13 +1,15 @@
-"""Two facts about a message that a statistical intent classifier cannot be trusted with.
+"""Three facts about a message that a statistical intent classifier cannot be trusted with.
 
 - A message that is nothing but a known name ("期望确认理论", "KANO", "Zappos？") asks what that
   entry is: intent `ask_definition`, whatever DIET guessed.
 - A message with no Chinese and no known name ("asdfghjkl", "<script>alert(1)</script>",
   "' OR 1=1;--") is not thanks, praise or goodbye: intent `nlu_fallback` (ask to rephrase).
+- A rating is short and names nothing: "什么是移情服务 13912340001" is a question, not a 👍.
+  Such a message gets the best-ranked intent that is no rating.
   Button payloads ("/feedback_positive") are left alone: Rasa parses them before the pipeline.
 
 It runs after the entity extractor and the classifiers, and rewrites the intent (and its
-ranking) only in those two cases.
+ranking) only in those cases.
 
     config.yml:
       - name: rasa_addons.nlu.intent_guard.KnowledgeIntentGuard
@@ -30,6 +32,8 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: What may surround a bare name: punctuation, spaces, and sentence-final particles.
 _PUNCTUATION = re.compile(r"[\s\W_]", re.UNICODE)
 _PARTICLES = re.compile(r"[呢吗吧啊呀哦嘛]+$")
+#: A rating in words is short ("讲得很清楚", "没帮助"); a longer message asks something.
+MAX_RATING_CHARS = 12
 
 
 def bare_name(text: str, entities: list[dict[str, Any]]) -> bool:
@@ -43,6 +47,12 @@ def bare_name(text: str, entities: list[dict[str, Any]]) -> bool:
     return not _PARTICLES.sub("", rest)
 
 
+def asks_rather_than_rates(text: str, entities: list[dict[str, Any]]) -> bool:
+    """True when a message classified as a rating names a topic or is too long to be one."""
+    content = _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text))
+    return any(e.get("entity") == "topic" for e in entities) or len(content) > MAX_RATING_CHARS
+
+
 def no_content(text: str, entities: list[dict[str, Any]]) -> bool:
     """True when the text has no Chinese character and names nothing the knowledge base knows."""
     return not _CJK.search(text) and not any(e.get("entity") in ("topic", "industry") for e in entities)
@@ -52,11 +62,16 @@ def no_content(text: str, entities: list[dict[str, Any]]) -> bool:
 class KnowledgeIntentGuard(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"definition_intent": "ask_definition", "fallback_intent": "nlu_fallback"}
+        return {
+            "definition_intent": "ask_definition",
+            "fallback_intent": "nlu_fallback",
+            "rating_intents": ["feedback_positive", "feedback_negative"],
+        }
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.definition_intent = config["definition_intent"]
         self.fallback_intent = config["fallback_intent"]
+        self.rating_intents = set(config["rating_intents"])
 
     @classmethod
     def create(
@@ -78,7 +93,15 @@ class KnowledgeIntentGuard(GraphComponent):
                 self._set(message, self.definition_intent)
             elif no_content(text, entities):
                 self._set(message, self.fallback_intent)
+            elif self._intent(message) in self.rating_intents and asks_rather_than_rates(text, entities):
+                ranking = message.get(INTENT_RANKING_KEY) or []
+                other = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in self.rating_intents), None)
+                self._set(message, other[INTENT_NAME_KEY] if other else self.fallback_intent)
         return messages
+
+    @staticmethod
+    def _intent(message: Message) -> str | None:
+        return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
 
     @staticmethod
     def _set(message: Message, intent: str) -> None:

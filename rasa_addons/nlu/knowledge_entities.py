@@ -15,8 +15,6 @@ jieba happens to cut a sentence; the longest match wins ("客户情感需求" ov
 from __future__ import annotations
 
 import logging
-import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,8 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from rasa_addons.nlu.watched import WatchedFile
+
 log = logging.getLogger(__name__)
 
 
@@ -37,12 +37,10 @@ class PatternMatcher:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._stamp: float | None = None
-        self._nlp = None
-        self._lock = threading.Lock()
+        self._ruler = WatchedFile(path, _load, "entity patterns")
 
     def entities(self, text: str) -> list[dict[str, Any]]:
-        nlp = self._current()
+        nlp = self._ruler.current()
         if nlp is None or not text:
             return []
         return [
@@ -56,27 +54,13 @@ class PatternMatcher:
             for ent in nlp(text).ents
         ]
 
-    def _current(self):
-        try:
-            stamp = os.stat(self.path).st_mtime_ns
-        except FileNotFoundError:
-            if self._stamp != -1:
-                log.warning("no entity patterns at %s; run `kb build`", self.path)
-                self._stamp, self._nlp = -1, None
-            return None
-        if stamp != self._stamp:
-            with self._lock:
-                if stamp != self._stamp:
-                    self._nlp = self._load()
-                    self._stamp = stamp
-        return self._nlp
 
-    def _load(self):
-        nlp = spacy.blank("zh")  # character segmentation
-        ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
-        ruler.from_disk(self.path)
-        log.info("loaded %d entity patterns from %s", len(ruler.patterns), self.path)
-        return nlp
+def _load(path: Path) -> Any:
+    nlp = spacy.blank("zh")  # character segmentation
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler.from_disk(path)
+    log.info("loaded %d entity patterns from %s", len(ruler.patterns), path)
+    return nlp
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)

@@ -25,11 +25,15 @@ from actions.knowledge import (
     feedback_buttons,
     send,
     turn_from_tracker,
+    turn_record,
 )
 from bot.conversation.compose import Message, Reply
 from bot.conversation.planning import Context, Turn
+from bot.conversation.trace import Trace
 from bot.feedback.limits import FeedbackGate
-from bot.feedback.store import FeedbackStore
+from bot.feedback.records import load_turns
+from bot.feedback.store import FeedbackStore, TurnRecord
+from bot.knowledge.entries import Passage
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -237,6 +241,8 @@ def test_run_sends_the_reply_and_sets_every_slot(fake: FakeAssistant, store: Fee
     assert events == [SlotSet(name, getattr(NEW_CONTEXT, name)) for name in SLOTS]
     assert {e["name"] for e in events} >= {"mentioned", "last_sources"}
     assert store.unanswered() == []  # an answer is no unanswered question
+    [logged] = load_turns(store)
+    assert (logged.sender, logged.question, logged.status) == ("staff-7", "那酒店和宾馆呢", "answer")
 
 
 def test_run_clears_slots_the_new_context_leaves_empty(monkeypatch: pytest.MonkeyPatch, store: FeedbackStore) -> None:
@@ -262,6 +268,50 @@ def test_an_unanswered_question_is_recorded_for_trainers(monkeypatch: pytest.Mon
     for _ in range(5):  # the same sender asking the same again is one unanswered question
         run_action(CollectingDispatcher(), tracker("industry_follow_up"))
     assert store.unanswered() == [("那酒店和宾馆呢", 1)]
+
+
+def passage(entry: str, section: str) -> Passage:
+    return Passage(entry, "标题", "concept", section, section, "……", (), (), (), f"concepts/{entry}.md", 10)
+
+
+def traced(margin: object, decided_by: str | None) -> Trace:
+    trace = Trace(question="q")
+    trace.margin = margin  # type: ignore[assignment]  # the policy may leave anything here
+    if decided_by:
+        trace.decided(decided_by, "why")
+    return trace
+
+
+def test_the_turn_log_row_has_the_passages_margin_and_deciding_rule() -> None:
+    reply = Reply("answer", [], passages=[passage("empathy-service", "定义"), passage("servqual", "定义")])
+    reply.trace = traced(0.0612, "named_entry")
+    state = tracker("fresh_question")
+    state.latest_message["message_id"] = "9f2c"
+    assert turn_record(state, Turn("ask_definition", "什么是移情服务"), reply) == TurnRecord(
+        sender="staff-7",
+        question="什么是移情服务",
+        status="answer",
+        passages=("empathy-service#定义", "servqual#定义"),
+        margin=0.0612,
+        decided_by="named_entry",
+        message_id="9f2c",
+    )
+
+
+@pytest.mark.parametrize("margin", [None, float("nan"), "0.1", True])
+def test_a_trace_without_a_usable_margin_or_rule_still_logs_the_turn(margin: object) -> None:
+    reply = Reply("clarify", [])
+    reply.trace = traced(margin, None)
+    record = turn_record(tracker("fresh_question"), Turn("ask_definition", "情绪"), reply)
+    assert record is not None and (record.margin, record.decided_by, record.message_id) == (None, None, None)
+    assert turn_record(tracker("fresh_question"), Turn("", "情绪"), Reply("not_found", [])) is not None  # no trace
+
+
+def test_a_turn_the_index_could_not_answer_is_not_logged(monkeypatch: pytest.MonkeyPatch, store: FeedbackStore) -> None:
+    reply = Reply("unavailable", [Message("utter_index_unavailable")])
+    monkeypatch.setattr(knowledge, "assistant", lambda: FakeAssistant(reply, Context()))
+    run_action(CollectingDispatcher(), tracker("industry_follow_up"))
+    assert load_turns(store) == []
 
 
 # --- the contract with domain.yml ----------------------------------------------------------------

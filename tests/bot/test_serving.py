@@ -6,7 +6,6 @@ import pytest
 import yaml
 
 from bot.serving import (
-    SQLITE_TRACKER_DB,
     TRACKER_STORE_CLASS,
     Database,
     Ports,
@@ -26,12 +25,12 @@ def endpoints(tmp_path: Path) -> Path:
     return path
 
 
-def test_default_keeps_conversations_in_sqlite_under_var_and_locks_in_memory(endpoints: Path) -> None:
-    data = render_endpoints(endpoints, Ports.load(endpoints, env={}), env={})
+def test_default_keeps_conversations_in_the_sqlite_file_and_locks_in_memory(endpoints: Path, tmp_path: Path) -> None:
+    data = render_endpoints(endpoints, Ports.load(endpoints, env={}), tmp_path / "state" / "tracker.db", env={})
     assert data["tracker_store"] == {
         "type": TRACKER_STORE_CLASS,
         "dialect": "sqlite",
-        "db": str((endpoints.parent / SQLITE_TRACKER_DB).resolve()),
+        "db": str(tmp_path / "state" / "tracker.db"),
     }
     assert "lock_store" not in data
     assert data["action_endpoint"]["url"] == "http://localhost:5055/webhook"
@@ -53,7 +52,7 @@ def test_db_and_redis_variables_switch_to_postgresql_and_redis_without_writing_s
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    out = write_endpoints(endpoints, Ports.load(endpoints), tmp_path / "run" / "endpoints.yml")
+    out = write_endpoints(endpoints, Ports.load(endpoints), tmp_path / "run" / "endpoints.yml", tmp_path / "t.db")
     text = out.read_text(encoding="utf-8")
     assert "s3cret" not in text and "r3dis" not in text
     data = yaml.safe_load(text)

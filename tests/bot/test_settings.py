@@ -9,6 +9,7 @@ from tests.conftest import ROOT
 @pytest.fixture(autouse=True)
 def no_endpoints_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KB_ENDPOINTS", raising=False)
+    monkeypatch.delenv("KB_STATE_DIR", raising=False)  # tests/conftest.py sets it for the suite
 
 
 def endpoints(folder: Path, block: str) -> Path:
@@ -43,6 +44,24 @@ def test_relative_endpoints_path_and_env_variable(tmp_path: Path, monkeypatch: p
     assert Settings.load().index_dir == other / "idx2"
 
 
+def test_stores_and_drafts_live_under_the_state_dir_which_the_environment_moves_for_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = endpoints(tmp_path, "knowledge_base:\n  state_dir: data\n")
+    settings = Settings.load(path)
+    assert settings.feedback_db == tmp_path / "data" / "feedback.db"
+    assert settings.tracker_db == tmp_path / "data" / "rasa" / "tracker.db"
+    assert settings.drafts_dir == tmp_path / "data" / "drafts"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KB_STATE_DIR", "scratch")  # relative to where it is set
+    moved = Settings.load(path)
+    assert (moved.feedback_db, moved.tracker_db) == (
+        tmp_path / "scratch" / "feedback.db",
+        tmp_path / "scratch" / "rasa" / "tracker.db",
+    )
+    assert moved.knowledge_dir == settings.knowledge_dir
+
+
 def test_absolute_paths_are_kept(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere" / "index"
     settings = Settings.load(endpoints(tmp_path, f"knowledge_base:\n  index_dir: {elsewhere}\n"))
@@ -55,6 +74,7 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     assert settings.index_dir == tmp_path / "build" / "index"
     assert settings.nlu_dir == tmp_path / "build" / "nlu"
     assert settings.feedback_db == tmp_path / "var" / "feedback.db"
+    assert (settings.retention_days, settings.low_margin, settings.group_similarity) == (180, 0.02, 0.91)
     assert settings.encoder == "models/multilingual-e5-small"  # no such folder here: kept as given
     assert (settings.dense_index, settings.top_k, settings.reload_check_seconds) == ("flat", 5, 1.0)
 
@@ -75,7 +95,17 @@ def test_unknown_key_is_rejected(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "block",
-    ["top_k: 0", "top_k: 51", "top_k: many", "dense_index: ivf", "reload_check_seconds: 0"],
+    [
+        "top_k: 0",
+        "top_k: 51",
+        "top_k: many",
+        "dense_index: ivf",
+        "reload_check_seconds: 0",
+        "retention_days: 0",
+        "low_margin: -0.1",
+        "group_similarity: 0",
+        "import_max_mb: 0",
+    ],
 )
 def test_out_of_range_values_are_rejected(tmp_path: Path, block: str) -> None:
     with pytest.raises(SettingsError):

@@ -1,8 +1,10 @@
-"""Starts the real assistant with the project's own script (scripts/run.sh) for a test module."""
+"""Starts the real assistant with the project's own script (scripts/run.sh) for a test module; the browser
+of the browser tests (Debian's Chromium driven by Selenium)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -12,10 +14,17 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.remote.webdriver import WebDriver
 
 from bot.serving import Ports
 from tests.conftest import ROOT
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"  # Debian's chromium-driver, same version (scripts/install-browser.sh)
+SCREENSHOTS = ROOT / "var" / "screenshots"
 PORTS = Ports.load(ROOT / "endpoints.yml")  # RASA_PORT / ACTION_PORT as scripts/run.sh sees them
 WEBHOOK = PORTS.webhook
 ACTION_HEALTH = PORTS.action_health
@@ -105,12 +114,53 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def stack_copy(work: Path) -> dict[str, str]:
+    """Environment for scripts/run.sh that runs the whole stack on a copy of knowledge/ in `work`.
+
+    The copy's endpoints.yml points the knowledge base, the index, the state folder (feedback
+    store, conversations, import drafts: KB_STATE_DIR), the console's accounts and sessions, and
+    the run and log folders into `work`; the console makes the copy a git repository of its own on
+    the first save. So a test may edit, save and revert, and read what the stack logged, without
+    touching the project's knowledge/, its repository, build/index or var/, nor the suite's stores.
+    """
+    shutil.copytree(ROOT / "knowledge", work / "knowledge")
+    data = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    data["knowledge_base"].update(
+        knowledge_dir="knowledge",
+        index_dir="build/index",
+        nlu_dir="build/nlu",
+        encoder=str(ROOT / "models" / "multilingual-e5-small"),
+        domain=str(ROOT / "domain.yml"),
+        rules_dir=str(ROOT / "data" / "rules"),
+        state_dir="var",
+    )
+    (work / "endpoints.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    cache = ROOT / "build" / "index" / "cache"
+    if cache.is_dir():  # the live embeddings: the copy's first build embeds nothing new
+        shutil.copytree(cache, work / "build" / "index" / "cache")
+    return {
+        "KB_ENDPOINTS": str(work / "endpoints.yml"),
+        "KB_STATE_DIR": str(work / "var"),
+        "RUN_DIR": str(work / "run"),
+        "LOG_DIR": str(work / "log"),
+    }
+
+
 def start_assistant(log: Path, env: dict[str, str] | None = None) -> Assistant:
-    if _up(PORTS.rasa_url) or _up(ACTION_HEALTH):
+    """scripts/run.sh; without the trainer console unless `env` asks for it (CONSOLE=on), which
+    spares every other test's stack loading a second copy of the encoder."""
+    if (
+        _up(PORTS.rasa_url)
+        or _up(ACTION_HEALTH)
+        or (env or {}).get("CONSOLE") == "on"
+        and _up(PORTS.console_url + "login")
+    ):
         pytest.fail(
-            f"ports {PORTS.rasa}/{PORTS.action} are busy: stop the running assistant before the integration tests"
+            f"ports {PORTS.rasa}/{PORTS.action}/{PORTS.console} are busy: stop the running assistant before the integration tests"
         )
-    return Assistant(start(["scripts/run.sh"], log, [PORTS.rasa_url, ACTION_HEALTH], env), log)
+    return Assistant(
+        start(["scripts/run.sh"], log, [PORTS.rasa_url, ACTION_HEALTH], {"CONSOLE": "off", **(env or {})}), log
+    )
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +176,39 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, assistant_env: dict[str,
         yield started
     finally:
         stop(started.process)
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriver]:
+    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must not try to download anything
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,1000",
+        "--lang=zh-CN",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def viewport(driver: WebDriver, size: tuple[int, int]) -> None:
+    """An exact viewport (the window's own size includes browser chrome); phone-sized is mobile."""
+    width, height = size
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )

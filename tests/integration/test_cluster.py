@@ -26,6 +26,9 @@ pytestmark = pytest.mark.integration
 NGINX_PORT = int(os.environ.get("NGINX_PORT", "5480"))
 RASA_PORTS = (PORTS.rasa, PORTS.rasa + 1)
 ACTION_PORTS = (PORTS.action, PORTS.action + 1)
+#: The cluster's conversations and feedback go to a database of their own in the local PostgreSQL,
+#: never to the one `scripts/run-cluster.sh` uses by default (`rasa`).
+TEST_DATABASE = "empathy_kb_test"
 CITES_EMPATHY = re.compile(r"来源：《[^》]*移情服务[^》]*》")
 DIALOGUE = ["什么是移情服务", "举个例子", "那酒店呢", "客户情绪管理有哪些策略", "举个例子"]
 
@@ -48,7 +51,11 @@ class Cluster:
 
 
 def services(*args: str) -> None:
-    env = {**os.environ, "DB_PASSWORD": (ROOT / "var/services/db-password").read_text().strip()}
+    env = {
+        **os.environ,
+        "DB_PASSWORD": (ROOT / "var/services/db-password").read_text().strip(),
+        "DB_NAME": TEST_DATABASE,
+    }
     subprocess.run(["scripts/services.sh", *args], cwd=ROOT, env=env, check=True, timeout=120)
 
 
@@ -73,6 +80,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         "RASA_PORT": str(RASA_PORTS[0]),
         "ACTION_PORT": str(ACTION_PORTS[0]),
         "NGINX_PORT": str(NGINX_PORT),
+        "DB_NAME": TEST_DATABASE,
     }
     process = start(["scripts/run-cluster.sh"], log, urls + [f"http://localhost:{NGINX_PORT}/"], env)
     try:
@@ -124,7 +132,8 @@ def test_postgresql_restart_keeps_the_history_and_an_outage_is_told_honestly(clu
         replies = cluster.nodes[0].ask(user, "举个例子")
         assert time.monotonic() - started < 10.0
         assert [r.get("text") for r in replies] == [reply(UNAVAILABLE)]
-        assert "tracker store (postgresql 127.0.0.1) unavailable" in cluster.rasa_log(0)
+        # the log reaches the file through a pipe, a moment after the reply
+        wait_until(lambda: "tracker store (postgresql 127.0.0.1) unavailable" in cluster.rasa_log(0), 10, "log line")
     finally:
         services("start", "postgres")
     for node in (1, 0):  # every server reconnects by itself; the history is intact
@@ -139,7 +148,7 @@ def test_redis_down_gets_an_honest_reply_and_a_log_line_not_a_hang(cluster: Clus
         replies = cluster.nodes[0].ask(user, "什么是移情服务")
         assert time.monotonic() - started < 10.0
         assert [r.get("text") for r in replies] == [reply(UNAVAILABLE)]
-        assert "Error while acquiring lock" in cluster.rasa_log(0)
+        wait_until(lambda: "Error while acquiring lock" in cluster.rasa_log(0), 10, "the lock error in rasa.log")
     finally:
         services("start", "redis")
     assert "来源：《移情服务》" in cluster.nodes[0].reply_text(user, "什么是移情服务")

@@ -7,25 +7,19 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import ROOT
-from tests.integration.conftest import PORTS, Assistant
+from tests.integration.conftest import PORTS, SCREENSHOTS, Assistant, viewport
 
 pytestmark = pytest.mark.integration
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"  # Debian's chromium-driver, same version (scripts/install-browser.sh)
-SCREENSHOTS = ROOT / "var" / "screenshots"
 PHONE, DESKTOP = (390, 844), (1280, 800)
 RECONNECTING = "连接已断开，正在重新连接…"
 REPLY_SECONDS = 60
@@ -44,33 +38,6 @@ def page_url(assistant: Assistant) -> str:
     pytest.fail(
         f"scripts/run.sh printed no 'Web chat: http://localhost:PORT/PATH' line:\n{assistant.log.read_text()[-2000:]}"
     )
-
-
-@pytest.fixture
-def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriver]:
-    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must not try to download anything
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1280,1000",
-        "--lang=zh-CN",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def wait(driver: WebDriver, condition: Callable[[WebDriver], object], seconds: float = REPLY_SECONDS) -> object:
@@ -97,15 +64,6 @@ def button(message: WebElement, title: str) -> WebElement:
     found = [b for b in message.find_elements(By.CSS_SELECTOR, "button.chip") if b.text == title]
     assert found, f"no button {title!r} in {message.text!r}"
     return found[0]
-
-
-def viewport(driver: WebDriver, size: tuple[int, int]) -> None:
-    """An exact viewport (the window's own size includes browser chrome); phone-sized is mobile."""
-    width, height = size
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
-    )
 
 
 def screenshot(driver: WebDriver, name: str, size: tuple[int, int]) -> Path:

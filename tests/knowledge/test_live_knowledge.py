@@ -83,3 +83,16 @@ def test_real_knowledge_patterns(real_patterns: list[dict[str, str]]) -> None:
     assert by_pattern["empathy service"] == ("topic", "empathy-service")
     assert by_pattern["医院"] == ("industry", "医疗")
     assert len({p["pattern"].lower() for p in real_patterns}) == len(real_patterns)
+
+
+def test_no_alias_is_a_typo_of_its_entry() -> None:
+    """Typos are read by the assistant itself (normalization.matching); none is kept as an alias."""
+    typos = [str(p) for p in lint(ROOT / "knowledge") if "is a typo" in p.message]
+    assert not typos, "\n".join(typos)
+
+
+def test_every_synonym_stands_for_a_word_the_knowledge_base_uses() -> None:
+    kb = load_knowledge(ROOT / "knowledge")
+    text = "\n".join(p.searchable_text for p in kb.passages)
+    missing = sorted({term for term in kb.vocabulary.synonyms.values() if term not in text})
+    assert not missing, f"schema.yml synonyms: {missing} occur in no entry"

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+from argparse import Namespace
 from pathlib import Path
 
 import pytest
 
 from bot.conversation import assistant as assistant_module
-from bot.conversation.assistant import KnowledgeAssistant
+from bot.conversation.assistant import KnowledgeAssistant, terms_read
 from bot.conversation.compose import Message
 from bot.conversation.planning import Context, Turn
+from bot.conversation.trace import TermMatch
 from bot.indexing.builder import build_index
+from bot.knowledge.terms import TermTable
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Retriever
 from bot.settings import Settings
+from normalization.matching import Match
+from normalization.reading import Reading
 from tests.conftest import KB, CharEncoder, kb_settings_for
 
 CEM = "customer-emotion-management"
@@ -121,3 +127,67 @@ def test_a_turn_uses_one_index_snapshot(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(assistant_module, "plan_turn", real_plan_turn)
     reply, _ = assistant.respond(Turn("ask_definition", "什么是客户情绪管理", [CEM]), Context())
     assert reply.messages[-1].params["body"] == new
+
+
+# --- the reading: in the trace, and said in the reply ------------------------------------------
+
+
+def test_a_typo_is_read_said_and_traced(assistant: KnowledgeAssistant) -> None:
+    reply, ctx = assistant.respond(Turn("ask_definition", "客户情叙管理是什么"), Context())  # no entity from the NLU
+    assert reply.status == "answer" and reply.sources == ["《客户情绪管理》· 定义"]
+    assert reply.messages[0] == Message("utter_read_as", {"said": "“客户情叙管理”", "meant": "“客户情绪管理”"})
+    trace = reply.trace
+    assert trace is not None
+    assert (trace.question, trace.understood, trace.intent) == (
+        "客户情叙管理是什么",
+        "客户情绪管理是什么",
+        "ask_definition",
+    )
+    assert trace.terms == [TermMatch("客户情叙管理", "客户情绪管理", "homophone", CEM)]
+    assert trace.decided_by == "named_entry"
+    assert (trace.status, trace.answer) == ("answer", [f"{CEM}#定义"])
+    assert ctx.last_question == "客户情叙管理是什么"  # as typed
+
+
+def test_traditional_characters_are_traced_but_need_no_note(assistant: KnowledgeAssistant) -> None:
+    reply, _ = assistant.respond(Turn("ask_strategy", "客戶情緒管理有哪些策略？"), Context())
+    assert reply.sources == ["《客户情绪管理》· 实施策略"]
+    assert [m.response for m in reply.messages] == ["utter_answer"]
+    assert reply.trace is not None
+    assert reply.trace.understood == "客户情绪管理有哪些策略?"
+    assert reply.trace.terms == [
+        TermMatch("客戶情緒管理有哪些策略？", "客户情绪管理有哪些策略?", "traditional"),
+        TermMatch("客户情绪管理", "客户情绪管理", "exact", CEM),
+    ]
+
+
+def test_an_english_synonym_is_read_as_the_knowledge_bases_word(assistant: KnowledgeAssistant) -> None:
+    reply, _ = assistant.respond(Turn("ask_strategy", "Emotion Regulation 具体怎么做"), Context(topic=CEM))
+    assert reply.sources == ["《客户情绪管理》· 实施策略"]  # the list that holds 情绪调节
+    assert reply.messages[0].params == {"said": "“emotion regulation”", "meant": "“情绪调节”"}
+    assert reply.trace is not None and reply.trace.understood == "情绪调节 具体怎么做"
+    assert reply.trace.terms == [TermMatch("emotion regulation", "情绪调节", "synonym", None)]
+
+
+def test_an_absent_term_is_not_found_and_traced(assistant: KnowledgeAssistant) -> None:
+    reply, _ = assistant.respond(Turn("ask_definition", "服务补救是什么意思"), Context())
+    assert reply.status == "not_found" and reply.trace is not None
+    assert reply.trace.decided_by == "absent_subject" and reply.trace.status == "not_found"
+    assert reply.trace.coverage["missing"] == ["服务补救"]
+    assert "utter_read_as" not in [m.response for m in reply.messages]
+
+
+def test_the_trace_is_logged_at_debug_level(assistant: KnowledgeAssistant, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="bot.conversation.assistant"):
+        assistant.respond(Turn("ask_definition", "客户情叙管理是什么"), Context())
+    [record] = [r for r in caplog.records if r.getMessage().startswith("decision trace:")]
+    assert "客户情叙管理 → 客户情绪管理 [homophone]" in record.getMessage()
+    assert "named_entry: decided" in record.getMessage()
+
+
+def test_terms_read_puts_the_script_first() -> None:
+    reading = Reading("客戶", "客户", "客户", [Match(0, 2, "客户", "客户", "x", "exact")])
+    assert terms_read(reading, Namespace(terms=TermTable(topics={"客户": "entry"}))) == [  # a stand-in index
+        TermMatch("客戶", "客户", "traditional"),
+        TermMatch("客户", "客户", "exact", "entry"),
+    ]

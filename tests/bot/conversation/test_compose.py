@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+import yaml
 
 from bot.conversation.compose import (
     MAX_BODY_CHARS,
@@ -13,14 +14,18 @@ from bot.conversation.compose import (
     compose,
     list_items,
     mentioned_entries,
+    outgoing,
+    read_as_note,
     shorten,
     suggestions,
     to_chat_text,
     unavailable,
 )
-from bot.conversation.policy import Decision, Note
+from bot.conversation.decision import Decision, Note
 from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
+from normalization.matching import Match, MatchKind
+from tests.conftest import ROOT
 
 ELEMENTS = """移情服务的关键要素有四个：
 - **同理心**：站在客户角度理解其感受。
@@ -367,3 +372,47 @@ def test_suggestions_respect_the_limit_without_duplicates(kb_index: Index, get, 
         limit=limit,
     )
     assert len(picked) == limit and len(set(picked)) == limit
+
+
+# --- the read-as note: which words of the question were read as which --------------------------
+
+
+def read(said: str, term: str, how: MatchKind = "homophone") -> Match:
+    return Match(0, len(said), said, term, "x", how)
+
+
+def test_read_as_note_names_each_word_and_what_it_was_read_as() -> None:
+    assert read_as_note([read("客户情叙管理", "客户情绪管理")]) == Message(
+        "utter_read_as", {"said": "“客户情叙管理”", "meant": "“客户情绪管理”"}
+    )
+    note = read_as_note([read("同里心", "同理心"), read("responsiveness", "响应性", "synonym")])
+    assert note.params == {"said": "“同里心”、“responsiveness”", "meant": "“同理心”、“响应性”"}
+
+
+def test_an_answer_says_first_what_it_read(kb_index: Index, get) -> None:
+    decision = Decision("answer", [get(f"{CEM}#应用 · 银行")], note=Note("utter_industry_gap", {"industry": "医疗"}))
+    reply = compose(decision, kb_index, read_as=[read("客户情叙管理", "客户情绪管理")])
+    assert [m.response for m in reply.messages] == ["utter_read_as", "utter_industry_gap", "utter_answer"]
+    assert reply.messages[0].buttons == []  # the rating buttons stay on the answer
+    assert outgoing(reply, [{"title": "👍", "payload": "/feedback_positive"}])[0][1] == []
+
+
+def test_a_comparison_says_what_it_read(kb_index: Index, get) -> None:
+    decision = Decision("compare", [get(f"{CEM}#定义"), get("customer-emotional-needs#定义")])
+    reply = compose(decision, kb_index, read_as=[read("客户情叙管理", "客户情绪管理")])
+    assert reply.messages[0].response == "utter_read_as"
+
+
+def test_no_read_as_note_without_an_answer_or_a_word_read(kb_index: Index, get) -> None:
+    words = [read("客户情叙管理", "客户情绪管理")]
+    assert "utter_read_as" not in [m.response for m in compose(Decision("not_found"), kb_index, read_as=words).messages]
+    clarify = Decision("clarify", choices=[get(f"{CEM}#定义")], clarify_about="情绪")
+    assert "utter_read_as" not in [m.response for m in compose(clarify, kb_index, read_as=words).messages]
+    plain = compose(Decision("answer", [get(f"{CEM}#定义")]), kb_index, read_as=[])
+    assert [m.response for m in plain.messages] == ["utter_answer"]
+
+
+def test_the_read_as_response_exists_with_its_parameters() -> None:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    [variant] = domain["responses"]["utter_read_as"]
+    assert "{said}" in variant["text"] and "{meant}" in variant["text"]

@@ -6,10 +6,17 @@ ranking) the test first states the ranking it relies on, or forces the outcome w
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from bot.conversation.decision import Decision, Note
+from bot.conversation.evidence import Evidence
+from bot.conversation.names import unknown_name
 from bot.conversation.planning import Context, Request, Turn, plan_turn
-from bot.conversation.policy import AnswerPolicy, Decision, Note, PolicySettings, unknown_name
+from bot.conversation.policy import AnswerPolicy, PolicySettings, default_rules
+from bot.conversation.rules.base import Decided, Passed
+from bot.conversation.trace import Trace
 from bot.indexing.store import Index
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.query import QueryAnalysis
@@ -295,10 +302,15 @@ def test_an_industry_only_one_entry_covers_is_answered(decide) -> None:
 
 
 def test_below_the_threshold_with_nothing_named_nothing_is_found(decide) -> None:
-    decision = decide("ask_application", "区块链在服务中怎么用", min_confidence=UNREACHABLE)
+    decision = decide("ask_strategy", "怎样让服务更贴心", min_confidence=UNREACHABLE)
     assert decision.status == "not_found" and decision.passages == []
     assert 1 <= len(decision.related) <= 3 and len(set(decision.related)) == len(decision.related)
-    assert decision.related[0] == decide("ask_application", "区块链在服务中怎么用").passage.title  # best first
+    assert decision.related[0] == decide("ask_strategy", "怎样让服务更贴心").passage.title  # best first
+
+
+def test_a_name_we_lack_beside_common_words_is_not_found_whatever_the_threshold(decide) -> None:
+    decision = decide("ask_application", "区块链在服务中怎么用", min_confidence=0.0)
+    assert decision.status == "not_found" and decision.related
 
 
 def test_alternatives_are_other_entries_within_the_margin(decide) -> None:
@@ -334,3 +346,101 @@ def test_follow_up_words_are_no_unknown_name(kb_index: Index, text: str) -> None
 )
 def test_unknown_name(kb_index: Index, text: str, name: str | None) -> None:
     assert unknown_name(text, kb_index) == name
+
+
+# --- the chain of rules and its trace ---------------------------------------------------------
+
+
+class Spy:
+    """A rule that records being asked and decides or passes as told."""
+
+    def __init__(self, name: str, decision: Decision | None = None) -> None:
+        self.name, self.decision, self.asked = name, decision, 0
+
+    def decide(self, evidence: Evidence) -> Decided | Passed:
+        self.asked += 1
+        if self.decision is None:
+            return Passed(f"{self.name} passes", seen=(1, 2))
+        return Decided(self.decision, f"{self.name} decides", score=0.123456)
+
+
+def test_the_default_chain_and_its_order() -> None:
+    assert [rule.name for rule in default_rules()] == [
+        "list_item",
+        "comparison",
+        "absent_subject",
+        "correction",
+        "named_entry",
+        "follow_up",
+        "fact_question",
+        "clarify",
+        "case",
+        "industry_follow_up",
+        "coverage",
+        "best_passage",
+    ]
+
+
+def test_rule_names_must_be_unique(retriever: Retriever) -> None:
+    with pytest.raises(ValueError, match="unique"):
+        AnswerPolicy(retriever, PolicySettings(), [Spy("same"), Spy("same")])
+
+
+def test_the_first_rule_that_decides_ends_the_turn(retriever: Retriever, kb_index: Index) -> None:
+    first, second, third = Spy("first"), Spy("second", Decision("clarify")), Spy("third", Decision("not_found"))
+    trace = Trace("问")
+    decision = AnswerPolicy(retriever, PolicySettings(), [first, second, third]).decide(
+        Request("问", "inform", [], [], None), kb_index, trace
+    )
+    assert decision.status == "clarify"
+    assert (first.asked, second.asked, third.asked) == (1, 1, 0)
+    assert [(s.rule, s.outcome, s.reason) for s in trace.steps] == [
+        ("first", "passed", "first passes"),
+        ("second", "decided", "second decides"),
+    ]
+    assert trace.steps[0].evidence == {"seen": [1, 2]} and trace.steps[1].evidence == {"score": 0.1235}
+    assert trace.decided_by == "second"
+
+
+def test_when_no_rule_decides_nothing_is_found(retriever: Retriever, kb_index: Index) -> None:
+    trace = Trace("问")
+    decision = AnswerPolicy(retriever, PolicySettings(), [Spy("only")]).decide(
+        Request("问", "inform", [], [], None), kb_index, trace
+    )
+    assert decision.status == "not_found"
+    assert [(s.rule, s.outcome) for s in trace.steps] == [("only", "passed"), ("none", "decided")]
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "ctx", "rule"),
+    [
+        ("inform", "第二个呢", STRATEGIES, "list_item"),
+        ("ask_comparison", "客户情绪管理和客户情绪需求有什么区别", None, "comparison"),
+        ("ask_definition", "服务补救是什么意思", None, "absent_subject"),
+        ("ask_strategy", "客户情绪管理有哪些策略", None, "named_entry"),
+        ("ask_components", "有哪些类型", DEFINED, "follow_up"),
+        ("inform", "情绪", None, "clarify"),
+        ("ask_case", "有没有酒店的案例", None, "case"),
+        ("ask_application", "怎样让服务更贴心", None, "coverage"),
+        ("ask_strategy", "员工情绪不好能请病假吗", None, "fact_question"),
+        ("ask_strategy", "顾客插队怎么办", None, "best_passage"),
+    ],
+)
+def test_every_turn_is_traced_rule_by_rule(
+    retriever: Retriever, kb_index: Index, intent: str, text: str, ctx: Context | None, rule: str
+) -> None:
+    turn = Turn(intent, text)
+    request = plan_turn(turn, ctx or Context(), kb_index.analyzer.analyze(text), kb_index.routing)
+    trace = Trace(text)
+    settings = PolicySettings(min_confidence=UNREACHABLE if rule == "coverage" else 0.0, context_margin=10.0)
+    AnswerPolicy(retriever, settings).decide(request, kb_index, trace)
+    names = [r.name for r in default_rules()]
+    assert trace.decided_by == rule
+    assert [s.rule for s in trace.steps] == names[: names.index(rule) + 1]  # in order, none skipped
+    assert [s.outcome for s in trace.steps] == ["passed"] * names.index(rule) + ["decided"]
+    assert all(s.reason for s in trace.steps)
+    json.dumps(trace.to_dict(), ensure_ascii=False)  # the console renders it
+
+
+def test_a_trace_of_its_own_when_none_is_given(decide) -> None:
+    assert decide("ask_definition", "服务补救是什么意思").status == "not_found"

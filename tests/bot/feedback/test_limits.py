@@ -31,6 +31,12 @@ def test_an_unanswered_question_is_recorded_once_per_sender() -> None:
     assert gate.admit("unanswered", "rest:u2", question="区块链 在服务中怎么用", answer="")  # counts for kb report
 
 
+def test_unanswered_questions_are_compared_as_they_are_stored_masked() -> None:
+    gate = FeedbackGate()
+    assert gate.admit("unanswered", "rest:u1", question="客户138 1234 5678的卡被冻结了怎么办", answer="")
+    assert not gate.admit("unanswered", "rest:u1", question="客户13987654321的卡被冻结了怎么办", answer="")
+
+
 def test_a_sender_records_at_most_per_hour_then_again_an_hour_later() -> None:
     clock = Clock()
     gate = FeedbackGate(per_hour=30, clock=clock)

@@ -4,9 +4,20 @@ from pathlib import Path
 
 import jieba
 
-from bot.indexing.nlu_export import JIEBA_DICTIONARY, PATTERNS_FILE, entity_patterns, write_nlu_resources
+from bot.indexing.nlu_export import (
+    JIEBA_DICTIONARY,
+    PATTERNS_FILE,
+    VOCABULARY_FILE,
+    entity_patterns,
+    vocabulary,
+    write_nlu_resources,
+)
+from bot.indexing.store import Index
 from bot.knowledge.entries import load_knowledge
 from bot.knowledge.terms import TermTable
+from bot.settings import Settings
+from normalization.reading import Reader
+from tests.conftest import KB
 
 
 def terms_of(folder: Path) -> TermTable:
@@ -83,7 +94,7 @@ def test_write_nlu_resources(fixture_kb: Path, tmp_path: Path) -> None:
     lines = (out / JIEBA_DICTIONARY).read_text(encoding="utf-8").splitlines()
     assert "移情服务 200000" in lines and "期望确认理论 200000" in lines and "医院 200000" in lines
     assert len(lines) == len(entity_patterns(TermTable.from_knowledge(kb)))
-    assert sorted(os.listdir(out)) == ["entity_patterns.jsonl", "jieba"]  # no temporary file left behind
+    assert sorted(os.listdir(out)) == ["entity_patterns.jsonl", "jieba", "vocabulary.json"]  # no temporary file left
 
 
 def test_rerun_with_the_same_knowledge_keeps_the_files(fixture_kb: Path, tmp_path: Path) -> None:
@@ -145,3 +156,51 @@ def test_jieba_loads_the_dictionary(fixture_kb: Path, tmp_path: Path) -> None:
     assert tokenizer.lcut("期望确认理论和移情服务") == ["期望", "确认", "理论", "和", "移情", "服务"]
     tokenizer.load_userdict(str(tmp_path / JIEBA_DICTIONARY))
     assert tokenizer.lcut("期望确认理论和移情服务") == ["期望确认理论", "和", "移情服务"]
+
+
+# --- vocabulary.json: what the Rasa server reads a message with ---------------------------------
+
+
+def test_vocabulary_holds_names_synonyms_and_words() -> None:
+    terms = terms_of(KB)
+    data = vocabulary(terms, ["满意度", "情绪", "满意度"])
+    assert data["names"]["客户情绪管理"] == "customer-emotion-management"
+    assert data["names"]["emotion management"] == "customer-emotion-management"  # normalized
+    assert data["names"]["医院"] == "医疗"  # industry words are names too
+    assert data["names"] == {**terms.topics, **terms.industries}
+    assert list(data["names"]) == sorted(data["names"])
+    assert data["synonyms"] == dict(sorted(terms.synonyms.items()))
+    assert data["synonyms"]["emotion regulation"] == "情绪调节"
+    assert data["words"] == ["情绪", "满意度"]  # sorted, once each
+
+
+def test_write_nlu_resources_writes_the_vocabulary(tmp_path: Path) -> None:
+    terms = terms_of(KB)
+    write_nlu_resources(terms, tmp_path, ["服务", "满意度"])
+    data = json.loads((tmp_path / VOCABULARY_FILE).read_text(encoding="utf-8"))
+    assert data == vocabulary(terms, ["服务", "满意度"])
+    assert "客户情绪管理" in (tmp_path / VOCABULARY_FILE).read_text(encoding="utf-8")  # readable, not escaped
+
+
+def test_the_vocabulary_is_rewritten_only_when_it_changes(tmp_path: Path) -> None:
+    terms = terms_of(KB)
+    write_nlu_resources(terms, tmp_path, ["服务"])
+    path = tmp_path / VOCABULARY_FILE
+    age(path)
+    write_nlu_resources(terms, tmp_path, ["服务"])
+    assert path.stat().st_mtime_ns == OLD  # the Rasa server does not reload an unchanged vocabulary
+    write_nlu_resources(terms, tmp_path, ["服务", "倾听"])
+    assert path.stat().st_mtime_ns != OLD
+    assert json.loads(path.read_text(encoding="utf-8"))["words"] == ["倾听", "服务"]
+
+
+def test_the_build_exports_the_words_the_core_reads_with(kb_settings: Settings, kb_index: Index) -> None:
+    """Both runtimes read a message alike: the exported vocabulary is the index's own."""
+    data = json.loads((kb_settings.nlu_dir / VOCABULARY_FILE).read_text(encoding="utf-8"))
+    assert set(data["words"]) == set(kb_index.content_words) - {"∅", ""}  # the words a typo may mean
+    assert data["names"] == {**kb_index.terms.topics, **kb_index.terms.industries}
+    assert data["synonyms"] == kb_index.terms.synonyms
+    segmenter = kb_index.segmenter
+    rasa_side = Reader(data["names"], data["synonyms"], data["words"], segmenter.known, segmenter.pieces)
+    for text in ["客户情叙管理有哪些策略", "客戶情緒管理", "emotion regulation 怎么做", "顾客瞒意度", "续约律是什么"]:
+        assert rasa_side.read(text) == kb_index.reader.read(text), text

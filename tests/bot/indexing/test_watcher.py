@@ -9,7 +9,7 @@ import pytest
 
 from bot.indexing.builder import build_index
 from bot.indexing.store import Index
-from bot.indexing.watcher import KnowledgeWatcher
+from bot.indexing.watcher import KnowledgeFilter, KnowledgeWatcher
 from bot.settings import Settings
 from tests.conftest import CharEncoder
 
@@ -38,6 +38,15 @@ def test_saved_edit_is_rebuilt_and_served(fixture_kb: Path, tmp_path: Path, char
         assert not any("实际体验" in p.text for p in Index.load(settings.index_dir).passages)
     finally:
         watcher.stop()
+
+
+def test_saving_test_cases_rebuilds_nothing() -> None:
+    from watchfiles import Change
+
+    watched = KnowledgeFilter()
+    assert not watched(Change.modified, "/srv/kb/knowledge/tests.yml")
+    assert watched(Change.modified, "/srv/kb/knowledge/concepts/empathy-service.md")
+    assert watched(Change.modified, "/srv/kb/knowledge/schema.yml")
 
 
 def test_negative_debounce_is_rejected(tmp_path: Path, char_encoder: CharEncoder) -> None:

@@ -83,3 +83,16 @@ def test_scenario_outside_its_folder_is_a_warning(fixture_kb: Path) -> None:
 
 def test_scenario_in_its_folder_with_questions_lints_clean(fixture_kb: Path) -> None:
     assert [p for p in lint(fixture_kb) if p.path.as_posix() == "scenarios/good-scenario.md"] == []
+
+
+def test_a_draft_is_linted_in_place_of_its_file_without_writing_it(fixture_kb: Path) -> None:
+    good = (fixture_kb / "good-entry.md").read_text(encoding="utf-8")
+    broken = good.replace("related: [other-entry]", "related: [no-such-entry]")
+    assert broken != good
+    problems = lint(fixture_kb, overrides={"good-entry.md": broken})
+    assert any(p.path.as_posix() == "good-entry.md" and "no-such-entry" in p.message for p in problems)
+    assert (fixture_kb / "good-entry.md").read_text(encoding="utf-8") == good
+    new = lint(fixture_kb, overrides={"concepts/brand-new.md": "no front matter\n"})
+    assert any(p.path.as_posix() == "concepts/brand-new.md" for p in new)
+    gone = lint(fixture_kb, overrides={"bad-yaml.md": None})
+    assert not any(p.path.as_posix() == "bad-yaml.md" for p in gone)

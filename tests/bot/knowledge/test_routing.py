@@ -24,6 +24,7 @@ INTENTS = [
     "ask_comparison",
     "ask_more",
     "inform",
+    "correct",
 ]
 
 
@@ -129,3 +130,71 @@ def test_label_per_entry_type(routing: Routing) -> None:
     assert routing.label("定义", "华为云服务", entry_type="case") == "华为云服务的背景"
     assert routing.label("定义", "期望确认理论", entry_type="theory") == "什么是期望确认理论"  # default group
     assert routing.label("案例", "华为云服务", entry_type="case") is None  # the case group has no such label
+
+
+# --- situations and negations -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "situation"),
+    [
+        ("顾客插队怎么办", True),
+        ("客人插隊怎麼辦", True),  # Traditional characters
+        ("逢年过节想给老客户发条消息 说点啥", True),
+        ("客户骂人了该怎么回应", True),
+        ("服务补救是什么意思", False),
+        ("客户情绪管理有哪些策略", False),
+    ],
+)
+def test_situation(routing: Routing, question: str, situation: bool) -> None:
+    assert routing.situation(question) is situation
+
+
+@pytest.mark.parametrize(
+    ("question", "negated"),
+    [
+        ("别讲理论了", ["理论基础"]),  # a kind's name (schema.yml) after a negation
+        ("別講理論了", ["理论基础"]),
+        ("我要的是案例不是定义", ["定义"]),  # the kind asked for before it is not turned away; once only
+        ("不要定义，要例子", ["定义"]),  # the negation ends with its clause
+        ("不要定义 要例子", ["定义"]),
+        ("不要 定义", ["定义"]),
+        ("别举例子了，讲讲理论基础", ["案例"]),
+        ("不用讲原因 直接告诉我现场怎么处理", []),
+        ("不是问这个 我是想知道具体该怎么做", []),
+        ("我要的是案例", []),
+        ("客户情绪管理有哪些策略", []),
+    ],
+)
+def test_negated_kinds(routing: Routing, question: str, negated: list[str]) -> None:
+    assert routing.negated_kinds(question) == negated
+
+
+def test_a_kind_named_too_far_after_a_negation_is_not_turned_away(routing: Routing) -> None:
+    assert routing.negated_kinds("不要再啰啰嗦嗦讲定义") == []  # 定义 beyond NEGATION_REACH
+    assert routing.negated_kinds("不要讲定义") == ["定义"]
+
+
+def test_kind_names_come_from_the_vocabulary(routing: Routing, vocabulary: Vocabulary) -> None:
+    assert routing.kind_names == vocabulary.section_kinds
+    assert routing.kind_names["理论"] == "理论基础" and routing.kind_names["做法"] == "实施策略"
+
+
+def test_situation_cues_and_negations_are_normalized(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    def change(data: dict) -> None:
+        data.update(situation_cues=["怎麼辦", " ", "ＨＯＷ"], negations=["別", ""])
+
+    routing = Routing.load(edited(tmp_path, change), vocabulary)
+    assert (routing.situation_cues, routing.negations) == (["怎么办", "how"], ["别"])
+    assert routing.situation("那怎么办") and routing.negated_kinds("别讲定义") == ["定义"]
+
+
+def test_without_situation_cues_or_negations_nothing_is_either(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    routing = Routing.load(edited(tmp_path, lambda d: [d.pop("situation_cues"), d.pop("negations")]), vocabulary)
+    assert not routing.situation("顾客插队怎么办")
+    assert routing.negated_kinds("别讲理论了") == []
+
+
+def test_situation_cues_must_be_a_list(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    with pytest.raises(RoutingError, match=r"routing\.yml: situation_cues"):
+        Routing.load(edited(tmp_path, lambda d: d.update(situation_cues="怎么办")), vocabulary)

@@ -74,3 +74,42 @@ def test_an_industry_word_that_names_an_entry_is_not_an_industry(tmp_path: Path)
 def test_json_round_trip(table: TermTable) -> None:
     data = json.loads(json.dumps(table.to_json(), ensure_ascii=False))
     assert TermTable.from_json(data) == table
+
+
+# --- synonyms -----------------------------------------------------------------------------------
+
+
+def test_synonyms_are_normalized_and_map_to_the_knowledge_bases_word(table: TermTable) -> None:
+    assert table.synonyms["emotion regulation"] == "情绪调节"
+    assert table.synonyms["emotion recognition"] == "情绪识别"
+    assert table.synonyms["csat"] == "客户满意度"
+    assert all(key == normalize(key) for key in table.synonyms)
+
+
+def test_a_traditional_or_full_width_synonym_is_found_in_its_matching_form(tmp_path: Path) -> None:
+    schema = (KB / "schema.yml").read_text(encoding="utf-8")
+    (tmp_path / "schema.yml").write_text(schema + "  满意度调查: [滿意度調查, ＣＳＡＴ survey]\n", encoding="utf-8")
+    table = TermTable.from_knowledge(load_knowledge(tmp_path))
+    assert table.synonyms["csat survey"] == "满意度调查"
+    # the Traditional spelling is the word itself once normalized: no synonym of itself (no "read as" note)
+    assert "满意度调查" not in table.synonyms
+
+
+def test_a_synonym_that_names_an_entry_or_an_industry_is_no_synonym(tmp_path: Path) -> None:
+    """An entry's name or an industry word is recognized as that; the synonym table must not shadow it."""
+    schema = (KB / "schema.yml").read_text(encoding="utf-8")
+    (tmp_path / "schema.yml").write_text(
+        schema + "  情绪控制: [情绪管理]\n  行业: [宾馆, hospitality]\n", encoding="utf-8"
+    )
+    write_entry(tmp_path, "concepts", "emotion", "客户情绪管理", ["情绪管理"])
+    table = TermTable.from_knowledge(load_knowledge(tmp_path))
+    assert table.topics["情绪管理"] == "emotion" and "情绪管理" not in table.synonyms
+    assert table.industries["宾馆"] == "酒店" and "宾馆" not in table.synonyms
+    assert table.synonyms["hospitality"] == "行业"
+
+
+def test_json_round_trip_keeps_the_synonyms(table: TermTable) -> None:
+    assert table.synonyms  # the fixture has some
+    data = json.loads(json.dumps(table.to_json(), ensure_ascii=False))
+    assert data["synonyms"] == table.synonyms
+    assert TermTable.from_json(data).synonyms == table.synonyms

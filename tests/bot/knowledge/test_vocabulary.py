@@ -125,3 +125,42 @@ def test_missing_or_non_utf8_schema_is_a_vocabulary_error(tmp_path: Path) -> Non
 
 def test_vocabulary_error_is_a_value_error() -> None:
     assert issubclass(VocabularyError, ValueError)
+
+
+# --- synonyms: other words staff use for the knowledge base's own -------------------------------
+
+
+def test_synonyms_map_other_words_to_the_knowledge_bases_word(vocab: Vocabulary) -> None:
+    assert vocab.synonyms["emotion regulation"] == "情绪调节"
+    assert vocab.synonyms["emotion recognition"] == "情绪识别"  # keys lower-cased ("Emotion Recognition")
+    assert vocab.synonyms["csat"] == vocab.synonyms["customer satisfaction"] == "客户满意度"
+    assert vocab.synonyms["reception"] == "前台"
+
+
+def test_a_schema_without_synonyms_has_none(tmp_path: Path) -> None:
+    assert Vocabulary.load(_schema(tmp_path, "section_kinds:\n  定义: []\nindustries:\n  医疗: []\n")).synonyms == {}
+
+
+def test_the_same_word_twice_for_one_term_is_fine(tmp_path: Path) -> None:
+    text = "section_kinds:\n  定义: []\nindustries:\n  医疗: []\nsynonyms:\n  前台: [Front Desk, front desk]\n"
+    assert Vocabulary.load(_schema(tmp_path, text)).synonyms == {"front desk": "前台"}
+
+
+@pytest.mark.parametrize(
+    ("synonyms", "message"),
+    [
+        ("[前台, front desk]", "'synonyms' must be a mapping"),
+        ("\n  前台: front desk", "'synonyms.前台' must map a word to a list of other words"),
+        ("\n  前台: []", "'synonyms.前台' must map a word to a list"),
+        ("\n  前台:", "'synonyms.前台' must map a word to a list"),
+        ("\n  123: [abc]", "'synonyms.123' must map a word to a list"),
+        ("\n  前台: [front desk, '']", "'synonyms.前台': '' is empty or the word itself"),
+        ("\n  前台: [前台]", "'synonyms.前台': '前台' is empty or the word itself"),
+        ("\n  前台: [reception]\n  接待: [Reception]", "'Reception' stands for both 前台 and 接待"),
+    ],
+)
+def test_malformed_synonyms_are_rejected(tmp_path: Path, synonyms: str, message: str) -> None:
+    path = _schema(tmp_path, f"section_kinds:\n  定义: []\nindustries:\n  医疗: []\nsynonyms: {synonyms}\n")
+    with pytest.raises(VocabularyError, match=message) as info:
+        Vocabulary.load(path)
+    assert str(info.value).startswith(f"{path}: ")

@@ -6,7 +6,13 @@ import pytest
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from rasa_addons.nlu.intent_guard import KnowledgeIntentGuard, bare_name, no_content
+from rasa_addons.nlu.intent_guard import (
+    MAX_RATING_CHARS,
+    KnowledgeIntentGuard,
+    asks_rather_than_rates,
+    bare_name,
+    no_content,
+)
 
 
 def topic(text: str, name: str) -> dict:
@@ -76,3 +82,93 @@ def test_process_rewrites_only_the_two_cases() -> None:
     assert junk.get(INTENT)["name"] == "nlu_fallback"
     assert normal.get(INTENT)["name"] == "thank"
     assert payload.get(INTENT)["name"] == "feedback_positive"
+
+
+# --- a rating is short and names nothing --------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["讲得很清楚", "没帮助", "有用", "不对", "太棒了！！！", "答非所问 ！ ？"])
+def test_a_short_message_naming_nothing_may_rate(text: str) -> None:
+    assert not asks_rather_than_rates(text, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不是问这个 我是想知道具体该怎么做",  # a correction: longer than any rating
+        "不用讲原因 直接告诉我现场怎么处理",
+        "什么是移情服务 13912340001",
+        "ＡＢＣＤＥＦＧＨＩＪＫＬＭ",  # thirteen letters once width-folded
+    ],
+)
+def test_a_longer_message_asks(text: str) -> None:
+    assert asks_rather_than_rates(text, [])
+
+
+def test_a_message_naming_a_topic_asks() -> None:
+    assert asks_rather_than_rates("KANO呢", [topic("KANO呢", "KANO")])
+    assert not asks_rather_than_rates("银行呢", [{"entity": "industry", "value": "银行", "start": 0, "end": 2}])
+
+
+def test_the_length_of_a_rating_counts_content_only() -> None:
+    assert not asks_rather_than_rates("很" * MAX_RATING_CHARS + "！？。 ，", [])
+    assert asks_rather_than_rates("很" * (MAX_RATING_CHARS + 1), [])
+
+
+def ranked(text: str, ranking: list[tuple[str, float]], entities: list[dict] | None = None) -> Message:
+    msg = Message(
+        {
+            TEXT: text,
+            INTENT: {"name": ranking[0][0], "confidence": ranking[0][1]},
+            INTENT_RANKING_KEY: [{"name": n, "confidence": c} for n, c in ranking],
+        }
+    )
+    msg.set(ENTITIES, entities or [])
+    return msg
+
+
+def test_a_correction_taken_for_a_rating_gets_the_best_other_intent() -> None:
+    message = ranked(
+        "不是问这个 我是想知道具体该怎么做",
+        [("feedback_negative", 0.6), ("feedback_positive", 0.2), ("correct", 0.15), ("ask_strategy", 0.05)],
+    )
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "correct", "confidence": 1.0}
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == [
+        "correct",
+        "feedback_negative",
+        "feedback_positive",
+        "ask_strategy",
+    ]
+
+
+def test_a_question_naming_a_topic_is_no_rating() -> None:
+    text = "移情服务挺好"
+    message = ranked(text, [("feedback_positive", 0.7), ("ask_definition", 0.3)], [topic(text, "移情服务")])
+    guard().process([message])
+    assert message.get(INTENT)["name"] == "ask_definition"
+
+
+def test_without_another_intent_it_is_the_fallback() -> None:
+    message = ranked("这个回答一点都没有解决我遇到的实际问题", [("feedback_negative", 0.9)])
+    guard().process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_a_short_rating_stays_a_rating() -> None:
+    message = ranked("没帮助", [("feedback_negative", 0.8), ("correct", 0.2)])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "feedback_negative", "confidence": 0.8}
+
+
+def test_other_intents_are_not_checked_for_length() -> None:
+    message = ranked("不是问这个 我是想知道具体该怎么做", [("correct", 0.8), ("feedback_negative", 0.2)])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "correct", "confidence": 0.8}
+
+
+def test_the_rating_intents_are_configurable() -> None:
+    config = {**KnowledgeIntentGuard.get_default_config(), "rating_intents": ["thank"]}
+    message = ranked("谢谢你这么详细地讲了客户情绪管理的策略", [("thank", 0.9), ("feedback_positive", 0.1)])
+    KnowledgeIntentGuard(config).process([message])
+    assert message.get(INTENT)["name"] == "feedback_positive"

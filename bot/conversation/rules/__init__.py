@@ -1,0 +1,1 @@
+"""The rules of the answer policy, one module each; `bot.conversation.policy` orders them."""

@@ -1,0 +1,61 @@
+"""A question about a term the knowledge base never mentions gets an honest "not found".
+
+"服务补救是什么意思", "讲讲服务利润链", "同理心地图有什么用": the subject is a term, and no passage
+says it, so any passage retrieval ranks first, however close its cosine, answers something else.
+A subject of several words the knowledge base knows one by one ("员工情感培训") counts as
+mentioned when a passage ranked near the top holds all of them. Situations ("顾客插队怎么办")
+and tasks ("怎么记住客人喜好") are left to retrieval: their everyday words need not be ours.
+"""
+
+from __future__ import annotations
+
+from bot.conversation.evidence import Evidence
+from bot.conversation.planning import CORRECT_INTENT
+from bot.conversation.rules.base import Decided, Outcome, Passed
+from bot.knowledge.terms import normalize
+
+#: The intent that asks for more of the last answer ("还有吗", "详细说说"): no subject of its own.
+MORE_INTENT = "ask_more"
+#: How many of the best passages may hold a subject's words one by one.
+NEAR_TOP = 3
+#: A subject of this many words or more may be held one word at a time.
+DESCRIPTION_WORDS = 3
+
+
+class AbsentSubject:
+    name = "absent_subject"
+
+    def decide(self, ev: Evidence) -> Outcome:
+        subject = ev.subject
+        chunks = [c.text for c in subject.chunks]
+        ev.trace.coverage = {"subject": chunks, "missing": subject.missing, "term_question": subject.term_question}
+        if ev.request.intent in (MORE_INTENT, CORRECT_INTENT):
+            return Passed("asks for more or another part of the last answer", subject=chunks)
+        if ev.asks_for_cases or (ev.asks_case_intent and ev.unknown and not ev.unknown.isascii()):
+            return Passed("a case question: the case rule answers names we lack honestly", subject=chunks)
+        if not subject.term_question:
+            why = "a situation" if subject.situation else "not a question about one term"
+            return Passed(why, subject=chunks)
+        if not subject.missing:
+            return Passed("the knowledge base mentions the subject", subject=chunks)
+        context = [t for t in ev.request.context if t in ev.index.entries]
+        if context and all(c.known for c in subject.chunks):
+            # "分几个阶段" after 服务设计: every word is ours, the conversation says what it is about.
+            return Passed("every word is ours, and the conversation has a subject", subject=chunks)
+        if len(subject.chunks) > 1 and ev.named:
+            return Passed("names an entry beside words we lack: the named entry's rule weighs them", subject=chunks)
+        chunk = subject.chunks[0]
+        if len(subject.chunks) == 1 and len(chunk.words) >= DESCRIPTION_WORDS and chunk.known:
+            holders = [
+                h.passage
+                for h in ev.hits[:NEAR_TOP]
+                if all(w in normalize(h.passage.lexical_text) for w in chunk.words)
+            ]
+            if holders:
+                ev.trace.coverage["held_by"] = holders[0].id
+                return Passed(
+                    "a passage near the top holds every word of the subject", subject=chunks, passage=holders[0].id
+                )
+        return Decided(
+            ev.not_found(), "the knowledge base never mentions the subject", subject=chunks, missing=subject.missing
+        )

@@ -1,0 +1,49 @@
+"""The default: retrieval found the subject, the kind asked picks its section ("…怎么办" → the steps).
+
+Retrieval's first passage wins unless a runner-up close behind it (within `alternative_margin`)
+has more evidence of being about the message: the industry the message names, then more of the
+message's own words in its entry. "过节想给老客户发条问候" ranks 安抚情绪激动的客户 a little above
+情感关系维系, but only the latter ever speaks of 老客户 and 问候.
+"""
+
+from __future__ import annotations
+
+from bot.conversation.evidence import Evidence
+from bot.conversation.rules.base import Decided, Outcome, Passed
+from bot.conversation.sections import section
+from bot.knowledge.entries import Passage
+
+
+class BestPassage:
+    name = "best_passage"
+
+    def decide(self, ev: Evidence) -> Outcome:
+        if not ev.hits:
+            return Passed("nothing retrieved")
+        best, evidence = self._best_covered(ev)
+        kinds = ev.request.kinds
+        if kinds and best.kind not in kinds:
+            found = section(best.entry_id, kinds, ev.request.industry, ev.index, ev.hits, ev.request.exclude)
+            if found is not None:
+                why = "the best entry's section of the kind asked"
+                return Decided(ev.answer(found), why, entry=best.entry_id, **evidence)
+        return Decided(ev.answer(best), "the best passage", passage=best.id, **evidence)
+
+    @staticmethod
+    def _best_covered(ev: Evidence) -> tuple[Passage, dict]:
+        """The first passage, or a close runner-up whose entry covers more of the message."""
+        chunk_words = (w for c in ev.subject.chunks for w in c.words if len(w) > 1)
+        words = [w for w in dict.fromkeys(chunk_words) if w not in ev.index.common_words]
+        top = ev.hits[0].score
+        close = [h for h in ev.hits if top - h.score <= ev.settings.alternative_margin]
+        industry = ev.request.industry
+
+        def evidence(passage: Passage) -> tuple[int, bool]:
+            text = ev.index.entry_text(passage.entry_id)
+            return sum(w in text for w in words), bool(industry) and industry in passage.industries
+
+        # An industry the message names comes first (its passages speak of its people), then coverage.
+        scored = [(evidence(h.passage), -rank, h.passage) for rank, h in enumerate(close)]
+        (covered, by_industry), rank, passage = max(scored, key=lambda s: (s[0][1], s[0][0], s[1]))
+        first = scored[0][0]
+        return passage, {"words": words, "covered": covered, "first_covered": first[0], "runner_up": rank != 0}

@@ -1,0 +1,51 @@
+"""A question for an example: a case entry, the industry's first, then those the conversation's
+subject links to, honest about names we lack ("瑞幸有类似的做法吗": said so, with the closest case
+we hold)."""
+
+from __future__ import annotations
+
+from bot.conversation.decision import Note
+from bot.conversation.evidence import Evidence
+from bot.conversation.rules.base import Decided, Outcome, Passed
+from bot.conversation.sections import linked_cases, opening
+
+
+class CaseQuestion:
+    name = "case"
+
+    def decide(self, ev: Evidence) -> Outcome:
+        request = ev.request
+        # Not for other questions naming a company we lack: "银行卡被冻结了怎么解冻" is no case question.
+        if not (ev.asks_for_cases or (ev.unknown and ev.asks_case_intent)):
+            return Passed("does not ask for a case", kinds=request.kinds)
+        hits = ev.hits
+        cases = [h for h in hits if ev.is_case(h.passage.entry_id)]
+        # Inside a conversation, the cases its subject links to come first ("有没有真实案例" after
+        # complaint handling: the complaint case, not the best-ranked case of the whole base).
+        context = [t for t in request.context if t in ev.index.entries]
+        linked = set().union(*(linked_cases(e, ev.index) for e in context[:1])) if context else set()
+        if linked and not ev.unknown:
+            cases = [h for h in cases if h.passage.entry_id in linked] + [
+                h for h in cases if h.passage.entry_id not in linked
+            ]
+        note = None
+        if request.industry:
+            in_industry = [h for h in cases if request.industry in h.passage.industries]
+            if in_industry:
+                cases = in_industry + [h for h in cases if h not in in_industry]
+            elif cases:
+                note = Note("utter_industry_gap", {"industry": request.industry})
+        if ev.unknown and cases:
+            note = Note("utter_unknown_name", {"name": ev.unknown})
+        elif not request.industry and not ev.confident:
+            return Decided(
+                ev.not_found(), "nothing ties the question to the cases we hold", confidence=ev.result.confidence
+            )
+        if not cases:
+            return Decided(ev.answer(hits[0].passage), "no case ranks: the best passage")
+        entry = cases[0].passage.entry_id
+        decision = ev.answer(opening(entry, ev.index, []))
+        decision.note = note
+        return Decided(
+            decision, "the best-ranked case", entry=entry, industry=request.industry, unknown_name=ev.unknown
+        )

@@ -1,0 +1,60 @@
+"""A correction of the last answer redirects the question; it is no rating.
+
+"不是问这个，我想知道具体该怎么做", "别讲理论了", "我要的是案例不是定义": the same subject, another
+kind of section (the kinds the message turns away are out, see planning). "换成酒店的呢" after a
+case or with a case asked: the same kind of thing in another industry, a case of that industry.
+A correction that names another entry is answered as asked (`named_entry`); one that says no
+more than "不是这个意思" gets the context's next best passage (`follow_up`).
+"""
+
+from __future__ import annotations
+
+from bot.conversation.evidence import Evidence
+from bot.conversation.planning import CORRECT_INTENT
+from bot.conversation.rules.base import Decided, Outcome, Passed
+from bot.conversation.sections import opening, section
+
+INFORM_INTENT = "inform"
+
+
+class Correction:
+    name = "correction"
+
+    def decide(self, ev: Evidence) -> Outcome:
+        request, index = ev.request, ev.index
+        context = [t for t in request.context if t in index.entries]
+        after_case = bool(context) and ev.is_case(context[0])
+        switch = request.intent == INFORM_INTENT and request.industry and after_case
+        if request.intent != CORRECT_INTENT and not switch:
+            return Passed("not a correction")
+        if request.topics:
+            return Passed("names an entry: answered as asked", topics=request.topics)
+        if not context:
+            return Passed("nothing to correct")
+        roles = index.routing.roles
+        entry = context[0]
+        shown = {p.split("#")[0] for p in request.shown}
+        if request.industry and (after_case or roles.cases in request.kinds):
+            cases = [
+                h.passage
+                for h in ev.hits
+                if ev.is_case(h.passage.entry_id)
+                and request.industry in h.passage.industries
+                and h.passage.entry_id not in shown
+            ]
+            if cases:
+                decision = ev.answer(opening(cases[0].entry_id, index, []))
+                return Decided(decision, "a case of the industry asked instead", industry=request.industry)
+            return Passed("no case of that industry", industry=request.industry)
+        if request.industry:
+            kinds = request.kinds or [roles.application]
+            found = section(entry, kinds, request.industry, index, ev.hits, request.exclude)
+            if found is not None and request.industry in found.industries:
+                return Decided(ev.answer(found), "the same kind in the industry asked", industry=request.industry)
+            return Passed("the context has nothing for that industry", industry=request.industry)
+        for kind in request.kinds:
+            found = section(entry, [kind], None, index, ev.hits, request.exclude)
+            if found is not None:
+                why = "another kind of section of the same subject"
+                return Decided(ev.answer(found), why, entry=entry, kind=kind, turned_away=request.negated)
+        return Passed("the context lacks the kind asked", kinds=request.kinds, turned_away=request.negated)

@@ -1,0 +1,107 @@
+"""A message that continues the last answer: the context's section of the kind asked, a part
+of it the message names, or the context's best passage not yet shown.
+
+The same question is ranked with and without the context; the context wins unless the message
+has moved on: it names an industry the context does not cover, asks that industry's cases, or
+has words of its own that the context lacks while a passage elsewhere beats the context's best
+by `context_margin`. A message of which the knowledge base knows no word is not ours to continue.
+"""
+
+from __future__ import annotations
+
+from bot.conversation.decision import Decision
+from bot.conversation.evidence import Evidence
+from bot.conversation.rules.base import Decided, Outcome, Passed
+from bot.conversation.sections import item_line, linked_case, section
+from bot.knowledge.terms import normalize
+
+#: A message this short may name a part of the context by a few of its words ("培训那块呢").
+SHORT_PART = 12
+
+
+class FollowUp:
+    name = "follow_up"
+
+    def decide(self, ev: Evidence) -> Outcome:
+        request, index = ev.request, ev.index
+        carried = ev.carried
+        if not carried:
+            return Passed("no context to continue", unknown_name=ev.unknown)
+        hits = ev.hits
+        inside = [h for h in hits if h.passage.entry_id in carried]
+        outside = [h for h in hits if h.passage.entry_id not in carried]
+        if not inside:
+            return Passed("the context has no passage for the message", context=carried)
+        industry = request.industry
+        if industry and (
+            ev.asks_for_cases or not any(industry in p.industries for e in carried for p in index.entries[e])
+        ):
+            return Passed("asks for an industry the context does not cover", industry=industry, context=carried)
+        own_words = [] if request.follow_up else [w for c in ev.subject.chunks for w in c.words]
+        if own_words and not any(index.subjects.known([w]) for w in own_words):
+            return Passed("the knowledge base knows none of the message's words", words=own_words)
+        context_text = "".join(p.text for e in carried for p in index.entries[e])
+        new_words = [w for w in own_words if ev.specific(w) and w not in context_text]
+        lead = outside[0].score - inside[0].score if outside else 0.0
+        if new_words and outside and ev.confident and lead > ev.settings.context_margin:
+            return Passed("moved on: its own words fit a passage elsewhere better", words=new_words, lead=lead)
+        why = {"context": carried, "kinds": request.kinds}
+        part = self._part(ev, carried)
+        if part is not None:
+            return part
+        shown = set(request.exclude) | set(request.shown)
+        roles = index.routing.roles
+        # A kind the context entry lacks is looked for in the entries its answer named only when it
+        # is a case (a case illustrates the concepts it names: "分为哪几类" is about them).
+        own_only = not ev.is_case(carried[0]) and not ev.asks_for_cases
+        for entry in carried[:1] if own_only else carried:
+            if not request.kinds:
+                break
+            kinds = request.kinds
+            if ev.is_case(entry):
+                # A case's sections are the parts of its story ("这个例子说明了什么" → 启示);
+                # "有案例吗" about a case looks further (its entry named other cases).
+                kinds = [k for k in kinds if k != roles.cases]
+                if not kinds:
+                    continue
+            found = section(entry, kinds, industry, index, hits, request.exclude)
+            if found is not None:
+                return Decided(ev.answer(found), "the context's section of the kind asked", entry=entry, **why)
+        if roles.cases in request.kinds:
+            # A case question the context entries have no case section for: a case they link to
+            # (after a case: another one), else a case from the whole knowledge base.
+            seen = {*carried, *(p.split("#")[0] for p in shown)}
+            for entry in carried:
+                linked = linked_case(entry, index, hits, exclude=seen)
+                if linked is not None:
+                    return Decided(ev.answer(linked), "a case the context links to", entry=entry, **why)
+            if ev.is_case(carried[0]):
+                return Passed("after a case, another case from the whole knowledge base", context=carried)
+        primary = [h for h in inside if h.passage.entry_id == carried[0]] or inside
+        fresh = [h for h in primary if h.passage.id not in shown] or primary
+        return Decided(ev.answer(fresh[0].passage), "the context's best passage not yet shown", **why)
+
+    def _part(self, ev: Evidence, carried: list[str]) -> Decided | None:
+        """A short message naming a part of the context: a subsection ("培训那块呢" → 应用 · 培训与管理)
+        or an item of a list ("响应性呢")."""
+        words = [w for w in ev.subject_words() if len(w) >= 2]
+        if not words or len(normalize(ev.request.text)) > SHORT_PART:
+            return None
+        shown = set(ev.request.shown)
+        index = ev.index
+        for entry in carried:
+            parts = [
+                p
+                for p in index.entries.get(entry, [])
+                if " · " in p.section and p.id not in shown and any(w in p.section.split(" · ", 1)[1] for w in words)
+            ]
+            if len(parts) == 1:
+                return Decided(ev.answer(parts[0], []), "names a subsection of the context", words=words)
+        for entry in carried:
+            for passage in index.entries.get(entry, []):
+                lines = [line for w in words if (line := item_line(passage.text, w))]
+                # every word names the same item: 情绪调节 is no 积极情绪, though both say 情绪
+                if len(lines) == len(words) and len(set(lines)) == 1:
+                    decision = Decision("answer", [passage], excerpt=lines[0])
+                    return Decided(decision, "names an item of a list in the context", words=words)
+        return None

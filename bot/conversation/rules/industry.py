@@ -1,0 +1,32 @@
+"""An industry follow-up the knowledge base has little for ("那在零售业呢" after an entry without
+it): that industry's application or case elsewhere, else the context's own application, with a
+note that the industry has no content of its own."""
+
+from __future__ import annotations
+
+from bot.conversation.evidence import Evidence
+from bot.conversation.rules.base import Decided, Outcome, Passed
+from bot.conversation.sections import definition, section
+
+
+class IndustryFollowUp:
+    name = "industry_follow_up"
+
+    def decide(self, ev: Evidence) -> Outcome:
+        request, index = ev.request, ev.index
+        if ev.confident or not (ev.carried and request.industry and request.follow_up):
+            return Passed("not an industry follow-up below the threshold")
+        roles = index.routing.roles
+        elsewhere = [
+            h.passage
+            for h in ev.hits
+            if request.industry in h.passage.industries
+            and (h.passage.kind == roles.application or ev.is_case(h.passage.entry_id))
+        ]
+        if elsewhere:
+            return Decided(
+                ev.answer(elsewhere[0]), "the industry's application or case elsewhere", industry=request.industry
+            )
+        entry = ev.carried[0]
+        passage = section(entry, [roles.application], None, index, ev.hits) or definition(entry, index)
+        return Decided(ev.answer(passage), "the context's application, the industry noted", industry=request.industry)

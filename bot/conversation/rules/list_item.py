@@ -1,0 +1,48 @@
+"""A list item of the last answer, named or pointed at: "第二个展开说说", "文化建设具体怎么做".
+
+An item that is an entry of its own (a case the answer listed) gets that entry; otherwise the
+item's line of the list it came from.
+"""
+
+from __future__ import annotations
+
+from bot.conversation.decision import Decision
+from bot.conversation.evidence import Evidence
+from bot.conversation.rules.base import Decided, Outcome, Passed
+from bot.conversation.sections import definition, item_line, opening, section
+from bot.knowledge.entries import Passage
+from bot.knowledge.terms import normalize
+
+
+class ListItem:
+    name = "list_item"
+
+    def decide(self, ev: Evidence) -> Outcome:
+        request, index = ev.request, ev.index
+        item = request.item
+        if not item:
+            return Passed("no item of the last answer named")
+        entry = index.terms.topics.get(normalize(item))
+        if entry is not None and entry in index.entries:
+            kinds = [k for k in request.kinds if k != index.routing.roles.definition]
+            if ev.is_case(entry) or not kinds:
+                passage = opening(entry, index, kinds)
+            else:
+                passage = section(entry, kinds, request.industry, index, []) or definition(entry, index)
+            return Decided(Decision("answer", [passage]), "the item is an entry of its own", item=item, entry=entry)
+        shown = [index.passage(pid) for pid in reversed(request.shown)]
+        source = next((p for p in shown if p is not None and item_line(p.text, item)), None)
+        source = source or self._listing(ev, item)
+        line = item_line(source.text, item) if source is not None else None
+        if source is None or line is None:
+            return Passed("no list holds the item", item=item)
+        return Decided(Decision("answer", [source], excerpt=line), "its line of the list", item=item, passage=source.id)
+
+    @staticmethod
+    def _listing(ev: Evidence, item: str) -> Passage | None:
+        """The passage whose list holds the item: the context entries' first."""
+        for entry in ev.request.context:
+            for passage in ev.index.entries.get(entry, []):
+                if item_line(passage.text, item):
+                    return passage
+        return None

@@ -1,0 +1,47 @@
+"""A message that names an entry (title or alias, also as a typo or a synonym) is about it,
+whatever its cosine: an item of one of its lists the message names too ("SERVQUAL 里的 responsiveness"
+→ the line of 响应性), the entry's section of the kind asked, its definition when nothing is asked,
+a case it links to when it has no case section of its own."""
+
+from __future__ import annotations
+
+from bot.conversation.decision import Decision
+from bot.conversation.evidence import Evidence
+from bot.conversation.rules.base import Decided, Outcome, Passed
+from bot.conversation.sections import definition, item_line, linked_case, named_item, opening, section
+from bot.knowledge.terms import normalize
+
+
+class NamedEntry:
+    name = "named_entry"
+
+    def decide(self, ev: Evidence) -> Outcome:
+        request, index = ev.request, ev.index
+        if not request.topics:
+            return Passed("the message names no entry")
+        entry = request.topics[0]
+        if entry not in index.entries:  # named by the NLU, gone from a newer index
+            return Decided(ev.not_found(), "the named entry is no longer in the knowledge base", entry=entry)
+        roles = index.routing.roles
+        kinds = request.kinds
+        asked = [k for k in kinds if k != roles.definition]
+        why = {"entry": entry, "kinds": kinds}
+        names = {normalize(n) for n, e in index.terms.topics.items() if e == entry}
+        others = [w for w in ev.subject_words() if normalize(w) not in names]
+        listing = named_item([entry], others, index)
+        if listing is not None:
+            line = next(line for w in others if (line := item_line(listing.text, w)))
+            decision = Decision("answer", [listing], excerpt=line)
+            return Decided(decision, "an item of the named entry's list", item=line.split("：")[0], **why)
+        if not kinds or (ev.is_case(entry) and (not asked or asked == [roles.cases])):
+            return Decided(ev.answer(opening(entry, index, asked)), "names an entry, asks nothing else", **why)
+        found = section(entry, kinds, request.industry, index, ev.hits)
+        if found is not None:
+            return Decided(ev.answer(found), "the named entry's section of the kind asked", **why)
+        if roles.cases in kinds:
+            linked = linked_case(entry, index, ev.hits)
+            if linked is not None:
+                return Decided(ev.answer(linked), "a case the named entry links to", **why)
+        own = [h.passage for h in ev.hits if h.passage.entry_id == entry]
+        passage = own[0] if own else definition(entry, index)
+        return Decided(ev.answer(passage), "the named entry lacks the kind asked: its best passage", **why)

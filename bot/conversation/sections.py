@@ -1,0 +1,105 @@
+"""Sections of one entry: which passage of an entry answers a kind of question.
+
+Every rule of the policy asks these questions of an entry (its definition, its section of a
+kind, the case it links to, the line of its list that names an item), so they live here once.
+
+Usage:
+    definition("empathy-service", index).citation  # → '《移情服务》· 定义'
+    section("empathy-service", ["实施策略"], None, index, hits).kind  # → '实施策略'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.indexing.store import Index
+from bot.knowledge.entries import Passage
+from bot.knowledge.terms import normalize
+from bot.retrieval.search import Hit
+
+CASE_TYPE = "case"
+
+
+def is_case(entry: str, index: Index) -> bool:
+    passages = index.entries.get(entry) or []
+    return bool(passages) and passages[0].entry_type == CASE_TYPE
+
+
+def definition(entry: str, index: Index) -> Passage:
+    own = index.entries[entry]
+    return next((p for p in own if p.kind == index.routing.roles.definition), own[0])
+
+
+def opening(entry: str, index: Index, asked: list[str]) -> Passage:
+    """A case is itself the example: the part asked for ("效果如何"), else its beginning;
+    another entry: its definition."""
+    own = index.entries[entry]
+    part = next((p for kind in asked for p in own if p.kind == kind), None)
+    if part is not None:
+        return part
+    if own[0].entry_type == CASE_TYPE:
+        return own[0]
+    return definition(entry, index)
+
+
+def section(
+    entry: str, kinds: list[str], industry: str | None, index: Index, hits: list[Hit], exclude: Iterable[str] = ()
+) -> Passage | None:
+    """The entry's section of the first kind it has (not excluded), preferring the industry's
+    subsection, then the better-ranked one."""
+    ranks = {h.passage.id: rank for rank, h in enumerate(hits)}
+    skip = set(exclude)
+    own = [p for p in index.entries.get(entry, []) if p.id not in skip]
+    for kind in kinds:
+        candidates = [p for p in own if p.kind == kind]
+        if candidates:
+            return min(
+                candidates,
+                key=lambda p: (industry is not None and industry not in p.industries, ranks.get(p.id, len(ranks))),
+            )
+    return None
+
+
+def linked_cases(entry: str, index: Index) -> set[str]:
+    """Case entries the entry links to, or that link to it."""
+    own = index.entries.get(entry, [])
+    linked = set(own[0].related) if own else set()
+    linked |= {e for e, ps in index.entries.items() if ps and entry in ps[0].related}
+    return {e for e in linked if is_case(e, index)}
+
+
+def linked_case(entry: str, index: Index, hits: list[Hit], exclude: Iterable[str] = ()) -> Passage | None:
+    """A case the entry links to (or that links to it), the best-ranked first."""
+    cases = linked_cases(entry, index) - set(exclude)
+    if not cases:
+        return None
+    ranks = {h.passage.entry_id: rank for rank, h in reversed(list(enumerate(hits)))}
+    best = min(sorted(cases), key=lambda e: ranks.get(e, len(hits)))
+    return index.entries[best][0]
+
+
+def item_line(text: str, item: str) -> str | None:
+    """The line of a Markdown list that introduces `item` ("- **文化建设**：……")."""
+    want = normalize(item)
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped[:1] in "-*+" or stripped[:1].isdigit():
+            head = re.split(r"[：:]", stripped, maxsplit=1)[0]
+            if want and want in normalize(head.replace("*", "")):
+                return stripped
+    return None
+
+
+def named_item(entries: Iterable[str], words: Iterable[str], index: Index, skip: Iterable[str] = ()) -> Passage | None:
+    """The one passage of the entries whose list names one of the words as an item
+    ("servqual 里的 响应性" → SERVQUAL · 维度); None when no list or several do."""
+    wanted = [w for w in words if len(w) >= 2]
+    skipped = set(skip)
+    found = {
+        passage.id: passage
+        for entry in entries
+        for passage in index.entries.get(entry, [])
+        if passage.id not in skipped and any(item_line(passage.text, w) for w in wanted)
+    }
+    return next(iter(found.values())) if len(found) == 1 else None

@@ -1,0 +1,121 @@
+"""Reading a message with the knowledge base's own vocabulary, before anything else looks at it.
+
+One step turns what staff typed into what the rest of the turn works on: the normalized text
+(Simplified script, NFKC, case-folded) with every typo of a knowledge-base word replaced by that
+word and every synonym by the knowledge base's word. The Rasa server reads a message this way
+before its intent features and entities, the core before query analysis, retrieval and the
+answer policy, so 客戶情緒管理, 客户情叙管理 and "customer emotion management" reach the same
+entry; the trace and the reply say which terms were read how.
+
+Three vocabularies, most specific first:
+- names: entry titles and aliases, industry words (homophones; one edit from 4 characters on);
+- synonyms of schema.yml (other Chinese words, English words) (one edit from 6 letters on);
+- every other word of the knowledge base's passages and section kinds (homophones only, and
+  only where the message's word is no known word: 纬度 stays 纬度 unless a name needs it).
+
+Usage:
+    reader = Reader({"客户情绪管理": "customer-emotion-management"}, {}, ["满意度"], known, pieces)
+    reading = reader.read("客戶情叙管理有哪些策略")
+    reading.understood  # → '客户情绪管理有哪些策略'
+    [(m.said, m.term, m.how) for m in reading.fuzzy]  # → [('客户情叙管理', '客户情绪管理', 'homophone')]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from normalization.matching import Match, TermMatcher
+from normalization.script import normalize
+
+_CJK_WORD = re.compile(r"[\u3400-\u9fff]{2,}")
+_MASK = "\u0000"
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str  # as typed
+    normalized: str  # NFKC, case-folded, Simplified
+    understood: str  # normalized, with typos and English words read as the knowledge base's words
+    matches: list[Match] = field(default_factory=list)  # names (exact or not) and words read otherwise
+
+    @property
+    def fuzzy(self) -> list[Match]:
+        """What was read as another word than written: typos and synonyms."""
+        return [m for m in self.matches if m.how != "exact"]
+
+    @property
+    def simplified(self) -> bool:
+        """Whether the message had Traditional characters."""
+        return self.normalized != unicodedata.normalize("NFKC", self.text).casefold().strip()
+
+
+class Reader:
+    """Reads messages against one vocabulary; built once per loaded knowledge base.
+
+    `names`: entry titles, aliases and industry words (normalized) → what each stands for;
+    `synonyms`: other words → the knowledge base's word; `words`: every other word of the
+    knowledge base; `known(word)`: whether the general dictionary has the word; `pieces(text)`:
+    the segmenter's tokens, joining back into `text`.
+    """
+
+    def __init__(
+        self,
+        names: Mapping[str, str],
+        synonyms: Mapping[str, str],
+        words: Iterable[str],
+        known: Callable[[str], bool],
+        pieces: Callable[[str], list[str]],
+    ) -> None:
+        self.pieces = pieces
+        vocabulary = {w for w in words if _CJK_WORD.fullmatch(w)}
+        ours = vocabulary | set(names)
+        self._names = TermMatcher(names, edits=True, known=known)
+        self._synonyms = TermMatcher(synonyms, edits=True, kind="synonym")
+        # Ordinary words: true homophones only, a weaker piece of evidence than a name's.
+        self._words = TermMatcher(
+            {w: w for w in vocabulary - set(names)},
+            known=lambda span: span in ours or known(span),
+            exact=False,
+            fuzzy_pinyin=False,
+        )
+
+    def read(self, text: str) -> Reading:
+        normalized = normalize(text)
+        masked = normalized
+        matches: list[Match] = []
+        for matcher in (self._synonyms, self._names, self._words):
+            found = matcher.find(masked, self._boundaries(masked))
+            if matcher is self._synonyms:  # read as the knowledge base's word from here on
+                found = [replace(m, term=m.value) for m in found]
+            matches += found
+            for m in found:
+                masked = masked[: m.start] + _MASK * (m.end - m.start) + masked[m.end :]
+        matches.sort(key=lambda m: m.start)
+        return Reading(text, normalized, _replace(normalized, matches), matches)
+
+    def _boundaries(self, text: str) -> list[int]:
+        """Offsets where the segmenter's words start and end; masked spans are their own words."""
+        cuts, offset = [0], 0
+        for piece in re.split(f"({_MASK}+)", text):
+            if piece.startswith(_MASK):
+                offset += len(piece)
+                cuts.append(offset)
+                continue
+            for word in self.pieces(piece):
+                offset += len(word)
+                cuts.append(offset)
+        return cuts
+
+
+def _replace(text: str, matches: list[Match]) -> str:
+    """The text with each match not read exactly replaced by the word it was read as."""
+    out, last = [], 0
+    for m in matches:
+        if m.how == "exact":
+            continue
+        out += [text[last : m.start], m.term]
+        last = m.end
+    return "".join([*out, text[last:]])

@@ -1,0 +1,183 @@
+"""absent_subject: a question about a term the knowledge base never mentions is "not found",
+while situations, tasks, cases and follow-ups are left to the rules after it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from bot.conversation.evidence import PolicySettings
+from bot.conversation.planning import Context, Request, Turn, plan_turn
+from bot.conversation.policy import AnswerPolicy
+from bot.conversation.rules.absent import AbsentSubject
+from bot.conversation.rules.base import Decided, Passed
+from bot.conversation.trace import Trace
+from bot.indexing.builder import build_index
+from bot.indexing.store import Index
+from bot.retrieval.holder import IndexHolder
+from bot.retrieval.search import Retriever
+from tests.bot.conversation.rules.conftest import DEFINED, step, verdicts
+from tests.conftest import KB, CharEncoder, kb_settings_for
+
+RULE = AbsentSubject()
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "subject"),
+    [
+        ("ask_definition", "服务补救是什么意思", "服务补救"),
+        ("ask_definition", "服务蓝图", "服务蓝图"),
+        ("ask_importance", "服务利润链有什么用", "服务利润链"),
+        ("ask_definition", "服務補救是什麼意思", "服务补救"),  # Traditional characters
+        ("inform", "讲讲服务利润链", "服务利润链"),
+    ],
+)
+def test_a_term_the_knowledge_base_never_mentions_is_not_found(chain, intent: str, text: str, subject: str) -> None:
+    decision, trace = chain(intent, text)
+    assert decision.status == "not_found" and decision.passages == []
+    assert 1 <= len(decision.related) <= 3  # related entries offered
+    assert verdicts(trace) == [("list_item", "passed"), ("comparison", "passed"), ("absent_subject", "decided")]
+    assert trace.decided_by == "absent_subject"
+    assert step(trace, "absent_subject").evidence == {"subject": [subject], "missing": [subject]}
+    assert trace.coverage == {"subject": [subject], "missing": [subject], "term_question": True}
+
+
+def test_not_found_whatever_the_cosine(chain) -> None:
+    """A low threshold lets any passage through the coverage rule: the subject still decides."""
+    decision, trace = chain("ask_definition", "服务补救是什么意思", min_confidence=0.0)
+    assert decision.status == "not_found" and trace.decided_by == "absent_subject"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("顾客插队怎么办", "a situation"),
+        ("客人嫌上菜慢该说什么", "a situation"),
+        ("怎么记住客人喜好", "not a question about one term"),  # a task
+        ("客户情绪管理和服务蓝图有什么区别", "names an entry beside words we lack: the named entry's rule weighs them"),
+    ],
+)
+def test_situations_and_tasks_are_left_to_retrieval(chain, text: str, reason: str) -> None:
+    decision, trace = chain("ask_strategy", text)
+    assert step(trace, "absent_subject").outcome == "passed"
+    assert step(trace, "absent_subject").reason == reason
+    assert decision.status == "answer"
+
+
+def test_a_situation_gets_the_practice_it_calls_for(chain) -> None:
+    decision, trace = chain("ask_strategy", "顾客插队怎么办")
+    assert decision.passage.kind == "实施策略"
+    assert trace.decided_by == "best_passage"
+    assert trace.coverage["term_question"] is False
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"),
+    [
+        ("ask_definition", "客户情绪管理是什么"),
+        ("ask_definition", "续约率是什么"),
+        ("ask_definition", "客户情叙管理是什么"),
+    ],
+)
+def test_a_subject_the_knowledge_base_mentions_passes(chain, intent: str, text: str) -> None:
+    decision, trace = chain(intent, text)
+    assert step(trace, "absent_subject").reason == "the knowledge base mentions the subject"
+    assert decision.status == "answer"
+
+
+def test_a_case_question_is_left_to_the_case_rule(chain) -> None:
+    decision, trace = chain("ask_case", "服务补救有什么案例")
+    assert step(trace, "absent_subject").outcome == "passed"
+    assert step(trace, "absent_subject").reason.startswith("a case question")
+    assert trace.decided_by == "case"
+
+
+def test_ask_more_has_no_subject_of_its_own(chain) -> None:
+    decision, trace = chain("ask_more", "服务补救", DEFINED)
+    assert step(trace, "absent_subject").reason == "asks for more or another part of the last answer"
+    assert decision.status == "answer"
+
+
+def test_a_description_held_by_a_passage_near_the_top_passes(evidence, retriever, kb_index) -> None:
+    """监控, 满意度, 调查: known one by one, never side by side; 《华为云服务》· 做法 holds all three."""
+    text = "监控满意度调查是什么"
+    top = [h.passage.id for h in retriever.search(text, top_k=50, index=kb_index).hits[:3]]
+    assert "huawei-cloud-service#做法" in top  # precondition: the passage ranks near the top
+    ev = evidence(Request(text, "ask_definition", ["定义"], [], None))
+    outcome = RULE.decide(ev)
+    assert isinstance(outcome, Passed)
+    assert outcome.reason == "a passage near the top holds every word of the subject"
+    assert outcome.evidence["passage"] == ev.trace.coverage["held_by"] == "huawei-cloud-service#做法"
+
+
+def test_a_description_no_single_passage_holds_is_not_found(evidence, kb_index) -> None:
+    """故障 (背景), 客户, 续约 (成效): every word is ours, no passage holds them all."""
+    ev = evidence(Request("故障客户续约是什么", "ask_definition", ["定义"], [], None))
+    assert kb_index.subjects.known(["故障", "客户", "续约"])
+    outcome = RULE.decide(ev)
+    assert isinstance(outcome, Decided)
+    assert outcome.decision.status == "not_found"
+    assert "held_by" not in ev.trace.coverage
+
+
+def test_the_rule_needs_no_retrieval_to_pass(evidence) -> None:
+    """A situation is passed on its words alone: no search is made for it."""
+    ev = evidence(Request("顾客插队怎么办", "ask_strategy", ["实施策略"], [], None))
+    assert isinstance(RULE.decide(ev), Passed)
+    assert "result" not in ev.__dict__  # the lazily computed ranking was never asked for
+    assert ev.trace.candidates == []
+
+
+@pytest.mark.parametrize("text", ["排队太久客户不耐烦", "顾客嫌上菜慢"])
+def test_a_situation_without_a_cue_word_is_not_refused(chain, text: str) -> None:
+    """The issue names 排队太久客户不耐烦 as a situation that must still get its practice."""
+    decision, trace = chain("ask_strategy", text)
+    assert step(trace, "absent_subject").outcome == "passed"
+    assert decision.status == "answer"
+
+
+SERVQUAL = """---
+id: servqual
+title: 服务质量模型（SERVQUAL）
+type: theory
+aliases: [SERVQUAL, 服务质量五维度]
+industries: []
+related: []
+sources: []
+---
+
+## 定义
+服务质量模型用五个维度评估服务质量。
+
+## 构成要素
+- **有形性**：设施和人员的外表。
+- **响应性**：及时帮助客户。
+"""
+
+
+@pytest.fixture(scope="module")
+def with_servqual(tmp_path_factory: pytest.TempPathFactory) -> tuple[Retriever, Index]:
+    """The fixture knowledge base and an entry whose alias holds a cue word (维度)."""
+    work = tmp_path_factory.mktemp("servqual")
+    knowledge = work / "knowledge"
+    shutil.copytree(KB, knowledge)
+    (knowledge / "theories" / "servqual.md").write_text(SERVQUAL, encoding="utf-8")
+    settings = kb_settings_for(knowledge, work)
+    build_index(settings, encoder=CharEncoder())
+    return Retriever(IndexHolder(settings.index_dir), CharEncoder()), Index.load(settings.index_dir)
+
+
+@pytest.mark.parametrize("text", ["服务质量五维度", "服务质量五维度是什么", "服务质量五纬度是什么"])
+def test_an_alias_holding_a_cue_word_names_its_entry(with_servqual, text: str) -> None:
+    """服务质量五纬度 (the issue's class 2) reads as the alias 服务质量五维度: not "服务质量五", absent."""
+    retriever, index = with_servqual
+    understood = index.reader.read(text).understood
+    request = plan_turn(
+        Turn("ask_definition", understood), Context(), index.analyzer.analyze(understood), index.routing
+    )
+    trace = Trace(text)
+    decision = AnswerPolicy(retriever, PolicySettings()).decide(request, index, trace)
+    assert step(trace, "absent_subject").reason == "the knowledge base mentions the subject"
+    assert trace.decided_by == "named_entry"
+    assert decision.passage.entry_id == "servqual"

@@ -1,0 +1,28 @@
+"""follow_up: a short message naming a part of the context gets that part, never a look-alike."""
+
+from __future__ import annotations
+
+from bot.conversation.planning import Context
+from tests.bot.conversation.rules.conftest import CEM, DEFINED, ids, step
+
+STRATEGIES_SHOWN = Context(topic=CEM, last_kind="定义", last_passages=[f"{CEM}#定义"])
+
+
+def test_a_subsection_named_by_a_word(chain) -> None:
+    decision, trace = chain("inform", "银行那块呢", DEFINED, context_margin=10.0)
+    assert ids(decision) == [f"{CEM}#应用 · 银行"]
+
+
+def test_an_item_of_a_list_named_by_its_words(chain) -> None:
+    decision, trace = chain("inform", "情感共鸣呢", DEFINED, context_margin=10.0)
+    assert ids(decision) == [f"{CEM}#实施策略"]
+    assert decision.excerpt == "- **情感共鸣**：用带温度的语言表达理解，拉近与客户的距离。"
+    assert step(trace, "follow_up").reason == "names an item of a list in the context"
+
+
+def test_an_item_shares_one_word_with_another_lists_item_is_not_that_item(chain) -> None:
+    """情绪调节 (a strategy) is cut 情绪 + 调节; 积极情绪 (a class) says 情绪 too, but is not it."""
+    decision, trace = chain("ask_strategy", "情绪调节具体怎么做", STRATEGIES_SHOWN, context_margin=10.0)
+    assert decision.excerpt != "- **积极情绪**：满意、惊喜、感激，应当及时强化。"
+    assert decision.passage.id == f"{CEM}#实施策略"
+    assert trace.decided_by == "follow_up"

@@ -1,0 +1,103 @@
+"""Sections of one entry: its definition, its opening, its section of a kind, its linked cases,
+the line of its list that names an item; over the fixture knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conversation.sections import definition, is_case, item_line, linked_case, linked_cases, opening, section
+from bot.indexing.store import Index
+from bot.retrieval.search import Hit
+
+CEM = "customer-emotion-management"
+NEEDS = "customer-emotional-needs"
+HUAWEI = "huawei-cloud-service"
+HOTEL = "hotel-welcome-gift"
+
+
+def hits(index: Index, *ids: str) -> list[Hit]:
+    """A ranking in the given order (scores descending)."""
+    return [Hit(index.passage(pid), 1.0 - n / 10, 0.0, 0.0) for n, pid in enumerate(ids)]
+
+
+def test_is_case(kb_index: Index) -> None:
+    assert is_case(HUAWEI, kb_index) and is_case(HOTEL, kb_index)
+    assert not is_case(CEM, kb_index) and not is_case("gone", kb_index)
+
+
+def test_definition(kb_index: Index) -> None:
+    assert definition(CEM, kb_index).id == f"{CEM}#定义"
+    assert definition(HUAWEI, kb_index).id == f"{HUAWEI}#背景"  # 背景 is a 定义 heading (schema.yml)
+
+
+def test_opening(kb_index: Index) -> None:
+    assert opening(HUAWEI, kb_index, []).id == f"{HUAWEI}#背景"  # a case: its beginning
+    assert opening(HUAWEI, kb_index, ["重要性"]).id == f"{HUAWEI}#成效"  # the part asked for
+    assert opening(CEM, kb_index, []).id == f"{CEM}#定义"
+    assert opening(CEM, kb_index, ["分类"]).id == f"{CEM}#分类"
+    assert opening(CEM, kb_index, ["趋势"]).id == f"{CEM}#定义"  # a part it lacks
+
+
+def test_section_of_the_first_kind_the_entry_has(kb_index: Index) -> None:
+    assert section(CEM, ["案例", "实施策略", "分类"], None, kb_index, []).id == f"{CEM}#实施策略"
+    assert section(CEM, ["案例", "趋势"], None, kb_index, []) is None
+    assert section("gone", ["定义"], None, kb_index, []) is None
+
+
+def test_section_prefers_the_industrys_subsection_then_the_ranking(kb_index: Index) -> None:
+    bank, hotel = f"{CEM}#应用 · 银行", f"{CEM}#应用 · 酒店"
+    assert section(CEM, ["应用"], "酒店", kb_index, hits(kb_index, bank, hotel)).id == hotel
+    assert section(CEM, ["应用"], None, kb_index, hits(kb_index, hotel, bank)).id == hotel
+    assert section(CEM, ["应用"], None, kb_index, hits(kb_index, bank, hotel)).id == bank
+    assert section(CEM, ["应用"], "医疗", kb_index, hits(kb_index, hotel, bank)).id == hotel  # none has it
+
+
+def test_section_skips_excluded_passages(kb_index: Index) -> None:
+    bank, hotel = f"{CEM}#应用 · 银行", f"{CEM}#应用 · 酒店"
+    assert section(CEM, ["应用"], "银行", kb_index, [], exclude=[bank]).id == hotel
+    assert section(CEM, ["定义", "分类"], None, kb_index, [], exclude=[f"{CEM}#定义"]).id == f"{CEM}#分类"
+    assert section(CEM, ["定义"], None, kb_index, [], exclude=[f"{CEM}#定义"]) is None
+
+
+def test_linked_cases_both_ways(kb_index: Index) -> None:
+    assert linked_cases(CEM, kb_index) == {HUAWEI, HOTEL}  # it links to both
+    assert linked_cases(NEEDS, kb_index) == set()  # it links to no case, none links to it
+    assert linked_cases("gone", kb_index) == set()
+
+
+def test_linked_case_best_ranked_first(kb_index: Index) -> None:
+    assert linked_case(CEM, kb_index, hits(kb_index, f"{HOTEL}#做法", f"{HUAWEI}#背景")).id == f"{HOTEL}#背景"
+    assert linked_case(CEM, kb_index, hits(kb_index, f"{HUAWEI}#成效", f"{HOTEL}#背景")).id == f"{HUAWEI}#背景"
+    assert linked_case(CEM, kb_index, hits(kb_index, f"{HUAWEI}#成效"), exclude=[HUAWEI]).id == f"{HOTEL}#背景"
+    assert linked_case(CEM, kb_index, [], exclude=[HUAWEI, HOTEL]) is None
+    assert linked_case(NEEDS, kb_index, []) is None
+
+
+def test_linked_case_without_a_ranking_is_still_one(kb_index: Index) -> None:
+    assert linked_case(CEM, kb_index, []).entry_id in {HUAWEI, HOTEL}
+
+
+LIST = """三种策略：
+- **情绪识别**：留意客户的语气。
+* 情绪调节: 平和沟通。
+1. **情感共鸣**：表达理解。
+2、文化建设：长期投入。
+情绪识别不在列表里。"""
+
+
+@pytest.mark.parametrize(
+    ("item", "line"),
+    [
+        ("情绪识别", "- **情绪识别**：留意客户的语气。"),
+        ("情绪调节", "* 情绪调节: 平和沟通。"),
+        ("情感共鸣", "1. **情感共鸣**：表达理解。"),
+        ("文化建设", "2、文化建设：长期投入。"),
+        ("共鸣", "1. **情感共鸣**：表达理解。"),  # a part of the item's name
+        ("情緒識別", "- **情绪识别**：留意客户的语气。"),  # Traditional characters
+        ("语气", None),  # in a line's text, not its name
+        ("三种策略", None),  # not a list line
+        ("", None),
+    ],
+)
+def test_item_line(item: str, line: str | None) -> None:
+    assert item_line(LIST, item) == line

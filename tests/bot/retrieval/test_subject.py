@@ -1,0 +1,164 @@
+"""The subject of a question and whether the knowledge base mentions it, over the fixture
+knowledge base (tests/fixtures/kb) and over small fixture texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.indexing.store import Index
+from bot.knowledge.routing import Routing
+from bot.knowledge.terms import TermTable
+from bot.retrieval.segment import Segmenter
+from bot.retrieval.subject import TERM_WORDS, Chunk, Subject, SubjectFinder
+
+
+def chunks(subject: Subject) -> list[tuple[str, bool]]:
+    return [(c.text, c.mentioned) for c in subject.chunks]
+
+
+@pytest.fixture(scope="module")
+def find(kb_index: Index):
+    return kb_index.subjects.find
+
+
+# --- terms the knowledge base never mentions (the issue's class 1) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("服务补救是什么意思", "服务补救"),
+        ("讲讲服务利润链", "服务利润链"),
+        ("服务蓝图", "服务蓝图"),  # a bare name asks about itself
+        ("服务补救怎么做", "服务补救"),
+        ("酒店服务补救是什么", "服务补救"),  # an industry narrows the question, it is no subject
+        ("情绪客户是什么", "情绪客户"),  # both words are ours, never side by side in that order
+    ],
+)
+def test_a_term_the_knowledge_base_never_mentions(find, text: str, subject: str) -> None:
+    found = find(text)
+    assert chunks(found) == [(subject, False)]
+    assert found.term_question and found.asks_about and not found.situation
+    assert found.missing == [subject]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("客户情绪管理是什么", "客户情绪管理"),  # a title
+        ("情感需求有什么用", "情感需求"),  # an alias
+        ("客户情绪管理的分类", "客户情绪管理"),  # the kind asked is no part of the subject
+        ("续约率是什么", "续约率"),  # words of a passage
+        ("情绪调节有什么用", "情绪调节"),  # a list item
+        ("客户的情绪是什么", "客户情绪"),  # 客户的情绪 in a passage: 的 joins, it does not separate
+        ("华为满意度是什么", "华为满意度"),  # one word is a name of ours: its pairing is not checked
+    ],
+)
+def test_a_subject_the_knowledge_base_mentions(find, text: str, subject: str) -> None:
+    found = find(text)
+    assert chunks(found) == [(subject, True)]
+    assert found.term_question and found.missing == []
+
+
+# --- situations and tasks are not term questions ------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["顾客插队怎么办", "排队久的客户怎么安抚", "客人嫌上菜慢该说什么"])
+def test_a_situation_is_no_term_question(find, text: str) -> None:
+    found = find(text)
+    assert found.situation
+    assert not found.term_question
+    assert found.missing  # its everyday words need not be ours
+
+
+def test_a_task_asked_how_is_no_term_question(find) -> None:
+    found = find("怎么记住客人喜好")
+    assert [(c.text, c.task) for c in found.chunks] == [("记住客人喜好", True)]
+    assert not found.situation and not found.term_question
+
+
+def test_a_light_verb_asks_about_its_subject(find) -> None:
+    found = find("客户情绪管理怎么搞")
+    assert chunks(found) == [("客户情绪管理", True)] and found.asks_about and found.term_question
+
+
+def test_a_name_we_lack_beside_a_name_we_hold_makes_a_term_question(find) -> None:
+    """The absent_subject rule then leaves it to the named entry's rule (see its tests)."""
+    found = find("客户情绪管理和服务蓝图有什么区别")
+    assert ("服务蓝图", False) in chunks(found) and ("客户情绪管理", True) in chunks(found)
+    assert found.term_question
+
+
+def test_a_message_that_says_more_than_a_name_asks_nothing_about_it(find) -> None:
+    """Words that are neither subject nor question form (满意度调查 和 实时监控 …): not a question about one thing."""
+    found = find("故障期间客户不满情绪上升的原因分析报告")
+    assert not found.asks_about and not found.term_question
+
+
+@pytest.mark.parametrize("text", ["累", "变是什么", "是什么", ""])
+def test_no_subject_of_two_characters(find, text: str) -> None:
+    found = find(text)
+    assert found.chunks == [] and not found.term_question and found.missing == []
+
+
+def test_a_one_character_word_says_more_than_a_bare_name(find) -> None:
+    assert not find("累").asks_about
+
+
+def test_term_question_limits() -> None:
+    def subject(words: int, **kw) -> Subject:
+        return Subject([Chunk(tuple(f"词{i}" for i in range(words)), False, **kw)], asks_about=True)
+
+    assert subject(TERM_WORDS).term_question
+    assert not subject(TERM_WORDS + 1).term_question  # longer: a description of a situation
+    assert not subject(2, task=True).term_question
+    assert not Subject([Chunk(("服务", "补救"), False)], asks_about=False).term_question
+    assert not Subject([Chunk(("服务", "补救"), False)], situation=True, asks_about=True).term_question
+    assert Subject([Chunk(("服务", "补救"), False)], asks_about=True).missing == ["服务补救"]
+
+
+# --- mentioned: words, adjacent pairs, the knowledge base's own text ----------------------------
+
+
+@pytest.fixture(scope="module")
+def routing(kb_index: Index) -> Routing:
+    return kb_index.routing
+
+
+def finder(routing: Routing, texts: list[str], topics: dict[str, str] | None = None) -> SubjectFinder:
+    topics = topics or {}
+    return SubjectFinder(Segmenter(topics), routing, TermTable(topics=topics), texts)
+
+
+def test_adjacent_pairs_are_mentioned_across_de(routing: Routing) -> None:
+    f = finder(routing, ["情感智能的培养需要时间。", "服务利润很重要。"])
+    assert chunks(f.find("情感智能培养是什么")) == [("情感智能培养", True)]
+    assert chunks(f.find("服务利润链是什么")) == [("服务利润链", False)]  # 链: a word the texts never use
+
+
+def test_words_known_one_by_one_but_never_side_by_side_are_not_mentioned(routing: Routing) -> None:
+    f = finder(routing, ["员工需要培训。", "客户的情感很重要。"])
+    assert f.known(["员工", "情感", "培训"])
+    assert chunks(f.find("员工情感培训是什么")) == [("员工情感培训", False)]
+
+
+def test_a_subject_jieba_cuts_otherwise_in_the_text_is_found_in_the_text(routing: Routing) -> None:
+    f = finder(routing, ["他们总结了具体做法和要点。"])
+    assert f.known(["具体做法"])
+    assert not f.known(["补救"])
+
+
+def test_a_name_that_holds_a_cue_word_stays_whole(routing: Routing) -> None:
+    """服务质量五维度 (an alias of SERVQUAL) holds the cue 维度; its subject is the whole name,
+    or "服务质量五维度是什么" would be refused as a question about "服务质量五"."""
+    f = finder(routing, ["SERVQUAL用五个维度评估服务质量。"], {"服务质量五维度": "servqual"})
+    for text in ["服务质量五维度", "服务质量五维度是什么", "服务质量五维度有哪些"]:
+        found = f.find(text)
+        assert chunks(found) == [("服务质量五维度", True)], text
+        assert found.missing == []
+    assert f.routing.kinds_in("服务质量五维度有哪些") == ["构成要素"]  # the cue still says which kind
+
+
+def test_cue_words_outside_names_are_still_no_subject(routing: Routing) -> None:
+    f = finder(routing, ["同理心很重要。"], {"同理心": "empathy"})
+    assert chunks(f.find("同理心的维度有哪些")) == [("同理心", True)]

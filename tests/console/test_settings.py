@@ -1,0 +1,25 @@
+"""The console: block of endpoints.yml: defaults, paths beside the file, errors that name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError
+from console.settings import ConsoleSettings
+
+
+def test_defaults_and_paths_beside_the_endpoints_file(tmp_path: Path) -> None:
+    path = tmp_path / "endpoints.yml"
+    path.write_text("console:\n  session_idle_minutes: 30\n", encoding="utf-8")
+    settings = ConsoleSettings.load(path)
+    assert settings.accounts == tmp_path / "var" / "console" / "trainers.json"
+    assert (settings.session_idle_minutes, settings.lockout_failures) == (30, 5)
+
+
+def test_a_bad_value_names_its_key(tmp_path: Path) -> None:
+    path = tmp_path / "endpoints.yml"
+    path.write_text("console:\n  lockout_failures: 0\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="console.lockout_failures"):
+        ConsoleSettings.load(path)
