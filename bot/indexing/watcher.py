@@ -120,18 +120,24 @@ class KnowledgeWatcher:
             self._stop.wait(self.retry_seconds)
 
     def _watch(self) -> None:
-        self.leading.set()
         log.info("watching %s for changes; this action server builds the index", self.settings.knowledge_dir)
+        caught_up = False
         try:
-            self.rebuild()  # edits saved while no builder watched (nothing to do when none were)
-            for _changes in watch(
+            # The first pass (on the first change or after `rust_timeout`, with the watcher already
+            # running) catches up with edits saved while no builder watched; an edit saved during
+            # that rebuild is a change of the next pass, never lost between the two.
+            for changes in watch(
                 self.settings.knowledge_dir,
                 watch_filter=KnowledgeFilter(),
                 debounce=self.debounce_ms,
                 stop_event=self._stop,
                 rust_timeout=1000,
-                yield_on_timeout=False,
+                yield_on_timeout=True,
             ):
-                self.rebuild()
+                if changes or not caught_up:
+                    self.rebuild()
+                if not caught_up:
+                    caught_up = True
+                    self.leading.set()  # watching and caught up
         finally:
             self.leading.clear()

@@ -84,7 +84,7 @@ def test_one_watcher_of_a_cluster_builds_and_another_takes_over(
         assert wait_for(lambda: any("真实感受" in p.text for p in Index.load(settings.index_dir).passages))
         assert builds["second"] == 0
         first.stop()  # the builder goes away
-        assert wait_for(second.leading.is_set, 5.0)
+        assert wait_for(second.leading.is_set)
         path.write_text(path.read_text(encoding="utf-8").replace("真实感受", "亲身感受"), encoding="utf-8")
         assert wait_for(lambda: any("亲身感受" in p.text for p in Index.load(settings.index_dir).passages))
     finally:
