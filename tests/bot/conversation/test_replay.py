@@ -120,7 +120,7 @@ def test_guarded_input_never_reaches_the_nlu(replayer: Replayer) -> None:
     assert len(replayer.nlu.asked) == asked  # type: ignore[attr-defined]
 
 
-def test_rasa_nlu_over_http_with_the_token() -> None:
+def test_rasa_nlu_over_http_with_the_token_in_a_header_not_the_url() -> None:
     import json
     import threading
     from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -130,7 +130,7 @@ def test_rasa_nlu_over_http_with_the_token() -> None:
     class Rasa(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            if "token=secret" not in self.path:
+            if self.headers.get("Authorization") != "Bearer secret" or "token" in self.path:
                 self.send_response(401)
                 self.end_headers()
                 return
