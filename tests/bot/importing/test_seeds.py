@@ -1,4 +1,4 @@
-"""The five seed articles (../shared/seeds, plain text copied from web pages) imported as drafts:
+"""The five seed articles (../shared/seeds or $KB_SHARED_DIR/seeds, plain text copied from web pages) imported as drafts:
 each draft's sections are the article's headings, read off the articles by hand, with nothing of
 the web page's boilerplate, and every line of the article's sections kept."""
 
@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.importing.drafts import import_file, lint_draft
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHARED
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = SHARED / "seeds"
 KNOWLEDGE = ROOT / "knowledge"
 #: title, then the articles' section headings in order (the text before the first becomes 概述)
 HEADINGS = {
