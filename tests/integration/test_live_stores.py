@@ -27,17 +27,18 @@ def test_turns_ratings_and_conversations_go_to_the_suites_stores(assistant: Assi
     assert "来源：《移情服务》" in assistant.reply_text(sender, "什么是移情服务")
     assistant.reply_text(sender, "/feedback_negative")
     assistant.reply_text(sender, "客户手机13812345678说区块链在服务中怎么用")
+    conversation = f"rest:{sender}"  # the REST channel's conversations are its own (rasa_addons/channels/ownership.py)
 
     store = FeedbackStore(state / "feedback.db")
-    turns = [t for t in load_turns(store) if t.sender == sender]
+    turns = [t for t in load_turns(store) if t.sender == conversation]
     assert [t.status for t in turns][0] == "answer"
     answer = turns[0]
     assert answer.entry_id == "empathy-service" and answer.message_id and answer.decided_by
-    [rating] = [r for r in load_ratings(store) if r.sender == sender]
+    [rating] = [r for r in load_ratings(store) if r.sender == conversation]
     assert (rating.kind, rating.turn_id) == ("negative", answer.id)
     assert all("13812345678" not in t.question for t in turns)
 
     reader = ConversationReader(state / "rasa" / "tracker.db")
-    lines = reader.around(sender, message_id=answer.message_id, asked=answer.created, before=0, after=1)
+    lines = reader.around(conversation, message_id=answer.message_id, asked=answer.created, before=0, after=1)
     assert [(line.speaker, line.asked) for line in lines] == [("user", True), ("bot", False)]
     assert lines[0].text == "什么是移情服务" and "移情服务" in lines[1].text
