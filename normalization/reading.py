@@ -85,14 +85,19 @@ class Reader:
     def read(self, text: str) -> Reading:
         normalized = normalize(text)
         masked = normalized
-        matches: list[Match] = []
-        for matcher in (self._synonyms, self._names, self._words):
+        # Names as written and synonyms first, the longer of two overlapping ones winning
+        # ("attachment theory" is an alias, not "attachment" and a synonym of "theory"); then
+        # names read otherwise, then other words.
+        cuts = self._boundaries(masked)
+        names = [m for m in self._names.find(masked, cuts) if m.how == "exact"]
+        synonyms = [replace(m, term=m.value) for m in self._synonyms.find(masked, cuts)]  # our word from here on
+        matches: list[Match] = [m for m in names if not _overlapped(m, synonyms, ties=False)]
+        matches += [m for m in synonyms if not _overlapped(m, names, ties=True)]
+        masked = _masked(masked, matches)
+        for matcher in (self._names, self._words):
             found = matcher.find(masked, self._boundaries(masked))
-            if matcher is self._synonyms:  # read as the knowledge base's word from here on
-                found = [replace(m, term=m.value) for m in found]
             matches += found
-            for m in found:
-                masked = masked[: m.start] + _MASK * (m.end - m.start) + masked[m.end :]
+            masked = _masked(masked, found)
         matches.sort(key=lambda m: m.start)
         return Reading(text, normalized, _replace(normalized, matches), matches)
 
@@ -108,6 +113,22 @@ class Reader:
                 offset += len(word)
                 cuts.append(offset)
         return cuts
+
+
+def _overlapped(match: Match, others: list[Match], ties: bool) -> bool:
+    """Whether one of `others` overlaps the match and is longer (or as long, if `ties`)."""
+    size = match.end - match.start
+    return any(
+        o.start < match.end and match.start < o.end and (o.end - o.start > size or (ties and o.end - o.start == size))
+        for o in others
+    )
+
+
+def _masked(text: str, matches: list[Match]) -> str:
+    """The text with the matched spans hidden from the next matcher."""
+    for m in matches:
+        text = text[: m.start] + _MASK * (m.end - m.start) + text[m.end :]
+    return text
 
 
 def _replace(text: str, matches: list[Match]) -> str:

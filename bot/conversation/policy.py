@@ -8,14 +8,15 @@ which `kb search --explain` prints and the trainer console shows.
    2. comparison           two named entries side by side
    3. absent_subject       a question about a term the knowledge base never mentions: not found
    4. correction           "不是问这个…", "换成酒店的呢": another kind, industry or case
-   5. named_entry          an entry the message names (also as a typo or a synonym)
-   6. follow_up            the last answer's context, unless the message moved on
-   7. fact_question        a rule, permission, price or quantity asked: not ours
-   8. clarify              a bare industry or title fragment several entries share
-   9. case                 a question for an example: a case, the industry's first
-  10. industry_follow_up   an industry the context lacks: its application or case elsewhere
-  11. coverage             below the threshold: the knowledge base has no answer
-  12. best_passage         the best passage, the section of the kind asked
+   5. example_question     one of a section's example questions, as a trainer put it there
+   6. named_entry          an entry the message names (also as a typo or a synonym)
+   7. follow_up            the last answer's context, unless the message moved on
+   8. fact_question        a rule, permission, price or quantity asked: not ours
+   9. clarify              a bare industry or title fragment several entries share
+  10. case                 a question for an example: a case, the industry's first
+  11. industry_follow_up   an industry the context lacks: its application or case elsewhere
+  12. coverage             below the threshold: the knowledge base has no answer
+  13. best_passage         the best passage, the section of the kind asked
 
 Usage:
     policy = AnswerPolicy(retriever, PolicySettings(min_confidence=0.85))
@@ -38,6 +39,7 @@ from bot.conversation.rules.clarify import SharedFragment
 from bot.conversation.rules.comparison import Comparison
 from bot.conversation.rules.correction import Correction
 from bot.conversation.rules.coverage import Coverage
+from bot.conversation.rules.example_question import ExampleQuestion
 from bot.conversation.rules.fact import FactQuestion
 from bot.conversation.rules.follow_up import FollowUp
 from bot.conversation.rules.industry import IndustryFollowUp
@@ -56,6 +58,7 @@ def default_rules() -> list[Rule]:
         Comparison(),
         AbsentSubject(),
         Correction(),
+        ExampleQuestion(),
         NamedEntry(),
         FollowUp(),
         FactQuestion(),

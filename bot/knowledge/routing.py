@@ -64,6 +64,8 @@ class Routing(BaseModel):
     #: the people staff serve or work with (顾客, 病人家属, 同事): "顾客插队" says what someone did,
     #: a situation, where "神秘顾客" or "客户旅程地图" names a thing
     people: list[str] = Field(default_factory=list)
+    #: last characters of words for people (熟客, 店长, 储户): someone the list does not name yet
+    people_endings: list[str] = Field(default_factory=list)
     #: words that ask for a rule, a permission, a price or a quantity ("能不能退", "多久到账"):
     #: the knowledge base holds practice, not regulations
     fact_cues: list[str] = Field(default_factory=list)
@@ -75,7 +77,7 @@ class Routing(BaseModel):
     def _cues_are_normalized(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         return {kind: [normalize(c) for c in cues if normalize(c)] for kind, cues in value.items()}
 
-    @field_validator("situation_cues", "negations", "fact_cues", "people")
+    @field_validator("situation_cues", "negations", "fact_cues", "people", "people_endings")
     @classmethod
     def _words_are_normalized(cls, value: list[str]) -> list[str]:
         return [normalize(c) for c in value if normalize(c)]
@@ -117,6 +119,14 @@ class Routing(BaseModel):
             for kind, label in labels.items():
                 if "{title}" not in label:
                     raise RoutingError(f"{path}: suggestion_labels.{group}.{kind}: the label must contain {{title}}")
+
+    def names_someone(self, text: str, words: Iterable[str]) -> bool:
+        """Whether a message speaks of a person: a word of `people` in its text, or one of its
+        `words` (two characters or more) ending like a word for people does (熟客, 店长)."""
+        text = normalize(text)
+        return any(p in text for p in self.people) or any(
+            len(w) > 1 and w[-1] in self.people_endings for w in map(normalize, words)
+        )
 
     def kinds_in(self, question: str) -> list[str]:
         """Kinds whose cue words occur in the question, in the file's priority order."""

@@ -159,12 +159,11 @@ class SubjectFinder:
         #: out) or a piece of a word jieba did not know ("破" + "窗": kept)
         lead = False
         said: list[tuple[str, str]] = []  # every content word with its part of speech, in order
-        for word, flag, role in self._words_of(self._without_edge_cues(text)):
+        tagged = self._words_of(self._without_edge_cues(text))
+        for number, (word, flag, role) in enumerate(tagged):
             if role != FORM:
                 said.append((word, flag))
-            if role == SUBJECT or (role == OTHER and len(word) == 1 and runs[-1] and flag[:1] in _FRAGMENT):
-                # jieba cuts a word it does not know into single characters (峰 + 终 + 定律):
-                # a one-character word inside a run stays in it.
+            if role == SUBJECT or (role == OTHER and self._fragment(runs[-1], word, flag, tagged[number + 1 :])):
                 if not runs[-1] and previous in HOW and flag == "v":
                     tasks.add(len(runs) - 1)
                 if lead and len(runs[-1]) == 1 and len(word) > 1:
@@ -195,6 +194,15 @@ class SubjectFinder:
         light = any(word in LIGHT_VERBS for word in self.segmenter.words(text))
         asks = bool(self.routing.kinds_in(text)) or light or not other
         return Subject(chunks, self.routing.situation(text), asks, self._someone_does(said))
+
+    @staticmethod
+    def _fragment(run: list[str], word: str, flag: str, after: list[tuple[str, str, str]]) -> bool:
+        """jieba cuts a word it does not know into single characters (峰 + 终 + 定律): a
+        one-character word inside a run stays in it, between two pieces of it or after another
+        single character; one that only trails a run ("一般" + "分") is the question's verb."""
+        if len(word) != 1 or not run or flag[:1] not in _FRAGMENT:
+            return False
+        return len(run[-1]) == 1 or bool(after and after[0][2] == SUBJECT)
 
     def _someone_does(self, said: list[tuple[str, str]]) -> bool:
         """A person, and at the end what they do or how they are ("客户不耐烦", "顾客嫌上菜慢",
@@ -263,6 +271,9 @@ class SubjectFinder:
         """Every word is the knowledge base's, and unless one is a name of ours, each adjacent pair
         stands side by side somewhere ("服务承诺" does nowhere). One-character words (发, 链) are
         judged by being known only: any two characters may meet."""
+        names = [w for w in words if w in self.terms.topics]
+        if names and self.known(w for w in words if w not in names and len(w) > 1):
+            return True  # a name of ours; single characters beside it ask about it (分, 用)
         if not self.known(words):
             return False
         longer = tuple(w for w in words if len(w) > 1)

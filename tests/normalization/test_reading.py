@@ -19,6 +19,7 @@ NAMES = {
     "客户发火": "angry-customer",
     "酒店": "酒店",
     "医院": "医疗",
+    "social exchange theory": "social-exchange-theory",
 }
 SYNONYMS = {
     "responsiveness": "响应性",
@@ -28,6 +29,7 @@ SYNONYMS = {
     "front desk": "前台",
     "基本型需求": "基本需求",
     "csat": "客户满意度",
+    "theory": "理论",
 }
 #: Words of the fixture passages (the index's lexical vocabulary).
 WORDS = ["满意度", "实施", "维度", "响应性", "前台", "倾听", "道歉", "策略", "情绪", "a", "的"]
@@ -229,3 +231,17 @@ def test_only_chinese_words_of_two_characters_or_more_are_read_as_passage_words(
     reader = Reader({}, {}, ["满意度", "a", "的", "ab"], segmenter.known, segmenter.pieces)
     assert reader.read("瞒意度").understood == "满意度"
     assert reader.read("b").understood == "b"
+
+
+def test_a_name_as_written_wins_over_a_synonym_of_its_part(reader: Reader) -> None:
+    reading = reader.read("Social Exchange Theory 是什么")
+    assert [(m.said, m.how) for m in reading.matches] == [("social exchange theory", "exact")]
+    assert reading.understood == "social exchange theory 是什么"
+
+
+def test_a_synonym_longer_than_a_name_it_holds_wins(reader: Reader) -> None:
+    reading = reader.read("front desk 的 theory")
+    assert [(m.said, m.term, m.how) for m in reading.matches] == [
+        ("front desk", "前台", "synonym"),
+        ("theory", "理论", "synonym"),
+    ]

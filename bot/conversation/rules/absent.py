@@ -31,7 +31,10 @@ class AbsentSubject:
         ev.trace.coverage = {"subject": chunks, "missing": subject.missing, "term_question": subject.term_question}
         if ev.request.intent in (MORE_INTENT, CORRECT_INTENT):
             return Passed("asks for more or another part of the last answer", subject=chunks)
-        if ev.asks_for_cases or (ev.asks_case_intent and ev.unknown and not ev.unknown.isascii()):
+        # The message's own words ask for cases ("有没有X的案例"), or it names a company we lack
+        # ("海底捞是怎么做的"); the intent alone is no evidence ("讲讲swot分析" is about a term).
+        asks_cases = ev.index.routing.roles.cases in ev.index.routing.kinds_in(ev.request.text)
+        if asks_cases or (ev.asks_case_intent and ev.unknown and not ev.unknown.isascii()):
             return Passed("a case question: the case rule answers names we lack honestly", subject=chunks)
         if not subject.term_question:
             why = "a situation" if subject.situation else "not a question about one term"

@@ -1,9 +1,14 @@
 """The default: retrieval found the subject, the kind asked picks its section ("…怎么办" → the steps).
 
+A situation's everyday words need not be the knowledge base's ("顾客插队怎么办"), but one that
+shares no word with the answer's entry and speaks of nobody staff serve or work with is no
+service situation: not found. A task asked how ("怎样让服务更贴心") is our own work either way.
+
 Retrieval's first passage wins unless a runner-up close behind it (within `alternative_margin`)
 has more evidence of being about the message: the industry the message names, then more of the
 message's own words in its entry. "过节想给老客户发条问候" ranks 安抚情绪激动的客户 a little above
-情感关系维系, but only the latter ever speaks of 老客户 and 问候.
+情感关系维系; each entry has one of the message's words (老客户 in an example question, 问候),
+but only the latter's answer says it: "定期问候、节日祝福".
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import section
 from bot.knowledge.entries import Passage
+from bot.knowledge.terms import normalize
 
 
 class BestPassage:
@@ -21,6 +27,13 @@ class BestPassage:
         if not ev.hits:
             return Passed("nothing retrieved")
         best, evidence = self._best_covered(ev)
+        text = ev.request.text
+        task = any(c.task for c in ev.subject.chunks)  # "怎样让服务更贴心": how to do our own work
+        unrelated = evidence["words"] and not evidence["covered"] and not task
+        if unrelated and not ev.index.routing.names_someone(text, ev.index.segmenter.words(text)):
+            # "POS机刷不了卡怎么办": no word of it in the answer's entry, nobody served in it.
+            why = "none of the message's words is in the answer's entry, and it speaks of no one"
+            return Decided(ev.not_found(), why, entry=best.entry_id, **evidence)
         kinds = ev.request.kinds
         if kinds and best.kind not in kinds:
             found = section(best.entry_id, kinds, ev.request.industry, ev.index, ev.hits, ev.request.exclude)
@@ -38,12 +51,15 @@ class BestPassage:
         close = [h for h in ev.hits if top - h.score <= ev.settings.alternative_margin]
         industry = ev.request.industry
 
-        def evidence(passage: Passage) -> tuple[int, bool]:
+        def evidence(passage: Passage) -> tuple[int, bool, int]:
             text = ev.index.entry_text(passage.entry_id)
-            return sum(w in text for w in words), bool(industry) and industry in passage.industries
+            said = normalize(passage.text)
+            by_industry = bool(industry) and industry in passage.industries
+            return sum(w in text for w in words), by_industry, sum(w in said for w in words)
 
-        # An industry the message names comes first (its passages speak of its people), then coverage.
+        # An industry the message names comes first (its passages speak of its people), then the
+        # words its entry covers, then those the answer itself says (not only an example question).
         scored = [(evidence(h.passage), -rank, h.passage) for rank, h in enumerate(close)]
-        (covered, by_industry), rank, passage = max(scored, key=lambda s: (s[0][1], s[0][0], s[1]))
+        (covered, _, _), rank, passage = max(scored, key=lambda s: (s[0][1], s[0][0], s[0][2], s[1]))
         first = scored[0][0]
         return passage, {"words": words, "covered": covered, "first_covered": first[0], "runner_up": rank != 0}

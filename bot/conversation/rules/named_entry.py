@@ -27,7 +27,8 @@ class NamedEntry:
         asked = [k for k in kinds if k != roles.definition]
         why = {"entry": entry, "kinds": kinds}
         names = {normalize(n) for n, e in index.terms.topics.items() if e == entry}
-        others = [w for w in ev.subject_words() if normalize(w) not in names]
+        # Common words (客户, 服务) name no item: "CRM系统里的客户数据" is not about 客户情绪管理.
+        others = [w for w in ev.subject_words() if normalize(w) not in names and w not in index.common_words]
         listing = named_item([entry], others, index)
         if listing is not None:
             line = next(line for w in others if (line := item_line(listing.text, w)))
@@ -42,6 +43,12 @@ class NamedEntry:
             linked = linked_case(entry, index, ev.hits)
             if linked is not None:
                 return Decided(ev.answer(linked), "a case the named entry links to", **why)
+        if any(c.name_like and not c.known and not c.mentioned for c in ev.subject.chunks):
+            # "CRM系统里的客户数据怎么导出成Excel": the entry has no such section and the rest of the
+            # message names something the knowledge base never says; its definition would answer another question.
+            return Decided(
+                ev.not_found(), "the named entry lacks the kind asked, the message names something we lack", **why
+            )
         own = [h.passage for h in ev.hits if h.passage.entry_id == entry]
         passage = own[0] if own else definition(entry, index)
         return Decided(ev.answer(passage), "the named entry lacks the kind asked: its best passage", **why)

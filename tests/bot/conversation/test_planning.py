@@ -99,6 +99,12 @@ def test_cue_words_come_before_the_intents_kinds(plan) -> None:
     assert plan(Turn("ask_case", "举个例子")).kinds == ["案例"]  # no duplicate
 
 
+def test_a_situation_naming_no_kind_asks_what_to_do_whatever_the_intent_guessed(plan) -> None:
+    assert plan(Turn("ask_case", "顾客满意度老是上不去咋整")).kinds == ["实施策略"]
+    assert plan(Turn("ask_case", "客户发火咋整 有案例吗")).kinds == ["案例"]  # a kind it names stays
+    assert plan(Turn("inform", "那酒店咋整")).intent == "inform"  # follow-ups keep their own reading
+
+
 def test_topics_of_the_nlu_then_of_the_text(plan) -> None:
     turn = Turn("ask_comparison", "期望确认理论和客户情绪管理有什么区别", topics=["customer-emotion-management"])
     assert plan(turn).topics == ["customer-emotion-management", "expectation-confirmation-theory"]

@@ -370,6 +370,7 @@ def test_the_default_chain_and_its_order() -> None:
         "comparison",
         "absent_subject",
         "correction",
+        "example_question",
         "named_entry",
         "follow_up",
         "fact_question",

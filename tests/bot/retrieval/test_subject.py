@@ -52,6 +52,7 @@ def test_a_term_the_knowledge_base_never_mentions(find, text: str, subject: str)
         ("情绪调节有什么用", "情绪调节"),  # a list item
         ("客户的情绪是什么", "客户情绪"),  # 客户的情绪 in a passage: 的 joins, it does not separate
         ("华为满意度是什么", "华为满意度"),  # one word is a name of ours: its pairing is not checked
+        ("客户情绪管理分哪几类", "客户情绪管理分"),  # a single character beside a name asks about it
     ],
 )
 def test_a_subject_the_knowledge_base_mentions(find, text: str, subject: str) -> None:
@@ -162,3 +163,12 @@ def test_a_name_that_holds_a_cue_word_stays_whole(routing: Routing) -> None:
 def test_cue_words_outside_names_are_still_no_subject(routing: Routing) -> None:
     f = finder(routing, ["同理心很重要。"], {"同理心": "empathy"})
     assert chunks(f.find("同理心的维度有哪些")) == [("同理心", True)]
+
+
+def test_a_one_character_fragment_stays_only_inside_an_unknown_word() -> None:
+    fragment = SubjectFinder._fragment
+    assert fragment(["峰"], "终", "d", [("定律", "n", "subject")])  # 峰 + 终 + 定律: pieces of one word
+    assert fragment(["情感"], "终", "d", [("定律", "n", "subject")])  # between two pieces
+    assert not fragment(["客户情绪管理", "一般"], "分", "q", [("哪", "r", "form")])  # only trails the run
+    assert not fragment([], "分", "q", [])  # no run to stay in
+    assert not fragment(["峰"], "咋", "r", [])  # a pronoun or question word is never a piece

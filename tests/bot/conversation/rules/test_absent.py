@@ -31,6 +31,7 @@ RULE = AbsentSubject()
         ("ask_importance", "服务利润链有什么用", "服务利润链"),
         ("ask_definition", "服務補救是什麼意思", "服务补救"),  # Traditional characters
         ("inform", "讲讲服务利润链", "服务利润链"),
+        ("ask_case", "讲讲服务利润链", "服务利润链"),  # the intent alone does not make it a case question
     ],
 )
 def test_a_term_the_knowledge_base_never_mentions_is_not_found(chain, intent: str, text: str, subject: str) -> None:
@@ -41,6 +42,11 @@ def test_a_term_the_knowledge_base_never_mentions_is_not_found(chain, intent: st
     assert trace.decided_by == "absent_subject"
     assert step(trace, "absent_subject").evidence == {"subject": [subject], "missing": [subject]}
     assert trace.coverage == {"subject": [subject], "missing": [subject], "term_question": True}
+
+
+def test_a_case_question_in_its_own_words_is_left_to_the_case_rule(chain) -> None:
+    decision, trace = chain("ask_case", "服务利润链有什么案例")
+    assert step(trace, "absent_subject").reason == "a case question: the case rule answers names we lack honestly"
 
 
 def test_not_found_whatever_the_cosine(chain) -> None:

@@ -1,0 +1,27 @@
+"""best_passage: the best passage, the section of the kind asked; a message that shares no word
+with the answer's entry and speaks of no one is no service situation."""
+
+from __future__ import annotations
+
+from bot.conversation.planning import Request
+from bot.conversation.rules.base import Decided
+from bot.conversation.rules.best_passage import BestPassage
+
+RULE = BestPassage()
+
+
+def situation(text: str) -> Request:
+    return Request(text, "ask_strategy", ["实施策略"], [], None)
+
+
+def test_no_word_in_the_answers_entry_and_nobody_in_the_message_is_not_found(evidence) -> None:
+    outcome = RULE.decide(evidence(situation("门店的POS机刷不了卡显示网络错误怎么办")))
+    assert isinstance(outcome, Decided) and outcome.decision.status == "not_found"
+    assert outcome.evidence["covered"] == 0 and "pos" in outcome.evidence["words"]
+    assert outcome.reason == "none of the message's words is in the answer's entry, and it speaks of no one"
+
+
+def test_a_situation_of_someone_staff_serve_is_answered_in_everyday_words(evidence) -> None:
+    for text in ("顾客的POS机刷不了卡显示网络错误怎么办", "熟客的POS机刷不了卡显示网络错误怎么办"):
+        outcome = RULE.decide(evidence(situation(text)))
+        assert isinstance(outcome, Decided) and outcome.decision.status == "answer", text
