@@ -7,7 +7,8 @@ WeCom on against the fake WeCom): none of them works any more.
 - cross-site: a `text/plain` post (what any web page can make a browser send) is refused;
 - 100 MB bodies: refused before they are read, the Rasa server does not grow;
 - flooding: 16 clients sending 500-character messages as fast as they can do not slow another
-  user (asking every five seconds) down more than twofold, and nobody gets 「暂时不可用」;
+  user (asking every five seconds) down more than twofold (p95, quiet and flooded phases
+  alternating, the flood measured once its limits hold), and nobody gets 「暂时不可用」;
 - replay: a WeCom callback signed long ago is refused, one replayed is answered once.
 """
 
@@ -201,58 +202,104 @@ QUESTIONS = [
 ]
 
 
-def victim_turns(address: str, sender: str, rounds: int = 2) -> tuple[list[float], list[str]]:
-    """A person asking, and reading each answer for a few seconds."""
-    latencies, texts = [], []
-    for message in QUESTIONS * rounds:
+#: Seconds the victim reads an answer before asking again: a person's pace, within `when_busy`'s
+#: 12 messages a minute.
+READING_SECONDS = 5
+FLOODERS = 16
+LONG_MESSAGE = ("客户投诉处理流程里情绪安抚和补偿方案应该怎样配合才能让客户满意" * 20)[:500]
+
+
+def victim_turns(sender: str, latencies: list[float], texts: list[str]) -> None:
+    """A person asking the questions once, reading each answer for a few seconds."""
+    for message in QUESTIONS:
         started = time.perf_counter()
-        status, body = post_from(address, sender, message)
+        status, body = post_from("127.0.0.2", sender, message)
         latencies.append(time.perf_counter() - started)
         assert status == 200, body
         texts.append(body)
-        time.sleep(5)
-    return latencies, texts
+        time.sleep(READING_SECONDS)
 
 
 def p95(values: list[float]) -> float:
+    """Nearest rank: of 12 values, the second largest (one outlier is not the 95th percentile)."""
     return sorted(values)[max(0, int(round(0.95 * (len(values) - 1))))]
 
 
-def test_flooding_clients_do_not_starve_another_user(assistant: Assistant) -> None:
-    quiet, _ = victim_turns("127.0.0.2", f"it-victim-quiet-{secrets.token_hex(3)}")
-    stop = threading.Event()
-    outcomes: list[int] = []
-    long_message = ("客户投诉处理流程里情绪安抚和补偿方案应该怎样配合才能让客户满意" * 20)[:500]
+class Flood:
+    """Sixteen clients, one address each, sending 500-character messages as fast as they are
+    answered or refused, each message as a new sender (so only the address limits apply)."""
 
-    def flood(n: int) -> None:
-        address = f"127.0.0.{10 + n}"  # sixteen clients, sixteen addresses
-        while not stop.is_set():
+    def __init__(self) -> None:
+        self.outcomes: list[int] = []  # appended by every client's thread (list.append is atomic)
+        self.unavailable: list[int] = []  # clients that were told 「暂时不可用」
+        self._refused = [threading.Event() for _ in range(FLOODERS)]
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def __enter__(self) -> Flood:
+        self._threads = [threading.Thread(target=self._flood, args=(n,), daemon=True) for n in range(FLOODERS)]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=120)  # each waits for its last answer: the next phase starts quiet
+
+    def wait_until_limited(self, timeout: float = 180) -> None:
+        """Until every client has been refused once: it has spent its burst, and from then on the
+        flood is what the limits let through. Its first messages, sixteen new clients at once, are
+        served like sixteen colleagues asking at the same moment (no limit can tell them apart);
+        waiting for the refusals instead of a fixed time keeps that first wave out of the
+        measurement however slowly a loaded machine serves it."""
+        deadline = time.monotonic() + timeout
+        for refused in self._refused:
+            assert refused.wait(max(0.0, deadline - time.monotonic())), (
+                f"not every flooding client was refused within {timeout:.0f} s: {self.outcomes.count(429)} "
+                f"refusals in {len(self.outcomes)} messages"
+            )
+
+    def _flood(self, n: int) -> None:
+        address = f"127.0.0.{10 + n}"
+        while not self._stop.is_set():
             try:
-                status, _ = post_from(address, f"it-flood-{n}-{secrets.token_hex(2)}", long_message, timeout=30)
+                status, body = post_from(address, f"it-flood-{n}-{secrets.token_hex(3)}", LONG_MESSAGE, timeout=60)
             except OSError:
-                status = 0
-            outcomes.append(status)
+                status, body = 0, ""
+            self.outcomes.append(status)
+            if UNAVAILABLE in body:
+                self.unavailable.append(n)
+            if status == 429:
+                self._refused[n].set()
 
-    flooders = [threading.Thread(target=flood, args=(n,), daemon=True) for n in range(16)]
-    for thread in flooders:
-        thread.start()
-    try:
-        # The flood's first messages, sixteen at once from sixteen new clients, are served like
-        # sixteen colleagues asking at the same moment; what follows is the flood.
-        time.sleep(5)
-        loaded, texts = victim_turns("127.0.0.2", f"it-victim-{secrets.token_hex(3)}")
-    finally:
-        stop.set()
-        for thread in flooders:
-            thread.join(timeout=60)
-    refused = outcomes.count(429)
+
+def test_flooding_clients_do_not_starve_another_user(assistant: Assistant) -> None:
+    """The victim's turns alternate between quiet and flooded phases (quiet, flood, quiet, flood), so
+    that whatever else loads this shared machine meanwhile weighs on both samples alike; each
+    sample is the six questions asked twice. Measured: the review's 11 s p95 and a third of the
+    turns 「暂时不可用」 without limits."""
+    quiet: list[float] = []
+    flooded: list[float] = []
+    texts: list[str] = []
+    floods: list[Flood] = []
+    for phase in range(2):
+        victim_turns(f"it-victim-quiet-{phase}-{secrets.token_hex(3)}", quiet, texts)
+        with Flood() as flood:
+            flood.wait_until_limited()
+            victim_turns(f"it-victim-flooded-{phase}-{secrets.token_hex(3)}", flooded, texts)
+        floods.append(flood)
+    outcomes = [status for flood in floods for status in flood.outcomes]
     print(
-        f"\nvictim p95 quiet {p95(quiet) * 1000:.0f} ms, under flood {p95(loaded) * 1000:.0f} ms; "
-        f"flood: {len(outcomes)} messages, {refused} refused (429), {outcomes.count(200)} answered"
+        f"\nvictim p95 quiet {p95(quiet) * 1000:.0f} ms (max {max(quiet) * 1000:.0f}), flooded "
+        f"{p95(flooded) * 1000:.0f} ms (max {max(flooded) * 1000:.0f}); flood: {len(outcomes)} messages, "
+        f"{outcomes.count(429)} refused (429), {outcomes.count(200)} answered, other {len(outcomes) - outcomes.count(429) - outcomes.count(200)}"
     )
     assert not any(UNAVAILABLE in text for text in texts)
-    assert refused >= 100  # the limits did the work (the flood is served only while there is room)
-    assert p95(loaded) <= 2 * p95(quiet) + 0.05, (quiet, loaded)  # 50 ms for timer noise on fast turns
+    assert [n for flood in floods for n in flood.unavailable] == []  # nor did the flood make it fall over
+    assert all(status in (200, 429) for status in outcomes), outcomes
+    assert outcomes.count(200) >= FLOODERS  # a flood, served while there was room, not a wall of refusals
+    assert p95(flooded) <= 2 * p95(quiet) + 0.05, (quiet, flooded)  # 50 ms for timer noise on fast turns
 
 
 def test_one_sender_too_fast_gets_the_polite_reply_with_the_wait(assistant: Assistant) -> None:
