@@ -13,10 +13,7 @@ enough for sixteen flooding addresses together to fill the server. Hence `when_b
 (sender and address) may send only at a human pace (`burst`, `per_minute`); its bucket counts
 its messages all the time and is enforced only then. A person asking every few seconds never
 meets it; a client that has been sending fast is refused until the server has room again, so
-the others are answered as if it were not there. "Busy" lasts one human-pace interval (60 /
-`per_minute` seconds) after the last moment the threshold was reached: enforced only at the
-instant of being busy, sixteen flooding clients were let through whenever a turn ended and kept
-the server at the threshold all the time (measured: another user's p95 1.6 s against 0.08 s).
+the others are answered as if it were not there.
 
 Behind nginx the address is the client's (X-Forwarded-For, counted by Sanic's `PROXIES_COUNT`,
 which `scripts/run-cluster.sh` sets). WeCom is limited per sender only: all its callbacks come
@@ -136,8 +133,6 @@ class RateLimits:
         self.when_busy = when_busy
         self.busy_clients = TokenBuckets(when_busy.rate, clock) if when_busy else None
         self.in_progress = 0
-        self._clock = clock
-        self._busy_until = -math.inf  # busy (when_busy) until then, though fewer turns are in progress
 
     @classmethod
     def from_settings(
@@ -164,27 +159,15 @@ class RateLimits:
 
     @property
     def busy(self) -> bool:
-        """`turns_in_progress` or more turns are being answered, or were less than one human-pace
-        interval ago."""
-        if self.when_busy is None:
-            return False
-        return self._at_threshold() or self._clock() < self._busy_until
-
-    def _at_threshold(self) -> bool:
-        if self.when_busy is None or self.in_progress < self.when_busy.turns_in_progress:
-            return False
-        self._busy_until = self._clock() + 60 / self.when_busy.rate.per_minute
-        return True
+        return self.when_busy is not None and self.in_progress >= self.when_busy.turns_in_progress
 
     @contextmanager
     def turn(self) -> Iterator[None]:
         """Around answering one message (the reply guard does it): what `when_busy` counts."""
         self.in_progress += 1
-        self._at_threshold()
         try:
             yield
         finally:
-            self._at_threshold()  # busy until one interval after the last turn at the threshold ends
             self.in_progress -= 1
 
     def _client(self, key: str) -> float | None:
