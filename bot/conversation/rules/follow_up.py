@@ -10,13 +10,11 @@ by `context_margin`. A message of which the knowledge base knows no word is not 
 from __future__ import annotations
 
 from bot.conversation.decision import Decision
-from bot.conversation.evidence import Evidence
+from bot.conversation.evidence import Evidence, naming_words
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import item_line, linked_case, section
 from bot.knowledge.terms import normalize
 
-#: A word in at most this share of passages names what a follow-up is about (归属感: 8 of 148).
-NAMING_SHARE = 0.08
 #: A message this short may name a part of the context by a few of its words ("培训那块呢").
 SHORT_PART = 12
 
@@ -91,10 +89,7 @@ class FollowUp:
         """The entry's best-ranked passage that says the message's own specific words, when the
         section of the kind asked does not ("和归属感需求有什么联系" after 社会认同理论: where it
         speaks of 归属感, not its definition)."""
-        index = ev.index
-        most = NAMING_SHARE * len(index.passages)
-        words = [w for c in ev.subject.chunks for w in c.words if len(w) > 1 and w not in index.routing.cue_words]
-        wanted = [w for w in words if 0 < index.document_frequency(w) <= most]
+        wanted = naming_words(ev, entry)
         if not wanted or any(w in normalize(chosen) for w in wanted):
             return None
         for hit in ev.hits:
