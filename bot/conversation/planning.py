@@ -78,6 +78,8 @@ class Request:
     exclude: list[str] = field(default_factory=list)  # passages not to repeat ("还有吗")
     shown: list[str] = field(default_factory=list)  # passages of the last answer
     negated: list[str] = field(default_factory=list)  # kinds the message turns away ("别讲理论了")
+    #: the message itself names the industry ("换成酒店的呢"), not only the conversation's
+    industry_said: bool = False
 
     @property
     def follow_up(self) -> bool:
@@ -191,4 +193,5 @@ def plan_turn(
         exclude=exclude,
         shown=list(ctx.last_passages),
         negated=negated,
+        industry_said=bool(industries),
     )
