@@ -78,6 +78,8 @@ class Request:
     exclude: list[str] = field(default_factory=list)  # passages not to repeat ("还有吗")
     shown: list[str] = field(default_factory=list)  # passages of the last answer
     negated: list[str] = field(default_factory=list)  # kinds the message turns away ("别讲理论了")
+    #: the message itself names the industry ("换成酒店的呢"), not only the conversation's
+    industry_said: bool = False
 
     @property
     def follow_up(self) -> bool:
@@ -110,8 +112,8 @@ SHORT_MESSAGE = 10
 
 def referenced_item(text: str, items: list[str], cues: frozenset[str] | None = frozenset()) -> str | None:
     """The list item a message points at: "第二个…" by position, "最后那个" the last, or by its name
-    ("文化建设具体怎么做"); in a short message, by a part of its name only one item has (not when
-    `cues` is None)."""
+    ("文化建设具体怎么做"); in a short message, by a part of its name only one item has, in a longer
+    one by two parts (not when `cues` is None)."""
     number = ordinal(text)
     if number == -1 and items:
         return items[-1]
@@ -121,12 +123,24 @@ def referenced_item(text: str, items: list[str], cues: frozenset[str] | None = f
     named = [item for item in items if normalize(item) and normalize(item) in said]
     if named:
         return max(named, key=len)
-    if cues is None or len(said) > SHORT_MESSAGE:
+    if cues is None:
         return None
+    if len(said) > SHORT_MESSAGE:
+        # A longer message names an item by two pieces of its name only one item has
+        # ("技术发展这一条怎么应对" → 技术的快速发展).
+        pieces = {item: _shared_pieces(said, normalize(item), cues) for item in items}
+        winners = [item for item, count in pieces.items() if count >= 2]
+        return winners[0] if len(winners) == 1 else None
     overlaps = {item: _longest_shared(said, normalize(item), cues) for item in items}
     best = max(overlaps.values(), default=0)
     winners = [item for item, size in overlaps.items() if size == best]
     return winners[0] if best >= 2 and len(winners) == 1 else None
+
+
+def _shared_pieces(text: str, name: str, cues: frozenset[str]) -> int:
+    """How many distinct two-character pieces of `name` (not kind cues or common words) `text` has."""
+    pieces = {name[i : i + 2] for i in range(len(name) - 1)}
+    return sum(1 for piece in pieces if piece in text and piece not in cues)
 
 
 def _longest_shared(text: str, name: str, cues: frozenset[str]) -> int:
@@ -179,4 +193,5 @@ def plan_turn(
         exclude=exclude,
         shown=list(ctx.last_passages),
         negated=negated,
+        industry_said=bool(industries),
     )

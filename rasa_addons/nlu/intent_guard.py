@@ -4,6 +4,8 @@
   entry is: intent `ask_definition`, whatever DIET guessed.
 - A message with no Chinese and no known name ("asdfghjkl", "<script>alert(1)</script>",
   "' OR 1=1;--") is not thanks, praise or goodbye: intent `nlu_fallback` (ask to rephrase).
+- A question about the assistant addresses it: "首问负责制是啥" asks what something else is, not
+  what the assistant can do; it gets `ask_definition` when DIET says `bot_capabilities`.
 - A rating is short and names nothing: "什么是移情服务 13912340001" is a question, not a 👍.
   Such a message gets the best-ranked intent that is no rating.
   Button payloads ("/feedback_positive") are left alone: Rasa parses them before the pipeline.
@@ -32,6 +34,12 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: What may surround a bare name: punctuation, spaces, and sentence-final particles.
 _PUNCTUATION = re.compile(r"[\s\W_]", re.UNICODE)
 _PARTICLES = re.compile(r"[呢吗吧啊呀哦嘛]+$")
+#: "X是啥", "什么是X", "X什么意思": the message asks what X is.
+_WHAT_IS = re.compile(
+    r"^(?:什么是|啥是|何为)(?P<a>.+)$|^(?P<b>.+?)(?:是啥|是什么|什么意思|啥意思|指什么|指啥|是指什么)$"
+)
+#: Words for the assistant itself: "你是什么", "这个机器人是啥" ask about it.
+_SELF = re.compile(r"你|您|助手|机器人|这个|这是|它|bot", re.IGNORECASE)
 #: A rating in words is short ("讲得很清楚", "没帮助"); a longer message asks something.
 MAX_RATING_CHARS = 12
 
@@ -53,6 +61,16 @@ def asks_rather_than_rates(text: str, entities: list[dict[str, Any]]) -> bool:
     return any(e.get("entity") == "topic" for e in entities) or len(content) > MAX_RATING_CHARS
 
 
+def asks_what_else_is(text: str) -> bool:
+    """True when the message asks what something other than the assistant is ("首问负责制是啥")."""
+    content = _PARTICLES.sub("", _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text)))
+    found = _WHAT_IS.match(content)
+    if not found:
+        return False
+    thing = found.group("a") or found.group("b") or ""
+    return len(thing) >= 2 and not _SELF.search(thing)
+
+
 def no_content(text: str, entities: list[dict[str, Any]]) -> bool:
     """True when the text has no Chinese character and names nothing the knowledge base knows."""
     return not _CJK.search(text) and not any(e.get("entity") in ("topic", "industry") for e in entities)
@@ -66,12 +84,14 @@ class KnowledgeIntentGuard(GraphComponent):
             "definition_intent": "ask_definition",
             "fallback_intent": "nlu_fallback",
             "rating_intents": ["feedback_positive", "feedback_negative"],
+            "capability_intents": ["bot_capabilities"],
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.definition_intent = config["definition_intent"]
         self.fallback_intent = config["fallback_intent"]
         self.rating_intents = set(config["rating_intents"])
+        self.capability_intents = set(config["capability_intents"])
 
     @classmethod
     def create(
@@ -93,6 +113,8 @@ class KnowledgeIntentGuard(GraphComponent):
                 self._set(message, self.definition_intent)
             elif no_content(text, entities):
                 self._set(message, self.fallback_intent)
+            elif self._intent(message) in self.capability_intents and asks_what_else_is(text):
+                self._set(message, self.definition_intent)
             elif self._intent(message) in self.rating_intents and asks_rather_than_rates(text, entities):
                 ranking = message.get(INTENT_RANKING_KEY) or []
                 other = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in self.rating_intents), None)

@@ -34,7 +34,8 @@ class Correction:
         roles = index.routing.roles
         entry = context[0]
         shown = {p.split("#")[0] for p in request.shown}
-        if request.industry and (after_case or roles.cases in request.kinds):
+        # After a hotel case, "不是这个 我想要的是理论依据" asks a kind, not another hotel case.
+        if request.industry and ((after_case and request.industry_said) or roles.cases in request.kinds):
             cases = [
                 h.passage
                 for h in ev.hits
@@ -46,7 +47,7 @@ class Correction:
                 decision = ev.answer(opening(cases[0].entry_id, index, []))
                 return Decided(decision, "a case of the industry asked instead", industry=request.industry)
             return Passed("no case of that industry", industry=request.industry)
-        if request.industry:
+        if request.industry and request.industry_said:
             kinds = request.kinds or [roles.application]
             found = section(entry, kinds, request.industry, index, ev.hits, request.exclude)
             if found is not None and request.industry in found.industries:
@@ -57,4 +58,12 @@ class Correction:
             if found is not None:
                 why = "another kind of section of the same subject"
                 return Decided(ev.answer(found), why, entry=entry, kind=kind, turned_away=request.negated)
+        if ev.is_case(entry) and request.kinds:
+            # A case has no theory of its own: the kind asked, from the concept it illustrates.
+            own = index.entries[entry]
+            for concept in (e for e in own[0].related if e in index.entries and not ev.is_case(e)):
+                found = section(concept, request.kinds, None, index, ev.hits, request.exclude)
+                if found is not None and found.kind in request.kinds:
+                    why = "the kind asked, from the concept the case illustrates"
+                    return Decided(ev.answer(found), why, entry=concept, case=entry, turned_away=request.negated)
         return Passed("the context lacks the kind asked", kinds=request.kinds, turned_away=request.negated)

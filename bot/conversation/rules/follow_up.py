@@ -10,7 +10,7 @@ by `context_margin`. A message of which the knowledge base knows no word is not 
 from __future__ import annotations
 
 from bot.conversation.decision import Decision
-from bot.conversation.evidence import Evidence
+from bot.conversation.evidence import Evidence, naming_words
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import item_line, linked_case, section
 from bot.knowledge.terms import normalize
@@ -66,6 +66,9 @@ class FollowUp:
                     continue
             found = section(entry, kinds, industry, index, hits, request.exclude)
             if found is not None:
+                speaks = self._speaks_of(ev, entry, found.text)
+                if speaks is not None:
+                    return speaks
                 return Decided(ev.answer(found), "the context's section of the kind asked", entry=entry, **why)
         if roles.cases in request.kinds:
             # A case question the context entries have no case section for: a case they link to
@@ -80,6 +83,22 @@ class FollowUp:
         primary = [h for h in inside if h.passage.entry_id == carried[0]] or inside
         fresh = [h for h in primary if h.passage.id not in shown] or primary
         return Decided(ev.answer(fresh[0].passage), "the context's best passage not yet shown", **why)
+
+    @staticmethod
+    def _speaks_of(ev: Evidence, entry: str, chosen: str) -> Decided | None:
+        """The entry's best-ranked passage that says the message's own specific words, when the
+        section of the kind asked does not ("和归属感需求有什么联系" after 社会认同理论: where it
+        speaks of 归属感, not its definition)."""
+        wanted = naming_words(ev, entry)
+        if not wanted or any(w in normalize(chosen) for w in wanted):
+            return None
+        for hit in ev.hits:
+            passage = hit.passage
+            if passage.entry_id == entry and any(w in normalize(passage.text) for w in wanted):
+                return Decided(
+                    ev.answer(passage), "the context's passage that says the message's own words", words=wanted
+                )
+        return None
 
     def _part(self, ev: Evidence, carried: list[str]) -> Decided | None:
         """A short message naming a part of the context: a subsection ("培训那块呢" → 应用 · 培训与管理)

@@ -77,6 +77,13 @@ def test_referenced_item(text: str, item: str | None) -> None:
     assert referenced_item(text, STRATEGIES) == item
 
 
+def test_a_longer_message_names_an_item_by_two_pieces_only_it_has() -> None:
+    items = ["客户需求的变化", "市场竞争的加剧", "技术的快速发展"]
+    assert referenced_item("技术发展这一条到底应该怎么去应对", items) == "技术的快速发展"
+    assert referenced_item("技术发展和需求变化这两条到底怎么应对", items) is None  # two items fit
+    assert referenced_item("技术发展这一条到底应该怎么去应对", items, None) is None  # an industry was named
+
+
 def test_item_by_name_prefers_the_longest_name() -> None:
     assert referenced_item("服务补救流程怎么做", ["服务补救", "服务补救流程"]) == "服务补救流程"
     assert referenced_item("Item B 呢", ["item b", "item"]) == "item b"  # case-insensitive

@@ -10,6 +10,7 @@ from rasa_addons.nlu.intent_guard import (
     MAX_RATING_CHARS,
     KnowledgeIntentGuard,
     asks_rather_than_rates,
+    asks_what_else_is,
     bare_name,
     no_content,
 )
@@ -172,3 +173,27 @@ def test_the_rating_intents_are_configurable() -> None:
     message = ranked("谢谢你这么详细地讲了客户情绪管理的策略", [("thank", 0.9), ("feedback_positive", 0.1)])
     KnowledgeIntentGuard(config).process([message])
     assert message.get(INTENT)["name"] == "feedback_positive"
+
+
+@pytest.mark.parametrize("text", ["首问负责制是啥", "什么是服务补救？", "NPS什么意思呢", "客户旅程地图是指什么"])
+def test_asking_what_something_else_is(text: str) -> None:
+    assert asks_what_else_is(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["你是啥", "你的功能是啥", "这个机器人是什么", "这是什么", "帮助", "你能做什么", "啥是"]
+)
+def test_asking_about_the_assistant_or_nothing(text: str) -> None:
+    assert not asks_what_else_is(text)
+
+
+def test_a_term_question_taken_for_capabilities_asks_for_the_definition() -> None:
+    message = ranked("首问负责制是啥", [("bot_capabilities", 0.7), ("ask_definition", 0.2)])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "ask_definition", "confidence": 1.0}
+
+
+def test_a_capabilities_question_stays() -> None:
+    message = ranked("你的功能是啥", [("bot_capabilities", 0.9), ("ask_definition", 0.1)])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "bot_capabilities", "confidence": 0.9}

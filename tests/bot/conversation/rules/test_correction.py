@@ -26,6 +26,7 @@ RULE = Correction()
 
 
 def correction(text: str, kinds: list[str], context: list[str], industry: str | None = None, **kw) -> Request:
+    kw.setdefault("industry_said", industry is not None)  # by hand: the message names it
     return Request(text, "correct", kinds, [], industry, context=context, **kw)
 
 
@@ -64,6 +65,15 @@ def test_a_case_of_the_industry_asked_after_a_case(evidence) -> None:
     assert isinstance(outcome, Decided)
     assert ids(outcome.decision) == [f"{HOTEL}#背景"]  # the case's beginning
     assert (outcome.reason, outcome.evidence) == ("a case of the industry asked instead", {"industry": "酒店"})
+
+
+def test_the_conversations_industry_asks_for_no_other_case(evidence) -> None:
+    """After a hotel case, "不是这个 我想要的是理论依据" carries 酒店 but asks a kind, not a case."""
+    request = correction(
+        "不是这个 我想要的是理论依据", ["理论基础"], [HOTEL, CEM], "酒店", shown=[f"{HOTEL}#背景"], industry_said=False
+    )
+    outcome = RULE.decide(evidence(request))
+    assert outcome.reason != "a case of the industry asked instead"
 
 
 def test_an_inform_with_an_industry_after_a_case_is_a_switch_too(evidence) -> None:
@@ -191,3 +201,11 @@ def test_the_issues_corrections_are_not_refused(chain, intent, text, ctx, indust
     decision, trace = chain(intent, text, ctx, industries=industries, context_margin=10.0)
     assert decision.status == "answer" and decision.passage.entry_id == entry
     assert step(trace, "absent_subject").outcome == "passed"
+
+
+def test_a_kind_a_case_lacks_comes_from_the_concept_it_illustrates(evidence) -> None:
+    request = correction("不是这个 我要的是具体分类", ["分类"], [HUAWEI], shown=[f"{HUAWEI}#背景"])
+    outcome = RULE.decide(evidence(request))
+    assert isinstance(outcome, Decided)
+    assert ids(outcome.decision) == [f"{CEM}#分类"]
+    assert outcome.reason == "the kind asked, from the concept the case illustrates"

@@ -26,3 +26,10 @@ def test_an_item_shares_one_word_with_another_lists_item_is_not_that_item(chain)
     assert decision.excerpt != "- **积极情绪**：满意、惊喜、感激，应当及时强化。"
     assert decision.passage.id == f"{CEM}#实施策略"
     assert trace.decided_by == "follow_up"
+
+
+def test_a_relation_asked_gets_the_passage_that_says_the_messages_own_word(chain) -> None:
+    """The definition never says 焦躁; the context's passage that does answers "…有什么联系"."""
+    decision, trace = chain("ask_comparison", "这和排队时候的焦躁有什么联系吗", DEFINED, context_margin=10.0)
+    assert ids(decision) == [f"{CEM}#应用 · 银行"]
+    assert step(trace, "follow_up").reason == "the context's passage that says the message's own words"
