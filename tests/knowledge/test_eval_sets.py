@@ -38,9 +38,13 @@ def passages() -> list:
     return load_knowledge(ROOT / "knowledge").passages
 
 
-def test_every_colloquial_question_has_a_relevant_passage(passages: list) -> None:
-    questions = load_questions(EVAL / "in_domain_colloquial.jsonl")
-    assert len(questions) >= 80
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [("in_domain_colloquial.jsonl", 80), ("fresh_1_retrieval.jsonl", 40), ("fresh_2_retrieval.jsonl", 40)],
+)
+def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
+    questions = load_questions(EVAL / name)
+    assert len(questions) >= size
     orphans = [q.question for q in questions if not any(q.is_relevant(p) for p in passages)]
     assert not orphans
 
