@@ -2,6 +2,8 @@
 
 - A message that is nothing but a known name ("期望确认理论", "KANO", "Zappos？") asks what that
   entry is: intent `ask_definition`, whatever DIET guessed.
+- A message naming an entry is understood, however unsure DIET is ("马斯落需求": 马斯洛 and a
+  word): `ask_definition` instead of `nlu_fallback`; kind words in it still steer the answer.
 - A message with no Chinese and no known name ("asdfghjkl", "<script>alert(1)</script>",
   "' OR 1=1;--") is not thanks, praise or goodbye: intent `nlu_fallback` (ask to rephrase).
 - A question about the assistant addresses it: "首问负责制是啥" asks what something else is, not
@@ -109,7 +111,8 @@ class KnowledgeIntentGuard(GraphComponent):
             if not text or text.startswith("/"):
                 continue
             entities = message.get(ENTITIES) or []
-            if bare_name(text, entities):
+            named = any(e.get("entity") == "topic" for e in entities)
+            if bare_name(text, entities) or (named and self._intent(message) == self.fallback_intent):
                 self._set(message, self.definition_intent)
             elif no_content(text, entities):
                 self._set(message, self.fallback_intent)

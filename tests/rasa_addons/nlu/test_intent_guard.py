@@ -197,3 +197,16 @@ def test_a_capabilities_question_stays() -> None:
     message = ranked("你的功能是啥", [("bot_capabilities", 0.9), ("ask_definition", 0.1)])
     guard().process([message])
     assert message.get(INTENT) == {"name": "bot_capabilities", "confidence": 0.9}
+
+
+def test_an_unsure_message_naming_an_entry_asks_about_it() -> None:
+    text = "马斯洛需求"
+    message = ranked(text, [("nlu_fallback", 0.45), ("greet", 0.2)], [topic(text, "马斯洛")])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "ask_definition", "confidence": 1.0}
+
+
+def test_an_unsure_message_naming_nothing_stays_unsure() -> None:
+    message = ranked("那个啥来着", [("nlu_fallback", 0.45), ("greet", 0.2)])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 0.45}
