@@ -139,6 +139,12 @@ class GuardedRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(self._senders_as_sent(guard(on_new_message)))
 
+        @blueprint.middleware("response")
+        async def answered(request: Request, _: HTTPResponse) -> None:
+            chat = getattr(request.ctx, "chat", None)
+            if request.method == "POST" and chat is not None:  # admitted and answered: reading time starts
+                limits().answered(conversation_id(self.name(), chat.sender), client_address(request))
+
         @blueprint.middleware("request")
         async def admit(request: Request) -> HTTPResponse | None:
             if request.method != "POST":

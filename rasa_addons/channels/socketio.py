@@ -122,6 +122,7 @@ class GuardedSocketIOInput(SocketIOInput):
                 metadata=event.get(self.metadata_key),
             )
             await guarded(message)
+            limits().answered(conversation, self._addresses.get(sid))  # reading time starts (limits.py)
 
         for name, handler in (
             ("connect", connect),

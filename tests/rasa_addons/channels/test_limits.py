@@ -55,6 +55,21 @@ def test_when_busy_a_client_that_sent_fast_waits_and_a_person_goes_ahead() -> No
     assert not limits.busy and limits.in_progress == 0
 
 
+def test_when_busy_a_client_that_asks_again_at_once_after_its_answer_waits() -> None:
+    """A slow server keeps a waiting client under any per-minute pace: the reading gap does not."""
+    clock = Clock()
+    limits = RateLimits.from_settings(None, clock)
+    limits.answered("rest:flood-1", "10.0.0.9")
+    limits.answered("rest:colleague", "10.0.0.2")
+    clock.now += 0.2
+    assert limits.wait("rest:flood-2", "10.0.0.9") is None  # not busy: no gap asked
+    with limits.turn(), limits.turn():
+        assert limits.wait("rest:flood-3", "10.0.0.9") == pytest.approx(2.8)  # same address, a new sender
+        clock.now += 5
+        assert limits.wait("rest:colleague", "10.0.0.2") is None  # read for five seconds
+    assert not limits.busy
+
+
 def test_the_defaults_are_those_of_endpoints_yml_and_can_be_turned_off() -> None:
     from rasa_addons.serve import rate_limit_settings
     from tests.conftest import ROOT
@@ -75,6 +90,8 @@ def test_the_defaults_are_those_of_endpoints_yml_and_can_be_turned_off() -> None
         {"per_sender": {"burst": 0, "per_minute": 10}},
         {"when_busy": {"burst": 3, "per_minute": 12}},
         {"when_busy": {"turns_in_progress": 0, "burst": 3, "per_minute": 12}},
+        {"when_busy": {"turns_in_progress": 2, "burst": 3, "per_minute": 12, "min_gap": -1}},
+        {"when_busy": {"turns_in_progress": 2, "burst": 3, "per_minute": 12, "gap": 1}},
         {"per_user": {"burst": 3, "per_minute": 12}},
     ],
 )
