@@ -33,6 +33,10 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z][a-z0-9&.+' -]*[a-z0-9]|[a-z]")
 _LATIN_CHAR = re.compile(r"[a-z0-9]")
 #: Fuzzy pinyin as IMEs offer it (模糊音): initials and finals many speakers do not tell apart.
+#: jieba's tags of person and place names: its dictionary lists rare ones that are, in a chat
+#: message, a typo of an ordinary word ("关健" is a person's name there, "关键" typed wrong), so a
+#: dictionary word with one of these tags does not stop a span from being read as a term.
+PROPER_NAME_TAGS = frozenset({"nr", "nrfg", "nrt", "ns"})
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
 _FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
 

@@ -182,23 +182,3 @@ def _margin(passage: Passage, hits: list[Hit]) -> float | None:
     own = next((h.score for h in hits if h.passage.id == passage.id), None)
     other = next((h.score for h in hits if h.passage.entry_id != passage.entry_id), None)
     return None if own is None or other is None else own - other
-
-
-#: A word in at most this share of passages says what a message is about (归属感: 8 of 148).
-NAMING_SHARE = 0.08
-
-
-def naming_words(ev: Evidence, entry: str) -> list[str]:
-    """The message's subject words few passages say and only one passage of `entry` (过敏 in
-    《移情服务》's restaurant application): that passage is about this aspect of the message. A
-    word its opening (定义, 概述) or several of its passages say (发火 for 安抚情绪激动的客户) is the
-    entry's general subject."""
-    index = ev.index
-    most = NAMING_SHARE * len(index.passages)
-    words = [w for c in ev.subject.chunks for w in c.words if len(w) > 1 and w not in index.routing.cue_words]
-    opening, *rest = [normalize(p.text) for p in index.entries.get(entry, [])] or [""]
-    return [
-        w
-        for w in dict.fromkeys(words)
-        if 0 < index.document_frequency(w) <= most and w not in opening and sum(w in t for t in rest) == 1
-    ]

@@ -119,7 +119,7 @@ class Index:
         """Reads messages with this index's vocabulary: its names, glossary and passage words."""
         terms = self.terms
         names = {**terms.topics, **terms.industries}
-        return Reader(names, terms.synonyms, self.content_words, self.segmenter.known, self.segmenter.pieces)
+        return Reader(names, terms.synonyms, self.content_words, self.segmenter.ordinary, self.segmenter.pieces)
 
     @cached_property
     def content_words(self) -> list[str]:

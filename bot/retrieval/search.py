@@ -1,5 +1,5 @@
 """Hybrid retrieval: dense (FAISS) and lexical (BM25 over jieba tokens), fused by normalized
-scores, then boosted by what the question names (entry, industry, section kind).
+scores, then boosted by what the question names (entry, industry, section kind, and the two together).
 
 A passage's trainers' example questions (`questions:`) are extra keys: their words join its BM25
 text, and each has its own dense row; a passage's dense score is the best of its rows.
@@ -185,10 +185,14 @@ class Retriever:
     def _boost(self, passage: Passage, analysis: QueryAnalysis) -> float:
         w = self.weights
         boost = 0.0
-        if passage.entry_id in analysis.topics:
+        named = passage.entry_id in analysis.topics
+        kind = passage.kind in analysis.kinds or ("案例" in analysis.kinds and passage.entry_type == "case")
+        if named:
             boost += w.topic
-        if passage.kind in analysis.kinds or ("案例" in analysis.kinds and passage.entry_type == "case"):
+        if kind:
             boost += w.kind
+        if named and kind:  # exactly the section asked for
+            boost += w.section
         shared = set(passage.industries) & set(analysis.industries)
         if shared:  # a passage about that one industry beats one that lists it among many
             boost += w.industry * len(shared) / len(passage.industries)

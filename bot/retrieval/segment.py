@@ -18,6 +18,8 @@ from functools import cached_property, lru_cache
 import jieba
 import jieba.posseg
 
+from normalization.matching import PROPER_NAME_TAGS
+
 jieba.setLogLevel(logging.WARNING)
 
 #: Words that carry the form of a question, not its subject; they would only add noise to BM25.
@@ -164,6 +166,11 @@ class Segmenter:
     def known(self, word: str) -> bool:
         """Whether jieba's dictionary (with the user words) has the word: common words are, new names rarely."""
         return bool(self._jieba.FREQ.get(word))
+
+    def ordinary(self, word: str) -> bool:
+        """A dictionary word that is no person's or place's name: one a message means as written
+        (the reader never takes it for a typo, but "关健", a name in jieba's list, is read as 关键)."""
+        return self.known(word) and self._tagger.word_tag_tab.get(word, "") not in PROPER_NAME_TAGS
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens: no punctuation, no question words."""

@@ -17,55 +17,30 @@ Usage:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable, normalize
 from bot.retrieval.segment import STOPWORDS, Segmenter
-
-#: jieba part-of-speech flags of words that are no part of a subject: pronoun, adverb,
-#: conjunction, preposition, particles, interjection, onomatopoeia, measure word, direction,
-#: place and time words (numerals stay: 六西格玛, 5S管理 are names).
-_FUNCTION = frozenset({"r", "d", "c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o", "q", "f", "s", "t"})
-#: … of which these only give the question its tone: a message of a subject and these is bare.
-_TONE = frozenset({"u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
-#: Adverbs that ask how: a verb right after one starts a task ("怎么记住客人喜好").
-HOW = frozenset({"怎么", "如何", "怎样", "咋", "怎么样", "咋样"})
-#: Verbs that only carry the question ("怎么做好X", "X怎么搞", "换成酒店的呢"), not its subject.
-LIGHT_VERBS = frozenset(
-    {
-        "做",
-        "做好",
-        "搞",
-        "搞好",
-        "弄",
-        "弄好",
-        "整",
-        "开展",
-        "实施",
-        "落实",
-        "推行",
-        "进行",
-        "用",
-        "办",
-        "换成",
-        "换个",
-        "改成",
-    }
+from bot.retrieval.word_classes import (
+    CONTENT,
+    FORM,
+    FRAGMENT,
+    FUNCTION,
+    HOW,
+    IDIOM,
+    JOINING,
+    LIGHT_VERBS,
+    NOMINAL,
+    OTHER,
+    PREDICATE,
+    SEPARATORS,
+    SUBJECT,
+    TONE,
+    name_like,
 )
-_CONTENT = re.compile(r"[\w\u3400-\u9fff]")
-_JOINING = frozenset({"的", "之"})
-#: Particles that may stand at a question's edges and set a cue word off from its subject.
-_SEPARATORS = frozenset("呢吗吧啊呀哦嘛了的是有之")
-SUBJECT, FORM, OTHER = "subject", "form", "other"
-#: Parts of speech jieba gives the pieces of a word it does not know (峰 nr, 终 d, 链 ng): such a
-#: one-character piece inside a run stays in it; a pronoun or a question word (咋) does not.
-_FRAGMENT = frozenset("dnqfs")
-#: Parts of speech that end a description of what someone does or how they are: verbs, adjectives,
-#: idioms and set phrases, states (not verbal nouns such as 调查 or 管理).
-_PREDICATE = frozenset({"v", "vd", "vi", "a", "l", "i", "z"})
+
 #: A question about one term has one short subject; a longer one describes a situation.
 TERM_WORDS = 4
 #: Share of passages a word may occur in and still say what a question is about (e.g. 压力, 过敏).
@@ -84,6 +59,8 @@ class Chunk:
     name_like: bool = False
     #: a word only a few passages use: this chunk says what the question is about
     specific: bool = False
+    #: a noun is in it (or a name of ours, a Latin word): it can name a thing, unlike "几步走"
+    nominal: bool = True
 
     @property
     def text(self) -> str:
@@ -163,6 +140,8 @@ class SubjectFinder:
         for number, (word, flag, role) in enumerate(tagged):
             if role != FORM:
                 said.append((word, flag))
+            if role == SUBJECT and self._idiom_beside_name(word, flag, runs[-1], tagged[number + 1 :]):
+                role = OTHER  # "共情服务说到底是个啥": the set phrase is no part of the name
             if role == SUBJECT or (role == OTHER and self._fragment(runs[-1], word, flag, tagged[number + 1 :])):
                 if not runs[-1] and previous in HOW and flag == "v":
                     tasks.add(len(runs) - 1)
@@ -176,17 +155,19 @@ class SubjectFinder:
                     runs.append([])
             previous = word
         chunks = []
+        flags = {word: flag for word, flag, _ in tagged}
         for number, run in enumerate(runs):
             if len("".join(run)) > 1:
                 words = tuple(run)
                 chunks.append(
                     Chunk(
                         words,
-                        self._mentioned(words) or any("".join(words) in n.replace(" ", "") for n in named),
+                        self._mentioned(words) or self._names_with_ours(words, named),
                         number in tasks,
                         self.known(w for w in words if not any(w in n for n in named)),
-                        _name_like(words, self.segmenter),
+                        name_like(words, self.segmenter),
                         any(0 < self._passages.get(w, 0) <= self._specific for w in words),
+                        any(flags.get(w, "").startswith("n") or flags.get(w) in NOMINAL for w in words),
                     )
                 )
             elif run:
@@ -195,12 +176,19 @@ class SubjectFinder:
         asks = bool(self.routing.kinds_in(text)) or light or not other
         return Subject(chunks, self.routing.situation(text), asks, self._someone_does(said))
 
+    def _idiom_beside_name(self, word: str, flag: str, run: list[str], after: list[tuple[str, str, str]]) -> bool:
+        """A set phrase or idiom (jieba's l, i) right after or before a name of ours: names are
+        no idioms, so "说到底" in "共情服务说到底" only frames the question about 共情服务."""
+        if flag not in IDIOM or word in self.terms.topics:
+            return False
+        return bool(run and run[-1] in self.terms.topics) or bool(after and after[0][0] in self.terms.topics)
+
     @staticmethod
     def _fragment(run: list[str], word: str, flag: str, after: list[tuple[str, str, str]]) -> bool:
         """jieba cuts a word it does not know into single characters (峰 + 终 + 定律): a
         one-character word inside a run stays in it, between two pieces of it or after another
         single character; one that only trails a run ("一般" + "分") is the question's verb."""
-        if len(word) != 1 or not run or flag[:1] not in _FRAGMENT:
+        if len(word) != 1 or not run or flag[:1] not in FRAGMENT:
             return False
         return len(run[-1]) == 1 or bool(after and after[0][2] == SUBJECT)
 
@@ -208,7 +196,7 @@ class SubjectFinder:
         """A person, and at the end what they do or how they are ("客户不耐烦", "顾客嫌上菜慢",
         "顾客插队"): the message describes an event, not a term ("神秘顾客", "客户旅程地图")."""
         people = set(self.routing.people)
-        if not said or said[-1][1] not in _PREDICATE:
+        if not said or said[-1][1] not in PREDICATE:
             return False  # a term ends in a noun: 客户费力度, 员工敬业度调查
         return any(word in people or any(word.endswith(p) for p in people) for word, _ in said[:-1])
 
@@ -231,8 +219,8 @@ class SubjectFinder:
                     break  # the unit is part of a longer name
                 rest = text[low : cut[0]] if at_end else text[cut[1] : high]
                 beside = rest[-1:] if at_end else rest[:1]
-                set_off = not rest or beside in _SEPARATORS or not _CONTENT.match(beside)
-                particle = unit in _SEPARATORS or not _CONTENT.search(unit)
+                set_off = not rest or beside in SEPARATORS or not CONTENT.match(beside)
+                particle = unit in SEPARATORS or not CONTENT.search(unit)
                 if not (first or particle or len(unit) >= 3 or unit in STOPWORDS or set_off):
                     break
                 low, high = (low, cut[0]) if at_end else (cut[1], high)
@@ -246,7 +234,7 @@ class SubjectFinder:
         if found:
             return max(found, key=len)
         edge = text[-1] if at_end else text[0]
-        return edge if not _CONTENT.match(edge) or edge in _SEPARATORS else None
+        return edge if not CONTENT.match(edge) or edge in SEPARATORS else None
 
     def _words_of(self, text: str) -> list[tuple[str, str, str]]:
         """Each word with its part of speech and role: subject, question form and tone, or other.
@@ -254,13 +242,13 @@ class SubjectFinder:
         out = []
         for word, flag in self.segmenter.tagged(text):
             key = normalize(word)
-            if key in _JOINING:
+            if key in JOINING:
                 continue
-            if not _CONTENT.search(key) or key in STOPWORDS or key in LIGHT_VERBS or flag in _TONE:
+            if not CONTENT.search(key) or key in STOPWORDS or key in LIGHT_VERBS or flag in TONE:
                 role = FORM
             elif key in self.terms.industries:
                 role = FORM  # an industry narrows the question, it is not its subject
-            elif flag in _FUNCTION:
+            elif flag in FUNCTION:
                 role = OTHER
             else:
                 role = SUBJECT
@@ -282,18 +270,23 @@ class SubjectFinder:
             return True
         return all(pair in self._pairs or "".join(pair) in self._text for pair in zip(words, words[1:]))
 
+    def _names_with_ours(self, words: tuple[str, ...], named: list[str]) -> bool:
+        """Part of a name of ours written in several words ("empathy service"), or such a name with
+        only words of ours beside it ("empathy service 的关键要素")."""
+        text = "".join(words)
+        for name in named:
+            joined = name.replace(" ", "")
+            if text in joined:
+                return True
+            if " " in name and joined in text:
+                rest = [w for w in words if w not in name and len(w) > 1]
+                if self.known(rest):
+                    return True
+        return False
+
     def known(self, words: Iterable[str]) -> bool:
         """Whether the knowledge base uses each of the words somewhere."""
         return all(w in self._words or (len(w) > 1 and w in self._text) for w in words)
-
-
-def _name_like(words: tuple[str, ...], segmenter: Segmenter) -> bool:
-    """A Latin word, or three or more characters the general dictionary has as no word
-    ("区块链", cut 区块 + 链): the name of something rather than an everyday phrase."""
-    text = "".join(words)
-    return any(w.isascii() and w.isalnum() for w in words) or (
-        len(text) >= 3 and len(words) <= 2 and not segmenter.known(text)
-    )
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jieba
+import jieba.posseg
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -31,6 +32,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from normalization.matching import PROPER_NAME_TAGS
 from normalization.reading import Reader
 from normalization.script import simplify, without_long_numbers
 from rasa_addons.nlu.watched import WatchedFile
@@ -46,9 +48,12 @@ def load_reader(path: Path) -> Reader:
     data = json.loads(path.read_text(encoding="utf-8"))
     words = data.get("words") or []
     log.info("loaded a reading vocabulary of %d names and %d words from %s", len(data["names"]), len(words), path)
-    return Reader(
-        data["names"], data.get("synonyms") or {}, words, lambda w: bool(jieba.dt.FREQ.get(w)), lambda t: jieba.lcut(t)
-    )
+    tags = jieba.posseg.dt.word_tag_tab
+
+    def ordinary(word: str) -> bool:  # as bot.retrieval.segment.Segmenter.ordinary
+        return bool(jieba.dt.FREQ.get(word)) and tags.get(word, "") not in PROPER_NAME_TAGS
+
+    return Reader(data["names"], data.get("synonyms") or {}, words, ordinary, lambda t: jieba.lcut(t))
 
 
 def button_payload(text: str) -> bool:

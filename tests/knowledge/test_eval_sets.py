@@ -40,7 +40,12 @@ def passages() -> list:
 
 @pytest.mark.parametrize(
     ("name", "size"),
-    [("in_domain_colloquial.jsonl", 80), ("fresh_1_retrieval.jsonl", 40), ("fresh_2_retrieval.jsonl", 40)],
+    [
+        ("in_domain_colloquial.jsonl", 80),
+        ("fresh_1_retrieval.jsonl", 40),
+        ("fresh_2_retrieval.jsonl", 40),
+        ("fresh_3_retrieval.jsonl", 40),
+    ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
     questions = load_questions(EVAL / name)

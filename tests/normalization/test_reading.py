@@ -245,3 +245,15 @@ def test_a_synonym_longer_than_a_name_it_holds_wins(reader: Reader) -> None:
         ("front desk", "前台", "synonym"),
         ("theory", "理论", "synonym"),
     ]
+
+
+def test_a_dictionary_word_that_is_a_persons_name_is_read_as_our_word() -> None:
+    """jieba's dictionary lists 关健 as a person's name; in a chat message it is 关键 typed wrong,
+    while 事实, an ordinary word, is never read as 实施 (the real segmenter's `ordinary`)."""
+    from bot.retrieval.segment import Segmenter
+
+    segmenter = Segmenter(["关键", "实施"])
+    assert segmenter.known("关健") and not segmenter.ordinary("关健") and segmenter.ordinary("事实")
+    reader = Reader({}, {}, ["关键", "要素", "实施"], segmenter.ordinary, segmenter.pieces)
+    assert reader.read("它的关健要素有哪几个").understood == "它的关键要素有哪几个"
+    assert reader.read("这是事实").understood == "这是事实"

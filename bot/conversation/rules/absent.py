@@ -45,6 +45,9 @@ class AbsentSubject:
         if context and all(c.known for c in subject.chunks):
             # "分几个阶段" after 服务设计: every word is ours, the conversation says what it is about.
             return Passed("every word is ours, and the conversation has a subject", subject=chunks)
+        if context and not any(c.nominal for c in subject.chunks):
+            # "具体分几步走": no noun, so no name of anything; it asks about the conversation's subject.
+            return Passed("names nothing, and the conversation has a subject", subject=chunks)
         if len(subject.chunks) > 1 and ev.named:
             return Passed("names an entry beside words we lack: the named entry's rule weighs them", subject=chunks)
         chunk = subject.chunks[0]

@@ -10,13 +10,32 @@ by `context_margin`. A message of which the knowledge base knows no word is not 
 from __future__ import annotations
 
 from bot.conversation.decision import Decision
-from bot.conversation.evidence import Evidence, naming_words
+from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import item_line, linked_case, section
 from bot.knowledge.terms import normalize
 
 #: A message this short may name a part of the context by a few of its words ("培训那块呢").
 SHORT_PART = 12
+
+
+#: A word in at most this share of passages says what a message is about (归属感: 8 of 148).
+NAMING_SHARE = 0.08
+
+
+def naming_words(ev: Evidence, entry: str) -> list[str]:
+    """The message's subject words few passages say and only one passage of `entry` (归属感 in
+    社会认同理论): that passage is about this aspect of the message. A word its opening (定义,
+    概述) or several of its passages say (发火 for 安抚情绪激动的客户) is the entry's general subject."""
+    index = ev.index
+    most = NAMING_SHARE * len(index.passages)
+    words = [w for c in ev.subject.chunks for w in c.words if len(w) > 1 and w not in index.routing.cue_words]
+    opening, *rest = [normalize(p.text) for p in index.entries.get(entry, [])] or [""]
+    return [
+        w
+        for w in dict.fromkeys(words)
+        if 0 < index.document_frequency(w) <= most and w not in opening and sum(w in t for t in rest) == 1
+    ]
 
 
 class FollowUp:
@@ -38,7 +57,12 @@ class FollowUp:
         ):
             return Passed("asks for an industry the context does not cover", industry=industry, context=carried)
         own_words = [] if request.follow_up else [w for c in ev.subject.chunks for w in c.words]
-        if own_words and not any(index.subjects.known([w]) for w in own_words):
+        # a kind of section asked, not a situation described ("电脑坏了怎么办" is a new one)
+        asks_kind = bool(index.routing.kinds_in(request.text)) and not index.routing.situation(request.text)
+        names_nothing = not ev.unknown and not any(c.name_like for c in ev.subject.chunks)
+        if own_words and not any(index.subjects.known([w]) for w in own_words) and not (asks_kind and names_nothing):
+            # "电脑坏了怎么办" has left the conversation; "有没有真事儿的例子" asks it for a kind
+            # of section in everyday words that name nothing.
             return Passed("the knowledge base knows none of the message's words", words=own_words)
         context_text = "".join(p.text for e in carried for p in index.entries[e])
         new_words = [w for w in own_words if ev.specific(w) and w not in context_text]

@@ -64,3 +64,18 @@ def test_an_index_of_the_previous_format_asks_for_a_rebuild(settings: Settings, 
     (Index.load(settings.index_dir).path / "rows.npy").unlink()
     with pytest.raises(IndexMissingError, match="kb build"):
         Index.load(settings.index_dir)
+
+
+def test_the_section_of_the_entry_named_and_the_kind_asked_gets_both_boosts_and_more() -> None:
+    from bot.knowledge.entries import Passage
+    from bot.retrieval.query import QueryAnalysis
+
+    retriever = Retriever(IndexHolder(Path("unused")), CharEncoder(), Fusion(topic=0.1, kind=0.1, section=0.2))
+    asked = QueryAnalysis(topics=["needs"], kinds=["特征"])
+
+    def passage(entry: str, kind: str) -> Passage:
+        return Passage(entry, entry, "concept", kind, kind, "…", (), (), (), f"{entry}.md", 1)
+
+    assert retriever._boost(passage("needs", "特征"), asked) == pytest.approx(0.4)
+    assert retriever._boost(passage("needs", "趋势"), asked) == pytest.approx(0.1)
+    assert retriever._boost(passage("other", "特征"), asked) == pytest.approx(0.1)

@@ -172,3 +172,36 @@ def test_a_one_character_fragment_stays_only_inside_an_unknown_word() -> None:
     assert not fragment(["客户情绪管理", "一般"], "分", "q", [("哪", "r", "form")])  # only trails the run
     assert not fragment([], "分", "q", [])  # no run to stay in
     assert not fragment(["峰"], "咋", "r", [])  # a pronoun or question word is never a piece
+
+
+def test_a_set_phrase_beside_a_name_of_ours_is_no_part_of_it(routing: Routing) -> None:
+    """jieba tags 说到底 a set phrase (l): names are no idioms, so the subject is the name alone."""
+    f = finder(routing, ["共情服务要求员工理解客户。"], {"共情服务": "empathy"})
+    found = f.find("共情服务说到底是个啥")
+    assert chunks(found) == [("共情服务", True)] and found.missing == []
+
+
+def test_a_name_of_ours_in_several_latin_words_is_mentioned_with_our_words_beside_it(routing: Routing) -> None:
+    f = finder(routing, ["移情服务的关键要素有三个。"], {"empathy service": "empathy", "移情服务": "empathy"})
+    assert f.find("empathy service 的关键要素有哪些").missing == []
+    assert f.find("empathy service 认证有哪些").missing  # a word we never say beside it still counts
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (("区块", "链"), True),  # cut in two
+        (("破", "窗", "效应"), True),  # single characters jieba split off side by side
+        (("员工", "带", "情绪"), False),  # one verb between two words: an everyday phrase
+        (("客户",), False),
+    ],
+)
+def test_a_name_is_a_word_the_dictionary_lacks_cut_into_pieces(words: tuple[str, ...], expected: bool) -> None:
+    from bot.retrieval.word_classes import name_like
+
+    assert name_like(words, Segmenter()) is expected
+
+
+def test_a_chunk_without_a_noun_names_nothing(find) -> None:
+    assert not any(c.nominal for c in find("具体分几步走").chunks)
+    assert all(c.nominal for c in find("服务补救是什么意思").chunks)

@@ -187,3 +187,12 @@ def test_an_alias_holding_a_cue_word_names_its_entry(with_servqual, text: str) -
     assert step(trace, "absent_subject").reason == "the knowledge base mentions the subject"
     assert trace.decided_by == "named_entry"
     assert decision.passage.entry_id == "servqual"
+
+
+def test_a_follow_up_that_names_nothing_is_left_to_the_conversation(chain) -> None:
+    """具体分几步走 has no noun: its words are no term we lack, they ask about the conversation's subject."""
+    decision, trace = chain("ask_components", "具体分几步走", DEFINED)
+    assert step(trace, "absent_subject").reason == "names nothing, and the conversation has a subject"
+    assert trace.decided_by != "absent_subject"
+    decision, trace = chain("ask_components", "具体分几步走")  # without a conversation: nothing to ask about
+    assert decision.status == "not_found"

@@ -33,3 +33,11 @@ def test_a_relation_asked_gets_the_passage_that_says_the_messages_own_word(chain
     decision, trace = chain("ask_comparison", "这和排队时候的焦躁有什么联系吗", DEFINED, context_margin=10.0)
     assert ids(decision) == [f"{CEM}#应用 · 银行"]
     assert step(trace, "follow_up").reason == "the context's passage that says the message's own words"
+
+
+def test_a_kind_asked_in_everyday_words_continues_the_context(chain) -> None:
+    """事儿 is no word of ours, but the message names nothing new: it asks the context for a case."""
+    decision, trace = chain("ask_case", "有没有真事儿的例子", DEFINED, context_margin=10.0)
+    assert step(trace, "follow_up").reason != "the knowledge base knows none of the message's words"
+    decision, trace = chain("ask_strategy", "电脑坏了怎么办", DEFINED, context_margin=10.0)  # a new situation
+    assert step(trace, "follow_up").reason == "the knowledge base knows none of the message's words"

@@ -1,0 +1,73 @@
+"""Classes of words a question's subject is told apart by: jieba's part-of-speech tags of function
+words, tone particles, predicates, nouns and idioms, and the light verbs and question adverbs that
+only carry a question. Shared by the subject finder; kept apart so each list can be read whole.
+
+Usage:
+    name_like(("破", "窗", "效应"), segmenter)  # → True: a word the dictionary lacks, cut into pieces
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.retrieval.segment import Segmenter
+
+#: jieba part-of-speech flags of words that are no part of a subject: pronoun, adverb,
+#: conjunction, preposition, particles, interjection, onomatopoeia, measure word, direction,
+#: place and time words (numerals stay: 六西格玛, 5S管理 are names).
+FUNCTION = frozenset({"r", "d", "c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o", "q", "f", "s", "t"})
+#: … of which these only give the question its tone: a message of a subject and these is bare.
+TONE = frozenset({"u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
+#: Adverbs that ask how: a verb right after one starts a task ("怎么记住客人喜好").
+HOW = frozenset({"怎么", "如何", "怎样", "咋", "怎么样", "咋样"})
+#: Verbs that only carry the question ("怎么做好X", "X怎么搞", "换成酒店的呢"), not its subject.
+LIGHT_VERBS = frozenset(
+    {
+        "做",
+        "做好",
+        "搞",
+        "搞好",
+        "弄",
+        "弄好",
+        "整",
+        "开展",
+        "实施",
+        "落实",
+        "推行",
+        "进行",
+        "用",
+        "办",
+        "换成",
+        "换个",
+        "改成",
+    }
+)
+CONTENT = re.compile(r"[\w\u3400-\u9fff]")
+JOINING = frozenset({"的", "之"})
+#: Particles that may stand at a question's edges and set a cue word off from its subject.
+SEPARATORS = frozenset("呢吗吧啊呀哦嘛了的是有之")
+SUBJECT, FORM, OTHER = "subject", "form", "other"
+#: Parts of speech jieba gives the pieces of a word it does not know (峰 nr, 终 d, 链 ng): such a
+#: one-character piece inside a run stays in it; a pronoun or a question word (咋) does not.
+FRAGMENT = frozenset("dnqfs")
+#: Parts of speech that end a description of what someone does or how they are: verbs, adjectives,
+#: idioms and set phrases, states (not verbal nouns such as 调查 or 管理).
+PREDICATE = frozenset({"v", "vd", "vi", "a", "l", "i", "z"})
+#: jieba's tags of words that can name a thing: nouns of every kind (n…), verbal nouns (服务, 管理),
+#: user-dictionary words (our names) and English
+NOMINAL = frozenset({"vn", "x", "eng"})
+#: jieba's set phrases and idioms (说到底, 一针见血)
+IDIOM = frozenset({"l", "i"})
+
+
+def name_like(words: tuple[str, ...], segmenter: Segmenter) -> bool:
+    """A Latin word, or three or more characters the general dictionary has as no word, cut in
+    two ("区块链": 区块 + 链) or with single characters jieba had to split off side by side
+    ("破窗效应": 破 + 窗 + 效应): the name of something rather than an everyday phrase ("员工带情绪")."""
+    text = "".join(words)
+    if any(w.isascii() and w.isalnum() for w in words):
+        return True
+    if len(text) < 3 or segmenter.known(text):
+        return False
+    split = any(len(a) == 1 and len(b) == 1 for a, b in zip(words, words[1:]))
+    return len(words) <= 2 or (split and sum(len(w) > 1 for w in words) <= 2)
