@@ -19,15 +19,13 @@ from dataclasses import dataclass, field
 
 from bot.knowledge.routing import Routing
 from bot.knowledge.terms import normalize
-from bot.retrieval.query import QueryAnalysis
+from bot.retrieval.query import SITUATION_INTENT, QueryAnalysis
 
 #: Intents that continue the previous question rather than ask a new kind of thing.
 FOLLOW_UP_INTENTS = frozenset({"inform", "ask_more", "correct"})
 #: A correction of the last answer ("不是问这个，我想知道具体怎么做", "换成酒店的呢").
 CORRECT_INTENT = "correct"
 #: Intents after which the last answer's passages are not repeated.
-#: A situation ("满意度老是上不去咋整") calls for what to do, whatever kind the intent guessed.
-SITUATION_INTENT = "ask_strategy"
 NOT_AGAIN = frozenset({"ask_more", CORRECT_INTENT})
 
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -166,8 +164,10 @@ def plan_turn(
     negated = routing.negated_kinds(turn.text) if turn.intent == CORRECT_INTENT else []
     intent = turn.intent
     if not analysis.kinds and intent not in FOLLOW_UP_INTENTS and routing.situation(turn.text):
-        intent = SITUATION_INTENT  # the message names no kind: the intent's kind is a guess
-    kinds = [k for k in dict.fromkeys([*analysis.kinds, *routing.kinds_for(intent)]) if k not in negated]
+        intent = SITUATION_INTENT  # a situation naming no kind calls for what to do, whatever the intent guessed
+    # A correction may call the kind it wants by name ("不是问这个 我想知道背后的理论").
+    named = routing.named_kinds(turn.text) if turn.intent == CORRECT_INTENT else []
+    kinds = [k for k in dict.fromkeys([*analysis.kinds, *named, *routing.kinds_for(intent)]) if k not in negated]
     industry = industries[0] if industries else None
     if industry is None and not topics and turn.intent in FOLLOW_UP_INTENTS:
         industry = ctx.industry  # 那酒店呢 → 还有吗: stay in the industry

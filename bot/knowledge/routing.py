@@ -133,6 +133,18 @@ class Routing(BaseModel):
         text = normalize(question)
         return [kind for kind, cues in self.kind_cues.items() if any(cue in text for cue in cues)]
 
+    def named_kinds(self, question: str) -> list[str]:
+        """Kinds the question calls by their name or a heading's alias ("我想知道背后的理论" → 理论基础),
+        longest name first. Only a correction reads them: elsewhere such a word is often part of
+        a title ("期望确认理论是什么" asks what the theory is, not its theoretical basis)."""
+        text = normalize(question)
+        found: list[str] = []
+        for name in sorted(self.kind_names, key=len, reverse=True):
+            if name in text:
+                found += [self.kind_names[name]] if self.kind_names[name] not in found else []
+                text = text.replace(name, " ")
+        return found
+
     def negated_kinds(self, question: str) -> list[str]:
         """Kinds the question turns away: a cue or name of the kind right after a negation
         ("别讲理论了" → 理论基础, "我要的是案例不是定义" → 定义)."""

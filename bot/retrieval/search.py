@@ -18,7 +18,7 @@ Usage:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -128,8 +128,9 @@ class Retriever:
             dense.update(self._cosines(index, vector, missing, self.weights.question_offset))
         scores = self._fuse(dense, lexical, mode)
         if mode == "hybrid":
+            boosted = replace(analysis, kinds=index.analyzer.kinds_to_boost(text, analysis))
             for doc in scores:
-                scores[doc] += self._boost(index.passages[doc], analysis)
+                scores[doc] += self._boost(index.passages[doc], boosted)
         best = sorted(scores, key=scores.__getitem__, reverse=True)[:top_k]
         result.hits = [Hit(index.passages[d], scores[d], dense.get(d, 0.0), lexical.get(d, 0.0)) for d in best]
         return result

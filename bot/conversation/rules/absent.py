@@ -29,7 +29,10 @@ class AbsentSubject:
         subject = ev.subject
         chunks = [c.text for c in subject.chunks]
         ev.trace.coverage = {"subject": chunks, "missing": subject.missing, "term_question": subject.term_question}
-        if ev.request.intent in (MORE_INTENT, CORRECT_INTENT):
+        context = [t for t in ev.request.context if t in ev.index.entries]
+        if ev.request.intent in (MORE_INTENT, CORRECT_INTENT) and context:
+            # Only a conversation has a last answer to ask more of: without one, "服务接触点管理是什么"
+            # is a question about a term, whatever intent the classifier gave it.
             return Passed("asks for more or another part of the last answer", subject=chunks)
         # The message's own words ask for cases ("有没有X的案例"), or it names a company we lack
         # ("海底捞是怎么做的"); the intent alone is no evidence ("讲讲swot分析" is about a term).
@@ -41,7 +44,6 @@ class AbsentSubject:
             return Passed(why, subject=chunks)
         if not subject.missing:
             return Passed("the knowledge base mentions the subject", subject=chunks)
-        context = [t for t in ev.request.context if t in ev.index.entries]
         if context and all(c.known for c in subject.chunks):
             # "分几个阶段" after 服务设计: every word is ours, the conversation says what it is about.
             return Passed("every word is ours, and the conversation has a subject", subject=chunks)

@@ -209,3 +209,11 @@ def test_only_ask_more_excludes_what_was_shown(plan) -> None:
 def test_follow_up_intents() -> None:
     assert Request("x", "inform", [], [], None).follow_up and Request("x", "ask_more", [], [], None).follow_up
     assert not Request("x", "ask_case", [], [], None).follow_up
+
+
+def test_a_correction_may_call_the_kind_it_wants_by_name(plan) -> None:
+    after_case = Context(topic="hotel-welcome-gift", last_kind="定义", last_passages=["hotel-welcome-gift#背景"])
+    assert plan(Turn("correct", "不是问这个 我想知道背后的理论"), after_case).kinds == ["理论基础"]
+    assert "理论基础" not in plan(Turn("correct", "别讲理论了 说说怎么做"), after_case).kinds
+    # elsewhere a kind's name is often part of a title: only the cue words and the intent count
+    assert plan(Turn("ask_definition", "期望确认理论是什么")).kinds == ["定义"]

@@ -198,3 +198,9 @@ def test_without_situation_cues_or_negations_nothing_is_either(tmp_path: Path, v
 def test_situation_cues_must_be_a_list(tmp_path: Path, vocabulary: Vocabulary) -> None:
     with pytest.raises(RoutingError, match=r"routing\.yml: situation_cues"):
         Routing.load(edited(tmp_path, lambda d: d.update(situation_cues="怎么办")), vocabulary)
+
+
+def test_kinds_named_by_their_names_and_heading_aliases(routing: Routing) -> None:
+    assert routing.named_kinds("我想知道背后的理论") == ["理论基础"]
+    assert routing.named_kinds("关键要素和案例分析") == ["构成要素", "案例"]  # the longest name wins
+    assert routing.named_kinds("具体该怎么办") == []

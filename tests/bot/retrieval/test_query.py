@@ -92,3 +92,12 @@ def test_merged_keeps_order_and_removes_duplicates() -> None:
     )
     assert first.topics == ["a", "b"] and second.industries == ["酒店", "医疗"]  # neither operand changes
     assert QueryAnalysis().merged(first) == first and first.merged(QueryAnalysis()) == first
+
+
+def test_a_situation_naming_no_kind_boosts_what_to_do(analyzer: QueryAnalyzer) -> None:
+    situation = "顾客插队咋整"
+    assert analyzer.analyze(situation).kinds == []  # the analysis says only what the message names
+    assert analyzer.kinds_to_boost(situation, analyzer.analyze(situation)) == ["实施策略"]
+    asked = "客户情绪管理有哪些案例"
+    assert analyzer.kinds_to_boost(asked, analyzer.analyze(asked)) == ["案例"]
+    assert analyzer.kinds_to_boost("客户情绪管理", analyzer.analyze("客户情绪管理")) == []

@@ -105,6 +105,12 @@ def test_ask_more_has_no_subject_of_its_own(chain) -> None:
     assert decision.status == "answer"
 
 
+def test_ask_more_without_a_conversation_is_a_question_about_its_term(chain) -> None:
+    """No last answer to ask more of: the classifier's ask_more does not save 服务补救 from "not found"."""
+    decision, trace = chain("ask_more", "服务补救是什么")
+    assert trace.decided_by == "absent_subject" and decision.status == "not_found"
+
+
 def test_a_description_held_by_a_passage_near_the_top_passes(evidence, retriever, kb_index) -> None:
     """监控, 满意度, 调查: known one by one, never side by side; 《华为云服务》· 做法 holds all three."""
     text = "监控满意度调查是什么"
