@@ -2,6 +2,11 @@
 
 The sources come from the conversation's `last_sources` slot, set with the answer; the rule
 that runs this action then thanks the user (utter_feedback_positive / utter_feedback_negative).
+
+A rating needs an answer to rate. Before the conversation has had one, a message the classifier
+took for a rating in words ("期望不一致理论" read as 👎) is a question: it is answered as one, and
+the turn ends there (no thanks for a rating nobody gave, nothing recorded). A button's payload
+("/feedback_negative") is a rating whatever came before.
 """
 
 from __future__ import annotations
@@ -9,13 +14,16 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.knowledge import ActionAnswerKnowledge
 from actions.store import record_feedback
 from bot.feedback.store import Kind
 
 KINDS: dict[str, Kind] = {"feedback_positive": "positive", "feedback_negative": "negative"}
+#: Ends the turn: the rule's thanks for the rating do not follow an answer to a question.
+ACTION_LISTEN = "action_listen"
 
 
 def last_bot_text(tracker: Tracker) -> str | None:
@@ -39,8 +47,12 @@ class ActionRecordFeedback(Action):
     def name(self) -> str:
         return "action_record_feedback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         kind = KINDS.get((tracker.latest_message.get("intent") or {}).get("name") or "")
+        text = tracker.latest_message.get("text") or ""
+        if kind and not tracker.get_slot("last_question") and not text.startswith("/"):  # a button is a rating
+            events = await ActionAnswerKnowledge().run(dispatcher, tracker, domain)
+            return [*events, FollowupAction(ACTION_LISTEN)]
         answer = last_bot_text(tracker)
         sources = tracker.get_slot("last_sources") or []
         if kind and answer is not None:

@@ -13,12 +13,22 @@ from __future__ import annotations
 
 import re
 
+from console.reasons import reason_label
+
+__all__ = ["reason_label", "rule_label", "evidence_label", "lint_message"]
+
 RULES = {
     "policy": "最终决定",
     "list_item": "指向上一条回答中的某一项",
     "item": "指向上一条回答中的某一项",
     "comparison": "比较两个条目",
     "compare": "比较两个条目",
+    "absent_subject": "问的术语知识库里没有",
+    "correction": "纠正上一条回答",
+    "example_question": "问题是某一小节的例句",
+    "fact_question": "问规定、价格或数量（不属于本知识库）",
+    "coverage": "置信度是否达到门槛",
+    "none": "没有规则作出决定",
     "named_entry": "问题点名了条目",
     "named": "问题点名了条目",
     "context": "接着上一条回答（追问）",
@@ -97,6 +107,20 @@ EVIDENCE = {
     "words": "词",
     "question": "例句",
     "example_question": "例句",
+    "subject": "问题的对象",
+    "missing": "知识库没提到的",
+    "term_question": "是否在问一个术语",
+    "held_by": "包含这些词的段落",
+    "cues": "提示词",
+    "unknown_name": "知识库没有的名称",
+    "covered": "答案条目含有的词数",
+    "first_covered": "第一名条目含有的词数",
+    "runner_up": "选了第二名",
+    "context": "当前主题",
+    "turned_away": "不要的小节类型",
+    "case": "案例",
+    "lead": "别处领先",
+    "named": "点名的条目",
 }
 TYPES = {"concept": "概念", "theory": "理论", "case": "案例", "practice": "做法", "scenario": "情境"}
 ROLES = {"editor": "编辑", "viewer": "只读"}

@@ -10,7 +10,8 @@ server calls, carrying the `Context` from turn to turn as the slots do. Replies 
 the domain.yml templates with the parameters the core returns, buttons included.
 
 Nothing is written: no tracker (the NLU is asked to parse, not to handle a message), no
-feedback record (`action_record_feedback` is skipped; its rule's response is still shown).
+feedback record (`action_record_feedback` is skipped; its rule's response is still shown, unless
+nothing has been answered yet: then, as on the action server, the message is answered as a question).
 
 Usage:
     replayer = Replayer.from_settings(settings, assistant, RasaNlu("http://localhost:5005", token))
@@ -237,7 +238,9 @@ class Replayer:
             return ReplayedTurn(text, "guard", [self.responses.message(name, params)], responses=[name], context=ctx)
         parse = self.nlu.parse(text)
         actions = self.rules.actions(parse.intent)
-        if ANSWER_ACTION in actions:
+        # Before any answer there is nothing to rate: the action server answers a "rating" as a question.
+        unrated = RECORD_ACTION in actions and not ctx.last_question and not text.startswith("/")
+        if ANSWER_ACTION in actions or unrated:
             turn = Turn(parse.intent, text, topics=parse.values("topic"), industries=parse.values("industry"))
             reply, new_ctx = self.assistant.respond(turn, ctx)
             feedback = self.responses.buttons(FEEDBACK_BUTTONS)

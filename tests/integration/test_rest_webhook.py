@@ -31,6 +31,13 @@ def test_rating_an_answer_is_thanked(assistant: Assistant) -> None:
     assert "已记录" in assistant.reply_text("it-rating", "/feedback_negative")
 
 
+def test_a_rating_in_words_before_any_answer_is_answered_as_a_question(assistant: Assistant) -> None:
+    """Nothing has been answered yet: the classifier's 👎 is no rating, the message is a question."""
+    reply = assistant.reply_text("it-rating-first", "没帮助")
+    assert "已记录" not in reply and reply.strip()
+    assert "已记录" in assistant.reply_text("it-rating-first", "/feedback_negative")  # the button is a rating
+
+
 def test_case_question_names_a_bank_case(assistant: Assistant) -> None:
     text = assistant.reply_text("it-bank-case", "有没有银行处理投诉的案例")
     assert "银行" in text and "来源：" in text

@@ -43,6 +43,7 @@ def replayer(kb_settings: Settings) -> Replayer:
         {
             "你好": Parse("greet", 0.99),
             "/feedback_negative": Parse("feedback_negative", 1.0),
+            "期望不一致理论": Parse("feedback_negative", 0.94),
             "客户情绪管理有哪些策略": Parse("ask_strategy", 0.9, [{"entity": "topic", "value": CEM}]),
             "第二个呢": Parse("inform", 0.9),
             "订机票": Parse("no_such_intent", 0.9),
@@ -95,6 +96,14 @@ def test_a_rule_intent_gets_its_domain_response_and_keeps_the_context(replayer: 
 def test_a_rating_is_answered_but_never_recorded(replayer: Replayer) -> None:
     [turn] = replayer.run(["/feedback_negative"])
     assert turn.responses == ["utter_feedback_negative"]  # action_record_feedback is skipped
+
+
+def test_a_rating_in_words_before_any_answer_is_answered_as_a_question(replayer: Replayer) -> None:
+    [first] = replayer.run(["期望不一致理论"])
+    assert first.route == "assistant" and first.responses == []
+    answered = Context(last_question="客户情绪管理有哪些策略")
+    [after_an_answer] = replayer.run(["期望不一致理论"], answered)
+    assert after_an_answer.responses == ["utter_feedback_negative"]
 
 
 def test_an_intent_no_rule_follows_gets_the_guards_unavailable_reply(replayer: Replayer) -> None:

@@ -1,0 +1,103 @@
+"""Chinese for the reasons the answer policy's rules give in a turn's trace (bot/conversation/rules/).
+
+The rules write their reasons in English for developers and the logs; trainers read the trace in
+the console's hit test, so every reason has its Chinese here. A test checks that each reason a
+rule can give has one; an unknown reason is still shown as it is.
+
+Usage:
+    reason_label("the knowledge base never mentions the subject")  # → '知识库里从没提到问题问的对象'
+"""
+
+from __future__ import annotations
+
+REASONS = {
+    # list_item
+    "no item of the last answer named": "没有指向上一条回答中的某一项",
+    "no list holds the item": "没有哪个列表包含这一项",
+    "the item is an entry of its own": "这一项本身就是一个条目",
+    "its line of the list": "列表中的这一行",
+    # comparison
+    "not a comparison of two named entries": "不是在比较两个点名的条目",
+    "compares the named entries": "比较点名的几个条目",
+    # absent_subject
+    "a case question: the case rule answers names we lack honestly": "问的是案例：由“问的是案例”规则如实回答知识库没有的名称",
+    "a passage near the top holds every word of the subject": "排在前面的段落包含问题对象的每个词",
+    "a situation": "描述的是一个现场情境",
+    "asks for more or another part of the last answer": "要上一条回答的更多内容或其他部分",
+    "every word is ours, and the conversation has a subject": "每个词知识库里都有，且对话已有主题",
+    "names an entry beside words we lack: the named entry's rule weighs them": "点名了条目，旁边有知识库没有的词：交给“问题点名了条目”规则判断",
+    "names nothing, and the conversation has a subject": "没有点名任何事物，且对话已有主题",
+    "not a question about one term": "不是在问某一个术语",
+    "the knowledge base mentions the subject": "知识库提到过问题问的对象",
+    "the knowledge base never mentions the subject": "知识库里从没提到问题问的对象",
+    # correction
+    "not a correction": "不是纠正上一条回答",
+    "names an entry: answered as asked": "点名了条目：按所问回答",
+    "nothing to correct": "没有可纠正的上一条回答",
+    "a case of the industry asked instead": "改给所问行业的案例",
+    "no case of that industry": "该行业没有案例",
+    "the same kind in the industry asked": "所问行业中同一类小节",
+    "the context has nothing for that industry": "当前主题没有该行业的内容",
+    "another kind of section of the same subject": "同一主题的另一类小节",
+    "the kind asked, from the concept the case illustrates": "案例所说明的概念中，所问的那类小节",
+    "the context lacks the kind asked": "当前主题没有所问的那类小节",
+    # example_question
+    "the message has no subject of its own": "问题本身没有主题",
+    "the message is an example question of this section": "问题就是这一小节的例句",
+    "the message is no section's example question": "问题不是任何小节的例句",
+    # named_entry
+    "the message names no entry": "问题没有点名条目",
+    "the named entry is no longer in the knowledge base": "点名的条目已不在知识库中",
+    "names an entry, asks nothing else": "只说了条目名称，没有问别的",
+    "a case the named entry links to": "点名条目关联的案例",
+    "an item of the named entry's list": "点名条目列表中的一项",
+    "the named entry's section of the kind asked": "点名条目中所问的那类小节",
+    "the named entry lacks the kind asked, the message names something we lack": "点名条目没有所问的小节，问题还提到了知识库没有的事物",
+    "the named entry lacks the kind asked: its best passage": "点名条目没有所问的小节：给出它得分最高的段落",
+    # follow_up
+    "no context to continue": "没有可以接着的上一条回答",
+    "the context has no passage for the message": "当前主题中没有与问题相关的段落",
+    "asks for an industry the context does not cover": "问的行业当前主题没有涉及",
+    "the knowledge base knows none of the message's words": "问题中的词知识库里一个都没有",
+    "moved on: its own words fit a passage elsewhere better": "话题变了：问题自己的词更符合别处的段落",
+    "names a subsection of the context": "点名了当前主题的一个子小节",
+    "names an item of a list in the context": "点名了当前主题中某个列表的一项",
+    "the context's section of the kind asked": "当前主题中所问的那类小节",
+    "the context's passage that says the message's own words": "当前主题中说到问题原词的段落",
+    "a case the context links to": "当前主题关联的案例",
+    "after a case, another case from the whole knowledge base": "上一条是案例：从整个知识库找另一个案例",
+    "the context's best passage not yet shown": "当前主题中还没给出过的最佳段落",
+    # fact_question
+    "asks for no rule, permission, price or quantity": "没有问规定、许可、价格或数量",
+    "about an entry we hold, or a situation to handle": "问的是知识库里的条目，或要处理的现场情境",
+    "the knowledge base mentions all the question is about": "问题问到的内容知识库都提到过",
+    "asks for a rule, permission, price or quantity": "问的是规定、许可、价格或数量（不属于本知识库）",
+    # clarify
+    "the message asks for a kind of section or has no words": "问题问了小节类型，或者没有实词",
+    "not a bare industry or title fragment": "不只是一个行业词或标题片段",
+    "at most one entry fits the fragment": "最多只有一个条目符合这个片段",
+    "a bare fragment several entries share": "只有一个多个条目共用的片段",
+    # case
+    "does not ask for a case": "没有问案例",
+    "nothing ties the question to the cases we hold": "问题与知识库中的案例都不相关",
+    "no case ranks: the best passage": "没有案例排进前列：给出得分最高的段落",
+    "the best-ranked case": "排名最高的案例",
+    # industry_follow_up
+    "not an industry follow-up below the threshold": "不是低于门槛的行业追问",
+    "the context's application, the industry noted": "当前主题的应用，并说明行业",
+    "the industry's application or case elsewhere": "该行业在别的条目中的应用或案例",
+    # coverage
+    "above the threshold": "高于置信度门槛",
+    "below the threshold": "低于置信度门槛：知识库没有答案",
+    # best_passage
+    "nothing retrieved": "没有检索到段落",
+    "none of the message's words is in the answer's entry, and it speaks of no one": "答案所在条目不含问题中的任何词，问题也没说到任何人",
+    "the best entry's section of the kind asked": "最佳条目中所问的那类小节",
+    "the best passage": "得分最高的段落",
+    # the policy
+    "no rule decided": "没有规则作出决定",
+}
+
+
+def reason_label(reason: str) -> str:
+    return REASONS.get(reason, reason)
