@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.feedback.limits import FeedbackGate
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clocks import SecondsClock
 
 
 def test_one_rating_per_sender_and_answer_in_either_direction() -> None:
@@ -38,7 +31,7 @@ def test_unanswered_questions_are_compared_as_they_are_stored_masked() -> None:
 
 
 def test_a_sender_records_at_most_per_hour_then_again_an_hour_later() -> None:
-    clock = Clock()
+    clock = SecondsClock()
     gate = FeedbackGate(per_hour=30, clock=clock)
     admitted = [gate.admit("unanswered", "rest:flood", question=f"问题{n}", answer="") for n in range(300)]
     assert sum(admitted) == 30  # the review's 300 unanswered questions in 41 s
@@ -48,7 +41,7 @@ def test_a_sender_records_at_most_per_hour_then_again_an_hour_later() -> None:
 
 
 def test_the_memory_is_bounded() -> None:
-    clock = Clock()
+    clock = SecondsClock()
     gate = FeedbackGate(per_hour=10_000, remember=100, clock=clock)
     for n in range(1000):
         gate.admit("negative", f"rest:u{n}", question="q", answer="a")

@@ -5,18 +5,11 @@ from __future__ import annotations
 import pytest
 
 from rasa_addons.channels.limits import DEFAULTS, Rate, RateLimits, TokenBuckets, whole_seconds
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clocks import SecondsClock
 
 
 def test_a_bucket_allows_its_burst_then_refills_at_its_rate() -> None:
-    clock = Clock()
+    clock = SecondsClock(1000.0)
     buckets = TokenBuckets(Rate(burst=3, per_minute=6), clock)
     assert [buckets.take("u1") for _ in range(3)] == [None, None, None]
     assert buckets.take("u1") == pytest.approx(10.0)  # one token every 10 s
@@ -28,20 +21,20 @@ def test_a_bucket_allows_its_burst_then_refills_at_its_rate() -> None:
 
 
 def test_an_unenforced_take_empties_the_bucket_but_goes_ahead() -> None:
-    buckets = TokenBuckets(Rate(burst=2, per_minute=60), Clock())
+    buckets = TokenBuckets(Rate(burst=2, per_minute=60), SecondsClock(1000.0))
     assert [buckets.take("u1", enforce=False) for _ in range(5)] == [None] * 5
     assert buckets.take("u1") == pytest.approx(1.0)
 
 
 def test_buckets_are_bounded() -> None:
-    buckets = TokenBuckets(Rate(1, 1), Clock(), max_keys=100)
+    buckets = TokenBuckets(Rate(1, 1), SecondsClock(1000.0), max_keys=100)
     for n in range(1000):
         buckets.take(f"u{n}")
     assert len(buckets._buckets) == 100
 
 
 def test_when_busy_a_client_that_sent_fast_waits_and_a_person_goes_ahead() -> None:
-    clock = Clock()
+    clock = SecondsClock(1000.0)
     limits = RateLimits.from_settings(None, clock)
     for _ in range(20):  # a flooder while the server was idle: admitted (up to its limits), and counted
         limits.wait("rest:flood", "10.0.0.9")
@@ -57,7 +50,7 @@ def test_when_busy_a_client_that_sent_fast_waits_and_a_person_goes_ahead() -> No
 
 def test_when_busy_a_client_that_asks_again_at_once_after_its_answer_waits() -> None:
     """A slow server keeps a waiting client under any per-minute pace: the reading gap does not."""
-    clock = Clock()
+    clock = SecondsClock(1000.0)
     limits = RateLimits.from_settings(None, clock)
     limits.answered("rest:flood-1", "10.0.0.9")
     limits.answered("rest:colleague", "10.0.0.2")

@@ -4,9 +4,7 @@ rate limits with a polite reply, and who may speak for a sender."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,13 +12,14 @@ from typing import Any
 import aiohttp
 import jwt
 import pytest
-from rasa.core.channels.channel import UserMessage, register
+from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from rasa_addons.channels import limits
 from rasa_addons.channels.guard import RATE_LIMITED, reply
 from rasa_addons.channels.origins import AllowedOrigins
 from rasa_addons.channels.rest import GuardedRestInput, SenderAuth
+from tests.rasa_addons.channels.serving import channel_server
 
 SECRET = "shared-secret-of-the-portal-0123"
 
@@ -49,19 +48,9 @@ def sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @asynccontextmanager
 async def serving(channel: GuardedRestInput, proxies: int = 0) -> AsyncIterator[tuple[str, EchoAgent]]:
-    app = Sanic(f"rest_test_{uuid.uuid4().hex}")
-    app.config.PROXIES_COUNT = proxies  # scripts/run-cluster.sh sets 1: behind nginx
-    app.ctx.agent = EchoAgent()
-    register([channel], app, route="/webhooks/")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/webhooks/rest/webhook", app.ctx.agent
-    finally:
-        server.close()
-        await server.wait_closed()
+    agent = EchoAgent()
+    async with channel_server(channel, agent, proxies) as base:
+        yield f"{base}/webhooks/rest/webhook", agent
 
 
 async def post(url: str, body: Any = None, **kwargs: Any) -> tuple[int, Any, dict[str, str]]:

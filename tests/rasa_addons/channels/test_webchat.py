@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,12 +13,13 @@ from typing import Any
 import aiohttp
 import pytest
 import socketio
-from rasa.core.channels.channel import UserMessage, register
+from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from rasa_addons.channels.guard import EMPTY, reply
 from rasa_addons.channels.ownership import SessionTokens
 from rasa_addons.channels.webchat.channel import AllowedOrigins, WebChatInput
+from tests.rasa_addons.channels.serving import channel_server
 
 SESSION = "0123456789abcdef0123456789abcdef"  # a session id the client made up
 TOKENS = SessionTokens(b"webchat-test-secret-0123456789")
@@ -52,19 +51,12 @@ def sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
 @asynccontextmanager
 async def serving(channel: WebChatInput) -> AsyncIterator[tuple[str, EchoAgent]]:
     """The channel registered on a Sanic app exactly as `rasa run` does, on 127.0.0.1:<free port>."""
-    app = Sanic(f"webchat_test_{uuid.uuid4().hex}")
-    app.ctx.agent = EchoAgent()
-    register([channel], app, route="/webhooks/")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app.ctx.agent
-    finally:
-        await channel.sio.shutdown()
-        server.close()
-        await server.wait_closed()
+    agent = EchoAgent()
+    async with channel_server(channel, agent) as base:
+        try:
+            yield base, agent
+        finally:
+            await channel.sio.shutdown()
 
 
 def run(scenario: Callable[[], Any]) -> Any:

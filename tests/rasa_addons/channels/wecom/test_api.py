@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from rasa_addons.channels.wecom.api import ApiError, MessageApi
+from tests.clocks import SecondsClock
 
 SECRET = "the-app-secret"
 
@@ -37,15 +38,8 @@ class FakeTransport:
         return [path for path, _ in self.calls]
 
 
-class Clock:
-    now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
 def make(transport, clock=None, secret=SECRET):
-    return MessageApi("http://fake", "ww1", secret, "1000002", transport=transport, clock=clock or Clock())
+    return MessageApi("http://fake", "ww1", secret, "1000002", transport=transport, clock=clock or SecondsClock(1000.0))
 
 
 def test_token_is_fetched_once_and_cached():
@@ -62,7 +56,7 @@ def test_token_is_fetched_once_and_cached():
 
 
 def test_token_is_refreshed_before_it_expires():
-    transport, clock = FakeTransport(), Clock()
+    transport, clock = FakeTransport(), SecondsClock(1000.0)
     api = make(transport, clock)
     asyncio.run(api.send_text("u1", "a"))
     clock.now += 7200 - 299  # inside the safety margin

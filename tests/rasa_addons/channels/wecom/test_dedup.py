@@ -3,14 +3,7 @@
 import pytest
 
 from rasa_addons.channels.wecom.dedup import SeenMessages
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clocks import SecondsClock
 
 
 def test_a_retry_is_seen_once():
@@ -22,7 +15,7 @@ def test_a_retry_is_seen_once():
 
 
 def test_keys_expire_after_the_ttl():
-    clock = Clock()
+    clock = SecondsClock()
     seen = SeenMessages(ttl_seconds=60, clock=clock)
     seen.first_time("msg:1")
     clock.now = 59
@@ -50,7 +43,7 @@ def test_the_shared_database_record_expires_and_is_pruned(tmp_path):
 
     from rasa_addons.channels.wecom.dedup import SQLSeen
 
-    clock = Clock()
+    clock = SecondsClock()
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'seen.db'}")
     first, second = SQLSeen(engine, ttl_seconds=60, clock=clock), SQLSeen(engine, ttl_seconds=60, clock=clock)
     assert first.first_time("ww1:msg:1") and not second.first_time("ww1:msg:1")

@@ -1,0 +1,32 @@
+"""A chat channel registered on a Sanic app exactly as `rasa run` does, on 127.0.0.1:<free port>,
+for the channel tests (REST, web chat) to talk to over real HTTP."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, register
+from sanic import Sanic
+
+
+@asynccontextmanager
+async def channel_server(channel: InputChannel, agent: Any, proxies: int = 0) -> AsyncIterator[str]:
+    """Serves `channel` with `agent` as Rasa's agent; yields the base URL (http://127.0.0.1:port).
+    `proxies`: Sanic's PROXIES_COUNT (scripts/run-cluster.sh sets 1: behind nginx)."""
+    app = Sanic(f"channel_test_{uuid.uuid4().hex}")
+    app.config.PROXIES_COUNT = proxies
+    app.ctx.agent = agent
+    register([channel], app, route="/webhooks/")
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
+    await server.startup()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.close()
+        await server.wait_closed()
