@@ -159,15 +159,16 @@ class SubjectFinder:
         for number, run in enumerate(runs):
             if len("".join(run)) > 1:
                 words = tuple(run)
+                nominal = any(flags.get(w, "").startswith("n") or flags.get(w) in NOMINAL for w in words)
                 chunks.append(
                     Chunk(
                         words,
                         self._mentioned(words) or self._names_with_ours(words, named),
                         number in tasks,
                         self.known(w for w in words if not any(w in n for n in named)),
-                        name_like(words, self.segmenter),
+                        nominal and name_like(words, self.segmenter),  # "几步走" names nothing
                         any(0 < self._passages.get(w, 0) <= self._specific for w in words),
-                        any(flags.get(w, "").startswith("n") or flags.get(w) in NOMINAL for w in words),
+                        nominal,
                     )
                 )
             elif run:

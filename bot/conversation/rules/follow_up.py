@@ -60,9 +60,11 @@ class FollowUp:
         # a kind of section asked, not a situation described ("电脑坏了怎么办" is a new one)
         asks_kind = bool(index.routing.kinds_in(request.text)) and not index.routing.situation(request.text)
         names_nothing = not ev.unknown and not any(c.name_like for c in ev.subject.chunks)
-        if own_words and not any(index.subjects.known([w]) for w in own_words) and not (asks_kind and names_nothing):
+        no_noun = not any(c.nominal for c in ev.subject.chunks)
+        continues = names_nothing and (asks_kind or no_noun)
+        if own_words and not any(index.subjects.known([w]) for w in own_words) and not continues:
             # "电脑坏了怎么办" has left the conversation; "有没有真事儿的例子" asks it for a kind
-            # of section in everyday words that name nothing.
+            # of section in everyday words, "具体分几步走" names nothing at all.
             return Passed("the knowledge base knows none of the message's words", words=own_words)
         context_text = "".join(p.text for e in carried for p in index.entries[e])
         new_words = [w for w in own_words if ev.specific(w) and w not in context_text]

@@ -41,3 +41,9 @@ def test_a_kind_asked_in_everyday_words_continues_the_context(chain) -> None:
     assert step(trace, "follow_up").reason != "the knowledge base knows none of the message's words"
     decision, trace = chain("ask_strategy", "电脑坏了怎么办", DEFINED, context_margin=10.0)  # a new situation
     assert step(trace, "follow_up").reason == "the knowledge base knows none of the message's words"
+
+
+def test_a_message_that_names_nothing_continues_the_context(chain) -> None:
+    """几步 and 走 are no words of ours, but there is no noun in 具体分几步走: it asks about the context."""
+    decision, trace = chain("ask_components", "具体分几步走", DEFINED, context_margin=10.0)
+    assert step(trace, "follow_up").reason != "the knowledge base knows none of the message's words"
