@@ -4,7 +4,9 @@ of it the message names, or the context's best passage not yet shown.
 The same question is ranked with and without the context; the context wins unless the message
 has moved on: it names an industry the context does not cover, asks that industry's cases, or
 has words of its own that the context lacks while a passage elsewhere beats the context's best
-by `context_margin`. A message of which the knowledge base knows no word is not ours to continue.
+by `context_margin`. A message of which the knowledge base knows no word is not ours to continue,
+unless it names nothing: no noun ("具体分几步走"), or only a kind of section asked in everyday words
+("有没有真事儿的例子").
 """
 
 from __future__ import annotations
