@@ -5,7 +5,6 @@ bodies refused by size before they are read, the token in the Authorization head
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,6 +19,7 @@ from sanic import Sanic
 from rasa_addons.api_guard import authenticate_api_requests
 from rasa_addons.channels.rest import GuardedRestInput
 from rasa_addons.request_limits import MAX_API_BYTES, MAX_CHAT_BYTES, bound_requests
+from tests.rasa_addons.serving import served
 
 TOKEN = "api-token-for-tests-0123456789"
 
@@ -42,15 +42,10 @@ async def rasa_app() -> AsyncIterator[str]:
     Sanic._app_registry.pop("rasa_server", None)
     app = rasa.server.create_app(auth_token=TOKEN)
     register([GuardedRestInput()], app, route="/webhooks/")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    await server.startup()
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        async with served(app) as base:
+            yield base
     finally:
-        server.close()
-        await server.wait_closed()
         Sanic._app_registry.pop("rasa_server", None)
 
 

@@ -19,7 +19,7 @@ from rasa_addons.channels import limits
 from rasa_addons.channels.guard import RATE_LIMITED, reply
 from rasa_addons.channels.origins import AllowedOrigins
 from rasa_addons.channels.rest import GuardedRestInput, SenderAuth
-from tests.rasa_addons.channels.serving import channel_server
+from tests.rasa_addons.serving import channel_server
 
 SECRET = "shared-secret-of-the-portal-0123"
 

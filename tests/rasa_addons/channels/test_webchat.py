@@ -19,7 +19,7 @@ from sanic import Sanic
 from rasa_addons.channels.guard import EMPTY, reply
 from rasa_addons.channels.ownership import SessionTokens
 from rasa_addons.channels.webchat.channel import AllowedOrigins, WebChatInput
-from tests.rasa_addons.channels.serving import channel_server
+from tests.rasa_addons.serving import channel_server
 
 SESSION = "0123456789abcdef0123456789abcdef"  # a session id the client made up
 TOKENS = SessionTokens(b"webchat-test-secret-0123456789")
