@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import ActionAnswerKnowledge
 from actions.store import record_feedback
+from bot.conversation.planning import nothing_to_rate
 from bot.feedback.store import Kind
 
 KINDS: dict[str, Kind] = {"feedback_positive": "positive", "feedback_negative": "negative"}
@@ -49,8 +50,7 @@ class ActionRecordFeedback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         kind = KINDS.get((tracker.latest_message.get("intent") or {}).get("name") or "")
-        text = tracker.latest_message.get("text") or ""
-        if kind and not tracker.get_slot("last_question") and not text.startswith("/"):  # a button is a rating
+        if kind and nothing_to_rate(tracker.get_slot("last_question"), tracker.latest_message.get("text") or ""):
             events = await ActionAnswerKnowledge().run(dispatcher, tracker, domain)
             return [*events, FollowupAction(ACTION_LISTEN)]
         answer = last_bot_text(tracker)

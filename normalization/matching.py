@@ -37,6 +37,14 @@ _LATIN_CHAR = re.compile(r"[a-z0-9]")
 #: message, a typo of an ordinary word ("关健" is a person's name there, "关键" typed wrong), so a
 #: dictionary word with one of these tags does not stop a span from being read as a term.
 PROPER_NAME_TAGS = frozenset({"nr", "nrfg", "nrt", "ns"})
+
+
+def ordinary_word(word: str, frequencies: Mapping[str, int], tags: Mapping[str, str]) -> bool:
+    """A word of jieba's dictionary (`frequencies`) that is no person's or place's name (`tags`):
+    one a message means as written, never read as a typo of another. Both runtimes pass their jieba's tables."""
+    return bool(frequencies.get(word)) and tags.get(word, "") not in PROPER_NAME_TAGS
+
+
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
 _FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
 

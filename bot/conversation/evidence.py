@@ -79,11 +79,16 @@ class Evidence:
         return self.index.subjects.find(self.request.text)
 
     @cached_property
+    def context(self) -> list[str]:
+        """The conversation's entries still in the knowledge base (a trainer may have deleted one)."""
+        return [t for t in self.request.context if t in self.index.entries]
+
+    @property
     def carried(self) -> list[str]:
         """Context entries the message may continue: none when it names an entry or a name we lack."""
         if self.request.topics or self.unknown:
             return []
-        return [t for t in self.request.context if t in self.index.entries]
+        return self.context
 
     @property
     def asks_for_cases(self) -> bool:

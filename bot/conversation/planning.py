@@ -53,6 +53,13 @@ class Context:
     last_sources: list[str] = field(default_factory=list)
 
 
+def nothing_to_rate(last_question: str | None, text: str) -> bool:
+    """A rating in words before the conversation has had any answer ("期望不一致理论" read as 👎) rates
+    nothing: it is a question. A button's payload ("/feedback_negative") is a rating whatever came
+    before. The action server and the console's replay both decide with this."""
+    return not last_question and not text.startswith("/")
+
+
 @dataclass
 class Turn:
     intent: str

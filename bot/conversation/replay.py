@@ -34,7 +34,7 @@ import yaml
 
 from bot.conversation.assistant import KnowledgeAssistant
 from bot.conversation.compose import FEEDBACK_BUTTONS, Reply, outgoing
-from bot.conversation.planning import Context, Turn
+from bot.conversation.planning import Context, Turn, nothing_to_rate
 from bot.settings import Settings
 
 #: The action that answers from the knowledge base, and the one that records a rating.
@@ -238,8 +238,8 @@ class Replayer:
             return ReplayedTurn(text, "guard", [self.responses.message(name, params)], responses=[name], context=ctx)
         parse = self.nlu.parse(text)
         actions = self.rules.actions(parse.intent)
-        # Before any answer there is nothing to rate: the action server answers a "rating" as a question.
-        unrated = RECORD_ACTION in actions and not ctx.last_question and not text.startswith("/")
+        # As on the action server, a "rating" before any answer is answered as a question.
+        unrated = RECORD_ACTION in actions and nothing_to_rate(ctx.last_question, text)
         if ANSWER_ACTION in actions or unrated:
             turn = Turn(parse.intent, text, topics=parse.values("topic"), industries=parse.values("industry"))
             reply, new_ctx = self.assistant.respond(turn, ctx)

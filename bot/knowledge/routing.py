@@ -141,8 +141,10 @@ class Routing(BaseModel):
         found: list[str] = []
         for name in sorted(self.kind_names, key=len, reverse=True):
             if name in text:
-                found += [self.kind_names[name]] if self.kind_names[name] not in found else []
-                text = text.replace(name, " ")
+                kind = self.kind_names[name]
+                if kind not in found:
+                    found.append(kind)
+                text = text.replace(name, " ")  # 理论基础 is no second 理论
         return found
 
     def negated_kinds(self, question: str) -> list[str]:

@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 import jieba
 import jieba.posseg
 
-from normalization.matching import PROPER_NAME_TAGS
+from normalization.matching import ordinary_word
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -170,7 +170,7 @@ class Segmenter:
     def ordinary(self, word: str) -> bool:
         """A dictionary word that is no person's or place's name: one a message means as written
         (the reader never takes it for a typo, but "关健", a name in jieba's list, is read as 关键)."""
-        return self.known(word) and self._tagger.word_tag_tab.get(word, "") not in PROPER_NAME_TAGS
+        return ordinary_word(word, self._jieba.FREQ, self._tagger.word_tag_tab)
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens: no punctuation, no question words."""

@@ -32,13 +32,13 @@ from bot.retrieval.word_classes import (
     IDIOM,
     JOINING,
     LIGHT_VERBS,
-    NOMINAL,
     OTHER,
     PREDICATE,
     SEPARATORS,
     SUBJECT,
     TONE,
     name_like,
+    nominal,
 )
 
 #: A question about one term has one short subject; a longer one describes a situation.
@@ -159,16 +159,16 @@ class SubjectFinder:
         for number, run in enumerate(runs):
             if len("".join(run)) > 1:
                 words = tuple(run)
-                nominal = any(flags.get(w, "").startswith("n") or flags.get(w) in NOMINAL for w in words)
+                names = any(nominal(flags.get(w, "")) for w in words)
                 chunks.append(
                     Chunk(
                         words,
                         self._mentioned(words) or self._names_with_ours(words, named),
                         number in tasks,
                         self.known(w for w in words if not any(w in n for n in named)),
-                        nominal and name_like(words, self.segmenter),  # "几步走" names nothing
+                        names and name_like(words, self.segmenter),  # "几步走" names nothing
                         any(0 < self._passages.get(w, 0) <= self._specific for w in words),
-                        nominal,
+                        names,
                     )
                 )
             elif run:

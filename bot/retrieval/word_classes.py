@@ -53,11 +53,16 @@ FRAGMENT = frozenset("dnqfs")
 #: Parts of speech that end a description of what someone does or how they are: verbs, adjectives,
 #: idioms and set phrases, states (not verbal nouns such as 调查 or 管理).
 PREDICATE = frozenset({"v", "vd", "vi", "a", "l", "i", "z"})
-#: jieba's tags of words that can name a thing: nouns of every kind (n…), verbal nouns (服务, 管理),
-#: user-dictionary words (our names) and English
+#: jieba's tags, besides the nouns of every kind (n…), of words that can name a thing: verbal nouns
+#: (服务, 管理), user-dictionary words (our names) and English
 NOMINAL = frozenset({"vn", "x", "eng"})
 #: jieba's set phrases and idioms (说到底, 一针见血)
 IDIOM = frozenset({"l", "i"})
+
+
+def nominal(flag: str) -> bool:
+    """Whether a word of this jieba tag can name a thing ("几步" m and "走" v cannot)."""
+    return flag.startswith("n") or flag in NOMINAL
 
 
 def name_like(words: tuple[str, ...], segmenter: Segmenter) -> bool:

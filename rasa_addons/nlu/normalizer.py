@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from normalization.matching import PROPER_NAME_TAGS
+from normalization.matching import ordinary_word
 from normalization.reading import Reader
 from normalization.script import simplify, without_long_numbers
 from rasa_addons.nlu.watched import WatchedFile
@@ -48,11 +49,7 @@ def load_reader(path: Path) -> Reader:
     data = json.loads(path.read_text(encoding="utf-8"))
     words = data.get("words") or []
     log.info("loaded a reading vocabulary of %d names and %d words from %s", len(data["names"]), len(words), path)
-    tags = jieba.posseg.dt.word_tag_tab
-
-    def ordinary(word: str) -> bool:  # as bot.retrieval.segment.Segmenter.ordinary
-        return bool(jieba.dt.FREQ.get(word)) and tags.get(word, "") not in PROPER_NAME_TAGS
-
+    ordinary = partial(ordinary_word, frequencies=jieba.dt.FREQ, tags=jieba.posseg.dt.word_tag_tab)
     return Reader(data["names"], data.get("synonyms") or {}, words, ordinary, lambda t: jieba.lcut(t))
 
 

@@ -29,7 +29,7 @@ class AbsentSubject:
         subject = ev.subject
         chunks = [c.text for c in subject.chunks]
         ev.trace.coverage = {"subject": chunks, "missing": subject.missing, "term_question": subject.term_question}
-        context = [t for t in ev.request.context if t in ev.index.entries]
+        context = ev.context
         if ev.request.intent in (MORE_INTENT, CORRECT_INTENT) and context:
             # Only a conversation has a last answer to ask more of: without one, "服务接触点管理是什么"
             # is a question about a term, whatever intent the classifier gave it.

@@ -22,7 +22,7 @@ class CaseQuestion:
         cases = [h for h in hits if ev.is_case(h.passage.entry_id)]
         # Inside a conversation, the cases its subject links to come first ("有没有真实案例" after
         # complaint handling: the complaint case, not the best-ranked case of the whole base).
-        context = [t for t in request.context if t in ev.index.entries]
+        context = ev.context
         linked = set().union(*(linked_cases(e, ev.index) for e in context[:1])) if context else set()
         if linked and not ev.unknown:
             cases = [h for h in cases if h.passage.entry_id in linked] + [

@@ -22,7 +22,7 @@ class Correction:
 
     def decide(self, ev: Evidence) -> Outcome:
         request, index = ev.request, ev.index
-        context = [t for t in request.context if t in index.entries]
+        context = ev.context
         after_case = bool(context) and ev.is_case(context[0])
         switch = request.intent == INFORM_INTENT and request.industry and after_case
         if request.intent != CORRECT_INTENT and not switch:
