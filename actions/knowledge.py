@@ -55,6 +55,7 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         text=message.get("text_as_typed") or message.get("text") or "",
         topics=list(dict.fromkeys(e["value"] for e in entities if e.get("entity") == "topic")),
         industries=list(dict.fromkeys(e["value"] for e in entities if e.get("entity") == "industry")),
+        overruled=(message.get("overruled_intent") or {}).get("name") or "",
     )
 
 

@@ -27,6 +27,7 @@ RULES = {
     "correction": "纠正上一条回答",
     "example_question": "问题是某一小节的例句",
     "fact_question": "问规定、价格或数量（不属于本知识库）",
+    "out_of_scope": "意图分类判为超出范围",
     "coverage": "置信度是否达到门槛",
     "none": "没有规则作出决定",
     "named_entry": "问题点名了条目",

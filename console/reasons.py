@@ -69,9 +69,14 @@ REASONS = {
     "the context's best passage not yet shown": "当前主题中还没给出过的最佳段落",
     # fact_question
     "asks for no rule, permission, price or quantity": "没有问规定、许可、价格或数量",
-    "about an entry we hold, or a situation to handle": "问的是知识库里的条目，或要处理的现场情境",
+    "a situation to handle": "描述的是要处理的现场情境",
     "the knowledge base mentions all the question is about": "问题问到的内容知识库都提到过",
     "asks for a rule, permission, price or quantity": "问的是规定、许可、价格或数量（不属于本知识库）",
+    "a case like the conversation's": "与对话中的案例同行业或同主题的另一个案例",
+    # out_of_scope
+    "the classifier did not take it for out of scope": "意图分类没有判为超出范围",
+    "beside the name, every word is the knowledge base's": "除了点名的条目，其余的词知识库里也都有",
+    "out of scope, as the classifier said: words the knowledge base never uses": "确实超出范围：问题里有知识库从未用过的词（与意图分类的判断一致）",
     # clarify
     "the message asks for a kind of section or has no words": "问题问了小节类型，或者没有实词",
     "not a bare industry or title fragment": "不只是一个行业词或标题片段",
@@ -90,6 +95,7 @@ REASONS = {
     "above the threshold": "高于置信度门槛",
     "below the threshold": "低于置信度门槛：知识库没有答案",
     # best_passage
+    "asks what a name we lack is, and the answer's entry never says it": "问的是知识库没有的名称是什么，而答案所在条目从没提到它",
     "nothing retrieved": "没有检索到段落",
     "none of the message's words is in the answer's entry, and it speaks of no one": "答案所在条目不含问题中的任何词，问题也没说到任何人",
     "the best entry's section of the kind asked": "最佳条目中所问的那类小节",

@@ -12,6 +12,7 @@ Usage:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,6 +27,7 @@ from bot.knowledge.terms import normalize
 from bot.retrieval.query import QueryAnalysis
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.subject import Subject
+from bot.retrieval.word_classes import nominal
 
 #: Candidates retrieved per turn: the whole ranking the policy weighs (cheap at this size).
 CANDIDATES = 50
@@ -82,6 +84,20 @@ class Evidence:
     def context(self) -> list[str]:
         """The conversation's entries still in the knowledge base (a trainer may have deleted one)."""
         return [t for t in self.request.context if t in self.index.entries]
+
+    def foreign_words(self, cues: Iterable[str] = ()) -> list[str]:
+        """Nouns of the message that the knowledge base never uses (服务器 in "华为的服务器怎么续费"),
+        other than the `cues` the question asks with (多久): beside a name of ours they show the
+        message is about something else. English words are no evidence: staff mix in English for
+        our own concepts ("complaint handling有好的case吗")."""
+        cues = list(cues)
+        known = self.index.subjects.known
+        return [
+            w
+            for w, flag in self.index.segmenter.tagged(normalize(self.request.text))
+            if nominal(flag) and len(w) > 1 and not w.isascii() and not known([w])
+            if not any(w in cue or cue in w for cue in cues)
+        ]
 
     @property
     def carried(self) -> list[str]:

@@ -66,6 +66,8 @@ class Turn:
     text: str
     topics: list[str] = field(default_factory=list)  # entry ids the NLU recognized, in order
     industries: list[str] = field(default_factory=list)
+    #: the intent the classifier gave before the intent guard rewrote it ("" when it did not)
+    overruled: str = ""
 
 
 @dataclass
@@ -85,6 +87,7 @@ class Request:
     negated: list[str] = field(default_factory=list)  # kinds the message turns away ("别讲理论了")
     #: the message itself names the industry ("换成酒店的呢"), not only the conversation's
     industry_said: bool = False
+    overruled: str = ""  # the classifier's intent when the intent guard rewrote it
 
     @property
     def follow_up(self) -> bool:
@@ -201,4 +204,5 @@ def plan_turn(
         shown=list(ctx.last_passages),
         negated=negated,
         industry_said=bool(industries),
+        overruled=turn.overruled,
     )

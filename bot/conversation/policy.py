@@ -45,6 +45,7 @@ from bot.conversation.rules.follow_up import FollowUp
 from bot.conversation.rules.industry import IndustryFollowUp
 from bot.conversation.rules.list_item import ListItem
 from bot.conversation.rules.named_entry import NamedEntry
+from bot.conversation.rules.scope import OutOfScope
 from bot.conversation.trace import Trace
 from bot.indexing.store import Index
 from bot.retrieval.search import Retriever
@@ -59,9 +60,10 @@ def default_rules() -> list[Rule]:
         AbsentSubject(),
         Correction(),
         ExampleQuestion(),
+        FactQuestion(),
+        OutOfScope(),
         NamedEntry(),
         FollowUp(),
-        FactQuestion(),
         SharedFragment(),
         CaseQuestion(),
         IndustryFollowUp(),

@@ -61,6 +61,7 @@ class Parse:
     intent: str
     confidence: float
     entities: list[dict[str, Any]] = field(default_factory=list)
+    overruled: str = ""  # the classifier's intent when the intent guard rewrote it
 
     def values(self, entity: str) -> list[str]:
         return list(dict.fromkeys(str(e["value"]) for e in self.entities if e.get("entity") == entity))
@@ -98,7 +99,10 @@ class RasaNlu:
             raise NluUnavailable(f"Rasa 服务器返回 HTTP {response.status_code}，无法识别这句话。")
         data = response.json()
         intent = data.get("intent") or {}
-        return Parse(str(intent.get("name") or ""), float(intent.get("confidence") or 0.0), data.get("entities") or [])
+        overruled = str((data.get("overruled_intent") or {}).get("name") or "")
+        return Parse(
+            str(intent.get("name") or ""), float(intent.get("confidence") or 0.0), data.get("entities") or [], overruled
+        )
 
 
 @dataclass(frozen=True)
@@ -241,7 +245,7 @@ class Replayer:
         # As on the action server, a "rating" before any answer is answered as a question.
         unrated = RECORD_ACTION in actions and nothing_to_rate(ctx.last_question, text)
         if ANSWER_ACTION in actions or unrated:
-            turn = Turn(parse.intent, text, topics=parse.values("topic"), industries=parse.values("industry"))
+            turn = Turn(parse.intent, text, parse.values("topic"), parse.values("industry"), overruled=parse.overruled)
             reply, new_ctx = self.assistant.respond(turn, ctx)
             feedback = self.responses.buttons(FEEDBACK_BUTTONS)
             messages = [

@@ -69,6 +69,27 @@ def linked_cases(entry: str, index: Index) -> set[str]:
     return {e for e in linked if is_case(e, index)}
 
 
+def kindred_case(entry: str, index: Index, hits: list[Hit], exclude: Iterable[str] = ()) -> Passage | None:
+    """After a case, "有同行这么做成功的吗" asks for another like it: a case of the same industry
+    that illustrates the same entry first, then one of the same industry, then one illustrating
+    the same entry (a sibling); the best-ranked first among equals. None when no case is kin."""
+    own = index.entries.get(entry, [])
+    if not own:
+        return None
+    industries = set(own[0].industries)
+    siblings = set().union(*(linked_cases(e, index) for e in own[0].related))
+    excluded = {entry, *exclude}
+    ranks = {h.passage.entry_id: rank for rank, h in reversed(list(enumerate(hits)))}
+    kin = []
+    for other in sorted(e for e in index.entries if e not in excluded and is_case(e, index)):
+        same_industry = bool(industries & set(index.entries[other][0].industries))
+        if same_industry or other in siblings:
+            kin.append(
+                (not (same_industry and other in siblings), not same_industry, ranks.get(other, len(hits)), other)
+            )
+    return index.entries[min(kin)[-1]][0] if kin else None
+
+
 def linked_case(entry: str, index: Index, hits: list[Hit], exclude: Iterable[str] = ()) -> Passage | None:
     """A case the entry links to (or that links to it), the best-ranked first."""
     cases = linked_cases(entry, index) - set(exclude)

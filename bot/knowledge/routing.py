@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.knowledge.terms import normalize
 from bot.knowledge.vocabulary import Vocabulary
+from normalization.cues import cues_in
 
 ROUTING_FILE = "routing.yml"
 #: In a fact cue, the parts around it may stand a few characters apart ("能…吗").
@@ -129,9 +130,10 @@ class Routing(BaseModel):
         )
 
     def kinds_in(self, question: str) -> list[str]:
-        """Kinds whose cue words occur in the question, in the file's priority order."""
+        """Kinds whose cue words occur in the question (啥 read as 什么, 咋 as 怎么: "这说明了啥"),
+        in the file's priority order."""
         text = normalize(question)
-        return [kind for kind, cues in self.kind_cues.items() if any(cue in text for cue in cues)]
+        return [kind for kind, cues in self.kind_cues.items() if cues_in(text, cues)]
 
     def named_kinds(self, question: str) -> list[str]:
         """Kinds the question calls by their name or a heading's alias ("我想知道背后的理论" → 理论基础),

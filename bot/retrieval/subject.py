@@ -163,7 +163,9 @@ class SubjectFinder:
                 chunks.append(
                     Chunk(
                         words,
-                        self._mentioned(words) or self._names_with_ours(words, named),
+                        self._mentioned(words)
+                        or self._names_with_ours(words, named)
+                        or self._name_and_verbs(words, flags),
                         number in tasks,
                         self.known(w for w in words if not any(w in n for n in named)),
                         names and name_like(words, self.segmenter),  # "几步走" names nothing
@@ -284,6 +286,13 @@ class SubjectFinder:
                 if self.known(rest):
                     return True
         return False
+
+    def _name_and_verbs(self, words: tuple[str, ...], flags: dict[str, str]) -> bool:
+        """A name of ours with only verbs beside it ("移情服务" + "放到"): the name is the thing
+        asked about, the verb what is done with it, so nothing here is a term we lack."""
+        names = [w for w in words if w in self.terms.topics]
+        rest = [w for w in words if w not in self.terms.topics]
+        return bool(names) and bool(rest) and all(flags.get(w, "").startswith("v") for w in rest)
 
     def known(self, words: Iterable[str]) -> bool:
         """Whether the knowledge base uses each of the words somewhere."""

@@ -10,19 +10,30 @@
   what the assistant can do; it gets `ask_definition` when DIET says `bot_capabilities`.
 - A rating is short and names nothing: "什么是移情服务 13912340001" is a question, not a 👍.
   Such a message gets the best-ranked intent that is no rating.
+- A follow-up the classifier did not understand, or took for a question about the assistant
+  although it does not address it ("这说明了啥"): a message that asks for a kind of section by one
+  of routing.yml's cue words (exported to build/nlu/vocabulary.json by `kb build`; 啥 read as 什么)
+  gets `inform`, which continues the conversation.
+- A message naming an entry is not out of scope ("员工压力大怎么办" names 员工情感疲惫与情感劳动压力
+  by its alias): it gets the best-ranked intent in scope, and the knowledge action decides with
+  its coverage evidence whether the knowledge base answers it.
   Button payloads ("/feedback_positive") are left alone: Rasa parses them before the pipeline.
 
 It runs after the entity extractor and the classifiers, and rewrites the intent (and its
-ranking) only in those cases.
+ranking) only in those cases; the classifier's intent is kept as `overruled_intent`, evidence the
+knowledge action weighs (a message DIET took for out of scope must show it is ours).
 
     config.yml:
       - name: rasa_addons.nlu.intent_guard.KnowledgeIntentGuard
+        vocabulary: build/nlu/vocabulary.json
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -32,6 +43,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from normalization.cues import cues_in
+from rasa_addons.nlu.watched import WatchedFile
+
+#: Where the classifier's intent goes when the guard rewrites it (in the parse data the actions get).
+OVERRULED = "overruled_intent"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: What may surround a bare name: punctuation, spaces, and sentence-final particles.
 _PUNCTUATION = re.compile(r"[\s\W_]", re.UNICODE)
@@ -73,6 +89,16 @@ def asks_what_else_is(text: str) -> bool:
     return len(thing) >= 2 and not _SELF.search(thing)
 
 
+def load_cues(path: Path) -> list[str]:
+    """The kind cue words of the exported vocabulary (none in a vocabulary written before them)."""
+    return list(json.loads(path.read_text(encoding="utf-8")).get("kind_cues") or [])
+
+
+def asks_a_kind(text: str, cues: list[str]) -> bool:
+    """True when the message asks for a kind of section by a cue word ("这说明了啥")."""
+    return bool(cues_in(_PUNCTUATION.sub("", unicodedata.normalize("NFKC", text)), cues))
+
+
 def no_content(text: str, entities: list[dict[str, Any]]) -> bool:
     """True when the text has no Chinese character and names nothing the knowledge base knows."""
     return not _CJK.search(text) and not any(e.get("entity") in ("topic", "industry") for e in entities)
@@ -87,6 +113,9 @@ class KnowledgeIntentGuard(GraphComponent):
             "fallback_intent": "nlu_fallback",
             "rating_intents": ["feedback_positive", "feedback_negative"],
             "capability_intents": ["bot_capabilities"],
+            "out_of_scope_intent": "out_of_scope",
+            "follow_up_intent": "inform",
+            "vocabulary": "build/nlu/vocabulary.json",
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -94,6 +123,9 @@ class KnowledgeIntentGuard(GraphComponent):
         self.fallback_intent = config["fallback_intent"]
         self.rating_intents = set(config["rating_intents"])
         self.capability_intents = set(config["capability_intents"])
+        self.out_of_scope_intent = config["out_of_scope_intent"]
+        self.follow_up_intent = config["follow_up_intent"]
+        self.cues = WatchedFile(Path(config["vocabulary"]), load_cues, "kind cue words")
 
     @classmethod
     def create(
@@ -118,11 +150,27 @@ class KnowledgeIntentGuard(GraphComponent):
                 self._set(message, self.fallback_intent)
             elif self._intent(message) in self.capability_intents and asks_what_else_is(text):
                 self._set(message, self.definition_intent)
+            elif self._follows_up(message, text):
+                self._set(message, self.follow_up_intent)
             elif self._intent(message) in self.rating_intents and asks_rather_than_rates(text, entities):
-                ranking = message.get(INTENT_RANKING_KEY) or []
-                other = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in self.rating_intents), None)
-                self._set(message, other[INTENT_NAME_KEY] if other else self.fallback_intent)
+                self._set(message, self._best_other(message, self.rating_intents))
+            elif named and self._intent(message) == self.out_of_scope_intent:
+                self._set(message, self._best_other(message, {self.out_of_scope_intent}))
         return messages
+
+    def _follows_up(self, message: Message, text: str) -> bool:
+        """Not understood, or taken for a question about the assistant that does not address it,
+        yet asking for a kind of section: a follow-up."""
+        intent = self._intent(message)
+        if intent != self.fallback_intent and (intent not in self.capability_intents or _SELF.search(text)):
+            return False
+        return asks_a_kind(text, self.cues.current() or [])
+
+    def _best_other(self, message: Message, excluded: set[str]) -> str:
+        """The best-ranked intent not in `excluded` (the fallback intent when there is none)."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        other = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in excluded), None)
+        return other[INTENT_NAME_KEY] if other else self.fallback_intent
 
     @staticmethod
     def _intent(message: Message) -> str | None:
@@ -130,6 +178,9 @@ class KnowledgeIntentGuard(GraphComponent):
 
     @staticmethod
     def _set(message: Message, intent: str) -> None:
+        before = message.get(INTENT) or {}
+        if before.get(INTENT_NAME_KEY) not in (None, intent):
+            message.set(OVERRULED, dict(before), add_to_output=True)
         chosen = {INTENT_NAME_KEY: intent, "confidence": 1.0}
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
         message.set(INTENT, chosen, add_to_output=True)

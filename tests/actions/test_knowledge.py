@@ -68,6 +68,13 @@ def test_turn_keeps_distinct_entities_of_our_types_in_order() -> None:
     assert turn_from_tracker(tracker("comparison")).topics == ["empathy-service", "customer-emotion-management"]
 
 
+def test_turn_keeps_the_intent_the_guard_overruled() -> None:
+    data = json.loads((FIXTURES / "fresh_question.json").read_text(encoding="utf-8"))
+    assert turn_from_tracker(Tracker.from_dict(data)).overruled == ""
+    data["latest_message"]["overruled_intent"] = {"name": "out_of_scope", "confidence": 0.98}
+    assert turn_from_tracker(Tracker.from_dict(data)).overruled == "out_of_scope"
+
+
 def test_turn_from_an_empty_message() -> None:
     assert turn_from_tracker(tracker("empty")) == Turn(intent="", text="")
 

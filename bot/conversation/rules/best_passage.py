@@ -34,6 +34,10 @@ class BestPassage:
             # "POS机刷不了卡怎么办": no word of it in the answer's entry, nobody served in it.
             why = "none of the message's words is in the answer's entry, and it speaks of no one"
             return Decided(ev.not_found(), why, entry=best.entry_id, **evidence)
+        if self._defines_a_name_we_lack(ev, best):
+            # "customer effort score 又怎么理解": 理解 is in the answer, the name it asks about is not.
+            why = "asks what a name we lack is, and the answer's entry never says it"
+            return Decided(ev.not_found(), why, entry=best.entry_id, unknown_name=ev.unknown, **evidence)
         kinds = ev.request.kinds
         if kinds and best.kind not in kinds:
             found = section(best.entry_id, kinds, ev.request.industry, ev.index, ev.hits, ev.request.exclude)
@@ -41,6 +45,13 @@ class BestPassage:
                 why = "the best entry's section of the kind asked"
                 return Decided(ev.answer(found), why, entry=best.entry_id, **evidence)
         return Decided(ev.answer(best), "the best passage", passage=best.id, **evidence)
+
+    @staticmethod
+    def _defines_a_name_we_lack(ev: Evidence, best: Passage) -> bool:
+        kinds, name = ev.request.kinds, ev.unknown
+        if not name or not kinds or kinds[0] != ev.index.routing.roles.definition:
+            return False
+        return normalize(name) not in ev.index.entry_text(best.entry_id)
 
     @staticmethod
     def _best_covered(ev: Evidence) -> tuple[Passage, dict]:

@@ -1,13 +1,15 @@
 """A question for an example: a case entry, the industry's first, then those the conversation's
 subject links to, honest about names we lack ("瑞幸有类似的做法吗": said so, with the closest case
-we hold)."""
+we hold). After a case, one naming nothing new ("有同行这么做成功的吗") gets another case like it."""
 
 from __future__ import annotations
 
 from bot.conversation.decision import Note
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
-from bot.conversation.sections import linked_cases, opening
+from bot.conversation.sections import kindred_case, linked_cases, opening
+from bot.knowledge.entries import Passage
+from bot.retrieval.search import Hit
 
 
 class CaseQuestion:
@@ -37,10 +39,14 @@ class CaseQuestion:
                 note = Note("utter_industry_gap", {"industry": request.industry})
         if ev.unknown and cases:
             note = Note("utter_unknown_name", {"name": ev.unknown})
-        elif not request.industry and not ev.confident:
-            return Decided(
-                ev.not_found(), "nothing ties the question to the cases we hold", confidence=ev.result.confidence
-            )
+        elif not request.industry:
+            kin = self._kindred(ev, cases)
+            if kin is not None:
+                return Decided(ev.answer(kin), "a case like the conversation's", entry=kin.entry_id, context=context[0])
+            if not ev.confident:
+                return Decided(
+                    ev.not_found(), "nothing ties the question to the cases we hold", confidence=ev.result.confidence
+                )
         if not cases:
             return Decided(ev.answer(hits[0].passage), "no case ranks: the best passage")
         entry = cases[0].passage.entry_id
@@ -49,3 +55,13 @@ class CaseQuestion:
         return Decided(
             decision, "the best-ranked case", entry=entry, industry=request.industry, unknown_name=ev.unknown
         )
+
+    @staticmethod
+    def _kindred(ev: Evidence, cases: list[Hit]) -> Passage | None:
+        """After a case, a case question naming nothing new asks for another like it: the
+        conversation ties it to the cases we hold, whatever the cosine of its few words."""
+        context = ev.context
+        if not context or not ev.is_case(context[0]) or ev.unknown or ev.request.topics:
+            return None
+        shown = {p.split("#")[0] for p in ev.request.shown}
+        return kindred_case(context[0], ev.index, cases, exclude=shown)

@@ -130,8 +130,9 @@ class FollowUp:
 
     def _part(self, ev: Evidence, carried: list[str]) -> Decided | None:
         """A short message naming a part of the context: a subsection ("培训那块呢" → 应用 · 培训与管理)
-        or an item of a list ("响应性呢")."""
-        words = [w for w in ev.subject_words() if len(w) >= 2]
+        or an item of a list ("响应性呢"). A word most passages use (客户) names no part: in
+        「后来那个客户怎么样了」 it is the case's customer, not the item 客户忠诚度的提升."""
+        words = [w for w in ev.subject_words() if len(w) >= 2 and w not in ev.index.common_words]
         if not words or len(normalize(ev.request.text)) > SHORT_PART:
             return None
         shown = set(ev.request.shown)

@@ -144,6 +144,8 @@ def test_rasa_nlu_over_http_with_the_token_in_a_header_not_the_url() -> None:
                 self.end_headers()
                 return
             data = {"intent": {"name": "greet", "confidence": 0.9}, "entities": [], "text": body["text"]}
+            if body["text"] == "华为云怎么续费":  # the intent guard rewrote the classifier's intent
+                data["overruled_intent"] = {"name": "out_of_scope", "confidence": 0.99}
             payload = json.dumps(data).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -159,6 +161,7 @@ def test_rasa_nlu_over_http_with_the_token_in_a_header_not_the_url() -> None:
     url = f"http://127.0.0.1:{server.server_port}"
     try:
         assert RasaNlu(url, "secret").parse("你好") == Parse("greet", 0.9, [])
+        assert RasaNlu(url, "secret").parse("华为云怎么续费").overruled == "out_of_scope"
         with pytest.raises(NluUnavailable, match="令牌"):
             RasaNlu(url, "wrong").parse("你好")
     finally:

@@ -118,6 +118,12 @@ def test_kinds_in_follow_the_file_order(routing: Routing) -> None:
     assert routing.kinds_in("今天天气不错") == []
 
 
+def test_kinds_in_reads_colloquial_question_words(routing: Routing) -> None:
+    """啥 for 什么, 咋 for 怎么: no cue list needs a colloquial twin of each cue."""
+    assert routing.kinds_in("客户情绪管理为啥要做") == routing.kinds_in("客户情绪管理为什么要做") != []
+    assert routing.kinds_in("情绪调节具体咋做") == routing.kinds_in("情绪调节具体怎么做") != []
+
+
 def test_cues_are_normalized(tmp_path: Path, vocabulary: Vocabulary) -> None:
     path = edited(tmp_path, lambda d: d["kind_cues"].update(案例=["ＣＡＳＥ", "  "]))
     routing = Routing.load(path, vocabulary)

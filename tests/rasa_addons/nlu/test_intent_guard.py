@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from rasa_addons.nlu.intent_guard import (
     MAX_RATING_CHARS,
+    OVERRULED,
     KnowledgeIntentGuard,
     asks_rather_than_rates,
     asks_what_else_is,
@@ -69,7 +72,10 @@ def message(text: str, intent: str, entities: list[dict] | None = None) -> Messa
 
 
 def guard() -> KnowledgeIntentGuard:
-    return KnowledgeIntentGuard(KnowledgeIntentGuard.get_default_config())
+    """The guard without kind cues (no vocabulary file): the other rules alone."""
+    return KnowledgeIntentGuard(
+        {**KnowledgeIntentGuard.get_default_config(), "vocabulary": "/nonexistent/vocabulary.json"}
+    )
 
 
 def test_process_rewrites_only_the_two_cases() -> None:
@@ -210,3 +216,57 @@ def test_an_unsure_message_naming_nothing_stays_unsure() -> None:
     message = ranked("那个啥来着", [("nlu_fallback", 0.45), ("greet", 0.2)])
     guard().process([message])
     assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 0.45}
+
+
+def test_a_message_naming_an_entry_is_in_scope() -> None:
+    """The knowledge action decides, with its coverage evidence, whether an entry's name answers it."""
+    text = "员工压力大怎么办"
+    message = ranked(text, [("out_of_scope", 1.0), ("ask_strategy", 0.0)], [topic(text, "员工压力")])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "ask_strategy", "confidence": 1.0}
+    assert message.get(OVERRULED) == {"name": "out_of_scope", "confidence": 1.0}  # evidence for the action
+
+
+def test_out_of_scope_naming_nothing_stays() -> None:
+    message = ranked("网点的监控录像能给客户看吗", [("out_of_scope", 0.97), ("ask_strategy", 0.03)])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "out_of_scope", "confidence": 0.97}
+    assert message.get(OVERRULED) is None
+
+
+# --- follow-ups the classifier missed ------------------------------------------------------------
+
+
+@pytest.fixture
+def cued(tmp_path) -> KnowledgeIntentGuard:
+    """A guard over a vocabulary whose kind cues include 说明了什么 and 怎么做."""
+    path = tmp_path / "vocabulary.json"
+    path.write_text(json.dumps({"names": {}, "kind_cues": ["说明了什么", "怎么做", "启示"]}), encoding="utf-8")
+    return KnowledgeIntentGuard({**KnowledgeIntentGuard.get_default_config(), "vocabulary": str(path)})
+
+
+@pytest.mark.parametrize("intent", ["bot_capabilities", "nlu_fallback"])
+def test_a_kind_asked_after_an_answer_follows_up(cued: KnowledgeIntentGuard, intent: str) -> None:
+    message = ranked("这说明了啥", [(intent, 0.8), ("greet", 0.1)])
+    cued.process([message])
+    assert message.get(INTENT) == {"name": "inform", "confidence": 1.0}
+    assert message.get(OVERRULED) == {"name": intent, "confidence": 0.8}
+
+
+def test_a_question_to_the_assistant_stays(cued: KnowledgeIntentGuard) -> None:
+    message = ranked("你这个机器人怎么做出来的", [("bot_capabilities", 0.9)])
+    cued.process([message])
+    assert message.get(INTENT)["name"] == "bot_capabilities"
+
+
+def test_without_a_cue_it_stays_unsure(cued: KnowledgeIntentGuard) -> None:
+    message = ranked("那个啥来着", [("nlu_fallback", 0.45)])
+    cued.process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_without_the_vocabulary_nothing_is_a_cue(tmp_path) -> None:
+    config = {**KnowledgeIntentGuard.get_default_config(), "vocabulary": str(tmp_path / "none.json")}
+    message = ranked("这说明了啥", [("nlu_fallback", 0.45)])
+    KnowledgeIntentGuard(config).process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"

@@ -25,3 +25,18 @@ def test_a_situation_of_someone_staff_serve_is_answered_in_everyday_words(eviden
     for text in ("顾客的POS机刷不了卡显示网络错误怎么办", "熟客的POS机刷不了卡显示网络错误怎么办"):
         outcome = RULE.decide(evidence(situation(text)))
         assert isinstance(outcome, Decided) and outcome.decision.status == "answer", text
+
+
+def test_asking_what_a_name_we_lack_is_is_not_found(evidence) -> None:
+    """理解 is a word of ours; the name the message asks about is not."""
+    request = Request("customer effort score 又怎么理解", "ask_definition", ["定义"], [], None)
+    outcome = RULE.decide(evidence(request, min_confidence=0.0))
+    assert isinstance(outcome, Decided) and outcome.decision.status == "not_found"
+    assert outcome.reason == "asks what a name we lack is, and the answer's entry never says it"
+    assert outcome.evidence["unknown_name"] == "customereffortscore"
+
+
+def test_a_name_we_lack_in_a_question_of_another_kind_is_left_to_the_passage(evidence) -> None:
+    request = Request("customer effort score 高的客户怎么安抚情绪", "ask_strategy", ["实施策略"], [], None)
+    outcome = RULE.decide(evidence(request, min_confidence=0.0))
+    assert outcome.reason != "asks what a name we lack is, and the answer's entry never says it"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation.planning import Context
-from tests.bot.conversation.rules.conftest import CEM, DEFINED, ids, step
+from tests.bot.conversation.rules.conftest import AFTER_CASE, CEM, DEFINED, HUAWEI, ids, step
 
 STRATEGIES_SHOWN = Context(topic=CEM, last_kind="定义", last_passages=[f"{CEM}#定义"])
 
@@ -47,3 +47,11 @@ def test_a_message_that_names_nothing_continues_the_context(chain) -> None:
     """几步 and 走 are no words of ours, but there is no noun in 具体分几步走: it asks about the context."""
     decision, trace = chain("ask_components", "具体分几步走", DEFINED, context_margin=10.0)
     assert step(trace, "follow_up").reason != "the knowledge base knows none of the message's words"
+
+
+def test_a_word_most_passages_use_names_no_item(chain) -> None:
+    """客户 is in most passages and in list items of the case's context; 「后来那个客户怎么样了」 asks
+    how the case ended, not for the item that happens to say 客户."""
+    decision, trace = chain("ask_more", "后来那个客户怎么样了", AFTER_CASE, context_margin=10.0)
+    assert step(trace, "follow_up").reason != "names an item of a list in the context"
+    assert ids(decision) == [f"{HUAWEI}#成效"]

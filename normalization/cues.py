@@ -1,0 +1,31 @@
+"""Whether a message asks with one of the knowledge base's cue words, as staff type them.
+
+The cue lists of `knowledge/routing.yml` spell question words the standard way (说明了什么,
+怎么办); in chat staff type 啥 for 什么 and 咋 for 怎么 ("这说明了啥", "咋办"). Rather than a
+colloquial twin of every cue, the message is also read with those question words in their
+standard form. Both runtimes use it: the core to find the kind of section asked, the Rasa
+server's intent guard to tell a follow-up from a message it did not understand.
+
+Usage:
+    cues_in("这说明了啥", ["说明了什么", "启示"])  # → ['说明了什么']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+#: Colloquial question words and their standard form.
+COLLOQUIAL = {"啥": "什么", "咋": "怎么"}
+
+
+def standard_question_words(text: str) -> str:
+    """`text` with its colloquial question words in their standard form ("咋整" → "怎么整")."""
+    for said, standard in COLLOQUIAL.items():
+        text = text.replace(said, standard)
+    return text
+
+
+def cues_in(text: str, cues: Iterable[str]) -> list[str]:
+    """The cues that occur in `text` as typed or with its question words read the standard way."""
+    standard = standard_question_words(text)
+    return [cue for cue in cues if cue in text or cue in standard]

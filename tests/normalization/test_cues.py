@@ -1,0 +1,17 @@
+"""Cue words found as staff type them: 啥 for 什么, 咋 for 怎么."""
+
+from __future__ import annotations
+
+from normalization.cues import cues_in, standard_question_words
+
+
+def test_colloquial_question_words_read_the_standard_way() -> None:
+    assert standard_question_words("这说明了啥 咋整") == "这说明了什么 怎么整"
+
+
+def test_a_cue_is_found_as_typed_or_in_the_standard_reading() -> None:
+    cues = ["说明了什么", "是啥", "怎么做", "启示"]
+    assert cues_in("这说明了啥", cues) == ["说明了什么"]
+    assert cues_in("服务蓝图是啥", cues) == ["是啥"]  # a colloquial cue as written
+    assert cues_in("具体咋做", cues) == ["怎么做"]
+    assert cues_in("今天天气不错", cues) == []
