@@ -48,6 +48,8 @@ KEEP_VERSIONS = 2  # the live one, and the previous one a slow reader may still 
 VERSION_FILES = ("passages.jsonl", "dense.faiss", "rows.npy", "bm25", MANIFEST)
 #: Characters of question words (怎么办, 哪几个, 为什么): words with them only ask.
 QUESTION_CHARS = frozenset("怎哪啥吗呢么")
+#: The entry type whose titles name theories and models.
+THEORY_TYPE = "theory"
 #: Share of passages above which a word is common (see Index.common_words).
 COMMON_SHARE = 0.25
 
@@ -88,6 +90,14 @@ class Index:
     def position(self) -> dict[str, int]:
         """Passage id -> its index in `passages` (and its document in the lexical index)."""
         return {p.id: number for number, p in enumerate(self.passages)}
+
+    @cached_property
+    def theory_heads(self) -> frozenset[str]:
+        """The words our theories' names end in (期望确认理论, KANO模型: 理论, 模型): a subject that ends
+        in one names a theory or model, which a passage must say whole, not one word at a time."""
+        titles = {p.title for p in self.passages if p.entry_type == THEORY_TYPE}
+        bare = (re.sub(r"[（(].*?[）)]|[A-Za-z0-9\s]", "", t) for t in titles)
+        return frozenset(t[-2:] for t in bare if len(t) >= 2)
 
     def entry_text(self, entry: str) -> str:
         """Everything an entry says, normalized: its passages with their example questions, its names."""

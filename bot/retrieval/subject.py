@@ -25,6 +25,7 @@ from bot.knowledge.terms import TermTable, normalize
 from bot.retrieval.segment import STOPWORDS, Segmenter
 from bot.retrieval.word_classes import (
     CONTENT,
+    DEMONSTRATIVES,
     FORM,
     FRAGMENT,
     FUNCTION,
@@ -130,6 +131,9 @@ class SubjectFinder:
         named = [n for n in self.terms.topics if n in text]
         runs: list[list[str]] = [[]]
         tasks: set[int] = set()  # runs that start with a verb right after 怎么
+        #: runs right after "X这个": "客户费力度这个指标" says what kind of thing X is, no second subject
+        appositive: set[int] = set()
+        after_demonstrative = False
         other = False  # words that are neither subject nor question form
         previous = ""
         #: the run opens with a one-character verb: an action before its object ("发" + "祝福": left
@@ -145,18 +149,26 @@ class SubjectFinder:
             if role == SUBJECT or (role == OTHER and self._fragment(runs[-1], word, flag, tagged[number + 1 :])):
                 if not runs[-1] and previous in HOW and flag == "v":
                     tasks.add(len(runs) - 1)
+                if not runs[-1] and after_demonstrative:
+                    appositive.add(len(runs) - 1)
                 if lead and len(runs[-1]) == 1 and len(word) > 1:
                     runs[-1].clear()  # "发祝福": the action before its object is no part of a name
                 lead = not runs[-1] and len(word) == 1 and flag == "v"
                 runs[-1].append(word)
             else:
                 other = other or role == OTHER
+                after_demonstrative = word in DEMONSTRATIVES and bool(runs[-1])
                 if runs[-1]:
                     runs.append([])
+                previous = word
+                continue
+            after_demonstrative = False
             previous = word
         chunks = []
         flags = {word: flag for word, flag, _ in tagged}
         for number, run in enumerate(runs):
+            if number in appositive and len(run) == 1:
+                continue  # the kind of thing the run before names ("这个指标")
             if len("".join(run)) > 1:
                 words = tuple(run)
                 names = any(nominal(flags.get(w, "")) for w in words)

@@ -3,7 +3,8 @@
 "服务补救是什么意思", "讲讲服务利润链", "同理心地图有什么用": the subject is a term, and no passage
 says it, so any passage retrieval ranks first, however close its cosine, answers something else.
 A subject of several words the knowledge base knows one by one ("员工情感培训") counts as
-mentioned when a passage ranked near the top holds all of them. Situations ("顾客插队怎么办")
+mentioned when a passage ranked near the top holds all of them, unless it ends like the names of
+our theories ("服务差距模型": 模型, as in KANO模型): a theory is said whole or not at all. Situations ("顾客插队怎么办")
 and tasks ("怎么记住客人喜好") are left to retrieval: their everyday words need not be ours.
 """
 
@@ -53,7 +54,9 @@ class AbsentSubject:
         if len(subject.chunks) > 1 and ev.named:
             return Passed("names an entry beside words we lack: the named entry's rule weighs them", subject=chunks)
         chunk = subject.chunks[0]
-        if len(subject.chunks) == 1 and len(chunk.words) >= DESCRIPTION_WORDS and chunk.known:
+        # "服务差距模型" is no description: a name ending like our theories' names must be said whole.
+        theory = chunk.words[-1] in ev.index.theory_heads
+        if len(subject.chunks) == 1 and len(chunk.words) >= DESCRIPTION_WORDS and chunk.known and not theory:
             holders = [
                 h.passage
                 for h in ev.hits[:NEAR_TOP]

@@ -32,6 +32,7 @@ def find(kb_index: Index):
         ("服务蓝图", "服务蓝图"),  # a bare name asks about itself
         ("服务补救怎么做", "服务补救"),
         ("酒店服务补救是什么", "服务补救"),  # an industry narrows the question, it is no subject
+        ("那服务补救这个指标呢", "服务补救"),  # "这个指标" says what kind of thing it is
         ("情绪客户是什么", "情绪客户"),  # both words are ours, never side by side in that order
     ],
 )

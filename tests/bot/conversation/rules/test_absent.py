@@ -111,6 +111,16 @@ def test_ask_more_without_a_conversation_is_a_question_about_its_term(chain) -> 
     assert trace.decided_by == "absent_subject" and decision.status == "not_found"
 
 
+def test_a_name_ending_like_our_theories_must_be_said_whole(evidence, retriever, kb_index) -> None:
+    """期望, 确认, 满意, 理论: known one by one, held by a passage near the top; but a name that ends
+    in 理论, as our theories' names do, names a theory, and no passage says this one."""
+    assert "理论" in kb_index.theory_heads
+    text = "期望满意理论是什么"
+    ev = evidence(Request(text, "ask_definition", ["定义"], [], None))
+    outcome = RULE.decide(ev)
+    assert isinstance(outcome, Decided) and outcome.decision.status == "not_found"
+
+
 def test_a_description_held_by_a_passage_near_the_top_passes(evidence, retriever, kb_index) -> None:
     """监控, 满意度, 调查: known one by one, never side by side; 《华为云服务》· 做法 holds all three."""
     text = "监控满意度调查是什么"
