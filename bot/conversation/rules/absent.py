@@ -45,7 +45,9 @@ class AbsentSubject:
             return Passed(why, subject=chunks)
         if not subject.missing:
             return Passed("the knowledge base mentions the subject", subject=chunks)
-        if context and all(c.known for c in subject.chunks):
+        # "服务差距模型" is no description: a name ending like our theories' names must be said whole.
+        theory = any(len(c.words) > 1 and c.words[-1] in ev.index.theory_heads for c in subject.chunks)
+        if context and all(c.known for c in subject.chunks) and not theory:
             # "分几个阶段" after 服务设计: every word is ours, the conversation says what it is about.
             return Passed("every word is ours, and the conversation has a subject", subject=chunks)
         if context and not any(c.nominal for c in subject.chunks):
@@ -54,8 +56,6 @@ class AbsentSubject:
         if len(subject.chunks) > 1 and ev.named:
             return Passed("names an entry beside words we lack: the named entry's rule weighs them", subject=chunks)
         chunk = subject.chunks[0]
-        # "服务差距模型" is no description: a name ending like our theories' names must be said whole.
-        theory = chunk.words[-1] in ev.index.theory_heads
         if len(subject.chunks) == 1 and len(chunk.words) >= DESCRIPTION_WORDS and chunk.known and not theory:
             holders = [
                 h.passage

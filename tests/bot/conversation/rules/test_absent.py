@@ -119,6 +119,10 @@ def test_a_name_ending_like_our_theories_must_be_said_whole(evidence, retriever,
     ev = evidence(Request(text, "ask_definition", ["定义"], [], None))
     outcome = RULE.decide(ev)
     assert isinstance(outcome, Decided) and outcome.decision.status == "not_found"
+    # also inside a conversation, where a subject of our own words is otherwise its subject
+    ev = evidence(Request(text, "ask_definition", ["定义"], [], None, context=[DEFINED.topic]))
+    outcome = RULE.decide(ev)
+    assert isinstance(outcome, Decided) and outcome.decision.status == "not_found"
 
 
 def test_a_description_held_by_a_passage_near_the_top_passes(evidence, retriever, kb_index) -> None:
