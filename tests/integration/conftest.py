@@ -76,6 +76,9 @@ def _up(url: str) -> bool:
 #: All integration tests come from 127.0.0.1 and send fast on purpose: the rate limits would turn
 #: most of their messages away. Tests of the limits (test_attacks.py) switch them back on.
 TEST_ENV = {"RASA_RATE_LIMITS": "off"}
+#: A developer's own API token (exported for `kb search --explain`) is not the suite's: run.sh
+#: writes a fresh one to var/run for the suite's stack, and the tests read it there.
+NOT_INHERITED = frozenset({"RASA_AUTH_TOKEN"})
 
 
 def start(command: list[str], log: Path, ready: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -87,7 +90,7 @@ def start(command: list[str], log: Path, ready: list[str], env: dict[str, str] |
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={**os.environ, **TEST_ENV, **(env or {})},
+            env={**{k: v for k, v in os.environ.items() if k not in NOT_INHERITED}, **TEST_ENV, **(env or {})},
         )
     deadline = time.monotonic() + START_TIMEOUT
     try:
