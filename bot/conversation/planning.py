@@ -90,6 +90,11 @@ class Request:
     overruled: str = ""  # the classifier's intent when the intent guard rewrote it
 
     @property
+    def shown_entries(self) -> set[str]:
+        """The entries of the last answer's passages (a passage id is "entry#section")."""
+        return {p.split("#")[0] for p in self.shown}
+
+    @property
     def follow_up(self) -> bool:
         return self.intent in FOLLOW_UP_INTENTS
 

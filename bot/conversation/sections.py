@@ -69,6 +69,11 @@ def linked_cases(entry: str, index: Index) -> set[str]:
     return {e for e in linked if is_case(e, index)}
 
 
+def _entry_ranks(hits: list[Hit]) -> dict[str, int]:
+    """Each entry's best rank among the hits."""
+    return {h.passage.entry_id: rank for rank, h in reversed(list(enumerate(hits)))}
+
+
 def kindred_case(entry: str, index: Index, hits: list[Hit], exclude: Iterable[str] = ()) -> Passage | None:
     """After a case, "有同行这么做成功的吗" asks for another like it: a case of the same industry
     that illustrates the same entry first, then one of the same industry, then one illustrating
@@ -79,7 +84,7 @@ def kindred_case(entry: str, index: Index, hits: list[Hit], exclude: Iterable[st
     industries = set(own[0].industries)
     siblings = set().union(*(linked_cases(e, index) for e in own[0].related))
     excluded = {entry, *exclude}
-    ranks = {h.passage.entry_id: rank for rank, h in reversed(list(enumerate(hits)))}
+    ranks = _entry_ranks(hits)
     kin = []
     for other in sorted(e for e in index.entries if e not in excluded and is_case(e, index)):
         same_industry = bool(industries & set(index.entries[other][0].industries))
@@ -95,7 +100,7 @@ def linked_case(entry: str, index: Index, hits: list[Hit], exclude: Iterable[str
     cases = linked_cases(entry, index) - set(exclude)
     if not cases:
         return None
-    ranks = {h.passage.entry_id: rank for rank, h in reversed(list(enumerate(hits)))}
+    ranks = _entry_ranks(hits)
     best = min(sorted(cases), key=lambda e: ranks.get(e, len(hits)))
     return index.entries[best][0]
 

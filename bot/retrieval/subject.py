@@ -155,14 +155,12 @@ class SubjectFinder:
                     runs[-1].clear()  # "发祝福": the action before its object is no part of a name
                 lead = not runs[-1] and len(word) == 1 and flag == "v"
                 runs[-1].append(word)
+                after_demonstrative = False
             else:
                 other = other or role == OTHER
                 after_demonstrative = word in DEMONSTRATIVES and bool(runs[-1])
                 if runs[-1]:
                     runs.append([])
-                previous = word
-                continue
-            after_demonstrative = False
             previous = word
         chunks = []
         flags = {word: flag for word, flag, _ in tagged}

@@ -1,4 +1,4 @@
-"""Three facts about a message that a statistical intent classifier cannot be trusted with.
+"""Facts about a message that a statistical intent classifier cannot be trusted with.
 
 - A message that is nothing but a known name ("期望确认理论", "KANO", "Zappos？") asks what that
   entry is: intent `ask_definition`, whatever DIET guessed.
@@ -9,7 +9,8 @@
 - A question about the assistant addresses it: "首问负责制是啥" asks what something else is, not
   what the assistant can do; it gets `ask_definition` when DIET says `bot_capabilities`.
 - A rating is short and names nothing: "什么是移情服务 13912340001" is a question, not a 👍.
-  Such a message gets the best-ranked intent that is no rating.
+  Such a message gets the best-ranked intent that is no rating. Button payloads
+  ("/feedback_positive") are left alone: Rasa parses them before the pipeline.
 - A follow-up the classifier did not understand, or took for a question about the assistant
   although it does not address it ("这说明了啥"): a message that asks for a kind of section by one
   of routing.yml's cue words (exported to build/nlu/vocabulary.json by `kb build`; 啥 read as 什么)
@@ -17,7 +18,6 @@
 - A message naming an entry is not out of scope ("员工压力大怎么办" names 员工情感疲惫与情感劳动压力
   by its alias): it gets the best-ranked intent in scope, and the knowledge action decides with
   its coverage evidence whether the knowledge base answers it.
-  Button payloads ("/feedback_positive") are left alone: Rasa parses them before the pipeline.
 
 It runs after the entity extractor and the classifiers, and rewrites the intent (and its
 ranking) only in those cases; the classifier's intent is kept as `overruled_intent`, evidence the

@@ -63,5 +63,4 @@ class CaseQuestion:
         context = ev.context
         if not context or not ev.is_case(context[0]) or ev.unknown or ev.request.topics:
             return None
-        shown = {p.split("#")[0] for p in ev.request.shown}
-        return kindred_case(context[0], ev.index, cases, exclude=shown)
+        return kindred_case(context[0], ev.index, cases, exclude=ev.request.shown_entries)

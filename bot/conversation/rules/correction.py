@@ -33,7 +33,7 @@ class Correction:
             return Passed("nothing to correct")
         roles = index.routing.roles
         entry = context[0]
-        shown = {p.split("#")[0] for p in request.shown}
+        shown = request.shown_entries
         # After a hotel case, "不是这个 我想要的是理论依据" asks a kind, not another hotel case.
         if request.industry and ((after_case and request.industry_said) or roles.cases in request.kinds):
             cases = [

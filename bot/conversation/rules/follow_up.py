@@ -101,7 +101,7 @@ class FollowUp:
         if roles.cases in request.kinds:
             # A case question the context entries have no case section for: a case they link to
             # (after a case: another one), else a case from the whole knowledge base.
-            seen = {*carried, *(p.split("#")[0] for p in shown)}
+            seen = {*carried, *request.shown_entries}
             for entry in carried:
                 linked = linked_case(entry, index, hits, exclude=seen)
                 if linked is not None:
