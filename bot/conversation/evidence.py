@@ -112,6 +112,11 @@ class Evidence:
         return bool(kinds) and kinds[0] == self.index.routing.roles.cases
 
     @property
+    def cases_in_words(self) -> bool:
+        """The message's own words ask for examples ("有没有X的案例"); the intent alone may be a guess."""
+        return self.index.routing.roles.cases in self.index.routing.kinds_in(self.request.text)
+
+    @property
     def asks_case_intent(self) -> bool:
         return self.request.intent == CASE_INTENT
 

@@ -9,14 +9,15 @@ which `kb search --explain` prints and the trainer console shows.
    3. absent_subject       a question about a term the knowledge base never mentions: not found
    4. correction           "不是问这个…", "换成酒店的呢": another kind, industry or case
    5. example_question     one of a section's example questions, as a trainer put it there
-   6. named_entry          an entry the message names (also as a typo or a synonym)
-   7. follow_up            the last answer's context, unless the message moved on
-   8. fact_question        a rule, permission, price or quantity asked: not ours
-   9. clarify              a bare industry or title fragment several entries share
-  10. case                 a question for an example: a case, the industry's first
-  11. industry_follow_up   an industry the context lacks: its application or case elsewhere
-  12. coverage             below the threshold: the knowledge base has no answer
-  13. best_passage         the best passage, the section of the kind asked
+   6. fact_question        a rule, permission, price or quantity asked: not ours
+   7. out_of_scope         a named entry's word inside a question the entry does not answer
+   8. named_entry          an entry the message names (also as a typo or a synonym)
+   9. follow_up            the last answer's context, unless the message moved on
+  10. clarify              a bare industry or title fragment several entries share
+  11. case                 a question for an example: a case, the industry's first
+  12. industry_follow_up   an industry the context lacks: its application or case elsewhere
+  13. coverage             below the threshold: the knowledge base has no answer
+  14. best_passage         the best passage, the section of the kind asked
 
 Usage:
     policy = AnswerPolicy(retriever, PolicySettings(min_confidence=0.85))

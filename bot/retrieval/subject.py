@@ -146,7 +146,11 @@ class SubjectFinder:
                 said.append((word, flag))
             if role == SUBJECT and self._idiom_beside_name(word, flag, runs[-1], tagged[number + 1 :]):
                 role = OTHER  # "共情服务说到底是个啥": the set phrase is no part of the name
-            if role == SUBJECT or (role == OTHER and self._fragment(runs[-1], word, flag, tagged[number + 1 :])):
+            after = tagged[number + 1 :]
+            if role == SUBJECT or (
+                role == OTHER
+                and (self._fragment(runs[-1], word, flag, after) or _locative(runs[-1], word, flag, after))
+            ):
                 if not runs[-1] and previous in HOW and flag == "v":
                     tasks.add(len(runs) - 1)
                 if not runs[-1] and after_demonstrative:
@@ -185,9 +189,28 @@ class SubjectFinder:
                 )
             elif run:
                 other = True  # a one-character word ("累", "变") says more than a bare name
+        if self._asking_verb(chunks, tagged) and not self._holds_a_name(chunks[-2]):
+            chunks.pop()
+            said.pop()
         light = any(word in LIGHT_VERBS for word in self.segmenter.words(text))
         asks = bool(self.routing.kinds_in(text)) or light or not other
         return Subject(chunks, self.routing.situation(text), asks, self._someone_does(said))
+
+    @staticmethod
+    def _asking_verb(chunks: list[Chunk], tagged: list[tuple[str, str, str]]) -> bool:
+        """ "服务主导逻辑怎么理解", "投诉升级机制怎么设计": a verb after 怎么 that ends the question
+        asks how to take the name before it, and says nothing of its own. Only a name holding a word
+        the knowledge base never uses, and none of our names, is read so: "客人喜好怎么记住" stays
+        a task in our words."""
+        if len(chunks) < 2 or len(tagged) < 2:
+            return False
+        last, before = chunks[-1], chunks[-2]
+        (how, _, _), (verb, flag, _) = tagged[-2][:3], tagged[-1]
+        return last.words == (verb,) and how in HOW and flag.startswith("v") and not before.known and before.nominal
+
+    def _holds_a_name(self, chunk: Chunk) -> bool:
+        """A name of ours in the chunk ("attachment theory 放到客户关系上"): the verb asks about its use."""
+        return any(n.replace(" ", "") in chunk.text for n in self.terms.topics)
 
     def _idiom_beside_name(self, word: str, flag: str, run: list[str], after: list[tuple[str, str, str]]) -> bool:
         """A set phrase or idiom (jieba's l, i) right after or before a name of ours: names are
@@ -307,6 +330,12 @@ class SubjectFinder:
     def known(self, words: Iterable[str]) -> bool:
         """Whether the knowledge base uses each of the words somewhere."""
         return all(w in self._words or (len(w) > 1 and w in self._text) for w in words)
+
+
+def _locative(run: list[str], word: str, flag: str, after: list[tuple[str, str, str]]) -> bool:
+    """A two-character locative opening a name ("内部营销", "外部环境") is part of it; one after a
+    word ("服务之后") or before a question word ("以后怎么做") only places the question."""
+    return flag == "f" and len(word) == 2 and not run and bool(after) and after[0][2] == SUBJECT
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:

@@ -46,6 +46,7 @@ def passages() -> list:
         ("fresh_2_retrieval.jsonl", 40),
         ("fresh_3_retrieval.jsonl", 40),
         ("fresh_4_retrieval.jsonl", 40),
+        ("fresh_5_retrieval.jsonl", 40),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:

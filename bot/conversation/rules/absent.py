@@ -37,9 +37,16 @@ class AbsentSubject:
             return Passed("asks for more or another part of the last answer", subject=chunks)
         # The message's own words ask for cases ("有没有X的案例"), or it names a company we lack
         # ("海底捞是怎么做的"); the intent alone is no evidence ("讲讲swot分析" is about a term).
-        asks_cases = ev.index.routing.roles.cases in ev.index.routing.kinds_in(ev.request.text)
-        if asks_cases or (ev.asks_case_intent and ev.unknown and not ev.unknown.isascii()):
-            return Passed("a case question: the case rule answers names we lack honestly", subject=chunks)
+        if ev.cases_in_words or (ev.asks_case_intent and ev.unknown and not ev.unknown.isascii()):
+            concept = self._concept_we_lack(ev)
+            if concept is None:
+                return Passed("a case question: the case rule answers names we lack honestly", subject=chunks)
+            return Decided(
+                ev.not_found(),
+                "an example of a concept the knowledge base never mentions",
+                subject=chunks,
+                concept=concept,
+            )
         if not subject.term_question:
             why = "a situation" if subject.situation else "not a question about one term"
             return Passed(why, subject=chunks)
@@ -70,3 +77,21 @@ class AbsentSubject:
         return Decided(
             ev.not_found(), "the knowledge base never mentions the subject", subject=chunks, missing=subject.missing
         )
+
+    @staticmethod
+    def _concept_we_lack(ev: Evidence) -> str | None:
+        """The missing subject of a case question, when it names a concept ("峰终定律", "蓝海战略"):
+        words of which the last is a common noun of the dictionary, where a company's name ends in a proper
+        noun or a piece jieba had to cut ("海底" + "捞"). No case we hold is an example of it, and
+        the closest one would be cited for a concept it never mentions."""
+        subject = ev.subject
+        if not subject.term_question or len(subject.chunks) != 1 or not subject.missing:
+            return None
+        chunk = subject.chunks[0]
+        if len(chunk.words) < 2:
+            return None  # a bare noun ("有没有真事儿的例子") is no name of a concept
+        head = chunk.words[-1]
+        flags = dict(ev.index.segmenter.tagged(normalize(ev.request.text)))
+        if len(head) > 1 and flags.get(head) == "n" and ev.index.segmenter.known(head):
+            return chunk.text
+        return None

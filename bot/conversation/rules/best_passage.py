@@ -35,7 +35,7 @@ class BestPassage:
             why = "none of the message's words is in the answer's entry, and it speaks of no one"
             return Decided(ev.not_found(), why, entry=best.entry_id, **evidence)
         if self._defines_a_name_we_lack(ev, best):
-            # "customer effort score 又怎么理解": 理解 is in the answer, the name it asks about is not.
+            # "customer effort score 的调节又怎么理解": 调节 is in the answer, the name it asks about is not.
             why = "asks what a name we lack is, and the answer's entry never says it"
             return Decided(ev.not_found(), why, entry=best.entry_id, unknown_name=ev.unknown, **evidence)
         kinds = ev.request.kinds

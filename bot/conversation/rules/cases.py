@@ -20,6 +20,12 @@ class CaseQuestion:
         # Not for other questions naming a company we lack: "银行卡被冻结了怎么解冻" is no case question.
         if not (ev.asks_for_cases or (ev.unknown and ev.asks_case_intent)):
             return Passed("does not ask for a case", kinds=request.kinds)
+        if ev.unknown and not ev.cases_in_words and not ev.confident:
+            # "在家怎么连公司的VPN": the classifier's guess of a case question, a name we lack, and
+            # no passage near the question: no case is "the closest" to it.
+            return Decided(
+                ev.not_found(), "a name we lack, no example asked in words, nothing near it", unknown_name=ev.unknown
+            )
         hits = ev.hits
         cases = [h for h in hits if ev.is_case(h.passage.entry_id)]
         # Inside a conversation, the cases its subject links to come first ("有没有真实案例" after

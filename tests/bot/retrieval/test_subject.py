@@ -207,3 +207,29 @@ def test_a_name_is_a_word_the_dictionary_lacks_cut_into_pieces(words: tuple[str,
 def test_a_chunk_without_a_noun_names_nothing(find) -> None:
     assert not any(c.nominal for c in find("具体分几步走").chunks)
     assert all(c.nominal for c in find("服务补救是什么意思").chunks)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"), [("服务主导逻辑怎么理解", "服务主导逻辑"), ("投诉升级机制怎么设计", "投诉升级机制")]
+)
+def test_a_verb_asked_how_after_a_name_we_lack_only_asks_about_it(find, text: str, subject: str) -> None:
+    """怎么理解 / 怎么设计 at the end asks how to take the name before it: one subject, a term question."""
+    found = find(text)
+    assert chunks(found) == [(subject, False)] and found.term_question
+
+
+def test_a_verb_asked_how_after_words_of_ours_stays_a_task(find) -> None:
+    """客户情绪管理 is ours: "怎么理解" keeps its own chunk, the question is left to retrieval."""
+    found = find("客户情绪管理怎么理解")
+    assert [c.text for c in found.chunks] == ["客户情绪管理", "理解"] and not found.term_question
+
+
+def test_a_locative_opening_a_name_is_part_of_it(find) -> None:
+    assert [c.text for c in find("内部营销是啥意思").chunks] == ["内部营销"]
+    assert [c.text for c in find("投诉之后怎么回访").chunks] == ["投诉", "回访"]
+
+
+def test_a_verb_asked_how_after_a_name_of_ours_stays_its_own(find) -> None:
+    """ "emotion management 放到银行上怎么理解": our name with words beside it, asked how to apply."""
+    found = find("emotion management 放到银行上怎么理解")
+    assert [c.text for c in found.chunks][-1] == "理解"

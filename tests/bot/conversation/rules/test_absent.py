@@ -216,3 +216,19 @@ def test_a_follow_up_that_names_nothing_is_left_to_the_conversation(chain) -> No
     assert trace.decided_by != "absent_subject"
     decision, trace = chain("ask_components", "具体分几步走")  # without a conversation: nothing to ask about
     assert decision.status == "not_found"
+
+
+@pytest.mark.parametrize(("text", "concept"), [("峰终定律有啥例子", "峰终定律"), ("蓝海战略举个例子", "蓝海战略")])
+def test_an_example_of_a_concept_we_lack_is_not_found(chain, text: str, concept: str) -> None:
+    """No case we hold is an example of a concept the knowledge base never mentions."""
+    decision, trace = chain("ask_case", text)
+    assert decision.status == "not_found" and decision.passages == []
+    assert trace.decided_by == "absent_subject"
+    assert step(trace, "absent_subject").evidence["concept"] == concept
+
+
+@pytest.mark.parametrize("text", ["海底捞的案例有吗", "有没有真事儿的例子"])
+def test_a_company_or_a_bare_noun_is_no_concept(chain, text: str) -> None:
+    """A company's name ends in pieces jieba had to cut (海底 + 捞); 事儿 alone names no concept."""
+    decision, trace = chain("ask_case", text)
+    assert step(trace, "absent_subject").reason == "a case question: the case rule answers names we lack honestly"

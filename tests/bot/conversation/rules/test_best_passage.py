@@ -28,8 +28,8 @@ def test_a_situation_of_someone_staff_serve_is_answered_in_everyday_words(eviden
 
 
 def test_asking_what_a_name_we_lack_is_is_not_found(evidence) -> None:
-    """理解 is a word of ours; the name the message asks about is not."""
-    request = Request("customer effort score 又怎么理解", "ask_definition", ["定义"], [], None)
+    """调节 is a word of ours; the name the message asks about is not."""
+    request = Request("customer effort score 的调节又怎么理解", "ask_definition", ["定义"], [], None)
     outcome = RULE.decide(evidence(request, min_confidence=0.0))
     assert isinstance(outcome, Decided) and outcome.decision.status == "not_found"
     assert outcome.reason == "asks what a name we lack is, and the answer's entry never says it"

@@ -20,3 +20,16 @@ def test_without_a_case_in_the_conversation_the_cosine_decides(chain) -> None:
     decision, trace = chain("ask_case", "有同行这么做成功的吗", min_confidence=UNREACHABLE)
     assert decision.status == "not_found"
     assert step(trace, "case").reason == "nothing ties the question to the cases we hold"
+
+
+def test_a_name_we_lack_without_an_example_asked_in_words_is_not_found(chain) -> None:
+    """The classifier's ask_case, a name we lack (vpn) and nothing near: no case is "the closest"."""
+    decision, trace = chain("ask_case", "在家怎么连公司的VPN", min_confidence=UNREACHABLE)
+    assert decision.status == "not_found" and decision.passages == []
+    assert step(trace, "case").reason == "a name we lack, no example asked in words, nothing near it"
+
+
+def test_a_name_we_lack_asked_for_an_example_gets_the_closest_case(chain) -> None:
+    decision, trace = chain("ask_case", "海底捞的案例有吗", min_confidence=UNREACHABLE)
+    assert decision.status == "answer" and decision.note is not None
+    assert decision.note.response == "utter_unknown_name"
