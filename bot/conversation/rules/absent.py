@@ -14,6 +14,7 @@ from bot.conversation.evidence import Evidence
 from bot.conversation.planning import CORRECT_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.knowledge.terms import normalize
+from bot.retrieval.word_classes import PERSONAL_PRONOUNS
 
 #: The intent that asks for more of the last answer ("还有吗", "详细说说"): no subject of its own.
 MORE_INTENT = "ask_more"
@@ -21,6 +22,8 @@ MORE_INTENT = "ask_more"
 NEAR_TOP = 3
 #: A subject of this many words or more may be held one word at a time.
 DESCRIPTION_WORDS = 3
+#: A concept we lack has a longer name than one everyday word of this length (道理, 柜面).
+EVERYDAY_WORD = 2
 
 
 class AbsentSubject:
@@ -60,6 +63,10 @@ class AbsentSubject:
         if context and not any(c.nominal for c in subject.chunks):
             # "具体分几步走": no noun, so no name of anything; it asks about the conversation's subject.
             return Passed("names nothing, and the conversation has a subject", subject=chunks)
+        if context and self._speaks_of_the_conversation(ev):
+            # "为啥非得先让他把火发完再解释", "这背后是啥道理": someone spoken of again, or one
+            # everyday word (道理, 柜面): no name of a concept, a question about the conversation.
+            return Passed("refers back to the conversation in everyday words", subject=chunks)
         if len(subject.chunks) > 1 and ev.named:
             return Passed("names an entry beside words we lack: the named entry's rule weighs them", subject=chunks)
         chunk = subject.chunks[0]
@@ -95,3 +102,16 @@ class AbsentSubject:
         if len(head) > 1 and flags.get(head) == "n" and ev.index.segmenter.known(head):
             return chunk.text
         return None
+
+    @staticmethod
+    def _speaks_of_the_conversation(ev: Evidence) -> bool:
+        """A person spoken of again by a pronoun, or a subject that is one ordinary two-character
+        word of the dictionary: the names of concepts we lack are longer ("服务补救", "峰终定律")."""
+        words = ev.index.segmenter.words(normalize(ev.request.text))
+        if any(w in PERSONAL_PRONOUNS for w in words):
+            return True
+        chunks = ev.subject.chunks
+        if len(chunks) != 1 or len(chunks[0].words) != 1:
+            return False
+        word = chunks[0].words[0]
+        return len(word) == EVERYDAY_WORD and ev.index.segmenter.ordinary(word)

@@ -232,3 +232,19 @@ def test_a_company_or_a_bare_noun_is_no_concept(chain, text: str) -> None:
     """A company's name ends in pieces jieba had to cut (海底 + 捞); 事儿 alone names no concept."""
     decision, trace = chain("ask_case", text)
     assert step(trace, "absent_subject").reason == "a case question: the case rule answers names we lack honestly"
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"), [("ask_theory", "这背后是啥道理"), ("ask_importance", "为啥非得先让他把火发完再解释")]
+)
+def test_everyday_words_about_the_conversation_are_left_to_it(chain, intent: str, text: str) -> None:
+    """One everyday word (道理) or someone spoken of again (他): no concept we lack."""
+    decision, trace = chain(intent, text, DEFINED)
+    assert step(trace, "absent_subject").reason == "refers back to the conversation in everyday words"
+    decision, trace = chain(intent, text)  # without a conversation the subject decides as before
+    assert step(trace, "absent_subject").reason != "refers back to the conversation in everyday words"
+
+
+def test_a_concept_we_lack_inside_a_conversation_is_still_not_found(chain) -> None:
+    decision, trace = chain("ask_definition", "那服务利润链是什么", DEFINED)
+    assert decision.status == "not_found" and trace.decided_by == "absent_subject"
