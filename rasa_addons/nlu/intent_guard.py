@@ -8,7 +8,8 @@
   "' OR 1=1;--") is not thanks, praise or goodbye: intent `nlu_fallback` (ask to rephrase).
 - A question about the assistant addresses it: "首问负责制是啥" asks what something else is, not
   what the assistant can do; it gets `ask_definition` when DIET says `bot_capabilities`.
-- A rating is short and names nothing: "什么是移情服务 13912340001" is a question, not a 👍.
+- A rating is short, names nothing and asks nothing: "什么是移情服务 13912340001" and "他还是不依不饶
+  咋整" (咋整 asks how to handle a situation, a cue of routing.yml) are questions, not ratings.
   Such a message gets the best-ranked intent that is no rating. Button payloads
   ("/feedback_positive") are left alone: Rasa parses them before the pipeline.
 - A follow-up the classifier did not understand, or took for a question about the assistant
@@ -94,8 +95,13 @@ def load_cues(path: Path) -> list[str]:
     return list(json.loads(path.read_text(encoding="utf-8")).get("kind_cues") or [])
 
 
+def load_situation_cues(path: Path) -> list[str]:
+    """The situation cue words of the exported vocabulary (怎么办, 咋整 read as 怎么整: none before them)."""
+    return list(json.loads(path.read_text(encoding="utf-8")).get("situation_cues") or [])
+
+
 def asks_a_kind(text: str, cues: list[str]) -> bool:
-    """True when the message asks for a kind of section by a cue word ("这说明了啥")."""
+    """True when the message asks by one of the cue words ("这说明了啥", "他还是不依不饶 咋整")."""
     return bool(cues_in(_PUNCTUATION.sub("", unicodedata.normalize("NFKC", text)), cues))
 
 
@@ -126,6 +132,7 @@ class KnowledgeIntentGuard(GraphComponent):
         self.out_of_scope_intent = config["out_of_scope_intent"]
         self.follow_up_intent = config["follow_up_intent"]
         self.cues = WatchedFile(Path(config["vocabulary"]), load_cues, "kind cue words")
+        self.situation_cues = WatchedFile(Path(config["vocabulary"]), load_situation_cues, "situation cue words")
 
     @classmethod
     def create(
@@ -152,7 +159,9 @@ class KnowledgeIntentGuard(GraphComponent):
                 self._set(message, self.definition_intent)
             elif self._follows_up(message, text):
                 self._set(message, self.follow_up_intent)
-            elif self._intent(message) in self.rating_intents and asks_rather_than_rates(text, entities):
+            elif self._intent(message) in self.rating_intents and (
+                asks_rather_than_rates(text, entities) or asks_a_kind(text, self.situation_cues.current() or [])
+            ):
                 self._set(message, self._best_other(message, self.rating_intents))
             elif named and self._intent(message) == self.out_of_scope_intent:
                 self._set(message, self._best_other(message, {self.out_of_scope_intent}))

@@ -265,6 +265,19 @@ def test_without_a_cue_it_stays_unsure(cued: KnowledgeIntentGuard) -> None:
     assert message.get(INTENT)["name"] == "nlu_fallback"
 
 
+def test_a_situation_asked_how_to_handle_is_no_rating(tmp_path) -> None:
+    """Short and naming nothing, but 咋整 (read as 怎么整) asks how to handle it: no 👎."""
+    path = tmp_path / "vocabulary.json"
+    path.write_text(json.dumps({"names": {}, "situation_cues": ["怎么整", "怎么办"]}), encoding="utf-8")
+    guard = KnowledgeIntentGuard({**KnowledgeIntentGuard.get_default_config(), "vocabulary": str(path)})
+    message = ranked("他还是不依不饶 咋整", [("feedback_negative", 0.7), ("ask_strategy", 0.2)])
+    guard.process([message])
+    assert message.get(INTENT)["name"] == "ask_strategy"
+    rating = ranked("不依不饶的没用", [("feedback_negative", 0.7), ("ask_strategy", 0.2)])
+    guard.process([rating])
+    assert rating.get(INTENT)["name"] == "feedback_negative"
+
+
 def test_without_the_vocabulary_nothing_is_a_cue(tmp_path) -> None:
     config = {**KnowledgeIntentGuard.get_default_config(), "vocabulary": str(tmp_path / "none.json")}
     message = ranked("这说明了啥", [("nlu_fallback", 0.45)])
