@@ -90,9 +90,7 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     passages = kb.passages
     segmenter = Segmenter(terms.words())
     words = {t for p in passages for t in segmenter.tokens(p.lexical_text)}
-    write_nlu_resources(
-        terms, settings.nlu_dir, content_words(words, segmenter, routing), routing.cue_words, routing.situation_cues
-    )
+    write_nlu_resources(terms, settings.nlu_dir, content_words(words, segmenter, routing), routing.cue_words)
     encoder = encoder or Encoder(settings.encoder, settings.encoder_precision)
     live = current_version(root)
     wanted = {"fingerprint": fingerprint, "model": encoder.identity, "dense_index": settings.dense_index}

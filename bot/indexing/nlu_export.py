@@ -40,33 +40,24 @@ def entity_patterns(terms: TermTable) -> list[dict[str, str]]:
     return sorted(patterns, key=lambda p: (p["label"], p["id"], p["pattern"]))
 
 
-def vocabulary(
-    terms: TermTable, words: Iterable[str], cues: Iterable[str] = (), situation_cues: Iterable[str] = ()
-) -> dict:
+def vocabulary(terms: TermTable, words: Iterable[str], cues: Iterable[str] = ()) -> dict:
     """The reading vocabulary: names (title, alias or industry word → what it stands for),
-    synonyms (→ the knowledge base's word), the knowledge base's other words, the cue words that
-    ask for a kind of section (routing.yml; the intent guard tells follow-ups by them) and those
-    that ask how to handle a situation (怎么办, 咋整: the guard tells them from ratings), sorted."""
+    synonyms (→ the knowledge base's word), the knowledge base's other words, and the cue words
+    that ask for a kind of section (routing.yml; the intent guard tells follow-ups by them), sorted."""
     return {
         "names": dict(sorted({**terms.topics, **terms.industries}.items())),
         "synonyms": dict(sorted(terms.synonyms.items())),
         "words": sorted(set(words)),
         "kind_cues": sorted(set(cues)),
-        "situation_cues": sorted(set(situation_cues)),
     }
 
 
-def write_nlu_resources(
-    terms: TermTable,
-    directory: Path,
-    words: Iterable[str] = (),
-    cues: Iterable[str] = (),
-    situation_cues: Iterable[str] = (),
-) -> None:
+def write_nlu_resources(terms: TermTable, directory: Path, words: Iterable[str] = (), cues: Iterable[str] = ()) -> None:
     """`words`: the knowledge base's own words (its passages' tokens), for typo-tolerant reading;
-    `cues`, `situation_cues`: routing.yml's cue words of the section kinds and of situations."""
-    data = vocabulary(terms, words, cues, situation_cues)
-    write_text_if_changed(directory / VOCABULARY_FILE, json.dumps(data, ensure_ascii=False, indent=0) + "\n")
+    `cues`: routing.yml's cue words of the section kinds."""
+    write_text_if_changed(
+        directory / VOCABULARY_FILE, json.dumps(vocabulary(terms, words, cues), ensure_ascii=False, indent=0) + "\n"
+    )
     patterns = entity_patterns(terms)
     write_text_if_changed(
         directory / PATTERNS_FILE, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in patterns)

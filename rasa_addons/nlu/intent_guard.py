@@ -7,9 +7,11 @@
 - A message with no Chinese and no known name ("asdfghjkl", "<script>alert(1)</script>",
   "' OR 1=1;--") is not thanks, praise or goodbye: intent `nlu_fallback` (ask to rephrase).
 - A question about the assistant addresses it: "首问负责制是啥" asks what something else is, not
-  what the assistant can do; it gets `ask_definition` when DIET says `bot_capabilities`.
-- A rating is short, names nothing and asks nothing: "什么是移情服务 13912340001" and "他还是不依不饶
-  咋整" (咋整 asks how to handle a situation, a cue of routing.yml) are questions, not ratings.
+  what the assistant can do; it gets `ask_definition` when DIET says `bot_capabilities`. One that
+  names an entry and does not address the assistant ("KANO模型是干嘛用的") asks about the entry: it
+  gets the best-ranked intent that is no question about the assistant.
+- A rating is short, names nothing and asks nothing: "什么是移情服务 13912340001", "对我们有啥启发"
+  and "他还是不依不饶 咋整" (question words: 啥, 咋) are questions, not ratings.
   Such a message gets the best-ranked intent that is no rating. Button payloads
   ("/feedback_positive") are left alone: Rasa parses them before the pipeline.
 - A follow-up the classifier did not understand, or took for a question about the assistant
@@ -59,6 +61,8 @@ _WHAT_IS = re.compile(
 )
 #: Words for the assistant itself: "你是什么", "这个机器人是啥" ask about it.
 _SELF = re.compile(r"你|您|助手|机器人|这个|这是|它|bot", re.IGNORECASE)
+#: Words that ask (什么, 啥, 怎么, 咋, 哪, 如何, 为何): no rating holds one ("答非所问？" has only a mark).
+_QUESTION_WORDS = re.compile(r"什么|啥|怎么|咋|哪|如何|为何")
 #: A rating in words is short ("讲得很清楚", "没帮助"); a longer message asks something.
 MAX_RATING_CHARS = 12
 
@@ -75,9 +79,11 @@ def bare_name(text: str, entities: list[dict[str, Any]]) -> bool:
 
 
 def asks_rather_than_rates(text: str, entities: list[dict[str, Any]]) -> bool:
-    """True when a message classified as a rating names a topic or is too long to be one."""
+    """True when a message classified as a rating names a topic, asks with a question word
+    ("对我们有啥启发": a rating says how the answer was, it asks nothing) or is too long to be one."""
     content = _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text))
-    return any(e.get("entity") == "topic" for e in entities) or len(content) > MAX_RATING_CHARS
+    named = any(e.get("entity") == "topic" for e in entities)
+    return named or bool(_QUESTION_WORDS.search(content)) or len(content) > MAX_RATING_CHARS
 
 
 def asks_what_else_is(text: str) -> bool:
@@ -95,13 +101,8 @@ def load_cues(path: Path) -> list[str]:
     return list(json.loads(path.read_text(encoding="utf-8")).get("kind_cues") or [])
 
 
-def load_situation_cues(path: Path) -> list[str]:
-    """The situation cue words of the exported vocabulary (怎么办, 咋整 read as 怎么整: none before them)."""
-    return list(json.loads(path.read_text(encoding="utf-8")).get("situation_cues") or [])
-
-
 def asks_a_kind(text: str, cues: list[str]) -> bool:
-    """True when the message asks by one of the cue words ("这说明了啥", "他还是不依不饶 咋整")."""
+    """True when the message asks for a kind of section by a cue word ("这说明了啥")."""
     return bool(cues_in(_PUNCTUATION.sub("", unicodedata.normalize("NFKC", text)), cues))
 
 
@@ -132,7 +133,6 @@ class KnowledgeIntentGuard(GraphComponent):
         self.out_of_scope_intent = config["out_of_scope_intent"]
         self.follow_up_intent = config["follow_up_intent"]
         self.cues = WatchedFile(Path(config["vocabulary"]), load_cues, "kind cue words")
-        self.situation_cues = WatchedFile(Path(config["vocabulary"]), load_situation_cues, "situation cue words")
 
     @classmethod
     def create(
@@ -157,11 +157,11 @@ class KnowledgeIntentGuard(GraphComponent):
                 self._set(message, self.fallback_intent)
             elif self._intent(message) in self.capability_intents and asks_what_else_is(text):
                 self._set(message, self.definition_intent)
+            elif self._intent(message) in self.capability_intents and named and not _SELF.search(text):
+                self._set(message, self._best_other(message, self.capability_intents))
             elif self._follows_up(message, text):
                 self._set(message, self.follow_up_intent)
-            elif self._intent(message) in self.rating_intents and (
-                asks_rather_than_rates(text, entities) or asks_a_kind(text, self.situation_cues.current() or [])
-            ):
+            elif self._intent(message) in self.rating_intents and asks_rather_than_rates(text, entities):
                 self._set(message, self._best_other(message, self.rating_intents))
             elif named and self._intent(message) == self.out_of_scope_intent:
                 self._set(message, self._best_other(message, {self.out_of_scope_intent}))

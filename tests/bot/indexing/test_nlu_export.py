@@ -174,13 +174,11 @@ def test_vocabulary_holds_names_synonyms_and_words() -> None:
     assert data["words"] == ["情绪", "满意度"]  # sorted, once each
     assert data["kind_cues"] == []
     assert vocabulary(terms, [], ["怎么做", "举个例子", "怎么做"])["kind_cues"] == ["举个例子", "怎么做"]
-    assert vocabulary(terms, [], [], ["咋整", "怎么办"])["situation_cues"] == ["咋整", "怎么办"]
 
 
 def test_the_build_exports_the_kind_cues(kb_settings, kb_index) -> None:
     data = json.loads((kb_settings.nlu_dir / VOCABULARY_FILE).read_text(encoding="utf-8"))
     assert set(data["kind_cues"]) == kb_index.routing.cue_words
-    assert data["situation_cues"] == sorted(set(kb_index.routing.situation_cues))
 
 
 def test_write_nlu_resources_writes_the_vocabulary(tmp_path: Path) -> None:

@@ -99,6 +99,17 @@ def test_a_short_message_naming_nothing_may_rate(text: str) -> None:
     assert not asks_rather_than_rates(text, [])
 
 
+@pytest.mark.parametrize("text", ["他还是不依不饶 咋整", "对我们有啥启发", "这个怎么用", "哪个更好"])
+def test_a_short_message_with_a_question_word_asks(text: str) -> None:
+    assert asks_rather_than_rates(text, [])
+
+
+def test_a_situation_asked_how_to_handle_gets_the_best_other_intent() -> None:
+    message = ranked("他还是不依不饶 咋整", [("feedback_negative", 0.7), ("ask_strategy", 0.2)])
+    guard().process([message])
+    assert message.get(INTENT)["name"] == "ask_strategy"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -199,6 +210,17 @@ def test_a_term_question_taken_for_capabilities_asks_for_the_definition() -> Non
     assert message.get(INTENT) == {"name": "ask_definition", "confidence": 1.0}
 
 
+def test_a_question_naming_an_entry_taken_for_capabilities_asks_about_it() -> None:
+    text = "KANO模型是干嘛用的"
+    message = ranked(text, [("bot_capabilities", 0.6), ("ask_importance", 0.3)], [topic(text, "KANO模型")])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "ask_importance", "confidence": 1.0}
+    asked = "你能讲KANO模型吗"
+    addressed = ranked(asked, [("bot_capabilities", 0.6), ("ask_definition", 0.3)], [topic(asked, "KANO模型")])
+    guard().process([addressed])
+    assert addressed.get(INTENT)["name"] == "bot_capabilities"
+
+
 def test_a_capabilities_question_stays() -> None:
     message = ranked("你的功能是啥", [("bot_capabilities", 0.9), ("ask_definition", 0.1)])
     guard().process([message])
@@ -263,19 +285,6 @@ def test_without_a_cue_it_stays_unsure(cued: KnowledgeIntentGuard) -> None:
     message = ranked("那个啥来着", [("nlu_fallback", 0.45)])
     cued.process([message])
     assert message.get(INTENT)["name"] == "nlu_fallback"
-
-
-def test_a_situation_asked_how_to_handle_is_no_rating(tmp_path) -> None:
-    """Short and naming nothing, but 咋整 (read as 怎么整) asks how to handle it: no 👎."""
-    path = tmp_path / "vocabulary.json"
-    path.write_text(json.dumps({"names": {}, "situation_cues": ["怎么整", "怎么办"]}), encoding="utf-8")
-    guard = KnowledgeIntentGuard({**KnowledgeIntentGuard.get_default_config(), "vocabulary": str(path)})
-    message = ranked("他还是不依不饶 咋整", [("feedback_negative", 0.7), ("ask_strategy", 0.2)])
-    guard.process([message])
-    assert message.get(INTENT)["name"] == "ask_strategy"
-    rating = ranked("不依不饶的没用", [("feedback_negative", 0.7), ("ask_strategy", 0.2)])
-    guard.process([rating])
-    assert rating.get(INTENT)["name"] == "feedback_negative"
 
 
 def test_without_the_vocabulary_nothing_is_a_cue(tmp_path) -> None:
