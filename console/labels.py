@@ -122,6 +122,7 @@ EVIDENCE = {
     "case": "案例",
     "lead": "别处领先",
     "named": "点名的条目",
+    "concept": "知识库没有的概念",
 }
 TYPES = {"concept": "概念", "theory": "理论", "case": "案例", "practice": "做法", "scenario": "情境"}
 ROLES = {"editor": "编辑", "viewer": "只读"}

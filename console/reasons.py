@@ -30,6 +30,8 @@ REASONS = {
     "not a question about one term": "不是在问某一个术语",
     "the knowledge base mentions the subject": "知识库提到过问题问的对象",
     "the knowledge base never mentions the subject": "知识库里从没提到问题问的对象",
+    "an example of a concept the knowledge base never mentions": "要的是一个知识库从没提到的概念的例子",
+    "refers back to the conversation in everyday words": "用日常说法接着问当前对话（提到了“他/她”，或只有一个常用词）",
     # correction
     "not a correction": "不是纠正上一条回答",
     "names an entry: answered as asked": "点名了条目：按所问回答",
@@ -84,6 +86,7 @@ REASONS = {
     "a bare fragment several entries share": "只有一个多个条目共用的片段",
     # case
     "does not ask for a case": "没有问案例",
+    "a name we lack, no example asked in words, nothing near it": "有知识库没有的名称，话里没要案例，也没有相近的内容",
     "nothing ties the question to the cases we hold": "问题与知识库中的案例都不相关",
     "no case ranks: the best passage": "没有案例排进前列：给出得分最高的段落",
     "the best-ranked case": "排名最高的案例",
