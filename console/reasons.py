@@ -64,6 +64,7 @@ REASONS = {
     "moved on: its own words fit a passage elsewhere better": "话题变了：问题自己的词更符合别处的段落",
     "names a subsection of the context": "点名了当前主题的一个子小节",
     "names an item of a list in the context": "点名了当前主题中某个列表的一项",
+    "the same kind of section in the industry named": "换到所说行业的同类小节",
     "the context's section of the kind asked": "当前主题中所问的那类小节",
     "the context's passage that says the message's own words": "当前主题中说到问题原词的段落",
     "a case the context links to": "当前主题关联的案例",
@@ -83,6 +84,7 @@ REASONS = {
     "the message asks for a kind of section or has no words": "问题问了小节类型，或者没有实词",
     "not a bare industry or title fragment": "不只是一个行业词或标题片段",
     "at most one entry fits the fragment": "最多只有一个条目符合这个片段",
+    "an industry asked of the conversation": "问的是当前主题在某个行业的情况",
     "a bare fragment several entries share": "只有一个多个条目共用的片段",
     # case
     "does not ask for a case": "没有问案例",
@@ -91,7 +93,8 @@ REASONS = {
     "no case ranks: the best passage": "没有案例排进前列：给出得分最高的段落",
     "the best-ranked case": "排名最高的案例",
     # industry_follow_up
-    "not an industry follow-up below the threshold": "不是低于门槛的行业追问",
+    "not an industry follow-up": "不是行业追问",
+    "words of its own above the threshold: retrieval decides": "有自己的词且高于门槛：交给检索决定",
     "the context's application, the industry noted": "当前主题的应用，并说明行业",
     "the industry's application or case elsewhere": "该行业在别的条目中的应用或案例",
     # coverage

@@ -21,6 +21,9 @@ class SharedFragment:
             return Passed("the message asks for a kind of section or has no words")
         key = normalize("".join(words))
         industry = index.terms.industries.get(key)
+        if industry and ev.carried:
+            # "银行的呢" after an answer: that industry of the conversation's subject, not a choice.
+            return Passed("an industry asked of the conversation", fragment=industry, context=ev.carried)
         if industry:
             entries = [e for e, ps in index.entries.items() if any(industry in p.industries for p in ps)]
             entries.sort(key=lambda e: not ev.is_case(e))

@@ -74,6 +74,9 @@ class FollowUp:
         if new_words and outside and ev.confident and lead > ev.settings.context_margin:
             return Passed("moved on: its own words fit a passage elsewhere better", words=new_words, lead=lead)
         why = {"context": carried, "kinds": request.kinds}
+        switched = self._industry_switch(ev, carried)
+        if switched is not None:
+            return switched
         part = self._part(ev, carried)
         if part is not None:
             return part
@@ -111,6 +114,30 @@ class FollowUp:
         primary = [h for h in inside if h.passage.entry_id == carried[0]] or inside
         fresh = [h for h in primary if h.passage.id not in shown] or primary
         return Decided(ev.answer(fresh[0].passage), "the context's best passage not yet shown", **why)
+
+    @staticmethod
+    def _industry_switch(ev: Evidence, carried: list[str]) -> Decided | None:
+        """ "那医院咋做" after 《移情服务》· 应用 · 零售: the message names another industry, so it
+        asks for the same kind of section in that industry, whatever kind its everyday words cue
+        (咋做); only when the last answer was one industry's and the entry has the named one's."""
+        request, index = ev.request, ev.index
+        industry = request.industry
+        if not (industry and request.industry_said):
+            return None
+        for shown in request.shown:
+            last = index.passage(shown)
+            if last is None or last.entry_id != carried[0] or not last.industries or industry in last.industries:
+                continue
+            same = [
+                p
+                for p in index.entries.get(last.entry_id, [])
+                if p.kind == last.kind and industry in p.industries and p.id not in request.shown
+            ]
+            if same:
+                # the industry's own subsection (应用 · 餐饮), not the overview that lists them all
+                passage = min(same, key=lambda p: len(p.industries))
+                return Decided(ev.answer(passage), "the same kind of section in the industry named", industry=industry)
+        return None
 
     @staticmethod
     def _speaks_of(ev: Evidence, entry: str, chosen: str) -> Decided | None:

@@ -1,6 +1,7 @@
-"""An industry follow-up the knowledge base has little for ("那在零售业呢" after an entry without
-it): that industry's application or case elsewhere, else the context's own application, with a
-note that the industry has no content of its own."""
+"""An industry follow-up the context has nothing for ("那在零售业呢", "银行的呢" after an entry
+without it), below the threshold or with no words but the industry: that industry's application
+or case elsewhere, else the context's own application, with a note that the industry has no
+content of its own."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ class IndustryFollowUp:
 
     def decide(self, ev: Evidence) -> Outcome:
         request, index = ev.request, ev.index
-        if ev.confident or not (ev.carried and request.industry and request.follow_up):
-            return Passed("not an industry follow-up below the threshold")
+        if not (ev.carried and request.industry and request.follow_up):
+            return Passed("not an industry follow-up")
+        if ev.confident and ev.subject.chunks:
+            return Passed("words of its own above the threshold: retrieval decides", industry=request.industry)
         roles = index.routing.roles
         elsewhere = [
             h.passage

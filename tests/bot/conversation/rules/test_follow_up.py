@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from bot.conversation.planning import Context
+import shutil
+
+import pytest
+
+from bot.conversation.evidence import PolicySettings
+from bot.conversation.planning import Context, Turn, plan_turn
+from bot.conversation.policy import AnswerPolicy
+from bot.conversation.trace import Trace
+from bot.indexing.builder import build_index
+from bot.indexing.store import Index
+from bot.retrieval.holder import IndexHolder
+from bot.retrieval.search import Retriever
 from tests.bot.conversation.rules.conftest import AFTER_CASE, CEM, DEFINED, HUAWEI, ids, step
+from tests.conftest import KB, CharEncoder, kb_settings_for
 
 STRATEGIES_SHOWN = Context(topic=CEM, last_kind="定义", last_passages=[f"{CEM}#定义"])
 
@@ -55,3 +67,46 @@ def test_a_word_most_passages_use_names_no_item(chain) -> None:
     decision, trace = chain("ask_more", "后来那个客户怎么样了", AFTER_CASE, context_margin=10.0)
     assert step(trace, "follow_up").reason != "names an item of a list in the context"
     assert ids(decision) == [f"{HUAWEI}#成效"]
+
+
+#: After 《客户情绪管理》· 应用 · 银行.
+BANK_APPLICATION = Context(topic=CEM, last_kind="应用", industry="银行", last_passages=[f"{CEM}#应用 · 银行"])
+
+
+def test_another_industry_named_gets_the_same_kind_in_it(chain) -> None:
+    """ "那酒店咋做": 咋做 cues the strategy, but the message moves the last answer to another industry."""
+    decision, trace = chain("ask_strategy", "那酒店咋做", BANK_APPLICATION, industries=("酒店",))
+    assert ids(decision) == [f"{CEM}#应用 · 酒店"]
+    assert trace.decided_by == "follow_up"
+    assert step(trace, "follow_up").reason == "the same kind of section in the industry named"
+
+
+def test_without_an_industry_answer_before_the_kind_asked_decides(chain) -> None:
+    decision, trace = chain("ask_strategy", "那酒店咋做", DEFINED, industries=("酒店",))
+    assert step(trace, "follow_up").reason != "the same kind of section in the industry named"
+
+
+@pytest.fixture(scope="module")
+def with_retail(tmp_path_factory: pytest.TempPathFactory) -> tuple[Retriever, Index]:
+    """The fixture knowledge base with an application in 零售, an industry of the whole entry too."""
+    work = tmp_path_factory.mktemp("retail")
+    knowledge = work / "knowledge"
+    shutil.copytree(KB, knowledge)
+    path = knowledge / "concepts" / "customer-emotion-management.md"
+    retail = "### 零售\n门店店员遇到退货的顾客，先听完顾客的不满，再说明可以怎么处理。\n\n## 重要性\n"
+    text = path.read_text(encoding="utf-8").replace("## 重要性\n", retail, 1)
+    text = text.replace("## 应用\n", "## 应用\n客户情绪管理在各个行业都用得上。\n\n", 1)  # an overview
+    path.write_text(text, encoding="utf-8")
+    settings = kb_settings_for(knowledge, work)
+    build_index(settings, encoder=CharEncoder())
+    return Retriever(IndexHolder(settings.index_dir), CharEncoder()), Index.load(settings.index_dir)
+
+
+def test_the_industry_named_gets_its_own_subsection_not_the_overview(with_retail) -> None:
+    retriever, index = with_retail
+    assert "零售" in index.passage(f"{CEM}#应用").industries  # the overview is the whole entry's, 零售 included
+    understood = index.reader.read("那零售咋做").understood
+    turn = Turn("ask_strategy", understood, [], ["零售"])
+    request = plan_turn(turn, BANK_APPLICATION, index.analyzer.analyze(understood), index.routing)
+    decision = AnswerPolicy(retriever, PolicySettings()).decide(request, index, Trace("那零售咋做"))
+    assert ids(decision) == [f"{CEM}#应用 · 零售"]
