@@ -205,11 +205,11 @@ class SubjectFinder:
         if len(chunks) < 2 or len(tagged) < 2:
             return False
         last, before = chunks[-1], chunks[-2]
-        (how, _, _), (verb, flag, _) = tagged[-2][:3], tagged[-1]
+        (how, _, _), (verb, flag, _) = tagged[-2], tagged[-1]
         return last.words == (verb,) and how in HOW and flag.startswith("v") and not before.known and before.nominal
 
     def _holds_a_name(self, chunk: Chunk) -> bool:
-        """A name of ours in the chunk ("attachment theory 放到客户关系上"): the verb asks about its use."""
+        """A name of ours in the chunk, however spaced ("attachment theory 放到客户关系上"): the verb asks about its use."""
         return any(n.replace(" ", "") in chunk.text for n in self.terms.topics)
 
     def _idiom_beside_name(self, word: str, flag: str, run: list[str], after: list[tuple[str, str, str]]) -> bool:

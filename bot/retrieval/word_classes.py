@@ -44,9 +44,9 @@ LIGHT_VERBS = frozenset(
 )
 CONTENT = re.compile(r"[\w\u3400-\u9fff]")
 JOINING = frozenset({"的", "之"})
-#: Demonstratives that put a thing's kind after its name ("客户费力度这个指标", "KANO这种模型").
 #: Someone spoken of again ("让他把火发完"): a message with one refers back to the conversation.
 PERSONAL_PRONOUNS = frozenset({"他", "她", "他们", "她们", "人家", "对方"})
+#: Demonstratives that put a thing's kind after its name ("客户费力度这个指标", "KANO这种模型").
 DEMONSTRATIVES = frozenset({"这个", "那个", "这种", "那种", "这类", "这一", "这项", "这套"})
 #: Particles that may stand at a question's edges and set a cue word off from its subject.
 SEPARATORS = frozenset("呢吗吧啊呀哦嘛了的是有之")

@@ -3,7 +3,9 @@ rule's verdict on its evidence, and the whole chain's decision with its trace.""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -12,11 +14,12 @@ from bot.conversation.evidence import Evidence, PolicySettings
 from bot.conversation.planning import Context, Request, Turn, plan_turn
 from bot.conversation.policy import AnswerPolicy
 from bot.conversation.trace import Trace
+from bot.indexing.builder import build_index
 from bot.indexing.store import Index
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Retriever
 from bot.settings import Settings
-from tests.conftest import CharEncoder
+from tests.conftest import KB, CharEncoder, kb_settings_for
 
 CEM = "customer-emotion-management"
 NEEDS = "customer-emotional-needs"
@@ -41,6 +44,46 @@ def retriever(kb_settings: Settings) -> Retriever:
 Plan = Callable[..., Request]
 
 
+def planned(
+    index: Index,
+    intent: str,
+    text: str,
+    ctx: Context | None = None,
+    topics: tuple[str, ...] = (),
+    industries: tuple[str, ...] = (),
+) -> Request:
+    """A turn planned over `index` as the assistant plans it: from the text the reader understood."""
+    understood = index.reader.read(text).understood
+    turn = Turn(intent, understood, list(topics), list(industries))
+    return plan_turn(turn, ctx or Context(), index.analyzer.analyze(understood), index.routing)
+
+
+def decided(
+    retriever: Retriever,
+    index: Index,
+    intent: str,
+    text: str,
+    ctx: Context | None = None,
+    topics: tuple[str, ...] = (),
+    industries: tuple[str, ...] = (),
+    **settings: float,
+) -> tuple[Decision, Trace]:
+    """The default chain's decision on a turn planned over `index`, and the turn's trace."""
+    trace = Trace(text)
+    request = planned(index, intent, text, ctx, topics, industries)
+    return AnswerPolicy(retriever, PolicySettings(**settings)).decide(request, index, trace), trace
+
+
+def edited_kb(work: Path, edit: Callable[[Path], None]) -> tuple[Retriever, Index]:
+    """The fixture knowledge base copied into `work`, changed by `edit(knowledge folder)`, built."""
+    knowledge = work / "knowledge"
+    shutil.copytree(KB, knowledge)
+    edit(knowledge)
+    settings = kb_settings_for(knowledge, work)
+    build_index(settings, encoder=CharEncoder())
+    return Retriever(IndexHolder(settings.index_dir), CharEncoder()), Index.load(settings.index_dir)
+
+
 @pytest.fixture
 def plan(kb_index: Index) -> Plan:
     """A turn planned as the assistant plans it: from the text the reader understood."""
@@ -52,9 +95,7 @@ def plan(kb_index: Index) -> Plan:
         topics: tuple[str, ...] = (),
         industries: tuple[str, ...] = (),
     ) -> Request:
-        understood = kb_index.reader.read(text).understood
-        turn = Turn(intent, understood, list(topics), list(industries))
-        return plan_turn(turn, ctx or Context(), kb_index.analyzer.analyze(understood), kb_index.routing)
+        return planned(kb_index, intent, text, ctx, topics, industries)
 
     return plan
 
@@ -70,7 +111,7 @@ def evidence(retriever: Retriever, kb_index: Index) -> Callable[..., Evidence]:
 
 
 @pytest.fixture
-def chain(retriever: Retriever, kb_index: Index, plan: Plan) -> Callable[..., tuple[Decision, Trace]]:
+def chain(retriever: Retriever, kb_index: Index) -> Callable[..., tuple[Decision, Trace]]:
     """The default chain's decision on a planned turn, and the turn's trace."""
 
     def chain(
@@ -81,9 +122,7 @@ def chain(retriever: Retriever, kb_index: Index, plan: Plan) -> Callable[..., tu
         industries: tuple[str, ...] = (),
         **settings: float,
     ) -> tuple[Decision, Trace]:
-        trace = Trace(text)
-        request = plan(intent, text, ctx, topics, industries)
-        return AnswerPolicy(retriever, PolicySettings(**settings)).decide(request, kb_index, trace), trace
+        return decided(retriever, kb_index, intent, text, ctx, topics, industries, **settings)
 
     return chain
 

@@ -3,22 +3,16 @@ while situations, tasks, cases and follow-ups are left to the rules after it."""
 
 from __future__ import annotations
 
-import shutil
+from pathlib import Path
 
 import pytest
 
-from bot.conversation.evidence import PolicySettings
-from bot.conversation.planning import Context, Request, Turn, plan_turn
-from bot.conversation.policy import AnswerPolicy
+from bot.conversation.planning import Request
 from bot.conversation.rules.absent import AbsentSubject
 from bot.conversation.rules.base import Decided, Passed
-from bot.conversation.trace import Trace
-from bot.indexing.builder import build_index
 from bot.indexing.store import Index
-from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Retriever
-from tests.bot.conversation.rules.conftest import DEFINED, step, verdicts
-from tests.conftest import KB, CharEncoder, kb_settings_for
+from tests.bot.conversation.rules.conftest import DEFINED, decided, edited_kb, step, verdicts
 
 RULE = AbsentSubject()
 
@@ -185,25 +179,18 @@ sources: []
 @pytest.fixture(scope="module")
 def with_servqual(tmp_path_factory: pytest.TempPathFactory) -> tuple[Retriever, Index]:
     """The fixture knowledge base and an entry whose alias holds a cue word (维度)."""
-    work = tmp_path_factory.mktemp("servqual")
-    knowledge = work / "knowledge"
-    shutil.copytree(KB, knowledge)
-    (knowledge / "theories" / "servqual.md").write_text(SERVQUAL, encoding="utf-8")
-    settings = kb_settings_for(knowledge, work)
-    build_index(settings, encoder=CharEncoder())
-    return Retriever(IndexHolder(settings.index_dir), CharEncoder()), Index.load(settings.index_dir)
+
+    def add_servqual(knowledge: Path) -> None:
+        (knowledge / "theories" / "servqual.md").write_text(SERVQUAL, encoding="utf-8")
+
+    return edited_kb(tmp_path_factory.mktemp("servqual"), add_servqual)
 
 
 @pytest.mark.parametrize("text", ["服务质量五维度", "服务质量五维度是什么", "服务质量五纬度是什么"])
 def test_an_alias_holding_a_cue_word_names_its_entry(with_servqual, text: str) -> None:
     """服务质量五纬度 (the issue's class 2) reads as the alias 服务质量五维度: not "服务质量五", absent."""
     retriever, index = with_servqual
-    understood = index.reader.read(text).understood
-    request = plan_turn(
-        Turn("ask_definition", understood), Context(), index.analyzer.analyze(understood), index.routing
-    )
-    trace = Trace(text)
-    decision = AnswerPolicy(retriever, PolicySettings()).decide(request, index, trace)
+    decision, trace = decided(retriever, index, "ask_definition", text)
     assert step(trace, "absent_subject").reason == "the knowledge base mentions the subject"
     assert trace.decided_by == "named_entry"
     assert decision.passage.entry_id == "servqual"

@@ -3,7 +3,7 @@ trainer put it there, whatever kind the intent guessed."""
 
 from __future__ import annotations
 
-import shutil
+from pathlib import Path
 
 import pytest
 
@@ -12,12 +12,9 @@ from bot.conversation.planning import Request
 from bot.conversation.rules.base import Decided, Passed
 from bot.conversation.rules.example_question import ExampleQuestion, question_key
 from bot.conversation.trace import Trace
-from bot.indexing.builder import build_index
 from bot.indexing.store import Index
-from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Retriever
-from tests.bot.conversation.rules.conftest import CEM
-from tests.conftest import KB, CharEncoder, kb_settings_for
+from tests.bot.conversation.rules.conftest import CEM, edited_kb
 
 RULE = ExampleQuestion()
 QUESTION = "心里不痛快的客户咋整"
@@ -26,17 +23,16 @@ QUESTION = "心里不痛快的客户咋整"
 @pytest.fixture(scope="module")
 def attached(tmp_path_factory: pytest.TempPathFactory) -> tuple[Index, Retriever]:
     """The fixture knowledge base with QUESTION attached to 客户情绪管理's 定义."""
-    work = tmp_path_factory.mktemp("example")
-    knowledge = work / "kb"
-    shutil.copytree(KB, knowledge)
-    entry = knowledge / "concepts" / "customer-emotion-management.md"
-    text = entry.read_text(encoding="utf-8")
-    entry.write_text(
-        text.replace("sources: []\n", f"sources: []\nquestions:\n  定义: [{QUESTION}]\n", 1), encoding="utf-8"
-    )
-    settings = kb_settings_for(knowledge, work)
-    build_index(settings, encoder=CharEncoder())
-    return Index.load(settings.index_dir), Retriever(IndexHolder(settings.index_dir), CharEncoder())
+
+    def attach(knowledge: Path) -> None:
+        entry = knowledge / "concepts" / "customer-emotion-management.md"
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(
+            text.replace("sources: []\n", f"sources: []\nquestions:\n  定义: [{QUESTION}]\n", 1), encoding="utf-8"
+        )
+
+    retriever, index = edited_kb(tmp_path_factory.mktemp("example"), attach)
+    return index, retriever
 
 
 def evidence(attached: tuple[Index, Retriever], text: str, kinds: list[str]) -> Evidence:

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
+from pathlib import Path
 
 import pytest
 
-from bot.conversation.evidence import PolicySettings
-from bot.conversation.planning import Context, Turn, plan_turn
-from bot.conversation.policy import AnswerPolicy
-from bot.conversation.trace import Trace
-from bot.indexing.builder import build_index
+from bot.conversation.planning import Context
 from bot.indexing.store import Index
-from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Retriever
-from tests.bot.conversation.rules.conftest import AFTER_CASE, CEM, DEFINED, HUAWEI, ids, step
-from tests.conftest import KB, CharEncoder, kb_settings_for
+from tests.bot.conversation.rules.conftest import AFTER_CASE, CEM, DEFINED, HUAWEI, decided, edited_kb, ids, step
 
 STRATEGIES_SHOWN = Context(topic=CEM, last_kind="定义", last_passages=[f"{CEM}#定义"])
 
@@ -86,27 +80,22 @@ def test_without_an_industry_answer_before_the_kind_asked_decides(chain) -> None
     assert step(trace, "follow_up").reason != "the same kind of section in the industry named"
 
 
-@pytest.fixture(scope="module")
-def with_retail(tmp_path_factory: pytest.TempPathFactory) -> tuple[Retriever, Index]:
-    """The fixture knowledge base with an application in 零售, an industry of the whole entry too."""
-    work = tmp_path_factory.mktemp("retail")
-    knowledge = work / "knowledge"
-    shutil.copytree(KB, knowledge)
+def add_retail(knowledge: Path) -> None:
+    """An overview under 应用 and an application in 零售, an industry of the whole entry too."""
     path = knowledge / "concepts" / "customer-emotion-management.md"
     retail = "### 零售\n门店店员遇到退货的顾客，先听完顾客的不满，再说明可以怎么处理。\n\n## 重要性\n"
     text = path.read_text(encoding="utf-8").replace("## 重要性\n", retail, 1)
     text = text.replace("## 应用\n", "## 应用\n客户情绪管理在各个行业都用得上。\n\n", 1)  # an overview
     path.write_text(text, encoding="utf-8")
-    settings = kb_settings_for(knowledge, work)
-    build_index(settings, encoder=CharEncoder())
-    return Retriever(IndexHolder(settings.index_dir), CharEncoder()), Index.load(settings.index_dir)
+
+
+@pytest.fixture(scope="module")
+def with_retail(tmp_path_factory: pytest.TempPathFactory) -> tuple[Retriever, Index]:
+    return edited_kb(tmp_path_factory.mktemp("retail"), add_retail)
 
 
 def test_the_industry_named_gets_its_own_subsection_not_the_overview(with_retail) -> None:
     retriever, index = with_retail
     assert "零售" in index.passage(f"{CEM}#应用").industries  # the overview is the whole entry's, 零售 included
-    understood = index.reader.read("那零售咋做").understood
-    turn = Turn("ask_strategy", understood, [], ["零售"])
-    request = plan_turn(turn, BANK_APPLICATION, index.analyzer.analyze(understood), index.routing)
-    decision = AnswerPolicy(retriever, PolicySettings()).decide(request, index, Trace("那零售咋做"))
+    decision, _ = decided(retriever, index, "ask_strategy", "那零售咋做", BANK_APPLICATION, industries=("零售",))
     assert ids(decision) == [f"{CEM}#应用 · 零售"]
