@@ -143,9 +143,17 @@ def search(
 @app.command("eval")
 def evaluate(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="questions in the shared/eval format")],
+    answers: Annotated[
+        bool,
+        typer.Option(
+            "--answers",
+            help="also score the passage the running assistant answers with (Rasa's NLU, the answer policy)",
+        ),
+    ] = False,
     endpoints: EndpointsOption = None,
 ) -> None:
-    """R@1, R@3, R@5 and MRR@10 for the hybrid retriever and for each leg alone."""
+    """R@1, R@3, R@5 and MRR@10 for the hybrid retriever and for each leg alone; with --answers,
+    R@1 of the reply staff get (its first cited passage; "not found" counts as a miss)."""
     from bot.evaluation.metrics import RetrievalEvaluator, load_questions
     from bot.knowledge.entries import Passage
     from bot.retrieval.search import Mode
@@ -162,6 +170,15 @@ def evaluate(
 
         metrics = evaluator.evaluate(ranked)
         table.add_row(mode, *(f"{metrics[k]:.3f}" for k in ("R@1", "R@3", "R@5", "MRR")))
+    if answers:
+        replayer = _replayer(retriever, endpoints)
+
+        def answered(question: str) -> list[Passage]:
+            reply = replayer.run([question])[-1].reply
+            return reply.passages[:1] if reply is not None and reply.status == "answer" else []
+
+        metrics = evaluator.evaluate(answered)
+        table.add_row("answer", f"{metrics['R@1']:.3f}", "–", "–", "–")
     Console().print(table)
 
 
@@ -378,20 +395,10 @@ def chat(
 def _explain(messages: list[str], endpoints: Path | None) -> None:
     """Replay the turns through the running Rasa server's NLU and the answer policy (nothing is
     stored) and print each reply with the decision trace of the last."""
-    from bot.conversation.assistant import KnowledgeAssistant
-    from bot.conversation.replay import NluUnavailable, RasaNlu, Replayer
-    from bot.serving import Ports
+    from bot.conversation.replay import NluUnavailable
 
-    settings = Settings.load(endpoints)
-    ports = Ports.load(endpoints or Path(os.environ.get("KB_ENDPOINTS", "endpoints.yml")))
-    token = os.environ.get("RASA_AUTH_TOKEN") or _token_file()
-    if not token:
-        err.print("[red]no Rasa HTTP API token: start the assistant (make run) or set RASA_AUTH_TOKEN[/red]")
-        raise typer.Exit(2)
-    assistant = KnowledgeAssistant(_retriever(endpoints), settings)
-    replayer = Replayer.from_settings(settings, assistant, RasaNlu(ports.rasa_url, token))
     try:
-        turns = replayer.run(messages)
+        turns = _replayer(_retriever(endpoints), endpoints).run(messages)
     except NluUnavailable as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
@@ -406,6 +413,21 @@ def _explain(messages: list[str], endpoints: Path | None) -> None:
         console.print(last.reply.trace.to_text(), markup=False, highlight=False, soft_wrap=True)
     else:
         console.print(f"answered by a dialogue rule ({last.route}), not the knowledge base", highlight=False)
+
+
+def _replayer(retriever, endpoints: Path | None):
+    """The running assistant's answering, without storing anything (needs the Rasa server's NLU)."""
+    from bot.conversation.assistant import KnowledgeAssistant
+    from bot.conversation.replay import RasaNlu, Replayer
+    from bot.serving import Ports
+
+    settings = Settings.load(endpoints)
+    ports = Ports.load(endpoints or Path(os.environ.get("KB_ENDPOINTS", "endpoints.yml")))
+    token = os.environ.get("RASA_AUTH_TOKEN") or _token_file()
+    if not token:
+        err.print("[red]no Rasa HTTP API token: start the assistant (make run) or set RASA_AUTH_TOKEN[/red]")
+        raise typer.Exit(2)
+    return Replayer.from_settings(settings, KnowledgeAssistant(retriever, settings), RasaNlu(ports.rasa_url, token))
 
 
 def _token_file() -> str:

@@ -54,6 +54,9 @@ REASONS = {
     "a case the named entry links to": "点名条目关联的案例",
     "an item of the named entry's list": "点名条目列表中的一项",
     "the named entry's section of the kind asked": "点名条目中所问的那类小节",
+    "the named entry's section that says the message's words, the kind's says none": (
+        "点名条目中说到了问题里的词的小节（所问那类小节一个都没说到，检索也排在前面）"
+    ),
     "the named entry lacks the kind asked, the message names something we lack": "点名条目没有所问的小节，问题还提到了知识库没有的事物",
     "the named entry lacks the kind asked: its best passage": "点名条目没有所问的小节：给出它得分最高的段落",
     # follow_up
@@ -105,6 +108,9 @@ REASONS = {
     "nothing retrieved": "没有检索到段落",
     "none of the message's words is in the answer's entry, and it speaks of no one": "答案所在条目不含问题中的任何词，问题也没说到任何人",
     "the best entry's section of the kind asked": "最佳条目中所问的那类小节",
+    "the best entry's section that says the message's words, the kind's says none": (
+        "最佳条目中说到了问题里的词的小节（所问那类小节一个都没说到，检索也排在前面）"
+    ),
     "the best passage": "得分最高的段落",
     # the policy
     "no rule decided": "没有规则作出决定",

@@ -19,6 +19,10 @@ from bot.knowledge.terms import normalize
 from bot.retrieval.search import Hit
 
 CASE_TYPE = "case"
+SCENARIO_TYPE = "scenario"
+#: Share of passages at most which a word tells one passage from the others (内部客户, 节日祝福;
+#: not 能力 or 沟通): only such words of a message move its answer off the section of the kind asked.
+TELLING_SHARE = 0.06
 
 
 def is_case(entry: str, index: Index) -> bool:
@@ -59,6 +63,37 @@ def section(
                 key=lambda p: (industry is not None and industry not in p.industries, ranks.get(p.id, len(ranks))),
             )
     return None
+
+
+def says(passage: Passage, words: Iterable[str]) -> int:
+    """How many of the message's own words (two characters or more) the passage's heading and text say."""
+    text = normalize(f"{passage.section}\n{passage.text}")
+    return sum(normalize(w) in text for w in words if len(w) >= 2)
+
+
+def says_more(entry: str, words: list[str], chosen: Passage, index: Index, hits: list[Hit]) -> Passage | None:
+    """The entry's passage that says the message's own words when the one chosen by kind says
+    none of them ("移情服务对内部客户也适用吗": the definition names 内部客户, the steps do not;
+    only words few passages use count),
+    if retrieval ranks it above the chosen one too; the most words first, then the better-ranked.
+    A story (a case) is no candidate: its words are the story's, and it answers for examples; nor
+    is a scenario's overview: it restates the situation in the words staff use to describe it."""
+    limit = TELLING_SHARE * len(index.passages)
+    words = [w for w in words if index.document_frequency(normalize(w)) <= limit]
+    if says(chosen, words):
+        return None
+    ranks = {h.passage.id: rank for rank, h in enumerate(hits)}
+    ahead = [
+        p
+        for p in index.entries.get(entry, [])
+        if p.id in ranks
+        and ranks[p.id] < ranks.get(chosen.id, len(ranks))
+        and p.kind != index.routing.roles.cases
+        and p.entry_type != CASE_TYPE
+        and not (p.entry_type == SCENARIO_TYPE and p.kind == index.routing.roles.definition)
+    ]
+    best = max(ahead, key=lambda p: (says(p, words), -ranks[p.id]), default=None)
+    return best if best is not None and says(best, words) else None
 
 
 def linked_cases(entry: str, index: Index) -> set[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
-from bot.conversation.sections import section
+from bot.conversation.sections import says_more, section
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
 
@@ -38,9 +38,15 @@ class BestPassage:
             # "customer effort score 的调节又怎么理解": 调节 is in the answer, the name it asks about is not.
             why = "asks what a name we lack is, and the answer's entry never says it"
             return Decided(ev.not_found(), why, entry=best.entry_id, unknown_name=ev.unknown, **evidence)
-        kinds = ev.request.kinds
+        kinds, words = ev.request.kinds, evidence["words"]
         if kinds and best.kind not in kinds:
             found = section(best.entry_id, kinds, ev.request.industry, ev.index, ev.hits, ev.request.exclude)
+            situation = ev.index.routing.situation(normalize(text))  # its overview restates it; the steps answer
+            wordier = None if found is None or situation else says_more(best.entry_id, words, found, ev.index, ev.hits)
+            if wordier is not None:
+                # "节日祝福对客户关系有用吗": the strategies say 节日祝福, the entry's 重要性 does not.
+                why = "the best entry's section that says the message's words, the kind's says none"
+                return Decided(ev.answer(wordier), why, entry=best.entry_id, **evidence)
             if found is not None:
                 why = "the best entry's section of the kind asked"
                 return Decided(ev.answer(found), why, entry=best.entry_id, **evidence)

@@ -8,7 +8,15 @@ from __future__ import annotations
 from bot.conversation.decision import Decision
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
-from bot.conversation.sections import definition, item_line, linked_case, named_item, opening, section
+from bot.conversation.sections import (
+    definition,
+    item_line,
+    linked_case,
+    named_item,
+    opening,
+    says_more,
+    section,
+)
 from bot.knowledge.terms import normalize
 
 
@@ -38,6 +46,14 @@ class NamedEntry:
             return Decided(ev.answer(opening(entry, index, asked)), "names an entry, asks nothing else", **why)
         found = section(entry, kinds, request.industry, index, ev.hits)
         if found is not None:
+            wordier = says_more(entry, others, found, index, ev.hits)
+            if wordier is not None:
+                return Decided(
+                    ev.answer(wordier),
+                    "the named entry's section that says the message's words, the kind's says none",
+                    words=others,
+                    **why,
+                )
             return Decided(ev.answer(found), "the named entry's section of the kind asked", **why)
         if roles.cases in kinds:
             linked = linked_case(entry, index, ev.hits)

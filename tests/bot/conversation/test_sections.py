@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.sections import definition, is_case, item_line, linked_case, linked_cases, opening, section
+from bot.conversation.sections import (
+    definition,
+    is_case,
+    item_line,
+    linked_case,
+    linked_cases,
+    opening,
+    says,
+    says_more,
+    section,
+)
 from bot.indexing.store import Index
 from bot.retrieval.search import Hit
 
@@ -57,6 +67,39 @@ def test_section_skips_excluded_passages(kb_index: Index) -> None:
     assert section(CEM, ["应用"], "银行", kb_index, [], exclude=[bank]).id == hotel
     assert section(CEM, ["定义", "分类"], None, kb_index, [], exclude=[f"{CEM}#定义"]).id == f"{CEM}#分类"
     assert section(CEM, ["定义"], None, kb_index, [], exclude=[f"{CEM}#定义"]) is None
+
+
+def test_says_counts_the_words_heading_and_text_say(kb_index: Index) -> None:
+    bank = kb_index.passage(f"{CEM}#应用 · 银行")
+    assert says(bank, ["柜员", "银行", "酒店"]) == 2  # 银行 is in the heading
+    assert says(bank, ["员"]) == 0  # one character says nothing
+
+
+def test_says_more_moves_to_the_passage_that_says_a_telling_word(kb_index: Index) -> None:
+    steps, bank = kb_index.passage(f"{CEM}#实施策略"), f"{CEM}#应用 · 银行"
+    assert says_more(CEM, ["柜员"], steps, kb_index, hits(kb_index, bank, steps.id)).id == bank
+
+
+def test_says_more_keeps_the_kinds_section_when_it_says_a_word_or_retrieval_disagrees(kb_index: Index) -> None:
+    steps, bank = kb_index.passage(f"{CEM}#实施策略"), f"{CEM}#应用 · 银行"
+    assert says_more(CEM, ["柜员", "情绪识别"], steps, kb_index, hits(kb_index, bank, steps.id)) is None
+    assert says_more(CEM, ["柜员"], steps, kb_index, hits(kb_index, steps.id, bank)) is None  # ranked below
+    assert says_more(CEM, ["柜员"], steps, kb_index, []) is None  # not retrieved at all
+
+
+def test_says_more_ignores_words_many_passages_use(kb_index: Index) -> None:
+    """客户 is in most passages: saying it tells nothing about which section answers."""
+    hotel, bank = kb_index.passage(f"{CEM}#应用 · 酒店"), f"{CEM}#应用 · 银行"
+    assert "客户" not in hotel.text and "客户" in kb_index.passage(bank).text
+    assert says_more(CEM, ["客户"], hotel, kb_index, hits(kb_index, bank, hotel.id)) is None
+    assert says_more(CEM, ["客户", "焦躁"], hotel, kb_index, hits(kb_index, bank, hotel.id)).id == bank
+
+
+def test_says_more_never_picks_a_story(kb_index: Index) -> None:
+    """A case's words are its story's: 华为云服务's 做法 says 实时监控, a 成效 question stays 成效."""
+    outcome, way = kb_index.passage(f"{HUAWEI}#成效"), f"{HUAWEI}#做法"
+    assert "实时监控" in kb_index.passage(way).text
+    assert says_more(HUAWEI, ["实时监控"], outcome, kb_index, hits(kb_index, way, outcome.id)) is None
 
 
 def test_linked_cases_both_ways(kb_index: Index) -> None:

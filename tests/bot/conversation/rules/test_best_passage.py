@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.conversation.planning import Request
 from bot.conversation.rules.base import Decided
 from bot.conversation.rules.best_passage import BestPassage
+from tests.bot.conversation.rules.conftest import ids, step
 
 RULE = BestPassage()
 
@@ -40,3 +41,19 @@ def test_a_name_we_lack_in_a_question_of_another_kind_is_left_to_the_passage(evi
     request = Request("customer effort score 高的客户怎么安抚情绪", "ask_strategy", ["实施策略"], [], None)
     outcome = RULE.decide(evidence(request, min_confidence=0.0))
     assert outcome.reason != "asks what a name we lack is, and the answer's entry never says it"
+
+
+def test_the_section_that_says_the_messages_words_beats_the_kind_asked(chain) -> None:
+    """有用吗 asks for 重要性, whose section never says what the message is about; the bank's does."""
+    decision, trace = chain("ask_importance", "柜员先致歉再说明办理进度有用吗")
+    assert ids(decision) == ["customer-emotion-management#应用 · 银行"]
+    assert (
+        step(trace, "best_passage").reason
+        == "the best entry's section that says the message's words, the kind's says none"
+    )
+
+
+def test_a_situation_gets_the_steps_though_another_section_says_its_words(chain) -> None:
+    decision, trace = chain("ask_strategy", "柜员先致歉再说明办理进度怎么办")
+    assert ids(decision) == ["customer-emotion-management#实施策略"]
+    assert step(trace, "best_passage").reason == "the best entry's section of the kind asked"

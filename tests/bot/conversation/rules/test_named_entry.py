@@ -1,0 +1,25 @@
+"""named_entry: the named entry's section of the kind asked, unless another of its sections says
+what the message is about and retrieval ranks it higher."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bot.conversation.rules.conftest import CEM, ids, step
+
+
+@pytest.mark.parametrize(
+    "intent, text", [("ask_strategy", "客户情绪管理对柜员适用吗"), ("ask_importance", "客户情绪管理对柜员有用吗")]
+)
+def test_the_section_that_says_the_messages_words_beats_the_kind_asked(chain, intent: str, text: str) -> None:
+    decision, trace = chain(intent, text, topics=(CEM,))
+    assert ids(decision) == [f"{CEM}#应用 · 银行"]
+    named = step(trace, "named_entry")
+    assert named.reason == "the named entry's section that says the message's words, the kind's says none"
+    assert "柜员" in named.evidence["words"]
+
+
+def test_nothing_of_its_own_to_say_keeps_the_kind_asked(chain) -> None:
+    decision, trace = chain("ask_strategy", "客户情绪管理有哪些策略", topics=(CEM,))
+    assert ids(decision) == [f"{CEM}#实施策略"]
+    assert step(trace, "named_entry").reason == "the named entry's section of the kind asked"
