@@ -141,15 +141,17 @@ def linked_case(entry: str, index: Index, hits: list[Hit], exclude: Iterable[str
 
 
 def item_line(text: str, item: str) -> str | None:
-    """The line of a Markdown list that introduces `item` ("- **文化建设**：……")."""
+    """The line of a Markdown list that introduces `item` ("- **文化建设**：……"); None when no
+    line or several do (阶段 is in every item of 服务设计's stages: it names none of them)."""
     want = normalize(item)
+    found = []
     for line in text.splitlines():
         stripped = line.strip()
         if stripped[:1] in "-*+" or stripped[:1].isdigit():
             head = re.split(r"[：:]", stripped, maxsplit=1)[0]
             if want and want in normalize(head.replace("*", "")):
-                return stripped
-    return None
+                found.append(stripped)
+    return found[0] if len(found) == 1 else None
 
 
 def named_item(entries: Iterable[str], words: Iterable[str], index: Index, skip: Iterable[str] = ()) -> Passage | None:

@@ -88,8 +88,9 @@ class Retriever:
 
         A chat turn passes the `index` snapshot it planned with, so a hot reload between planning
         and searching cannot mix two versions; without one, the live index is taken. The passages
-        of the entries in `include` are always scored (and returned ranked among the others when
-        they make the `top_k`), so a follow-up can weigh its context against the best elsewhere.
+        of the entries in `include` are always scored and returned (ranked among the others, or after
+        the `top_k` when they miss it), so a follow-up can weigh its context against the best elsewhere
+        even when the message's words are nobody's ("说白了是不是一个意思").
         """
         index = index or self.holder.get()
         if index.manifest["model"] != self.encoder.identity:
@@ -131,7 +132,9 @@ class Retriever:
             boosted = replace(analysis, kinds=index.analyzer.kinds_to_boost(text, analysis))
             for doc in scores:
                 scores[doc] += self._boost(index.passages[doc], boosted)
-        best = sorted(scores, key=scores.__getitem__, reverse=True)[:top_k]
+        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+        kept = set(forced)
+        best = ranked[:top_k] + [d for d in ranked[top_k:] if d in kept]
         result.hits = [Hit(index.passages[d], scores[d], dense.get(d, 0.0), lexical.get(d, 0.0)) for d in best]
         return result
 

@@ -14,6 +14,9 @@
   and "他还是不依不饶 咋整" (question words: 啥, 咋) are questions, not ratings.
   Such a message gets the best-ranked intent that is no rating. Button payloads
   ("/feedback_positive") are left alone: Rasa parses them before the pipeline.
+- Greetings, thanks and goodbyes are short formulas: a message DIET took for one that names an
+  entry, asks with a question word or is longer than they are ("那是先道歉还是先听他说完") gets the
+  best-ranked intent that is neither one nor a rating.
 - A follow-up the classifier did not understand, or took for a question about the assistant
   although it does not address it ("这说明了啥"): a message that asks for a kind of section by one
   of routing.yml's cue words (exported to build/nlu/vocabulary.json by `kb build`; 啥 read as 什么)
@@ -65,6 +68,9 @@ _SELF = re.compile(r"你|您|助手|机器人|这个|这是|它|bot", re.IGNOREC
 _QUESTION_WORDS = re.compile(r"什么|啥|怎么|咋|哪|如何|为何")
 #: A rating in words is short ("讲得很清楚", "没帮助"); a longer message asks something.
 MAX_RATING_CHARS = 12
+#: Greetings, thanks and goodbyes are formulas of a few Chinese characters ("好的 先这样吧 bye": 6;
+#: the longest of data/nlu/chitchat.yml has 9); more characters than this say something else.
+MAX_CHITCHAT_CJK = 10
 
 
 def bare_name(text: str, entities: list[dict[str, Any]]) -> bool:
@@ -84,6 +90,13 @@ def asks_rather_than_rates(text: str, entities: list[dict[str, Any]]) -> bool:
     content = _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text))
     named = any(e.get("entity") == "topic" for e in entities)
     return named or bool(_QUESTION_WORDS.search(content)) or len(content) > MAX_RATING_CHARS
+
+
+def says_more_than_chitchat(text: str, entities: list[dict[str, Any]]) -> bool:
+    """True when a message classified as a greeting, thanks or goodbye names a topic, asks with a
+    question word or is longer than such formulas are ("那是先道歉还是先听他说完" is no goodbye)."""
+    named = any(e.get("entity") == "topic" for e in entities)
+    return named or bool(_QUESTION_WORDS.search(text)) or len(_CJK.findall(text)) > MAX_CHITCHAT_CJK
 
 
 def asks_what_else_is(text: str) -> bool:
@@ -120,6 +133,7 @@ class KnowledgeIntentGuard(GraphComponent):
             "fallback_intent": "nlu_fallback",
             "rating_intents": ["feedback_positive", "feedback_negative"],
             "capability_intents": ["bot_capabilities"],
+            "chitchat_intents": ["greet", "goodbye", "thank"],
             "out_of_scope_intent": "out_of_scope",
             "follow_up_intent": "inform",
             "vocabulary": "build/nlu/vocabulary.json",
@@ -130,6 +144,7 @@ class KnowledgeIntentGuard(GraphComponent):
         self.fallback_intent = config["fallback_intent"]
         self.rating_intents = set(config["rating_intents"])
         self.capability_intents = set(config["capability_intents"])
+        self.chitchat_intents = set(config["chitchat_intents"])
         self.out_of_scope_intent = config["out_of_scope_intent"]
         self.follow_up_intent = config["follow_up_intent"]
         self.cues = WatchedFile(Path(config["vocabulary"]), load_cues, "kind cue words")
@@ -163,6 +178,8 @@ class KnowledgeIntentGuard(GraphComponent):
                 self._set(message, self.follow_up_intent)
             elif self._intent(message) in self.rating_intents and asks_rather_than_rates(text, entities):
                 self._set(message, self._best_other(message, self.rating_intents))
+            elif self._intent(message) in self.chitchat_intents and says_more_than_chitchat(text, entities):
+                self._set(message, self._best_other(message, self.chitchat_intents | self.rating_intents))
             elif named and self._intent(message) == self.out_of_scope_intent:
                 self._set(message, self._best_other(message, {self.out_of_scope_intent}))
         return messages

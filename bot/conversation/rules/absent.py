@@ -106,12 +106,14 @@ class AbsentSubject:
     @staticmethod
     def _speaks_of_the_conversation(ev: Evidence) -> bool:
         """A person spoken of again by a pronoun, or a subject that is one ordinary two-character
-        word of the dictionary: the names of concepts we lack are longer ("服务补救", "峰终定律")."""
+        word of the dictionary besides the words asking for a kind of section ("最后效果咋样"): the
+        names of concepts we lack are longer ("服务补救", "峰终定律")."""
         words = ev.index.segmenter.words(normalize(ev.request.text))
         if any(w in PERSONAL_PRONOUNS for w in words):
             return True
         chunks = ev.subject.chunks
-        if len(chunks) != 1 or len(chunks[0].words) != 1:
+        if len(chunks) != 1:
             return False
-        word = chunks[0].words[0]
-        return len(word) == EVERYDAY_WORD and ev.index.segmenter.ordinary(word)
+        cues = ev.index.routing.cue_words
+        words = [w for w in chunks[0].words if w not in cues]  # "最后效果咋样": 效果 asks for a kind
+        return len(words) == 1 and len(words[0]) == EVERYDAY_WORD and ev.index.segmenter.ordinary(words[0])

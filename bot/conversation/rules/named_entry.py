@@ -59,9 +59,12 @@ class NamedEntry:
             linked = linked_case(entry, index, ev.hits)
             if linked is not None:
                 return Decided(ev.answer(linked), "a case the named entry links to", **why)
-        if any(c.name_like and not c.known and not c.mentioned for c in ev.subject.chunks):
+        joined = {n.replace(" ", "") for n in names}  # a chunk's text joins its words: "servicedesign"
+        lacking = [c for c in ev.subject.chunks if not any(n in normalize(c.text) for n in joined)]
+        if any(c.name_like and not c.known and not c.mentioned for c in lacking):
             # "CRM系统里的客户数据怎么导出成Excel": the entry has no such section and the rest of the
             # message names something the knowledge base never says; its definition would answer another question.
+            # The entry's own name is no such thing ("service design 一共分几个阶段": one chunk with it).
             return Decided(
                 ev.not_found(), "the named entry lacks the kind asked, the message names something we lack", **why
             )

@@ -139,6 +139,7 @@ LIST = """三种策略：
         ("情緒識別", "- **情绪识别**：留意客户的语气。"),  # Traditional characters
         ("语气", None),  # in a line's text, not its name
         ("三种策略", None),  # not a list line
+        ("情绪", None),  # in two items' names: it names neither
         ("", None),
     ],
 )

@@ -79,3 +79,15 @@ def test_the_section_of_the_entry_named_and_the_kind_asked_gets_both_boosts_and_
     assert retriever._boost(passage("needs", "特征"), asked) == pytest.approx(0.4)
     assert retriever._boost(passage("needs", "趋势"), asked) == pytest.approx(0.1)
     assert retriever._boost(passage("other", "特征"), asked) == pytest.approx(0.1)
+
+
+def test_the_included_entries_passages_are_returned_beyond_top_k(settings: Settings, char_encoder: CharEncoder) -> None:
+    """A follow-up weighs the conversation's entry even when the message's words are nobody's."""
+    build_index(settings, encoder=char_encoder)
+    retriever = Retriever(IndexHolder(settings.index_dir), char_encoder)
+    first = retriever.search(QUESTION, top_k=1).hits[0].passage
+    other = next(p.entry_id for p in Index.load(settings.index_dir).passages if p.entry_id != first.entry_id)
+    hits = retriever.search(QUESTION, top_k=1, include=[other]).hits
+    assert hits[0].passage.id == first.id
+    assert {h.passage.entry_id for h in hits[1:]} == {other}
+    assert len(retriever.search(QUESTION, top_k=1).hits) == 1  # nothing included: top_k as before

@@ -292,3 +292,27 @@ def test_without_the_vocabulary_nothing_is_a_cue(tmp_path) -> None:
     message = ranked("这说明了啥", [("nlu_fallback", 0.45)])
     KnowledgeIntentGuard(config).process([message])
     assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize("text", ["那是先道歉还是先听他说完再解释原因", "你好 客户情绪管理怎么做", "谢谢 那酒店咋办"])
+def test_a_message_saying_more_than_a_greeting_thanks_or_goodbye_gets_the_best_other_intent(text: str) -> None:
+    message = ranked(text, [("goodbye", 0.5), ("thank", 0.2), ("feedback_positive", 0.2), ("ask_strategy", 0.1)])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "ask_strategy", "confidence": 1.0}
+    assert message.get(OVERRULED)["name"] == "goodbye"
+
+
+@pytest.mark.parametrize(
+    "intent, text", [("goodbye", "好的 先这样吧 bye"), ("thank", "谢谢你呀 帮大忙了"), ("greet", "早上好 小助手")]
+)
+def test_a_greeting_thanks_or_goodbye_stays(intent: str, text: str) -> None:
+    message = ranked(text, [(intent, 0.9), ("ask_strategy", 0.1)])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": intent, "confidence": 0.9}
+
+
+def test_a_greeting_naming_an_entry_asks_about_it() -> None:
+    text = "嗨 KANO"
+    message = ranked(text, [("greet", 0.9), ("ask_definition", 0.1)], [topic(text, "KANO")])
+    guard().process([message])
+    assert message.get(INTENT)["name"] == "ask_definition"

@@ -235,3 +235,9 @@ def test_everyday_words_about_the_conversation_are_left_to_it(chain, intent: str
 def test_a_concept_we_lack_inside_a_conversation_is_still_not_found(chain) -> None:
     decision, trace = chain("ask_definition", "那服务利润链是什么", DEFINED)
     assert decision.status == "not_found" and trace.decided_by == "absent_subject"
+
+
+def test_words_asking_for_a_kind_are_no_part_of_the_everyday_subject(chain) -> None:
+    """最后效果咋样: 效果 asks for a section's kind, 最后 is one everyday word about the conversation."""
+    decision, trace = chain("ask_importance", "最后效果咋样", DEFINED)
+    assert step(trace, "absent_subject").reason == "refers back to the conversation in everyday words"

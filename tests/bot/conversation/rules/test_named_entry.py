@@ -23,3 +23,10 @@ def test_nothing_of_its_own_to_say_keeps_the_kind_asked(chain) -> None:
     decision, trace = chain("ask_strategy", "客户情绪管理有哪些策略", topics=(CEM,))
     assert ids(decision) == [f"{CEM}#实施策略"]
     assert step(trace, "named_entry").reason == "the named entry's section of the kind asked"
+
+
+def test_the_entrys_own_english_name_is_nothing_we_lack(chain) -> None:
+    """The English alias joins the rest of the message in one chunk; it names the entry, not something else."""
+    decision, trace = chain("ask_trend", "Emotion Management 以后会往哪发展", topics=(CEM,))
+    assert decision.status == "answer"
+    assert step(trace, "named_entry").reason == "the named entry lacks the kind asked: its best passage"
