@@ -59,9 +59,15 @@ class NamedEntry:
             linked = linked_case(entry, index, ev.hits)
             if linked is not None:
                 return Decided(ev.answer(linked), "a case the named entry links to", **why)
-        joined = {n.replace(" ", "") for n in names}  # a chunk's text joins its words: "servicedesign"
-        lacking = [c for c in ev.subject.chunks if not any(n in normalize(c.text) for n in joined)]
-        if any(c.name_like and not c.known and not c.mentioned for c in lacking):
+        joined = {n.replace(" ", "") for n in names}  # a chunk's words are joined: "servicedesign"
+
+        def names_more(words: tuple[str, ...]) -> bool:
+            """Beside the entry's own name, a Latin word or one the dictionary lacks ("map" in
+            "empathy map 同理心地图"; not "一共分几个阶段" after "service design")."""
+            rest = [w for w in words if not any(normalize(w) in n for n in joined)]
+            return any(w.isascii() or not ev.index.segmenter.ordinary(w) for w in rest)
+
+        if any(c.name_like and not c.known and not c.mentioned and names_more(c.words) for c in ev.subject.chunks):
             # "CRM系统里的客户数据怎么导出成Excel": the entry has no such section and the rest of the
             # message names something the knowledge base never says; its definition would answer another question.
             # The entry's own name is no such thing ("service design 一共分几个阶段": one chunk with it).

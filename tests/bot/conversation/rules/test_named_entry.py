@@ -30,3 +30,11 @@ def test_the_entrys_own_english_name_is_nothing_we_lack(chain) -> None:
     decision, trace = chain("ask_trend", "Emotion Management 以后会往哪发展", topics=(CEM,))
     assert decision.status == "answer"
     assert step(trace, "named_entry").reason == "the named entry lacks the kind asked: its best passage"
+
+
+def test_a_latin_word_beside_the_entrys_english_name_is_something_we_lack(chain) -> None:
+    decision, trace = chain("ask_trend", "Emotion Management canvas 以后会往哪发展", topics=(CEM,))
+    assert decision.status == "not_found"
+    assert step(trace, "named_entry").reason == (
+        "the named entry lacks the kind asked, the message names something we lack"
+    )
