@@ -23,6 +23,7 @@ RULES = {
     "item": "指向上一条回答中的某一项",
     "comparison": "比较两个条目",
     "compare": "比较两个条目",
+    "theory_we_lack": "问的理论或模型知识库里没有",
     "absent_subject": "问的术语知识库里没有",
     "correction": "纠正上一条回答",
     "example_question": "问题是某一小节的例句",
@@ -89,6 +90,8 @@ INTENTS = {
     "nlu_fallback": "没听懂（置信度太低）",
 }
 EVIDENCE = {
+    "theories": "问题里的理论或模型名称",
+    "theory": "知识库里没有的理论或模型",
     "entry": "条目",
     "entries": "条目",
     "topic": "条目",

@@ -30,6 +30,8 @@ REASONS = {
     "not a question about one term": "不是在问某一个术语",
     "the knowledge base mentions the subject": "知识库提到过问题问的对象",
     "the knowledge base never mentions the subject": "知识库里从没提到问题问的对象",
+    "names no theory or model we lack": "没有提到知识库里没有的理论或模型",
+    "names a theory or model the knowledge base never says": "问的理论或模型，知识库里从没完整提到过",
     "an example of a concept the knowledge base never mentions": "要的是一个知识库从没提到的概念的例子",
     "refers back to the conversation in everyday words": "用日常说法接着问当前对话（提到了“他/她”，或只有一个常用词）",
     # correction

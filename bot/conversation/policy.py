@@ -47,6 +47,7 @@ from bot.conversation.rules.industry import IndustryFollowUp
 from bot.conversation.rules.list_item import ListItem
 from bot.conversation.rules.named_entry import NamedEntry
 from bot.conversation.rules.scope import OutOfScope
+from bot.conversation.rules.theory_name import TheoryWeLack
 from bot.conversation.trace import Trace
 from bot.indexing.store import Index
 from bot.retrieval.search import Retriever
@@ -58,6 +59,7 @@ def default_rules() -> list[Rule]:
     return [
         ListItem(),
         Comparison(),
+        TheoryWeLack(),
         AbsentSubject(),
         Correction(),
         ExampleQuestion(),

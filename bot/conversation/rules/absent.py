@@ -24,6 +24,11 @@ NEAR_TOP = 3
 DESCRIPTION_WORDS = 3
 #: A concept we lack has a longer name than one everyday word of this length (道理, 柜面).
 EVERYDAY_WORD = 2
+#: One dictionary noun this long is a concept's name ("首因效应"), not an everyday thing (事儿).
+CONCEPT_WORD = 4
+#: Parts of speech ending a concept's name: a common noun (定律), a verbal noun (交叉销售); a
+#: company's ends in a proper name or a piece jieba had to cut (丽思卡尔顿, 海底捞).
+CONCEPT_HEADS = frozenset({"n", "vn"})
 
 
 class AbsentSubject:
@@ -87,19 +92,21 @@ class AbsentSubject:
 
     @staticmethod
     def _concept_we_lack(ev: Evidence) -> str | None:
-        """The missing subject of a case question, when it names a concept ("峰终定律", "蓝海战略"):
-        words of which the last is a common noun of the dictionary, where a company's name ends in a proper
-        noun or a piece jieba had to cut ("海底" + "捞"). No case we hold is an example of it, and
+        """The missing subject of a case question, when it names a concept ("峰终定律", "交叉销售",
+        "首因效应"): words of which the last is a common or verbal noun of the dictionary, or one long
+        common noun, where a company's name ends in a proper noun or a piece jieba had to cut
+        ("海底" + "捞"). No case we hold is an example of it, and
         the closest one would be cited for a concept it never mentions."""
         subject = ev.subject
         if not subject.term_question or len(subject.chunks) != 1 or not subject.missing:
             return None
         chunk = subject.chunks[0]
-        if len(chunk.words) < 2:
-            return None  # a bare noun ("有没有真事儿的例子") is no name of a concept
         head = chunk.words[-1]
         flags = dict(ev.index.segmenter.tagged(normalize(ev.request.text)))
-        if len(head) > 1 and flags.get(head) == "n" and ev.index.segmenter.known(head):
+        if len(chunk.words) < 2:
+            # a bare everyday noun ("有没有真事儿的例子") names no concept; a long one does ("首因效应")
+            return chunk.text if len(head) >= CONCEPT_WORD and flags.get(head) == "n" else None
+        if len(head) > 1 and flags.get(head) in CONCEPT_HEADS and ev.index.segmenter.known(head):
             return chunk.text
         return None
 

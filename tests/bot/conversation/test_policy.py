@@ -368,6 +368,7 @@ def test_the_default_chain_and_its_order() -> None:
     assert [rule.name for rule in default_rules()] == [
         "list_item",
         "comparison",
+        "theory_we_lack",
         "absent_subject",
         "correction",
         "example_question",

@@ -32,7 +32,12 @@ def test_a_term_the_knowledge_base_never_mentions_is_not_found(chain, intent: st
     decision, trace = chain(intent, text)
     assert decision.status == "not_found" and decision.passages == []
     assert 1 <= len(decision.related) <= 3  # related entries offered
-    assert verdicts(trace) == [("list_item", "passed"), ("comparison", "passed"), ("absent_subject", "decided")]
+    assert verdicts(trace) == [
+        ("list_item", "passed"),
+        ("comparison", "passed"),
+        ("theory_we_lack", "passed"),
+        ("absent_subject", "decided"),
+    ]
     assert trace.decided_by == "absent_subject"
     assert step(trace, "absent_subject").evidence == {"subject": [subject], "missing": [subject]}
     assert trace.coverage == {"subject": [subject], "missing": [subject], "term_question": True}
@@ -241,3 +246,10 @@ def test_words_asking_for_a_kind_are_no_part_of_the_everyday_subject(chain) -> N
     """最后效果咋样: 效果 asks for a section's kind, 最后 is one everyday word about the conversation."""
     decision, trace = chain("ask_importance", "最后效果咋样", DEFINED)
     assert step(trace, "absent_subject").reason == "refers back to the conversation in everyday words"
+
+
+@pytest.mark.parametrize("text", ["交叉销售举个例子", "首因效应举个例子"])
+def test_an_example_of_a_verbal_noun_or_one_long_noun_we_lack_is_not_found(chain, text: str) -> None:
+    decision, trace = chain("ask_case", text)
+    assert decision.status == "not_found"
+    assert step(trace, "absent_subject").reason == "an example of a concept the knowledge base never mentions"

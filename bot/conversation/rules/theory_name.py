@@ -1,0 +1,69 @@
+"""A theory or model named whole that the knowledge base never says is not found.
+
+"社会比较理论", "4P营销理论是啥", "服务质量差距模型": a theory is one thing, said whole or not at
+all, so the passage about a neighbour (社会交换理论, 情感营销) answers another question, however
+close its cosine and however many of the name's words it shares. A name here is the run of words
+that ends in a word our own theories' names end in (理论, 模型: `Index.theory_heads`), back to a
+pronoun, preposition, conjunction or particle, with a noun or a Latin word in it ("讲讲理论" names
+nothing). A name of ours inside it ("KANO模型", "移情服务理论") leaves the message to the other rules.
+"""
+
+from __future__ import annotations
+
+from bot.conversation.evidence import Evidence
+from bot.conversation.rules.base import Decided, Outcome, Passed
+from bot.knowledge.terms import normalize
+
+#: Parts of speech a name does not run across (jieba: pronoun, preposition, conjunction, particle,
+#: interjection, modal particle, locative, measure word).
+BOUNDARY_TAGS = frozenset("rpcueyfq")
+#: Parts of speech that make a run a name: nouns, verbal nouns, Latin words, numbers ("4P").
+NAMING_TAGS = ("n", "vn", "eng", "m")
+LATIN_TAGS = frozenset({"eng", "m"})
+
+
+class TheoryWeLack:
+    name = "theory_we_lack"
+
+    def decide(self, ev: Evidence) -> Outcome:
+        names = self.theories_named(ev)
+        said = [n for n in names if self._said(ev, n)]
+        lacking = [n for n in names if n not in said]
+        if not lacking:
+            return Passed("names no theory or model we lack", theories=names)
+        return Decided(ev.not_found(), "names a theory or model the knowledge base never says", theory=lacking[0])
+
+    @staticmethod
+    def theories_named(ev: Evidence) -> list[str]:
+        """The theory and model names of the message that are no names of ours."""
+        index = ev.index
+        ours = {normalize(n) for n in index.terms.topics}
+        cues = index.routing.cue_words
+        tagged = index.segmenter.tagged(normalize(ev.request.text))
+        found: list[str] = []
+        for i, (word, flag) in enumerate(tagged):
+            head = next((h for h in index.theory_heads if word.endswith(h)), None)
+            if head is None or (word == head and not flag.startswith("n")):
+                continue  # 营销 in "怎么做营销" is an activity, not a model's name
+            following = tagged[i + 1][0] if i + 1 < len(tagged) else ""
+            if head + following in cues:
+                continue  # 理论基础: a kind of section, not a theory
+            # A name of ours ("营销学理论") is another theory only with letters or digits before it ("4P").
+            allowed = LATIN_TAGS if word in ours else None
+            run = [(word, flag)]
+            for before, tag in reversed(tagged[:i]):
+                boundary = tag[:1] in BOUNDARY_TAGS and tag not in LATIN_TAGS  # eng is no interjection (e)
+                if boundary or before in cues or (allowed and tag not in allowed):
+                    break
+                run.insert(0, (before, tag))
+            words = [w for w, _ in run]
+            prefix = run[:-1] if word == head or word in ours else run
+            if any(w in ours for w, _ in prefix) or not any(t.startswith(NAMING_TAGS) for _, t in prefix):
+                continue  # "移情服务理论" is about an entry of ours; "讲讲理论" names nothing
+            if len("".join(words)) - len(head) >= 2:
+                found.append("".join(words))
+        return found
+
+    @staticmethod
+    def _said(ev: Evidence, name: str) -> bool:
+        return any(name in ev.index.entry_text(entry) for entry in ev.index.entries)

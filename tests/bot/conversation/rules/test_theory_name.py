@@ -1,0 +1,32 @@
+"""theory_we_lack: a theory or model named whole that the knowledge base never says is not found."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bot.conversation.rules.conftest import step
+
+REASON = "names a theory or model the knowledge base never says"
+
+
+@pytest.mark.parametrize("text", ["社会比较理论是什么", "4P理论讲的啥", "那社会比较理论呢"])
+def test_a_theory_we_lack_is_not_found(chain, text: str) -> None:
+    """社会交换理论 shares 社会 and 理论 with 社会比较理论, but answers another question."""
+    decision, trace = chain("ask_definition", text)
+    assert decision.status == "not_found" and trace.decided_by == "theory_we_lack"
+    assert step(trace, "theory_we_lack").reason == REASON
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "社会交换理论是什么",  # ours
+        "期望确认理论和社会交换理论有啥区别",  # two of ours
+        "讲讲理论",  # no name
+        "这背后有什么理论",  # a pronoun ends the run
+        "客户情绪管理的理论基础",  # a kind of section
+    ],
+)
+def test_our_theories_and_questions_about_theory_are_left_to_the_other_rules(chain, text: str) -> None:
+    decision, trace = chain("ask_theory", text)
+    assert step(trace, "theory_we_lack").reason == "names no theory or model we lack"
