@@ -62,10 +62,11 @@ class NamedEntry:
         joined = {n.replace(" ", "") for n in names}  # a chunk's words are joined: "servicedesign"
 
         def names_more(words: tuple[str, ...]) -> bool:
-            """Beside the entry's own name, a Latin word or one the dictionary lacks ("map" in
-            "empathy map 同理心地图"; not "一共分几个阶段" after "service design")."""
-            rest = [w for w in words if not any(normalize(w) in n for n in joined)]
-            return any(w.isascii() or not ev.index.segmenter.ordinary(w) for w in rest)
+            """Beside the entry's own name, a Latin word ("map" in "empathy map 同理心地图"); Chinese
+            pieces beside it are often jieba's cuts ("留封感谢信": 留封), "一共分几个阶段" no name at all."""
+            if not any(n in "".join(words) for n in joined):
+                return True
+            return any(w.isascii() and not any(normalize(w) in n for n in joined) for w in words)
 
         if any(c.name_like and not c.known and not c.mentioned and names_more(c.words) for c in ev.subject.chunks):
             # "CRM系统里的客户数据怎么导出成Excel": the entry has no such section and the rest of the
