@@ -45,6 +45,10 @@ def ordinary_word(word: str, frequencies: Mapping[str, int], tags: Mapping[str, 
     return bool(frequencies.get(word)) and tags.get(word, "") not in PROPER_NAME_TAGS
 
 
+#: Personal pronouns: typed on purpose, never the mistyped character of a term (an IME offers
+#: 她 for tā first; pypinyin's rarer readings of it would make it sound like 借 or 姐).
+PRONOUN_CHARS = frozenset("你您我他她它咱俺")
+
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
 _FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
 
@@ -203,6 +207,8 @@ class TermMatcher:
         n = len(span)
         replaced = (n, 0, span[0]) in self._heads or (n, 1, span[1:2]) in self._heads
         for i in range(n if replaced else 0):
+            if span[i] in PRONOUN_CHARS:
+                continue  # 她 (tā, also read jiě) in "问问她用得怎么样" is meant, not a mistyped 借
             for term, _ in self._one_replaced.get(_gap(span, i), ()):
                 if self._sound(span[i]) & self._sound(term[i]):
                     sound_alike.add(term)

@@ -287,3 +287,12 @@ def test_latin_edits_need_edits_on() -> None:
 
 def test_a_latin_word_one_edit_from_two_terms_is_left_alone() -> None:
     assert TermMatcher({"loyalty": "忠诚度", "royalty": "版税"}, edits=True).find("toyalty") == []
+
+
+def test_a_pronoun_is_never_the_mistyped_character() -> None:
+    """她 has the rare reading jiě: "问问她用得怎么样" holds no typo of 借用, 自我实线 one of 自我实现."""
+    words = TermMatcher({"借用": "借用"}, exact=False, fuzzy_pinyin=False)
+    assert found(words, "问问她用得怎么样", [0, 2, 3, 4, 5, 8]) == []
+    assert found(words, "问问接用得怎么样", [0, 2, 3, 4, 5, 8]) == [("接用", "借用", "homophone")]
+    names = TermMatcher({"自我实现": "self"}, edits=True)
+    assert found(names, "自我实线的需要") == [("自我实线", "自我实现", "homophone")]
