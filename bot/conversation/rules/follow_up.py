@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bot.conversation.decision import Decision
 from bot.conversation.evidence import Evidence
+from bot.conversation.planning import CORRECT_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import item_line, linked_case, section
 from bot.knowledge.terms import normalize
@@ -58,7 +59,9 @@ class FollowUp:
             ev.asks_for_cases or not any(industry in p.industries for e in carried for p in index.entries[e])
         ):
             return Passed("asks for an industry the context does not cover", industry=industry, context=carried)
-        own_words = [] if request.follow_up else [w for c in ev.subject.chunks for w in c.words]
+        # A correction redirects the same subject ("不是问这个 我想知道在银行网点具体咋落地"); any
+        # other message, a follow-up by the classifier's guess too, may have moved on by its own words.
+        own_words = [] if request.intent == CORRECT_INTENT else [w for c in ev.subject.chunks for w in c.words]
         # a kind of section asked, not a situation described ("电脑坏了怎么办" is a new one)
         asks_kind = bool(index.routing.kinds_in(request.text)) and not index.routing.situation(request.text)
         names_nothing = not ev.unknown and not any(c.name_like for c in ev.subject.chunks)
