@@ -90,7 +90,12 @@ class Reader:
         # names read otherwise, then other words.
         cuts = self._boundaries(masked)
         names = [m for m in self._names.find(masked, cuts) if m.how == "exact"]
-        synonyms = [replace(m, term=m.value) for m in self._synonyms.find(masked, cuts)]  # our word from here on
+        # our word from here on; a synonym read by an edit as our word itself ("兴奋需求" one edit
+        # from the synonym 兴奋型需求) is our word as written, with nothing to tell the user
+        synonyms = [
+            replace(m, term=m.value, how="exact" if m.said == m.value else m.how)
+            for m in self._synonyms.find(masked, cuts)
+        ]
         matches: list[Match] = [m for m in names if not _overlapped(m, synonyms, ties=False)]
         matches += [m for m in synonyms if not _overlapped(m, names, ties=True)]
         masked = _masked(masked, matches)

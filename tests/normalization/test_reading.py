@@ -257,3 +257,9 @@ def test_a_dictionary_word_that_is_a_persons_name_is_read_as_our_word() -> None:
     reader = Reader({}, {}, ["关键", "要素", "实施"], segmenter.ordinary, segmenter.pieces)
     assert reader.read("它的关健要素有哪几个").understood == "它的关键要素有哪几个"
     assert reader.read("这是事实").understood == "这是事实"
+
+
+def test_our_word_one_edit_from_its_own_synonym_is_no_reading(reader: Reader) -> None:
+    """基本需求 is one edit from the synonym 基本型需求, which stands for 基本需求: nothing to tell the user."""
+    reading = reader.read("基本需求有哪些")
+    assert reading.understood == "基本需求有哪些" and reading.fuzzy == []

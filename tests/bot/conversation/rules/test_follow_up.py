@@ -102,8 +102,7 @@ def test_the_industry_named_gets_its_own_subsection_not_the_overview(with_retail
 
 
 def test_a_follow_up_by_the_classifiers_guess_is_weighed_by_its_own_words(chain) -> None:
-    """"那工资呢" was taken for a follow-up (inform), but 工资 is no word of ours: not the context's."""
+    """ "那工资呢" was taken for a follow-up (inform), but 工资 is no word of ours: not the context's."""
     decision, trace = chain("inform", "那工资呢", DEFINED, context_margin=10.0)
     assert step(trace, "follow_up").reason == "the knowledge base knows none of the message's words"
     assert decision.status == "not_found"
-
