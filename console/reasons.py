@@ -110,6 +110,9 @@ REASONS = {
     "nothing retrieved": "没有检索到段落",
     "none of the message's words is in the answer's entry, and it speaks of no one": "答案所在条目不含问题中的任何词，问题也没说到任何人",
     "the best entry's section of the kind asked": "最佳条目中所问的那类小节",
+    "a case only guessed; retrieval's best passage, well ahead, is no case": (
+        "只是分类器猜测在问案例（问题里没有“例子”“案例”等词），而检索最好的一段不是案例且遥遥领先"
+    ),
     "the best entry's section that says the message's words, the kind's says none": (
         "最佳条目中说到了问题里的词的小节（所问那类小节一个都没说到，检索也排在前面）"
     ),

@@ -39,6 +39,8 @@ class BestPassage:
             why = "asks what a name we lack is, and the answer's entry never says it"
             return Decided(ev.not_found(), why, entry=best.entry_id, unknown_name=ev.unknown, **evidence)
         kinds, words = ev.request.kinds, evidence["words"]
+        if not ev.cases_in_words:  # a case only guessed by the classifier: the case rule passed on it
+            kinds = [k for k in kinds if k != ev.index.routing.roles.cases]
         if kinds and best.kind not in kinds:
             found = section(best.entry_id, kinds, ev.request.industry, ev.index, ev.hits, ev.request.exclude)
             situation = ev.index.routing.situation(normalize(text))  # its overview restates it; the steps answer

@@ -27,6 +27,10 @@ class CaseQuestion:
                 ev.not_found(), "a name we lack, no example asked in words, nothing near it", unknown_name=ev.unknown
             )
         hits = ev.hits
+        guessed = self._only_guessed(ev)
+        if guessed is not None:
+            # "那后续怎么避免再发生" taken for a case question: 处理客户投诉's prevention leads by far.
+            return Passed("a case only guessed; retrieval's best passage, well ahead, is no case", **guessed)
         cases = [h for h in hits if ev.is_case(h.passage.entry_id)]
         # Inside a conversation, the cases its subject links to come first ("有没有真实案例" after
         # complaint handling: the complaint case, not the best-ranked case of the whole base).
@@ -61,6 +65,24 @@ class CaseQuestion:
         return Decided(
             decision, "the best-ranked case", entry=entry, industry=request.industry, unknown_name=ev.unknown
         )
+
+    @staticmethod
+    def _only_guessed(ev: Evidence) -> dict | None:
+        """The classifier's guess of a case question that neither the words ("例子", "案例"), a name
+        we lack nor a case in the conversation support, while retrieval's best passage is no story
+        and leads every story by more than `context_margin`: evidence about it, else None."""
+        hits, context = ev.hits, ev.context
+        if not hits or ev.cases_in_words or ev.unknown or (context and ev.is_case(context[0])):
+            return None
+
+        def story(passage: Passage) -> bool:
+            return ev.is_case(passage.entry_id) or passage.kind == ev.index.routing.roles.cases
+
+        if story(hits[0].passage):
+            return None
+        runner = next((h.score for h in hits if story(h.passage)), 0.0)
+        lead = hits[0].score - runner
+        return {"passage": hits[0].passage.id, "lead": lead} if lead > ev.settings.context_margin else None
 
     @staticmethod
     def _kindred(ev: Evidence, cases: list[Hit]) -> Passage | None:

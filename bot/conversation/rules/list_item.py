@@ -1,7 +1,7 @@
 """A list item of the last answer, named or pointed at: "第二个展开说说", "文化建设具体怎么做".
 
-An item that is an entry of its own (a case the answer listed) gets that entry; otherwise the
-item's line of the list it came from.
+An item that is an entry of its own (a case the answer listed) gets that entry; otherwise, or when
+it is named like the entry whose list it is in, the item's line of the list it came from.
 """
 
 from __future__ import annotations
@@ -23,15 +23,17 @@ class ListItem:
         if not item:
             return Passed("no item of the last answer named")
         entry = index.terms.topics.get(normalize(item))
-        if entry is not None and entry in index.entries:
+        shown = [index.passage(pid) for pid in reversed(request.shown)]
+        source = next((p for p in shown if p is not None and item_line(p.text, item)), None)
+        # An item named like the very entry whose list it is in (情绪调节, an alias of 客户情绪管理)
+        # is no entry of its own: the entry would answer with the list again.
+        if entry is not None and entry in index.entries and (source is None or source.entry_id != entry):
             kinds = [k for k in request.kinds if k != index.routing.roles.definition]
             if ev.is_case(entry) or not kinds:
                 passage = opening(entry, index, kinds)
             else:
                 passage = section(entry, kinds, request.industry, index, []) or definition(entry, index)
             return Decided(Decision("answer", [passage]), "the item is an entry of its own", item=item, entry=entry)
-        shown = [index.passage(pid) for pid in reversed(request.shown)]
-        source = next((p for p in shown if p is not None and item_line(p.text, item)), None)
         source = source or self._listing(ev, item)
         line = item_line(source.text, item) if source is not None else None
         if source is None or line is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation.planning import Context
-from tests.bot.conversation.rules.conftest import HOTEL, HUAWEI, UNREACHABLE, ids, step
+from tests.bot.conversation.rules.conftest import CEM, HOTEL, HUAWEI, UNREACHABLE, ids, step
 
 #: After the 华为云服务 case's story, its answer naming no other entry.
 TOLD_A_CASE = Context(topic=HUAWEI, last_kind="背景", last_passages=[f"{HUAWEI}#背景"])
@@ -33,3 +33,17 @@ def test_a_name_we_lack_asked_for_an_example_gets_the_closest_case(chain) -> Non
     decision, trace = chain("ask_case", "海底捞的案例有吗", min_confidence=UNREACHABLE)
     assert decision.status == "answer" and decision.note is not None
     assert decision.note.response == "utter_unknown_name"
+
+
+def test_a_case_only_guessed_by_the_classifier_leaves_a_far_better_passage_to_answer(chain) -> None:
+    """The classifier said ask_case; no word asks for an example and 分类 leads every story by far."""
+    decision, trace = chain("ask_case", "积极情绪和消极情绪怎么区分")
+    assert step(trace, "case").reason == "a case only guessed; retrieval's best passage, well ahead, is no case"
+    assert step(trace, "case").evidence["lead"] > 0.15
+    assert ids(decision) == [f"{CEM}#分类"] and trace.decided_by == "best_passage"
+
+
+def test_an_example_asked_in_words_is_a_case_question(chain) -> None:
+    decision, trace = chain("ask_case", "有没有满意惊喜感激的例子")
+    assert step(trace, "case").reason == "the best-ranked case"
+    assert decision.passage.entry_id == HUAWEI
