@@ -31,7 +31,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -39,6 +39,10 @@ from rich.table import Table
 
 from bot import case_commands, loop_commands
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.conversation.replay import Replayer
+    from bot.retrieval.search import Retriever
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="共情服务知识助手: knowledge base tools.")
 app.add_typer(loop_commands.inbox_app, name="inbox")
@@ -415,7 +419,7 @@ def _explain(messages: list[str], endpoints: Path | None) -> None:
         console.print(f"answered by a dialogue rule ({last.route}), not the knowledge base", highlight=False)
 
 
-def _replayer(retriever, endpoints: Path | None):
+def _replayer(retriever: Retriever, endpoints: Path | None) -> Replayer:
     """The running assistant's answering, without storing anything (needs the Rasa server's NLU)."""
     from bot.conversation.assistant import KnowledgeAssistant
     from bot.conversation.replay import RasaNlu, Replayer

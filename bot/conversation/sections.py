@@ -30,6 +30,11 @@ def is_case(entry: str, index: Index) -> bool:
     return bool(passages) and passages[0].entry_type == CASE_TYPE
 
 
+def is_story(passage: Passage, index: Index) -> bool:
+    """A case, or a section of examples: its words are the story's, and it answers for examples."""
+    return passage.entry_type == CASE_TYPE or passage.kind == index.routing.roles.cases
+
+
 def definition(entry: str, index: Index) -> Passage:
     own = index.entries[entry]
     return next((p for p in own if p.kind == index.routing.roles.definition), own[0])
@@ -73,11 +78,10 @@ def says(passage: Passage, words: Iterable[str]) -> int:
 
 def says_more(entry: str, words: list[str], chosen: Passage, index: Index, hits: list[Hit]) -> Passage | None:
     """The entry's passage that says the message's own words when the one chosen by kind says
-    none of them ("移情服务对内部客户也适用吗": the definition names 内部客户, the steps do not;
-    only words few passages use count),
-    if retrieval ranks it above the chosen one too; the most words first, then the better-ranked.
-    A story (a case) is no candidate: its words are the story's, and it answers for examples; nor
-    is a scenario's overview: it restates the situation in the words staff use to describe it."""
+    none of them ("移情服务对内部客户也适用吗": the definition names 内部客户, the steps do not), if
+    retrieval ranks it above the chosen one too; the most words first, then the better-ranked. Only
+    words few passages use count. A story is no candidate, nor is a scenario's overview: it
+    restates the situation in the words staff use to describe it."""
     limit = TELLING_SHARE * len(index.passages)
     words = [w for w in words if index.document_frequency(normalize(w)) <= limit]
     if says(chosen, words):
@@ -88,8 +92,7 @@ def says_more(entry: str, words: list[str], chosen: Passage, index: Index, hits:
         for p in index.entries.get(entry, [])
         if p.id in ranks
         and ranks[p.id] < ranks.get(chosen.id, len(ranks))
-        and p.kind != index.routing.roles.cases
-        and p.entry_type != CASE_TYPE
+        and not is_story(p, index)
         and not (p.entry_type == SCENARIO_TYPE and p.kind == index.routing.roles.definition)
     ]
     best = max(ahead, key=lambda p: (says(p, words), -ranks[p.id]), default=None)

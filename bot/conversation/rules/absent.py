@@ -95,8 +95,8 @@ class AbsentSubject:
         """The missing subject of a case question, when it names a concept ("峰终定律", "交叉销售",
         "首因效应"): words of which the last is a common or verbal noun of the dictionary, or one long
         common noun, where a company's name ends in a proper noun or a piece jieba had to cut
-        ("海底" + "捞"). No case we hold is an example of it, and
-        the closest one would be cited for a concept it never mentions."""
+        ("海底" + "捞"). No case we hold is an example of it, and the closest one would be cited for
+        a concept it never mentions."""
         subject = ev.subject
         if not subject.term_question or len(subject.chunks) != 1 or not subject.missing:
             return None

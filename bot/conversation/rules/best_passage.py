@@ -43,7 +43,7 @@ class BestPassage:
             kinds = [k for k in kinds if k != ev.index.routing.roles.cases]
         if kinds and best.kind not in kinds:
             found = section(best.entry_id, kinds, ev.request.industry, ev.index, ev.hits, ev.request.exclude)
-            situation = ev.index.routing.situation(normalize(text))  # its overview restates it; the steps answer
+            situation = ev.index.routing.situation(text)  # its overview restates it; the steps answer
             wordier = None if found is None or situation else says_more(best.entry_id, words, found, ev.index, ev.hits)
             if wordier is not None:
                 # "节日祝福对客户关系有用吗": the strategies say 节日祝福, the entry's 重要性 does not.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.conversation.decision import Note
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
-from bot.conversation.sections import kindred_case, linked_cases, opening
+from bot.conversation.sections import is_story, kindred_case, linked_cases, opening
 from bot.knowledge.entries import Passage
 from bot.retrieval.search import Hit
 
@@ -74,13 +74,9 @@ class CaseQuestion:
         hits, context = ev.hits, ev.context
         if not hits or ev.cases_in_words or ev.unknown or (context and ev.is_case(context[0])):
             return None
-
-        def story(passage: Passage) -> bool:
-            return ev.is_case(passage.entry_id) or passage.kind == ev.index.routing.roles.cases
-
-        if story(hits[0].passage):
+        if is_story(hits[0].passage, ev.index):
             return None
-        runner = next((h.score for h in hits if story(h.passage)), 0.0)
+        runner = next((h.score for h in hits if is_story(h.passage, ev.index)), 0.0)
         lead = hits[0].score - runner
         return {"passage": hits[0].passage.id, "lead": lead} if lead > ev.settings.context_margin else None
 

@@ -27,8 +27,7 @@ class TheoryWeLack:
 
     def decide(self, ev: Evidence) -> Outcome:
         names = self.theories_named(ev)
-        said = [n for n in names if self._said(ev, n)]
-        lacking = [n for n in names if n not in said]
+        lacking = [n for n in names if not ev.index.subjects.known([n])]
         if not lacking:
             return Passed("names no theory or model we lack", theories=names)
         return Decided(ev.not_found(), "names a theory or model the knowledge base never says", theory=lacking[0])
@@ -63,7 +62,3 @@ class TheoryWeLack:
             if len("".join(words)) - len(head) >= 2:
                 found.append("".join(words))
         return found
-
-    @staticmethod
-    def _said(ev: Evidence, name: str) -> bool:
-        return any(name in ev.index.entry_text(entry) for entry in ev.index.entries)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -87,17 +88,7 @@ def edited_kb(work: Path, edit: Callable[[Path], None]) -> tuple[Retriever, Inde
 @pytest.fixture
 def plan(kb_index: Index) -> Plan:
     """A turn planned as the assistant plans it: from the text the reader understood."""
-
-    def plan(
-        intent: str,
-        text: str,
-        ctx: Context | None = None,
-        topics: tuple[str, ...] = (),
-        industries: tuple[str, ...] = (),
-    ) -> Request:
-        return planned(kb_index, intent, text, ctx, topics, industries)
-
-    return plan
+    return partial(planned, kb_index)
 
 
 @pytest.fixture
@@ -113,18 +104,7 @@ def evidence(retriever: Retriever, kb_index: Index) -> Callable[..., Evidence]:
 @pytest.fixture
 def chain(retriever: Retriever, kb_index: Index) -> Callable[..., tuple[Decision, Trace]]:
     """The default chain's decision on a planned turn, and the turn's trace."""
-
-    def chain(
-        intent: str,
-        text: str,
-        ctx: Context | None = None,
-        topics: tuple[str, ...] = (),
-        industries: tuple[str, ...] = (),
-        **settings: float,
-    ) -> tuple[Decision, Trace]:
-        return decided(retriever, kb_index, intent, text, ctx, topics, industries, **settings)
-
-    return chain
+    return partial(decided, retriever, kb_index)
 
 
 def ids(decision: Decision) -> list[str]:
