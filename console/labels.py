@@ -21,6 +21,7 @@ RULES = {
     "policy": "最终决定",
     "list_item": "指向上一条回答中的某一项",
     "item": "指向上一条回答中的某一项",
+    "known_item": "问题说出了某个列表项的名称",
     "comparison": "比较两个条目",
     "compare": "比较两个条目",
     "theory_we_lack": "问的理论或模型知识库里没有",

@@ -16,6 +16,11 @@ REASONS = {
     "no list holds the item": "没有哪个列表包含这一项",
     "the item is an entry of its own": "这一项本身就是一个条目",
     "its line of the list": "列表中的这一行",
+    # known_item
+    "names an entry: its rule weighs the item": "点名了条目：交给“问题点名了条目”规则判断",
+    "names no list item, or more than one": "没有说出某个列表项的名称，或说出了不止一个",
+    "several lists have an item of that name": "好几个列表都有同名的一项",
+    "the one list item of that name": "知识库里唯一一个同名的列表项",
     # comparison
     "not a comparison of two named entries": "不是在比较两个点名的条目",
     "compares the named entries": "比较点名的几个条目",

@@ -47,8 +47,9 @@ def unknown_name(text: str, index: Index) -> str | None:
         )
 
     tagged = index.segmenter.tagged(text)
+    last = max((i for i, (w, _) in enumerate(tagged) if re.search(r"\w", w)), default=-1)
     run: list[tuple[str, str]] = []
-    for word, flag in [*tagged, ("", "")]:
+    for position, (word, flag) in enumerate([*tagged, ("", "")]):
         if word and unknown(word):
             run.append((word, flag))
             continue
@@ -57,12 +58,14 @@ def unknown_name(text: str, index: Index) -> str | None:
             flags = {f for _, f in run}
             latin = _LATIN_WORD.fullmatch(name) is not None
             # Before 的, one dictionary word is an ordinary noun ("实际的例子"); a name is several
-            # pieces jieba had to cut ("海底" + "捞") or a word it does not know.
+            # pieces jieba had to cut ("海底" + "捞") or a word it does not know. So before the
+            # message's last word 呢: "胖东来呢" asks about 胖东来 what the last answer told.
             name_like = len(run) > 1 or not index.segmenter.known(run[0][0])
+            marked = word == "的" or (word == "呢" and position == last)
             if (
                 len(name) >= 2
                 and not (flags & _FUNCTION_WORDS)
-                and ((word == "的" and not latin and name_like) or flags & _PROPER_NOUNS or (latin and chinese))
+                and ((marked and not latin and name_like) or flags & _PROPER_NOUNS or (latin and chinese))
             ):
                 return name
             run = []

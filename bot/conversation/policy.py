@@ -44,7 +44,7 @@ from bot.conversation.rules.example_question import ExampleQuestion
 from bot.conversation.rules.fact import FactQuestion
 from bot.conversation.rules.follow_up import FollowUp
 from bot.conversation.rules.industry import IndustryFollowUp
-from bot.conversation.rules.list_item import ListItem
+from bot.conversation.rules.list_item import KnownItem, ListItem
 from bot.conversation.rules.named_entry import NamedEntry
 from bot.conversation.rules.scope import OutOfScope
 from bot.conversation.rules.theory_name import TheoryWeLack
@@ -66,6 +66,7 @@ def default_rules() -> list[Rule]:
         FactQuestion(),
         OutOfScope(),
         NamedEntry(),
+        KnownItem(),
         FollowUp(),
         SharedFragment(),
         CaseQuestion(),

@@ -119,10 +119,11 @@ class Retriever:
         n = min(self.weights.candidates, len(index.passages))
         vector = self.encoder.encode_queries([text]) if mode != "bm25" else None
         dense = self._dense(index, vector, n, self.weights.question_offset) if vector is not None else {}
-        lexical = self._lexical(index, known, n) if mode != "dense" else {}
+        keys = [t for t in known if not index.segmenter.grammatical(t)]  # no "因为", "咋" in the lexical leg
+        lexical = self._lexical(index, keys, n) if mode != "dense" and keys else {}
         forced = [index.position[p.id] for entry in include for p in index.entries.get(entry, [])]
-        if forced and mode != "dense" and known:
-            all_lexical = index.bm25.get_scores(known)
+        if forced and mode != "dense" and keys:
+            all_lexical = index.bm25.get_scores(keys)
             lexical.update({d: float(all_lexical[d]) for d in forced if d not in lexical and all_lexical[d] > 0})
         if mode == "hybrid" and vector is not None:  # score lexical-only candidates densely too
             missing = [d for d in dict.fromkeys([*lexical, *forced]) if d not in dense]

@@ -118,6 +118,11 @@ _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 #: First letters of jieba's part-of-speech flags of function words: pronoun, adverb, conjunction,
 #: preposition, particle, numeral, measure word, direction, interjection, onomatopoeia, modal.
 FUNCTION_TAGS = frozenset("rdcpumqfeoy")
+#: The narrower set a query's lexical leg leaves out: conjunctions, particles, modal words,
+#: interjections, onomatopoeia. Rare in the passages, such words get a high IDF, so "因为" in a
+#: message would lift whichever passage happens to say it. Pronouns and prepositions stay ("咋",
+#: "每个" match the trainers' example questions), as do adverbs, numerals and measure words.
+GRAMMAR_TAGS = frozenset("cuyeo")
 
 
 @lru_cache(maxsize=1)
@@ -171,6 +176,10 @@ class Segmenter:
         """A dictionary word that is no person's or place's name: one a message means as written
         (the reader never takes it for a typo, but "关健", a name in jieba's list, is read as 关键)."""
         return ordinary_word(word, self._jieba.FREQ, self._tagger.word_tag_tab)
+
+    def grammatical(self, word: str) -> bool:
+        """Whether jieba's dictionary tags the word, on its own, as a grammar word (GRAMMAR_TAGS)."""
+        return self._tagger.word_tag_tab.get(word, "x")[:1] in GRAMMAR_TAGS
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens: no punctuation, no question words."""

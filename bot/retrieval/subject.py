@@ -44,6 +44,9 @@ from bot.retrieval.word_classes import (
 
 #: A question about one term has one short subject; a longer one describes a situation.
 TERM_WORDS = 4
+#: A Latin word this short, left as typed by the reader, is a chat filler ("ok", "em", "hi"), not a
+#: name: the reader has already read the English names of ours ("ai" → 人工智能).
+MAX_FILLER_LATIN = 2
 #: Share of passages a word may occur in and still say what a question is about (e.g. 压力, 过敏).
 SPECIFIC_SHARE = 0.03
 
@@ -282,6 +285,8 @@ class SubjectFinder:
                 continue
             if not CONTENT.search(key) or key in STOPWORDS or key in LIGHT_VERBS or flag in TONE:
                 role = FORM
+            elif key.isascii() and len(key) <= MAX_FILLER_LATIN:
+                role = FORM  # "ok 华为那个咋做的": a chat filler; names of ours were read before
             elif key in self.terms.industries:
                 role = FORM  # an industry narrows the question, it is not its subject
             elif flag in FUNCTION:

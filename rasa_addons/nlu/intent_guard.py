@@ -64,8 +64,10 @@ _WHAT_IS = re.compile(
 )
 #: Words for the assistant itself: "你是什么", "这个机器人是啥" ask about it.
 _SELF = re.compile(r"你|您|助手|机器人|这个|这是|它|bot", re.IGNORECASE)
-#: Words that ask (什么, 啥, 怎么, 咋, 哪, 如何, 为何): no rating holds one ("答非所问？" has only a mark).
-_QUESTION_WORDS = re.compile(r"什么|啥|怎么|咋|哪|如何|为何")
+#: Words that ask (什么, 啥, 怎么, 咋, 哪, 如何, 为何), and a copula or modal verb asked as "A不A"
+#: (是不是, 要不要, 能不能): no rating holds one ("答非所问？" has only a mark), and no greeting
+#: either ("在不在" asks whether someone is there; 在 is neither).
+_QUESTION_WORDS = re.compile(r"什么|啥|怎么|咋|哪|如何|为何|([是要能会该用需可])不\1")
 #: A rating in words is short ("讲得很清楚", "没帮助"); a longer message asks something.
 MAX_RATING_CHARS = 12
 #: Greetings, thanks and goodbyes are formulas of a few Chinese characters ("好的 先这样吧 bye": 6;

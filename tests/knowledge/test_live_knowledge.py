@@ -11,6 +11,7 @@ import pytest
 from bot.indexing.nlu_export import entity_patterns
 from bot.knowledge.entries import load_knowledge
 from bot.knowledge.lint import lint
+from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable
 from tests.conftest import ROOT
 
@@ -96,3 +97,19 @@ def test_every_synonym_stands_for_a_word_the_knowledge_base_uses() -> None:
     text = "\n".join(p.searchable_text for p in kb.passages)
     missing = sorted({term for term in kb.vocabulary.synonyms.values() if term not in text})
     assert not missing, f"schema.yml synonyms: {missing} occur in no entry"
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("押金几天到账", True),
+        ("说话方式要换着来吗", False),  # an obligation asked yes or no may be about practice
+        ("这个理论是哪一年提出的", True),  # a year, a country: facts the knowledge base holds none of
+        ("是不是一定要先道歉", False),
+        ("投诉处理有哪些步骤", False),
+    ],
+)
+def test_real_routing_reads_rules_numbers_and_dates_as_facts(question: str, asks: bool) -> None:
+    """The fact cues are the trainers' to edit; these readings are what the fact rule relies on."""
+    routing = Routing.load(ROOT / "knowledge" / "routing.yml", load_knowledge(ROOT / "knowledge").vocabulary)
+    assert bool(routing.asks_fact(question)) is asks

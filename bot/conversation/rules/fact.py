@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
+from bot.knowledge.routing import GAP
 
 
 class FactQuestion:
@@ -23,6 +24,12 @@ class FactQuestion:
             return Passed("a situation to handle", cues=cues)
         # beside a name of ours, a chunk is never mentioned whole: the evidence is a noun we never use
         missing = ev.foreign_words(cues) if ev.request.topics else ev.subject.missing
+        # the people served (会员) and the cue with one verb ("能用" of 能…吗) are no other subject
+        parts = [part for cue in cues for part in cue.split(GAP) if part]
+        people = ev.index.routing.people
+        missing = [
+            m for m in missing if m not in people and not any(len(m.replace(p, "")) <= 1 for p in parts if p in m)
+        ]
         if not missing:
             return Passed("the knowledge base mentions all the question is about", cues=cues)
         return Decided(ev.not_found(), "asks for a rule, permission, price or quantity", cues=cues, missing=missing)

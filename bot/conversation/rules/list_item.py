@@ -2,6 +2,11 @@
 
 An item that is an entry of its own (a case the answer listed) gets that entry; otherwise, or when
 it is named like the entry whose list it is in, the item's line of the list it came from.
+
+`KnownItem`: an item of any list in the knowledge base, named whole by a message that names no
+entry ("有形性是什么", "有形性呢" while talking of something else), gets its line. Retrieval ranks
+the item's list low (one line of a passage about five things) and the conversation's entry would
+answer for it.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 from bot.conversation.decision import Decision
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
-from bot.conversation.sections import definition, item_line, opening, section
+from bot.conversation.sections import definition, item_line, list_items, opening, section
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
 
@@ -48,3 +53,30 @@ class ListItem:
                 if item_line(passage.text, item):
                     return passage
         return None
+
+
+class KnownItem:
+    name = "known_item"
+
+    def decide(self, ev: Evidence) -> Outcome:
+        if ev.request.topics:
+            return Passed("names an entry: its rule weighs the item")
+        said = normalize(ev.request.text)
+        industries = ev.index.terms.industries
+        # An item naming an industry ("银行服务" of a list of applications) is the industry rule's.
+        found = {
+            (name, passage.id): (passage, line)
+            for passage in ev.index.passages
+            for name, line in list_items(passage.text).items()
+            if len(name) > 1 and name in said and not any(word in name for word in industries)
+        }
+        names = {name for name, _ in found}
+        longest = max(names, key=len, default="")
+        # Every word of the message's subject is part of the item's name: it asks about nothing else.
+        if not longest or any(c.text not in longest for c in ev.subject.chunks):
+            return Passed("names no list item, or more than one", items=sorted(names))
+        lines = [found[key] for key in found if key[0] == longest]
+        if len(lines) != 1:
+            return Passed("several lists have an item of that name", item=longest, lists=len(lines))
+        passage, line = lines[0]
+        return Decided(Decision("answer", [passage], excerpt=line), "the one list item of that name", item=longest)

@@ -16,6 +16,10 @@ from bot.indexing.store import Index
         ("Emotion Regulation 有案例吗", None),  # an English synonym reads as 情绪调节, no company
         ("front desk 平时该怎么练", None),
         ("Zendesk怎么样", "zendesk"),
+        ("胖东来呢", "胖东来"),  # before the last word 呢, pieces jieba had to cut: the name asked about
+        ("那胖东来呢？", "胖东来"),
+        ("胖东来呢 还有别的吗", None),  # 呢 inside the message marks no name
+        ("那酒店呢", None),  # an industry we know
     ],
 )
 def test_unknown_name_of_what_the_reader_understood(kb_index: Index, text: str, name: str | None) -> None:

@@ -375,6 +375,7 @@ def test_the_default_chain_and_its_order() -> None:
         "fact_question",
         "out_of_scope",
         "named_entry",
+        "known_item",
         "follow_up",
         "clarify",
         "case",

@@ -91,3 +91,13 @@ def test_the_included_entries_passages_are_returned_beyond_top_k(settings: Setti
     assert hits[0].passage.id == first.id
     assert {h.passage.entry_id for h in hits[1:]} == {other}
     assert len(retriever.search(QUESTION, top_k=1).hits) == 1  # nothing included: top_k as before
+
+
+def test_a_conjunction_alone_matches_no_passage_lexically(settings: Settings, char_encoder: CharEncoder) -> None:
+    """Rare in passages, "因为" has a high IDF: it would lift whichever passage happens to say it."""
+    path = settings.knowledge_dir / "scenarios" / "good-scenario.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("## 实施策略\n", "## 实施策略\n因为排队。\n"), encoding="utf-8"
+    )
+    assert search(settings, char_encoder, "排队", "bm25").hits[0].passage.id == "good-scenario#实施策略"
+    assert search(settings, char_encoder, "因为", "bm25").hits == []

@@ -64,3 +64,10 @@ def test_segmenters_do_not_share_user_words() -> None:
     assert later.tokens("情感服务体验") == ["情感", "服务体验"]
     assert with_words.tokens("情感服务体验") == ["情感服务体验"]
     assert jieba.lcut("情感服务体验") == ["情感", "服务", "体验"]
+
+
+@pytest.mark.parametrize(
+    ("word", "grammar"), [("因为", True), ("的话", True), ("吧", True), ("客户", False), ("咋", False), ("主动", False)]
+)
+def test_grammar_words_are_conjunctions_particles_and_modal_words(seg: Segmenter, word: str, grammar: bool) -> None:
+    assert seg.grammatical(word) is grammar

@@ -55,6 +55,7 @@ def test_a_term_the_knowledge_base_never_mentions(find, text: str, subject: str)
         ("华为满意度是什么", "华为满意度"),  # one word is a name of ours: its pairing is not checked
         ("客户情绪管理分哪几类", "客户情绪管理分"),  # a single character beside a name asks about it
         ("客户情绪管理放到银行里咋用", "客户情绪管理放到"),  # a verb beside a name: what is done with it
+        ("ok 华为满意度是什么", "华为满意度"),  # a two-letter Latin word is a chat filler
     ],
 )
 def test_a_subject_the_knowledge_base_mentions(find, text: str, subject: str) -> None:

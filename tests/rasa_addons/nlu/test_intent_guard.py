@@ -294,7 +294,16 @@ def test_without_the_vocabulary_nothing_is_a_cue(tmp_path) -> None:
     assert message.get(INTENT)["name"] == "nlu_fallback"
 
 
-@pytest.mark.parametrize("text", ["那是先道歉还是先听他说完再解释原因", "你好 客户情绪管理怎么做", "谢谢 那酒店咋办"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "那是先道歉还是先听他说完再解释原因",
+        "你好 客户情绪管理怎么做",
+        "谢谢 那酒店咋办",
+        "是不是一定要先道歉",
+        "好的 要不要回访",
+    ],
+)
 def test_a_message_saying_more_than_a_greeting_thanks_or_goodbye_gets_the_best_other_intent(text: str) -> None:
     message = ranked(text, [("goodbye", 0.5), ("thank", 0.2), ("feedback_positive", 0.2), ("ask_strategy", 0.1)])
     guard().process([message])
@@ -303,7 +312,13 @@ def test_a_message_saying_more_than_a_greeting_thanks_or_goodbye_gets_the_best_o
 
 
 @pytest.mark.parametrize(
-    "intent, text", [("goodbye", "好的 先这样吧 bye"), ("thank", "谢谢你呀 帮大忙了"), ("greet", "早上好 小助手")]
+    "intent, text",
+    [
+        ("goodbye", "好的 先这样吧 bye"),
+        ("thank", "谢谢你呀 帮大忙了"),
+        ("greet", "早上好 小助手"),
+        ("greet", "嗨 在不在"),
+    ],
 )
 def test_a_greeting_thanks_or_goodbye_stays(intent: str, text: str) -> None:
     message = ranked(text, [(intent, 0.9), ("ask_strategy", 0.1)])

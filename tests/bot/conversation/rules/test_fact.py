@@ -25,3 +25,9 @@ def test_english_words_beside_a_name_are_no_other_subject(chain) -> None:
     decision, trace = chain("ask_case", "华为有好的case可以参考吗", topics=(HUAWEI,))
     assert step(trace, "fact_question").reason == "the knowledge base mentions all the question is about"
     assert decision.status == "answer"
+
+
+def test_the_people_served_and_the_cues_own_words_are_no_other_subject(chain) -> None:
+    """ "能用在会员身上吗": 会员 is whom staff serve, 能用 the cue 能…吗 itself; nothing else is asked."""
+    decision, trace = chain("ask_application", "客户情绪管理能用在会员身上吗", topics=())
+    assert step(trace, "fact_question").outcome == "passed"
