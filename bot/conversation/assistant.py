@@ -90,11 +90,13 @@ class KnowledgeAssistant:
             # 「举个例子」 still refer to the last answer.
             return reply, Context(**{**ctx.__dict__, "last_question": turn.text})
         passage = reply.passages[0]
+        # An item pointed at ("第二个具体讲讲") leaves the list it is in the one to walk on ("最后一个呢").
+        items = ctx.last_items if request.item and ctx.last_items else reply.items
         new_ctx = Context(
             topic=passage.entry_id,
             industry=request.industry,
             last_kind=passage.kind,
-            last_items=reply.items,
+            last_items=items,
             last_passages=[*request.exclude, *(p.id for p in reply.passages)],
             last_question=turn.text,
             mentioned=reply.mentioned,

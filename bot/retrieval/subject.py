@@ -24,6 +24,7 @@ from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable, normalize
 from bot.retrieval.segment import STOPWORDS, Segmenter
 from bot.retrieval.word_classes import (
+    CONNECTIVE_VERBS,
     CONTENT,
     DEMONSTRATIVES,
     FORM,
@@ -283,7 +284,9 @@ class SubjectFinder:
             key = normalize(word)
             if key in JOINING:
                 continue
-            if not CONTENT.search(key) or key in STOPWORDS or key in LIGHT_VERBS or flag in TONE:
+            if not CONTENT.search(key) or key in STOPWORDS or flag in TONE:
+                role = FORM
+            elif key in LIGHT_VERBS or key in CONNECTIVE_VERBS:
                 role = FORM
             elif key.isascii() and len(key) <= MAX_FILLER_LATIN:
                 role = FORM  # "ok 华为那个咋做的": a chat filler; names of ours were read before

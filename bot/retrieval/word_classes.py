@@ -42,6 +42,8 @@ LIGHT_VERBS = frozenset(
         "改成",
     }
 )
+#: Verbs that join a new question to the last ("还有 X是啥意思"): no part of its subject.
+CONNECTIVE_VERBS = frozenset({"还有", "再有"})
 CONTENT = re.compile(r"[\w\u3400-\u9fff]")
 JOINING = frozenset({"的", "之"})
 #: Someone spoken of again ("让他把火发完"): a message with one refers back to the conversation.

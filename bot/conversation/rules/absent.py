@@ -14,7 +14,7 @@ from bot.conversation.evidence import Evidence
 from bot.conversation.planning import CORRECT_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.knowledge.terms import normalize
-from bot.retrieval.word_classes import PERSONAL_PRONOUNS
+from bot.retrieval.word_classes import PERSONAL_PRONOUNS, nominal
 
 #: The intent that asks for more of the last answer ("还有吗", "详细说说"): no subject of its own.
 MORE_INTENT = "ask_more"
@@ -62,6 +62,8 @@ class AbsentSubject:
             return Passed("the knowledge base mentions the subject", subject=chunks)
         # "服务差距模型" is no description: a name ending like our theories' names must be said whole.
         theory = any(len(c.words) > 1 and c.words[-1] in ev.index.theory_heads for c in subject.chunks)
+        # "情绪价值是啥意思": what a compound of our nouns is, asked in so many words, is a term of its own
+        context = context if not self._defines_a_compound(ev) else []
         if context and all(c.known for c in subject.chunks) and not theory:
             # "分几个阶段" after 服务设计: every word is ours, the conversation says what it is about.
             return Passed("every word is ours, and the conversation has a subject", subject=chunks)
@@ -89,6 +91,19 @@ class AbsentSubject:
         return Decided(
             ev.not_found(), "the knowledge base never mentions the subject", subject=chunks, missing=subject.missing
         )
+
+    @staticmethod
+    def _defines_a_compound(ev: Evidence) -> bool:
+        """ "情绪价值是啥意思": its words ask what a compound of nouns is, and we use them one by
+        one (情绪, 价值) but never together: a term of its own, not the conversation's subject."""
+        routing = ev.index.routing
+        chunks = ev.subject.chunks
+        if len(chunks) != 1 or len(chunks[0].words) < 2 or chunks[0].mentioned:
+            return False
+        if routing.roles.definition not in routing.kinds_in(ev.request.text):
+            return False
+        flags = dict(ev.index.segmenter.tagged(normalize(ev.request.text)))
+        return all(nominal(flags.get(w, "")) for w in chunks[0].words)
 
     @staticmethod
     def _concept_we_lack(ev: Evidence) -> str | None:

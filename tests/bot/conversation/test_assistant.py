@@ -191,3 +191,12 @@ def test_terms_read_puts_the_script_first() -> None:
         TermMatch("客戶", "客户", "traditional"),
         TermMatch("客户", "客户", "exact", "entry"),
     ]
+
+
+def test_an_item_that_is_an_entry_of_its_own_keeps_the_list_walked(assistant: KnowledgeAssistant) -> None:
+    """ "第一个详细说说" answers with the item's own entry; "最后一个呢" still means the listed one."""
+    _, listed = assistant.respond(Turn("ask_theory", "客户情感需求的理论基础有哪些"), Context())
+    assert len(listed.last_items) > 1
+    reply, ctx = assistant.respond(Turn("inform", "第一个详细说说"), listed)
+    assert reply.status == "answer" and ctx.topic != listed.topic
+    assert ctx.last_items == listed.last_items

@@ -326,6 +326,14 @@ def test_a_greeting_thanks_or_goodbye_stays(intent: str, text: str) -> None:
     assert message.get(INTENT) == {"name": intent, "confidence": 0.9}
 
 
+def test_a_greeting_word_before_a_named_entry_is_no_question_about_the_assistant() -> None:
+    text = "请问什么是KANO"
+    ranking = [("greet", 0.9), ("bot_capabilities", 0.05), ("ask_definition", 0.04)]
+    message = ranked(text, ranking, [topic(text, "KANO")])
+    guard().process([message])
+    assert message.get(INTENT)["name"] == "ask_definition"
+
+
 def test_a_greeting_naming_an_entry_asks_about_it() -> None:
     text = "嗨 KANO"
     message = ranked(text, [("greet", 0.9), ("ask_definition", 0.1)], [topic(text, "KANO")])

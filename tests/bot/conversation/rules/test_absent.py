@@ -253,3 +253,16 @@ def test_an_example_of_a_verbal_noun_or_one_long_noun_we_lack_is_not_found(chain
     decision, trace = chain("ask_case", text)
     assert decision.status == "not_found"
     assert step(trace, "absent_subject").reason == "an example of a concept the knowledge base never mentions"
+
+
+def test_a_compound_of_our_nouns_asked_what_it_means_is_a_term_we_lack(chain) -> None:
+    """情绪 and 品牌 are ours one by one, never together: "这个词是啥意思" asks for a term of its
+    own, not about the conversation's subject ("还有" joins the question, it is no part of it)."""
+    decision, trace = chain("ask_definition", "还有 情绪品牌这个词是啥意思", DEFINED)
+    assert trace.decided_by == "absent_subject" and decision.status == "not_found"
+    assert trace.coverage["subject"] == ["情绪品牌"]
+
+
+def test_a_part_of_the_conversations_subject_asked_about_still_follows_up(chain) -> None:
+    decision, trace = chain("ask_definition", "客户语气是啥意思", DEFINED)
+    assert step(trace, "absent_subject").outcome == "passed"
