@@ -284,12 +284,11 @@ class SubjectFinder:
             key = normalize(word)
             if key in JOINING:
                 continue
-            if not CONTENT.search(key) or key in STOPWORDS or flag in TONE:
+            form_word = key in STOPWORDS or key in LIGHT_VERBS or key in CONNECTIVE_VERBS
+            # "ok 华为那个咋做的": a short Latin word is a chat filler; names of ours were read before
+            filler = key.isascii() and key.isalpha() and len(key) <= MAX_FILLER_LATIN
+            if not CONTENT.search(key) or form_word or flag in TONE or filler:
                 role = FORM
-            elif key in LIGHT_VERBS or key in CONNECTIVE_VERBS:
-                role = FORM
-            elif key.isascii() and len(key) <= MAX_FILLER_LATIN:
-                role = FORM  # "ok 华为那个咋做的": a chat filler; names of ours were read before
             elif key in self.terms.industries:
                 role = FORM  # an industry narrows the question, it is not its subject
             elif flag in FUNCTION:
