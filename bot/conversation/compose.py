@@ -78,11 +78,16 @@ def outgoing(reply: Reply, feedback: list[dict[str, str]]) -> list[tuple[Message
 
 def list_items(text: str) -> list[str]:
     """Names of the items of a Markdown list: "- **同理心**：……" -> "同理心"."""
-    items = []
+    return list(item_lines(text))
+
+
+def item_lines(text: str) -> dict[str, str]:
+    """Each item of a Markdown list by its name, with its line ("同理心" → "- **同理心**：……")."""
+    items: dict[str, str] = {}
     for line in text.splitlines():
         match = _ITEM.match(line)
         if match:
-            items.append((match.group(1) or match.group(2)).strip())
+            items.setdefault((match.group(1) or match.group(2)).strip(), line.strip())
     return items
 
 

@@ -24,9 +24,6 @@ SCENARIO_TYPE = "scenario"
 #: not 能力 or 沟通): only such words of a message move its answer off the section of the kind asked.
 TELLING_SHARE = 0.06
 
-#: The start of a Markdown list line: "- ", "* ", "+ ", "1. ", "2、".
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]\s+|\d+[.、)]\s*)")
-
 
 def is_case(entry: str, index: Index) -> bool:
     passages = index.entries.get(entry) or []
@@ -158,19 +155,6 @@ def item_line(text: str, item: str) -> str | None:
             if want and want in normalize(head.replace("*", "")):
                 found.append(stripped)
     return found[0] if len(found) == 1 else None
-
-
-def list_items(text: str) -> dict[str, str]:
-    """The items of a passage's Markdown lists, by name ("有形性" → "- **有形性**：……")."""
-    items: dict[str, str] = {}
-    for line in text.splitlines():
-        stripped = line.strip()
-        head = re.split(r"[：:]", stripped, maxsplit=1)[0]
-        if _LIST_MARK.match(head):
-            name = normalize(_LIST_MARK.sub("", head).replace("*", "")).strip()
-            if name:
-                items.setdefault(name, stripped)
-    return items
 
 
 def named_item(entries: Iterable[str], words: Iterable[str], index: Index, skip: Iterable[str] = ()) -> Passage | None:

@@ -11,10 +11,11 @@ answer for it.
 
 from __future__ import annotations
 
+from bot.conversation.compose import item_lines
 from bot.conversation.decision import Decision
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
-from bot.conversation.sections import definition, item_line, list_items, opening, section
+from bot.conversation.sections import definition, item_line, opening, section
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
 
@@ -67,7 +68,7 @@ class KnownItem:
         found = {
             (name, passage.id): (passage, line)
             for passage in ev.index.passages
-            for name, line in list_items(passage.text).items()
+            for name, line in ((normalize(n), line) for n, line in item_lines(passage.text).items())
             if len(name) > 1 and name in said and not any(word in name for word in industries)
         }
         names = {name for name, _ in found}

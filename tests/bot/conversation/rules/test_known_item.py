@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.conversation.sections import list_items
+from bot.conversation.compose import list_items
 from tests.bot.conversation.rules.conftest import CEM, DEFINED, decided, edited_kb, step
 
 
