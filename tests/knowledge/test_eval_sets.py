@@ -48,6 +48,7 @@ def passages() -> list:
         ("fresh_4_retrieval.jsonl", 40),
         ("fresh_5_retrieval.jsonl", 40),
         ("fresh_6_retrieval.jsonl", 60),
+        ("fresh_7_retrieval.jsonl", 120),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
