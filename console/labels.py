@@ -98,6 +98,8 @@ EVIDENCE = {
     "topic": "条目",
     "topics": "条目",
     "item": "列表项",
+    "items": "说到的列表项",
+    "lists": "同名列表项的个数",
     "kind": "小节类型",
     "kinds": "小节类型",
     "industry": "行业",

@@ -2,7 +2,8 @@
 
 Relative paths are resolved against the file's folder, as for the knowledge settings, so a copy
 of endpoints.yml elsewhere (`KB_ENDPOINTS`, as the tests use) keeps its accounts and sessions
-there too.
+there too. Sessions and failed log-ins are run state: `KB_STATE_DIR` moves them for one run, as it
+moves the assistant's stores (bot/settings.py), so a test's log-ins never land in the live database.
 
 Usage:
     settings = ConsoleSettings.load()          # ./endpoints.yml, or $KB_ENDPOINTS
@@ -11,11 +12,12 @@ Usage:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.settings import load_block
+from bot.settings import STATE_DIR_ENV, load_block
 
 SECTION = "console"
 
@@ -44,4 +46,7 @@ class ConsoleSettings(BaseModel):
 
     @classmethod
     def load(cls, path: Path | None = None) -> ConsoleSettings:
-        return load_block(cls, SECTION, path, ("accounts", "state_db"))[0]
+        settings = load_block(cls, SECTION, path, ("accounts", "state_db"))[0]
+        if os.environ.get(STATE_DIR_ENV):
+            settings.state_db = Path(os.environ[STATE_DIR_ENV]).resolve() / "console" / "console.db"
+        return settings
