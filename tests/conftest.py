@@ -42,12 +42,13 @@ LIVE_STORES_KEY = pytest.StashKey[dict[str, tuple[int, int] | None]]()
 
 
 def live_store_files() -> list[Path]:
-    """The SQLite stores `make run` writes in this checkout (endpoints.yml's state_dir), with their WAL files."""
+    """The SQLite stores `make run` writes in this checkout (endpoints.yml's state_dir; the console's
+    sessions and log-ins at their default place), with their WAL files."""
     import yaml
 
     block = (yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}).get("knowledge_base") or {}
     state = ROOT / str(block.get("state_dir", "var"))
-    stores = [state / "feedback.db", state / "rasa" / "tracker.db"]
+    stores = [state / "feedback.db", state / "rasa" / "tracker.db", ROOT / "var" / "console" / "console.db"]
     return [path.with_name(path.name + suffix) for path in stores for suffix in ("", "-wal")]
 
 

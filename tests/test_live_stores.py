@@ -25,7 +25,7 @@ def test_the_suite_keeps_its_stores_out_of_the_checkout() -> None:
 
 def test_live_store_files_are_the_checkouts_var_stores() -> None:
     names = {str(path.relative_to(ROOT)) for path in live_store_files()}
-    assert {"var/feedback.db", "var/rasa/tracker.db"} <= names
+    assert {"var/feedback.db", "var/rasa/tracker.db", "var/console/console.db"} <= names
 
 
 def test_the_suite_left_the_live_stores_untouched(request: pytest.FixtureRequest) -> None:
