@@ -135,11 +135,16 @@ class Settings(BaseModel):
     def load(cls, path: Path | None = None) -> Settings:
         """Read settings; relative paths are resolved against the file's folder (the project root)."""
         settings, base = load_block(cls, SECTION, path, PATHS)
-        if os.environ.get(STATE_DIR_ENV):
-            settings.state_dir = Path(os.environ[STATE_DIR_ENV]).resolve()  # relative to where it was set
+        settings.state_dir = run_state_dir() or settings.state_dir
         if (base / settings.encoder).exists():
             settings.encoder = str((base / settings.encoder).resolve())
         return settings
+
+
+def run_state_dir() -> Path | None:
+    """The state folder `KB_STATE_DIR` sets for one run (relative to where it was set), if any."""
+    value = os.environ.get(STATE_DIR_ENV)
+    return Path(value).resolve() if value else None
 
 
 PATHS = ("knowledge_dir", "index_dir", "nlu_dir", "state_dir", "domain", "rules_dir")

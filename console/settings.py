@@ -12,12 +12,11 @@ Usage:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.settings import STATE_DIR_ENV, load_block
+from bot.settings import load_block, run_state_dir
 
 SECTION = "console"
 
@@ -47,6 +46,7 @@ class ConsoleSettings(BaseModel):
     @classmethod
     def load(cls, path: Path | None = None) -> ConsoleSettings:
         settings = load_block(cls, SECTION, path, ("accounts", "state_db"))[0]
-        if os.environ.get(STATE_DIR_ENV):
-            settings.state_db = Path(os.environ[STATE_DIR_ENV]).resolve() / "console" / "console.db"
+        state = run_state_dir()
+        if state is not None:
+            settings.state_db = state / "console" / "console.db"
         return settings

@@ -21,11 +21,11 @@ from bot.conversation.decision import Decision
 from bot.conversation.trace import Trace
 from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
+from bot.knowledge.lists import item_lines
 from normalization.matching import Match
 
 MAX_BODY_CHARS = 300
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITEM = re.compile(r"^\s*(?:[-*+]\s+|\d+(?:[.)]\s+|、\s*))(?:\*\*(.+?)\*\*|([^：:，,。]{2,20})[：:])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _CITED_TITLE = re.compile(r"《([^《》]+)》")
 
@@ -79,16 +79,6 @@ def outgoing(reply: Reply, feedback: list[dict[str, str]]) -> list[tuple[Message
 def list_items(text: str) -> list[str]:
     """Names of the items of a Markdown list: "- **同理心**：……" -> "同理心"."""
     return list(item_lines(text))
-
-
-def item_lines(text: str) -> dict[str, str]:
-    """Each item of a Markdown list by its name, with its line ("同理心" → "- **同理心**：……")."""
-    items: dict[str, str] = {}
-    for line in text.splitlines():
-        match = _ITEM.match(line)
-        if match:
-            items.setdefault((match.group(1) or match.group(2)).strip(), line.strip())
-    return items
 
 
 def shorten(text: str, limit: int = MAX_BODY_CHARS) -> str:

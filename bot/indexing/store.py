@@ -32,6 +32,7 @@ import numpy as np
 
 from bot.files import atomic_write_text
 from bot.knowledge.entries import Passage
+from bot.knowledge.lists import item_lines
 from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable, normalize
 from bot.retrieval.query import QueryAnalyzer
@@ -90,6 +91,15 @@ class Index:
     def position(self) -> dict[str, int]:
         """Passage id -> its index in `passages` (and its document in the lexical index)."""
         return {p.id: number for number, p in enumerate(self.passages)}
+
+    @cached_property
+    def list_items(self) -> list[tuple[str, Passage, str]]:
+        """Every item of the passages' Markdown lists: (its normalized name, its passage, its line)."""
+        return [
+            (normalize(name), passage, line)
+            for passage in self.passages
+            for name, line in item_lines(passage.text).items()
+        ]
 
     @cached_property
     def theory_heads(self) -> frozenset[str]:

@@ -11,7 +11,6 @@ answer for it.
 
 from __future__ import annotations
 
-from bot.conversation.compose import item_lines
 from bot.conversation.decision import Decision
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
@@ -67,8 +66,7 @@ class KnownItem:
         # An item naming an industry ("银行服务" of a list of applications) is the industry rule's.
         found = {
             (name, passage.id): (passage, line)
-            for passage in ev.index.passages
-            for name, line in ((normalize(n), line) for n, line in item_lines(passage.text).items())
+            for name, passage, line in ev.index.list_items
             if len(name) > 1 and name in said and not any(word in name for word in industries)
         }
         names = {name for name, _ in found}
