@@ -32,6 +32,7 @@ from bot.indexing.encoder import Encoder
 from bot.indexing.nlu_export import write_nlu_resources
 from bot.indexing.store import MANIFEST, content_words, current_version, version_name, write_version
 from bot.knowledge.entries import VOCABULARY_FILE, Passage, Problem, entry_files, load_knowledge, question_hash
+from bot.knowledge.lists import item_lines
 from bot.knowledge.routing import ROUTING_FILE, Routing, domain_intents
 from bot.knowledge.terms import TermTable
 from bot.retrieval.segment import Segmenter
@@ -90,7 +91,8 @@ def _build(settings: Settings, full: bool, encoder: Encoder | None) -> BuildRepo
     passages = kb.passages
     segmenter = Segmenter(terms.words())
     words = {t for p in passages for t in segmenter.tokens(p.lexical_text)}
-    write_nlu_resources(terms, settings.nlu_dir, content_words(words, segmenter, routing), routing.cue_words)
+    items = {name for p in passages for name in item_lines(p.text)}
+    write_nlu_resources(terms, settings.nlu_dir, content_words(words, segmenter, routing), routing.cue_words, items)
     encoder = encoder or Encoder(settings.encoder, settings.encoder_precision)
     live = current_version(root)
     wanted = {"fingerprint": fingerprint, "model": encoder.identity, "dense_index": settings.dense_index}

@@ -40,23 +40,28 @@ def entity_patterns(terms: TermTable) -> list[dict[str, str]]:
     return sorted(patterns, key=lambda p: (p["label"], p["id"], p["pattern"]))
 
 
-def vocabulary(terms: TermTable, words: Iterable[str], cues: Iterable[str] = ()) -> dict:
+def vocabulary(terms: TermTable, words: Iterable[str], cues: Iterable[str] = (), items: Iterable[str] = ()) -> dict:
     """The reading vocabulary: names (title, alias or industry word → what it stands for),
-    synonyms (→ the knowledge base's word), the knowledge base's other words, and the cue words
-    that ask for a kind of section (routing.yml; the intent guard tells follow-ups by them), sorted."""
+    synonyms (→ the knowledge base's word), the knowledge base's other words, the cue words
+    that ask for a kind of section (routing.yml; the intent guard tells follow-ups by them), and
+    the names of list items (the intent guard reads a bare one, "有形性", as a question about it), sorted."""
     return {
         "names": dict(sorted({**terms.topics, **terms.industries}.items())),
         "synonyms": dict(sorted(terms.synonyms.items())),
         "words": sorted(set(words)),
         "kind_cues": sorted(set(cues)),
+        "items": sorted(set(items)),
     }
 
 
-def write_nlu_resources(terms: TermTable, directory: Path, words: Iterable[str] = (), cues: Iterable[str] = ()) -> None:
+def write_nlu_resources(
+    terms: TermTable, directory: Path, words: Iterable[str] = (), cues: Iterable[str] = (), items: Iterable[str] = ()
+) -> None:
     """`words`: the knowledge base's own words (its passages' tokens), for typo-tolerant reading;
-    `cues`: routing.yml's cue words of the section kinds."""
+    `cues`: routing.yml's cue words of the section kinds; `items`: the names of list items."""
     write_text_if_changed(
-        directory / VOCABULARY_FILE, json.dumps(vocabulary(terms, words, cues), ensure_ascii=False, indent=0) + "\n"
+        directory / VOCABULARY_FILE,
+        json.dumps(vocabulary(terms, words, cues, items), ensure_ascii=False, indent=0) + "\n",
     )
     patterns = entity_patterns(terms)
     write_text_if_changed(

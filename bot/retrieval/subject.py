@@ -24,6 +24,7 @@ from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable, normalize
 from bot.retrieval.segment import STOPWORDS, Segmenter
 from bot.retrieval.word_classes import (
+    ASPECT,
     CONNECTIVE_VERBS,
     CONTENT,
     DEMONSTRATIVES,
@@ -151,6 +152,8 @@ class SubjectFinder:
             if role == SUBJECT and self._idiom_beside_name(word, flag, runs[-1], tagged[number + 1 :]):
                 role = OTHER  # "共情服务说到底是个啥": the set phrase is no part of the name
             after = tagged[number + 1 :]
+            if role == SUBJECT and _predicate(runs[-1], word, flag, after):
+                role = OTHER  # "有啥理论撑着": what the name does, no part of it
             if role == SUBJECT or (
                 role == OTHER
                 and (self._fragment(runs[-1], word, flag, after) or _locative(runs[-1], word, flag, after))
@@ -337,6 +340,12 @@ class SubjectFinder:
     def known(self, words: Iterable[str]) -> bool:
         """Whether the knowledge base uses each of the words somewhere."""
         return all(w in self._words or (len(w) > 1 and w in self._text) for w in words)
+
+
+def _predicate(run: list[str], word: str, flag: str, after: list[tuple[str, str, str]]) -> bool:
+    """A one-character verb after a word and before an aspect particle ("理论" + "撑" + "着") says
+    what the thing does: jieba tags it like any word, but names do not end in 着, 了 or 过."""
+    return len(word) == 1 and flag.startswith("v") and bool(run) and bool(after) and after[0][1] in ASPECT
 
 
 def _locative(run: list[str], word: str, flag: str, after: list[tuple[str, str, str]]) -> bool:

@@ -18,6 +18,8 @@ from bot.retrieval.segment import Segmenter
 FUNCTION = frozenset({"r", "d", "c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o", "q", "f", "s", "t"})
 #: … of which these only give the question its tone: a message of a subject and these is bare.
 TONE = frozenset({"u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
+#: Aspect particles (着, 了, 过): the word before them is a predicate ("理论撑着"), not part of a name.
+ASPECT = frozenset({"uz", "ul", "ug"})
 #: Adverbs that ask how: a verb right after one starts a task ("怎么记住客人喜好").
 HOW = frozenset({"怎么", "如何", "怎样", "咋", "怎么样", "咋样"})
 #: Verbs that only carry the question ("怎么做好X", "X怎么搞", "换成酒店的呢"), not its subject.

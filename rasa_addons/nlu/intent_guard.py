@@ -2,6 +2,8 @@
 
 - A message that is nothing but a known name ("期望确认理论", "KANO", "Zappos？") asks what that
   entry is: intent `ask_definition`, whatever DIET guessed.
+- A message that is nothing but the name of a list item ("有形性", "动态性呢") asks what it is:
+  `ask_definition` (the knowledge action finds the item's list).
 - A message naming an entry is understood, however unsure DIET is ("马斯落需求": 马斯洛 and a
   word): `ask_definition` instead of `nlu_fallback`; kind words in it still steer the answer.
 - A message with no Chinese and no known name ("asdfghjkl", "<script>alert(1)</script>",
@@ -111,6 +113,19 @@ def asks_what_else_is(text: str) -> bool:
     return len(thing) >= 2 and not _SELF.search(thing)
 
 
+def bare_item(text: str, items: frozenset[str]) -> bool:
+    """True when the text is the name of a list item of the knowledge base ("有形性", "动态性呢")
+    and nothing but filler: it asks what that item is, like a bare entry name."""
+    content = _PARTICLES.sub("", _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text)))
+    return content in items
+
+
+def load_items(path: Path) -> frozenset[str]:
+    """The list item names of the exported vocabulary (none in a vocabulary written before them)."""
+    items = json.loads(path.read_text(encoding="utf-8")).get("items") or []
+    return frozenset(_PUNCTUATION.sub("", unicodedata.normalize("NFKC", i)) for i in items)
+
+
 def load_cues(path: Path) -> list[str]:
     """The kind cue words of the exported vocabulary (none in a vocabulary written before them)."""
     return list(json.loads(path.read_text(encoding="utf-8")).get("kind_cues") or [])
@@ -150,6 +165,7 @@ class KnowledgeIntentGuard(GraphComponent):
         self.out_of_scope_intent = config["out_of_scope_intent"]
         self.follow_up_intent = config["follow_up_intent"]
         self.cues = WatchedFile(Path(config["vocabulary"]), load_cues, "kind cue words")
+        self.items = WatchedFile(Path(config["vocabulary"]), load_items, "list item names")
 
     @classmethod
     def create(
@@ -168,7 +184,11 @@ class KnowledgeIntentGuard(GraphComponent):
                 continue
             entities = message.get(ENTITIES) or []
             named = any(e.get("entity") == "topic" for e in entities)
-            if bare_name(text, entities) or (named and self._intent(message) == self.fallback_intent):
+            if (
+                bare_name(text, entities)
+                or (named and self._intent(message) == self.fallback_intent)
+                or bare_item(text, self.items.current() or frozenset())
+            ):
                 self._set(message, self.definition_intent)
             elif no_content(text, entities):
                 self._set(message, self.fallback_intent)

@@ -14,7 +14,7 @@ from bot.indexing.nlu_export import (
 )
 from bot.indexing.store import Index
 from bot.knowledge.entries import load_knowledge
-from bot.knowledge.terms import TermTable
+from bot.knowledge.terms import TermTable, normalize
 from bot.settings import Settings
 from normalization.reading import Reader
 from tests.conftest import KB
@@ -179,6 +179,13 @@ def test_vocabulary_holds_names_synonyms_and_words() -> None:
 def test_the_build_exports_the_kind_cues(kb_settings, kb_index) -> None:
     data = json.loads((kb_settings.nlu_dir / VOCABULARY_FILE).read_text(encoding="utf-8"))
     assert set(data["kind_cues"]) == kb_index.routing.cue_words
+
+
+def test_the_build_exports_the_list_items(kb_settings, kb_index) -> None:
+    """The intent guard reads a bare item name ("情绪调节") as a question about it."""
+    data = json.loads((kb_settings.nlu_dir / VOCABULARY_FILE).read_text(encoding="utf-8"))
+    assert "情绪调节" in data["items"]
+    assert {normalize(i) for i in data["items"]} == {name for name, _, _ in kb_index.list_items}
 
 
 def test_write_nlu_resources_writes_the_vocabulary(tmp_path: Path) -> None:

@@ -234,3 +234,9 @@ def test_a_verb_asked_how_after_a_name_of_ours_stays_its_own(find) -> None:
     """ "emotion management 放到银行上怎么理解": our name with words beside it, asked how to apply."""
     found = find("emotion management 放到银行上怎么理解")
     assert [c.text for c in found.chunks][-1] == "理解"
+
+
+@pytest.mark.parametrize(("text", "subject"), [("有啥理论撑着", "理论"), ("背后有哪些理论撑着", "理论")])
+def test_a_verb_before_an_aspect_particle_is_no_part_of_the_name(find, text: str, subject: str) -> None:
+    """jieba tags 撑 like any word; before 着, 了 or 过 it says what the thing does."""
+    assert [c.text for c in find(text).chunks] == [subject]

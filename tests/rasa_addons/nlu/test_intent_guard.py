@@ -339,3 +339,29 @@ def test_a_greeting_naming_an_entry_asks_about_it() -> None:
     message = ranked(text, [("greet", 0.9), ("ask_definition", 0.1)], [topic(text, "KANO")])
     guard().process([message])
     assert message.get(INTENT)["name"] == "ask_definition"
+
+
+# --- a bare list item ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def with_items(tmp_path) -> KnowledgeIntentGuard:
+    """A guard over a vocabulary whose list items include 有形性 and 动态性."""
+    path = tmp_path / "vocabulary.json"
+    path.write_text(json.dumps({"names": {}, "items": ["有形性", "动态性"]}), encoding="utf-8")
+    return KnowledgeIntentGuard({**KnowledgeIntentGuard.get_default_config(), "vocabulary": str(path)})
+
+
+@pytest.mark.parametrize("text", ["有形性", "动态性呢？", " 有形性 "])
+def test_a_bare_list_item_asks_what_it_is(with_items: KnowledgeIntentGuard, text: str) -> None:
+    message = ranked(text, [("nlu_fallback", 0.4), ("greet", 0.1)])
+    with_items.process([message])
+    assert message.get(INTENT)["name"] == "ask_definition"
+    assert message.get(OVERRULED) == {"name": "nlu_fallback", "confidence": 0.4}
+
+
+@pytest.mark.parametrize("text", ["有形性差怎么办", "形性"])
+def test_more_or_less_than_an_item_is_not_bare(with_items: KnowledgeIntentGuard, text: str) -> None:
+    message = ranked(text, [("nlu_fallback", 0.4)])
+    with_items.process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
