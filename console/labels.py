@@ -129,6 +129,8 @@ EVIDENCE = {
     "lead": "别处领先",
     "named": "点名的条目",
     "concept": "知识库没有的概念",
+    "said": "只有这部分才说的词（权重）",
+    "closeness": "与这部分问法的相似度",
 }
 TYPES = {"concept": "概念", "theory": "理论", "case": "案例", "practice": "做法", "scenario": "情境"}
 ROLES = {"editor": "编辑", "viewer": "只读"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.conversation.rules.conftest import CEM, ids, step
+from tests.bot.conversation.rules.conftest import CEM, HUAWEI, ids, step
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,17 @@ def test_a_latin_word_beside_the_entrys_english_name_is_something_we_lack(chain)
     assert step(trace, "named_entry").reason == (
         "the named entry lacks the kind asked, the message names something we lack"
     )
+
+
+def test_a_case_part_asked_in_everyday_words_is_read_from_them(chain) -> None:
+    """No word asks for a kind; the classifier's 实施策略 is a guess: 续约率 is said by the outcome only."""
+    decision, trace = chain("ask_strategy", "华为那样做以后续约率上去没", topics=(HUAWEI,))
+    assert ids(decision) == [f"{HUAWEI}#成效"]
+    named = step(trace, "named_entry")
+    assert named.reason == "the part of the named case the message's words ask for"
+    assert [w for w in named.evidence["said"] if w in "续约率"]  # the fixture's jieba cuts 续约 + 率
+
+
+def test_a_case_part_asked_by_a_cue_keeps_the_kind(chain) -> None:
+    decision, trace = chain("ask_strategy", "华为续约率是怎么做上去的", topics=(HUAWEI,))
+    assert ids(decision) == [f"{HUAWEI}#做法"]
