@@ -120,6 +120,20 @@ class Evidence:
     def asks_case_intent(self) -> bool:
         return self.request.intent == CASE_INTENT
 
+    def asks_a_kind_in_words(self, entry: str) -> bool:
+        """Whether the message's own words ask for a kind of section: a cue word, or a situation
+        (its steps); about a case, "这个例子" names the case itself, not a kind. Otherwise the
+        kinds planned are the intent classifier's guess."""
+        routing = self.index.routing
+        text = self.request.text
+        case = self.is_case(entry)
+        return any(not (case and k == routing.roles.cases) for k in routing.kinds_in(text)) or routing.situation(text)
+
+    def content_words(self) -> list[str]:
+        """The message's tokens without conjunctions, particles and the like (因为, 吗)."""
+        segmenter = self.index.segmenter
+        return [w for w in segmenter.tokens(self.request.text) if not segmenter.grammatical(w)]
+
     def subject_words(self, text: str | None = None) -> list[str]:
         """The message's words other than question words, kind cues and industries: its own subject."""
         cues = self.index.routing.cue_words

@@ -43,11 +43,10 @@ class NamedEntry:
             line = next(line for w in others if (line := item_line(listing.text, w)))
             decision = Decision("answer", [listing], excerpt=line)
             return Decided(decision, "an item of the named entry's list", item=line.split("：")[0], **why)
-        if ev.is_case(entry) and any(len(w) > 1 for w in others) and not self._asks_a_kind(ev, entry):
+        if ev.is_case(entry) and any(len(w) > 1 for w in others) and not ev.asks_a_kind_in_words(entry):
             # "华为那样做 客户满意度上去没": no word asks for a kind, the intent's is a guess; the
             # words only some parts of the story say, then the parts' question labels, pick it.
-            words = [w for w in index.segmenter.tokens(request.text) if not index.segmenter.grammatical(w)]
-            part = story_part(entry, words, request.text, index, ev.retriever.encoder)
+            part = story_part(entry, ev.content_words(), request.text, index, ev.retriever.encoder)
             return Decided(
                 ev.answer(part.passage),
                 "the part of the named case the message's words ask for",
@@ -91,11 +90,3 @@ class NamedEntry:
         own = [h.passage for h in ev.hits if h.passage.entry_id == entry]
         passage = own[0] if own else definition(entry, index)
         return Decided(ev.answer(passage), "the named entry lacks the kind asked: its best passage", **why)
-
-    @staticmethod
-    def _asks_a_kind(ev: Evidence, entry: str) -> bool:
-        """Whether the message's own words ask for a kind: a cue word, or a situation (its steps);
-        in a question about a case, "这个例子" names the case itself, not a kind."""
-        routing = ev.index.routing
-        said = [k for k in routing.kinds_in(ev.request.text) if not (ev.is_case(entry) and k == routing.roles.cases)]
-        return bool(said) or routing.situation(ev.request.text)
