@@ -34,9 +34,11 @@ from bot.retrieval.word_classes import (
     HOW,
     IDIOM,
     JOINING,
+    LEADS,
     LIGHT_VERBS,
     OTHER,
     PREDICATE,
+    QUANTITY,
     SEPARATORS,
     SUBJECT,
     TONE,
@@ -146,6 +148,7 @@ class SubjectFinder:
         lead = False
         said: list[tuple[str, str]] = []  # every content word with its part of speech, in order
         tagged = self._words_of(self._without_edge_cues(text))
+        seen = {word: flag for word, flag, _ in tagged}
         for number, (word, flag, role) in enumerate(tagged):
             if role != FORM:
                 said.append((word, flag))
@@ -154,6 +157,14 @@ class SubjectFinder:
             after = tagged[number + 1 :]
             if role == SUBJECT and _predicate(runs[-1], word, flag, after):
                 role = OTHER  # "有啥理论撑着": what the name does, no part of it
+            if role == SUBJECT and flag in QUANTITY and len(word) > 1 and any(len(w) > 1 for w in runs[-1]):
+                role = OTHER  # "马斯洛一共五层", "情感共鸣那条": a count or a pointer after the name
+                while (
+                    runs[-1]
+                    and not nominal(seen[runs[-1][-1]])
+                    and (len(runs[-1][-1]) == 1 or seen[runs[-1][-1]] in LEADS)
+                ):
+                    runs[-1].pop()  # "情绪分几个阶段", "关键要素一共几个": the verb or adverb goes with the count
             if role == SUBJECT or (
                 role == OTHER
                 and (self._fragment(runs[-1], word, flag, after) or _locative(runs[-1], word, flag, after))

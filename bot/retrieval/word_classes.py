@@ -18,6 +18,11 @@ from bot.retrieval.segment import Segmenter
 FUNCTION = frozenset({"r", "d", "c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o", "q", "f", "s", "t"})
 #: … of which these only give the question its tone: a message of a subject and these is bare.
 TONE = frozenset({"u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
+#: Numerals and quantity phrases (五层, 第一步, 那条): after a name they count or point at its parts;
+#: before one they may belong to it (二八定律, 一对一服务).
+QUANTITY = frozenset({"m", "mq"})
+#: Tags of words that lead into a count ("一共" j, "总共" d): they go with it, out of the name.
+LEADS = frozenset({"j", "d"})
 #: Aspect particles (着, 了, 过): the word before them is a predicate ("理论撑着"), not part of a name.
 ASPECT = frozenset({"uz", "ul", "ug"})
 #: Adverbs that ask how: a verb right after one starts a task ("怎么记住客人喜好").

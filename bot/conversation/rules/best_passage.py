@@ -1,8 +1,8 @@
 """The default: retrieval found the subject, the kind asked picks its section ("…怎么办" → the steps).
 
 A situation's everyday words need not be the knowledge base's ("顾客插队怎么办"), but one that
-shares no word with the answer's entry and speaks of nobody staff serve or work with is no
-service situation: not found. A task asked how ("怎样让服务更贴心") is our own work either way.
+shares no word with the answer's entry and speaks of nobody staff serve or work with (nor of
+him or her: "为啥让他先撒完气") is no service situation: not found. A task asked how ("怎样让服务更贴心") is our own work either way.
 
 Retrieval's first passage wins unless a runner-up close behind it (within `alternative_margin`)
 has more evidence of being about the message: the industry the message names, then more of the
@@ -18,6 +18,7 @@ from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import says_more, section
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
+from bot.retrieval.word_classes import PERSONAL_PRONOUNS
 
 
 class BestPassage:
@@ -30,7 +31,9 @@ class BestPassage:
         text = ev.request.text
         task = any(c.task for c in ev.subject.chunks)  # "怎样让服务更贴心": how to do our own work
         unrelated = evidence["words"] and not evidence["covered"] and not task
-        if unrelated and not ev.index.routing.names_someone(text, ev.index.segmenter.words(text)):
+        said = ev.index.segmenter.words(text)
+        someone = ev.index.routing.names_someone(text, said) or any(w in PERSONAL_PRONOUNS for w in said)
+        if unrelated and not someone:
             # "POS机刷不了卡怎么办": no word of it in the answer's entry, nobody served in it.
             why = "none of the message's words is in the answer's entry, and it speaks of no one"
             return Decided(ev.not_found(), why, entry=best.entry_id, **evidence)

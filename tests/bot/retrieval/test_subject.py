@@ -240,3 +240,22 @@ def test_a_verb_asked_how_after_a_name_of_ours_stays_its_own(find) -> None:
 def test_a_verb_before_an_aspect_particle_is_no_part_of_the_name(find, text: str, subject: str) -> None:
     """jieba tags 撑 like any word; before 着, 了 or 过 it says what the thing does."""
     assert [c.text for c in find(text).chunks] == [subject]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"), [("客户情绪管理那条具体咋弄", "客户情绪管理"), ("客户情绪管理第一步先做什么", "客户情绪管理")]
+)
+def test_a_count_or_pointer_after_a_name_is_no_part_of_it(find, text: str, subject: str) -> None:
+    """jieba's numerals and quantity phrases (那条 mq, 第一步 m) after a name point at its parts."""
+    assert [c.text for c in find(text).chunks] == [subject]
+
+
+def test_a_numeral_opening_a_name_stays_in_it(find) -> None:
+    assert [c.text for c in find("二八定律是什么").chunks] == ["二八定律"]
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"), [("客户情绪管理一共几个", ["客户情绪管理"]), ("客户情绪分几个阶段", ["客户情绪", "阶段"])]
+)
+def test_the_verb_or_adverb_before_a_count_goes_with_it(find, text: str, subjects: list[str]) -> None:
+    assert [c.text for c in find(text).chunks] == subjects

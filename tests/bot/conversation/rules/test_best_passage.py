@@ -23,7 +23,11 @@ def test_no_word_in_the_answers_entry_and_nobody_in_the_message_is_not_found(evi
 
 
 def test_a_situation_of_someone_staff_serve_is_answered_in_everyday_words(evidence) -> None:
-    for text in ("顾客的POS机刷不了卡显示网络错误怎么办", "熟客的POS机刷不了卡显示网络错误怎么办"):
+    for text in (
+        "顾客的POS机刷不了卡显示网络错误怎么办",
+        "熟客的POS机刷不了卡显示网络错误怎么办",
+        "他的POS机刷不了卡显示网络错误怎么办",
+    ):
         outcome = RULE.decide(evidence(situation(text)))
         assert isinstance(outcome, Decided) and outcome.decision.status == "answer", text
 
