@@ -1,7 +1,8 @@
 """Whether a message asks with one of the knowledge base's cue words, as staff type them.
 
 The cue lists of `knowledge/routing.yml` spell question words the standard way (说明了什么,
-怎么办); in chat staff type 啥 for 什么 and 咋 for 怎么 ("这说明了啥", "咋办"). Rather than a
+怎么办); in chat staff type 啥 for 什么 and 咋 for 怎么 ("这说明了啥", "咋办"), and ask which or how many
+(哪几, 哪些) where the cue asks what. Rather than a
 colloquial twin of every cue, the message is also read with those question words in their
 standard form. Both runtimes use it: the core to find the kind of section asked, the Rasa
 server's intent guard to tell a follow-up from a message it did not understand.
@@ -14,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-#: Colloquial question words and their standard form.
-COLLOQUIAL = {"啥": "什么", "咋": "怎么"}
+#: Colloquial question words and their standard form; "哪几招" and "哪些招" ask what tactics as
+#: "什么招" does (which ones, how many: the same answer).
+COLLOQUIAL = {"啥": "什么", "咋": "怎么", "哪几": "什么", "哪些": "什么"}
 
 
 def standard_question_words(text: str) -> str:

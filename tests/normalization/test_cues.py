@@ -15,3 +15,9 @@ def test_a_cue_is_found_as_typed_or_in_the_standard_reading() -> None:
     assert cues_in("服务蓝图是啥", cues) == ["是啥"]  # a colloquial cue as written
     assert cues_in("具体咋做", cues) == ["怎么做"]
     assert cues_in("今天天气不错", cues) == []
+
+
+def test_which_ones_asks_what() -> None:
+    assert cues_in("客户情绪管理有哪几招", ["什么招"]) == ["什么招"]
+    assert cues_in("哪些招最管用", ["什么招"]) == ["什么招"]
+    assert cues_in("哪几个", ["什么招"]) == []
