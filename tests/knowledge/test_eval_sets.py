@@ -49,6 +49,8 @@ def passages() -> list:
         ("fresh_5_retrieval.jsonl", 40),
         ("fresh_6_retrieval.jsonl", 60),
         ("fresh_7_retrieval.jsonl", 120),
+        ("fresh_8_retrieval.jsonl", 140),
+        ("fresh_9_retrieval.jsonl", 150),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
