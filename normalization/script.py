@@ -3,6 +3,12 @@
 OpenCC's `t2s` converts Traditional characters (客戶情緒管理 → 客户情绪管理) and leaves Simplified
 text unchanged (unlike `tw2s`, which turns 显著 into 显着), so it is safe on any input.
 
+Staff in Hong Kong and Macau write Cantonese (點樣教新同事 "how to teach new colleagues", 有冇例子
+"are there examples"): its grammatical words, which no Mandarin text uses, are read as their
+Mandarin equivalents (`CANTONESE`) so that question words and cues are found; its content words
+are mostly shared with Mandarin. OpenCC has no such conversion (its HK configurations change the
+script only).
+
 Usage:
     normalize(" 客戶情緒管理ＫＡＮＯ ")  # → '客户情绪管理kano'
 """
@@ -21,6 +27,40 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+#: Cantonese grammatical words (after `t2s`: 嗰 becomes 𠮶) and their Mandarin equivalents, longest
+#: first. Only words Mandarin does not write: 係 (是) is left out, as t2s makes it 系 (系统).
+CANTONESE = {
+    "点解": "为什么",
+    "点样": "怎样",
+    "乜嘢": "什么",
+    "有冇": "有没有",
+    "佢哋": "他们",
+    "唔该": "",
+    "冇": "没有",
+    "咩": "什么",
+    "嘅": "的",
+    "𠮶": "那",
+    "嗰": "那",
+    "啲": "些",
+    "佢": "他",
+    "咗": "了",
+    "喺": "在",
+    "嚟": "来",
+    "畀": "给",
+    "唔": "不",
+}
+_CANTONESE = re.compile("|".join(map(re.escape, CANTONESE)))
+
+
+def mandarin(text: str) -> str:
+    """Cantonese grammatical words as their Mandarin equivalents.
+
+    >>> mandarin("点样教新同事 有冇例子 唔该")
+    '怎样教新同事 有没有例子 '
+    """
+    return _CANTONESE.sub(lambda m: CANTONESE[m.group(0)], text)
+
+
 def simplify(text: str) -> str:
     """Traditional characters as Simplified; everything else unchanged.
 
@@ -31,12 +71,12 @@ def simplify(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The matching form of a message or a term: NFKC, case-folded, Simplified, trimmed.
+    """The matching form of a message or a term: NFKC, case-folded, Simplified, Mandarin, trimmed.
 
-    >>> normalize(" ＫＡＮＯ模型 "), normalize("服務補救")
-    ('kano模型', '服务补救')
+    >>> normalize(" ＫＡＮＯ模型 "), normalize("服務補救"), normalize("點樣做")
+    ('kano模型', '服务补救', '怎样做')
     """
-    return simplify(unicodedata.normalize("NFKC", text).casefold()).strip()
+    return mandarin(simplify(unicodedata.normalize("NFKC", text).casefold())).strip()
 
 
 #: Seven or more digits, possibly grouped by spaces or dashes: phone, ID and card numbers.

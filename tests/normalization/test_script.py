@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalization.script import normalize, simplify
+from normalization.script import mandarin, normalize, simplify
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,24 @@ def test_normalize(text: str, expected: str) -> None:
     assert normalize(text) == expected
 
 
-@pytest.mark.parametrize("text", ["客戶情緒管理ＫＡＮＯ", "SERVQUAL 裡的 Responsiveness？", "服务补救"])
+@pytest.mark.parametrize(
+    ("cantonese", "expected"),
+    [
+        ("點樣教新同事識得易地而處", "怎样教新同事识得易地而处"),
+        ("有冇真實嘅例子", "有没有真实的例子"),
+        ("酒店嗰個講多啲", "酒店那个讲多些"),
+        ("點解客人會咁嬲", "为什么客人会咁嬲"),  # content words stay as they are
+    ],
+)
+def test_cantonese_grammatical_words_read_as_mandarin(cantonese: str, expected: str) -> None:
+    assert normalize(cantonese) == expected
+
+
+@pytest.mark.parametrize("text", ["客户情绪管理有哪些策略", "系统坏了怎么办", "唱歌", "咖啡"])
+def test_mandarin_is_left_as_it_is(text: str) -> None:
+    assert mandarin(text) == text
+
+
+@pytest.mark.parametrize("text", ["客戶情緒管理ＫＡＮＯ", "SERVQUAL 裡的 Responsiveness？", "服务补救", "有冇嘅"])
 def test_normalize_is_idempotent(text: str) -> None:
     assert normalize(normalize(text)) == normalize(text)
