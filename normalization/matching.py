@@ -212,7 +212,7 @@ class TermMatcher:
             for term, _ in self._one_replaced.get(_gap(span, i), ()):
                 if self._sound(span[i]) & self._sound(term[i]):
                     sound_alike.add(term)
-                elif edits and len(term) >= self.edit_min_length:
+                elif edits and len(term) >= self.edit_min_length and not self._word_at(span, i):
                     edited.add(term)
         if len(sound_alike) == 1:
             return sound_alike.pop(), "homophone"
@@ -223,6 +223,12 @@ class TermMatcher:
         if len(span) - 1 >= self.edit_min_length:
             edited |= {span[:i] + span[i + 1 :] for i in range(len(span))} & self.terms.keys()
         return (edited.pop(), "edit") if len(edited) == 1 else None
+
+    def _word_at(self, span: str, i: int) -> bool:
+        """Whether the character typed at `i` makes a known word with a neighbour ("社会认知理论":
+        认知): an IME's slip sounds like the word meant, a different sound that spells another real
+        word is another term (社会认知 is no 社会认同), never a typo."""
+        return any(self.known(span[a : a + 2]) for a in (i - 1, i) if a >= 0 and a + 2 <= len(span))
 
     def _read_latin(self, span: str) -> tuple[str, MatchKind] | None:
         """A Latin word or phrase one edit from one term of 6+ letters ("servqal" → "servqual")."""

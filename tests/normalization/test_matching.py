@@ -296,3 +296,12 @@ def test_a_pronoun_is_never_the_mistyped_character() -> None:
     assert found(words, "问问接用得怎么样", [0, 2, 3, 4, 5, 8]) == [("接用", "借用", "homophone")]
     names = TermMatcher({"自我实现": "self"}, edits=True)
     assert found(names, "自我实线的需要") == [("自我实线", "自我实现", "homophone")]
+
+
+def test_a_character_that_spells_another_real_word_is_no_typo() -> None:
+    """社会认知理论 is another theory, not a slip for 社会认同理论: 认知 is a word of the dictionary;
+    a character that makes no word with its neighbours is still read as a typo."""
+    dictionary = {"社会", "认知", "认同", "理论"}
+    matcher = TermMatcher({"社会认同理论": "social-identity"}, edits=True, known=dictionary.__contains__)
+    assert found(matcher, "社会认知理论") == []
+    assert found(matcher, "社会认凶理论") == [("社会认凶理论", "社会认同理论", "edit")]
