@@ -148,7 +148,7 @@ class SubjectFinder:
         lead = False
         said: list[tuple[str, str]] = []  # every content word with its part of speech, in order
         tagged = self._words_of(self._without_edge_cues(text))
-        seen = {word: flag for word, flag, _ in tagged}
+        flags = {word: flag for word, flag, _ in tagged}
         for number, (word, flag, role) in enumerate(tagged):
             if role != FORM:
                 said.append((word, flag))
@@ -161,8 +161,8 @@ class SubjectFinder:
                 role = OTHER  # "马斯洛一共五层", "情感共鸣那条": a count or a pointer after the name
                 while (
                     runs[-1]
-                    and not nominal(seen[runs[-1][-1]])
-                    and (len(runs[-1][-1]) == 1 or seen[runs[-1][-1]] in LEADS)
+                    and not nominal(flags[runs[-1][-1]])
+                    and (len(runs[-1][-1]) == 1 or flags[runs[-1][-1]] in LEADS)
                 ):
                     runs[-1].pop()  # "情绪分几个阶段", "关键要素一共几个": the verb or adverb goes with the count
             if role == SUBJECT or (
@@ -185,7 +185,6 @@ class SubjectFinder:
                     runs.append([])
             previous = word
         chunks = []
-        flags = {word: flag for word, flag, _ in tagged}
         for number, run in enumerate(runs):
             if number in appositive and len(run) == 1:
                 continue  # the kind of thing the run before names ("这个指标")

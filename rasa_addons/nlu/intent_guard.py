@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,11 @@ MAX_RATING_CHARS = 12
 MAX_CHITCHAT_CJK = 10
 
 
+def _without_filler(text: str) -> str:
+    """The text without punctuation, spaces and sentence-final particles ("动态性呢？" → "动态性")."""
+    return _PARTICLES.sub("", _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text)))
+
+
 def bare_name(text: str, entities: list[dict[str, Any]]) -> bool:
     """True when the text is one `topic` entity and nothing but filler."""
     topics = [e for e in entities if e.get("entity") == "topic" and "start" in e and "end" in e]
@@ -105,7 +111,7 @@ def says_more_than_chitchat(text: str, entities: list[dict[str, Any]]) -> bool:
 
 def asks_what_else_is(text: str) -> bool:
     """True when the message asks what something other than the assistant is ("首问负责制是啥")."""
-    content = _PARTICLES.sub("", _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text)))
+    content = _without_filler(text)
     found = _WHAT_IS.match(content)
     if not found:
         return False
@@ -116,19 +122,24 @@ def asks_what_else_is(text: str) -> bool:
 def bare_item(text: str, items: frozenset[str]) -> bool:
     """True when the text is the name of a list item of the knowledge base ("有形性", "动态性呢")
     and nothing but filler: it asks what that item is, like a bare entry name."""
-    content = _PARTICLES.sub("", _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text)))
+    content = _without_filler(text)
     return content in items
 
 
-def load_items(path: Path) -> frozenset[str]:
-    """The list item names of the exported vocabulary (none in a vocabulary written before them)."""
-    items = json.loads(path.read_text(encoding="utf-8")).get("items") or []
-    return frozenset(_PUNCTUATION.sub("", unicodedata.normalize("NFKC", i)) for i in items)
+@dataclass(frozen=True)
+class GuardVocabulary:
+    """What the guard reads of the exported vocabulary: the kind cue words and the list items'
+    names (each empty in a vocabulary written before it)."""
+
+    cues: list[str]
+    items: frozenset[str]
 
 
-def load_cues(path: Path) -> list[str]:
-    """The kind cue words of the exported vocabulary (none in a vocabulary written before them)."""
-    return list(json.loads(path.read_text(encoding="utf-8")).get("kind_cues") or [])
+def load_vocabulary(path: Path) -> GuardVocabulary:
+    """One parse of the vocabulary file for both (it also holds every word of the knowledge base)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = frozenset(_PUNCTUATION.sub("", unicodedata.normalize("NFKC", i)) for i in data.get("items") or [])
+    return GuardVocabulary(list(data.get("kind_cues") or []), items)
 
 
 def asks_a_kind(text: str, cues: list[str]) -> bool:
@@ -164,8 +175,7 @@ class KnowledgeIntentGuard(GraphComponent):
         self.chitchat_intents = set(config["chitchat_intents"])
         self.out_of_scope_intent = config["out_of_scope_intent"]
         self.follow_up_intent = config["follow_up_intent"]
-        self.cues = WatchedFile(Path(config["vocabulary"]), load_cues, "kind cue words")
-        self.items = WatchedFile(Path(config["vocabulary"]), load_items, "list item names")
+        self.vocabulary = WatchedFile(Path(config["vocabulary"]), load_vocabulary, "kind cue words and list items")
 
     @classmethod
     def create(
@@ -187,7 +197,7 @@ class KnowledgeIntentGuard(GraphComponent):
             if (
                 bare_name(text, entities)
                 or (named and self._intent(message) == self.fallback_intent)
-                or bare_item(text, self.items.current() or frozenset())
+                or bare_item(text, self._vocabulary().items)
             ):
                 self._set(message, self.definition_intent)
             elif no_content(text, entities):
@@ -214,13 +224,16 @@ class KnowledgeIntentGuard(GraphComponent):
         intent = self._intent(message)
         if intent != self.fallback_intent and (intent not in self.capability_intents or _SELF.search(text)):
             return False
-        return asks_a_kind(text, self.cues.current() or [])
+        return asks_a_kind(text, self._vocabulary().cues)
 
     def _best_other(self, message: Message, excluded: set[str]) -> str:
         """The best-ranked intent not in `excluded` (the fallback intent when there is none)."""
         ranking = message.get(INTENT_RANKING_KEY) or []
         other = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in excluded), None)
         return other[INTENT_NAME_KEY] if other else self.fallback_intent
+
+    def _vocabulary(self) -> GuardVocabulary:
+        return self.vocabulary.current() or GuardVocabulary([], frozenset())
 
     @staticmethod
     def _intent(message: Message) -> str | None:
