@@ -204,14 +204,17 @@ class SubjectFinder:
                         names,
                     )
                 )
-            elif run:
+            elif run and not (number == len(runs) - 1 and _asked_how(tagged)):
                 other = True  # a one-character word ("累", "变") says more than a bare name
         if self._asking_verb(chunks, tagged) and not self._holds_a_name(chunks[-2]):
             chunks.pop()
             said.pop()
         light = any(word in LIGHT_VERBS for word in self.segmenter.words(text))
-        asks = bool(self.routing.kinds_in(text)) or light or not other
-        return Subject(chunks, self.routing.situation(text), asks, self._someone_does(said))
+        kinds = self.routing.kinds_in(text)
+        asks = bool(kinds) or light or not other
+        # "员工授权是什么": what a thing is, asked in so many words, is asked of a name, not an event
+        event = self._someone_does(said) and self.routing.roles.definition not in kinds
+        return Subject(chunks, self.routing.situation(text), asks, event)
 
     @staticmethod
     def _asking_verb(chunks: list[Chunk], tagged: list[tuple[str, str, str]]) -> bool:
@@ -276,9 +279,19 @@ class SubjectFinder:
                 particle = unit in SEPARATORS or not CONTENT.search(unit)
                 if not (first or particle or len(unit) >= 3 or unit in STOPWORDS or set_off):
                     break
+                if not at_end and not set_off and self._modifies_next(unit, rest):
+                    break  # "内容营销", "价值共创": a noun before a noun is part of the name
                 low, high = (low, cut[0]) if at_end else (cut[1], high)
                 first = first and particle
         return text[low:high]
+
+    def _modifies_next(self, cue: str, rest: str) -> bool:
+        """A cue word that is a noun, right before another noun at the start of a question ("内容"
+        in "内容营销是什么", "风险" in "风险管理"), names what that noun is, not the kind asked."""
+        if cue not in self.routing.cue_words:
+            return False
+        tagged = self.segmenter.tagged(cue + rest)
+        return len(tagged) > 1 and tagged[0][0] == cue and nominal(tagged[0][1]) and nominal(tagged[1][1])
 
     def _edge_unit(self, text: str, at_end: bool) -> str | None:
         """The longest cue, question word or particle at that edge of the text."""
@@ -356,6 +369,12 @@ def _predicate(run: list[str], word: str, flag: str, after: list[tuple[str, str,
     """A one-character verb after a word and before an aspect particle ("理论" + "撑" + "着") says
     what the thing does: jieba tags it like any word, but names do not end in 着, 了 or 过."""
     return len(word) == 1 and flag.startswith("v") and bool(run) and bool(after) and after[0][1] in ASPECT
+
+
+def _asked_how(tagged: list[tuple[str, str, str]]) -> bool:
+    """ "同理心地图怎么画", "客户费力度CES怎么测": a one-character verb after 怎么 ends the message;
+    it asks how to use the thing named before it and says nothing of its own."""
+    return len(tagged) >= 2 and tagged[-2][0] in HOW and len(tagged[-1][0]) == 1
 
 
 def _locative(run: list[str], word: str, flag: str, after: list[tuple[str, str, str]]) -> bool:

@@ -52,7 +52,9 @@ class TheoryWeLack:
             run = [(word, flag)]
             for before, tag in reversed(tagged[:i]):
                 boundary = tag[:1] in BOUNDARY_TAGS and tag not in LATIN_TAGS  # eng is no interjection (e)
-                if boundary or before in cues or (allowed and tag not in allowed):
+                # a cue is no part of a name ("什么理论"), unless a noun right before it ("前景理论")
+                cue = before in cues and not (len(run) == 1 and word == head and tag.startswith("n"))
+                if boundary or cue or (allowed and tag not in allowed):
                     break
                 run.insert(0, (before, tag))
             words = [w for w, _ in run]

@@ -34,6 +34,9 @@ def find(kb_index: Index):
         ("酒店服务补救是什么", "服务补救"),  # an industry narrows the question, it is no subject
         ("那服务补救这个指标呢", "服务补救"),  # "这个指标" says what kind of thing it is
         ("情绪客户是什么", "情绪客户"),  # both words are ours, never side by side in that order
+        ("员工授权是什么", "员工授权"),  # asked what it is: a name, though it reads like 员工 + a verb
+        ("服务蓝图怎么画", "服务蓝图"),  # 怎么 + a one-character verb asks how to use the thing
+        ("内容营销是什么", "内容营销"),  # a noun cue (内容) before a noun is part of the name
     ],
 )
 def test_a_term_the_knowledge_base_never_mentions(find, text: str, subject: str) -> None:

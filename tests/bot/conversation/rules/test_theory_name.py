@@ -9,7 +9,7 @@ from tests.bot.conversation.rules.conftest import step
 REASON = "names a theory or model the knowledge base never says"
 
 
-@pytest.mark.parametrize("text", ["社会比较理论是什么", "4P理论讲的啥", "那社会比较理论呢"])
+@pytest.mark.parametrize("text", ["社会比较理论是什么", "4P理论讲的啥", "那社会比较理论呢", "前景理论是什么"])
 def test_a_theory_we_lack_is_not_found(chain, text: str) -> None:
     """社会交换理论 shares 社会 and 理论 with 社会比较理论, but answers another question."""
     decision, trace = chain("ask_definition", text)
@@ -25,6 +25,7 @@ def test_a_theory_we_lack_is_not_found(chain, text: str) -> None:
         "讲讲理论",  # no name
         "这背后有什么理论",  # a pronoun ends the run
         "客户情绪管理的理论基础",  # a kind of section
+        "情感营销有什么理论",  # a cue word before the head is no part of a name
     ],
 )
 def test_our_theories_and_questions_about_theory_are_left_to_the_other_rules(chain, text: str) -> None:
