@@ -317,8 +317,8 @@ class SubjectFinder:
                 role = FORM
             elif key in self.terms.industries:
                 role = FORM  # an industry narrows the question, it is not its subject
-            elif flag in FUNCTION:
-                role = OTHER
+            elif flag in FUNCTION or (flag in QUANTITY and key.startswith(("这", "那"))):
+                role = OTHER  # "这件事": a demonstrative and its measure word point, they name nothing
             else:
                 role = SUBJECT
             out.append((key, flag, role))

@@ -18,6 +18,8 @@ from bot.retrieval.word_classes import PERSONAL_PRONOUNS, nominal
 
 #: The intent that asks for more of the last answer ("还有吗", "详细说说"): no subject of its own.
 MORE_INTENT = "ask_more"
+#: Words opening with 这 that point at nothing said before ("这里" places, "这么" intensifies).
+NOT_POINTING = frozenset({"这里", "这儿", "这么", "这边"})
 #: How many of the best passages may hold a subject's words one by one.
 NEAR_TOP = 3
 #: A subject of this many words or more may be held one word at a time.
@@ -127,11 +129,12 @@ class AbsentSubject:
 
     @staticmethod
     def _speaks_of_the_conversation(ev: Evidence) -> bool:
-        """A person spoken of again by a pronoun, or a subject that is one ordinary two-character
+        """A person spoken of again by a pronoun, a thing pointed at by "这…" opening the message
+        ("这件事给我们的教训是啥", "这些小细节有用吗"), or a subject that is one ordinary two-character
         word of the dictionary besides the words asking for a kind of section ("最后效果咋样"): the
         names of concepts we lack are longer ("服务补救", "峰终定律")."""
         words = ev.index.segmenter.words(normalize(ev.request.text))
-        if any(w in PERSONAL_PRONOUNS for w in words):
+        if any(w in PERSONAL_PRONOUNS for w in words) or _opens_with_this(words):
             return True
         chunks = ev.subject.chunks
         if len(chunks) != 1:
@@ -139,3 +142,9 @@ class AbsentSubject:
         cues = ev.index.routing.cue_words
         words = [w for w in chunks[0].words if w not in cues]  # "最后效果咋样": 效果 asks for a kind
         return len(words) == 1 and len(words[0]) == EVERYDAY_WORD and ev.index.segmenter.ordinary(words[0])
+
+
+def _opens_with_this(words: list[str]) -> bool:
+    """The message opens with a near demonstrative (这, 这些, 这件…): it points at what was just
+    said. 那 is left out: "那服务补救呢" opens a new question with it."""
+    return bool(words) and words[0].startswith("这") and words[0] not in NOT_POINTING

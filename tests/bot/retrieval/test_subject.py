@@ -262,3 +262,8 @@ def test_a_numeral_opening_a_name_stays_in_it(find) -> None:
 )
 def test_the_verb_or_adverb_before_a_count_goes_with_it(find, text: str, subjects: list[str]) -> None:
     assert [c.text for c in find(text).chunks] == subjects
+
+
+def test_a_demonstrative_and_its_measure_word_name_nothing(find) -> None:
+    """这件事: 这件 points at something said before; 事 alone is one character, no subject."""
+    assert [c.text for c in find("这件事的启示是什么").chunks] == []

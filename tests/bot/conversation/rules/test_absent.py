@@ -227,10 +227,16 @@ def test_a_company_or_a_bare_noun_is_no_concept(chain, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("intent", "text"), [("ask_theory", "这背后是啥道理"), ("ask_importance", "为啥非得先让他把火发完再解释")]
+    ("intent", "text"),
+    [
+        ("ask_theory", "这背后是啥道理"),
+        ("ask_importance", "为啥非得先让他把火发完再解释"),
+        ("ask_importance", "这些小细节真的有用吗"),
+    ],
 )
 def test_everyday_words_about_the_conversation_are_left_to_it(chain, intent: str, text: str) -> None:
-    """One everyday word (道理) or someone spoken of again (他): no concept we lack."""
+    """One everyday word (道理), someone spoken of again (他) or something pointed at (这些…):
+    no concept we lack."""
     decision, trace = chain(intent, text, DEFINED)
     assert step(trace, "absent_subject").reason == "refers back to the conversation in everyday words"
     decision, trace = chain(intent, text)  # without a conversation the subject decides as before
