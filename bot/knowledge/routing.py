@@ -152,20 +152,24 @@ class Routing(BaseModel):
     def negated_kinds(self, question: str) -> list[str]:
         """Kinds the question turns away: a cue or name of the kind right after a negation
         ("别讲理论了" → 理论基础, "我要的是案例不是定义" → 定义)."""
-        text = normalize(question)
         words = [*((c, k) for k, cues in self.kind_cues.items() for c in cues), *self.kind_names.items()]
         found: list[str] = []
+        for after in self.negated_clauses(question):
+            found += dict.fromkeys(kind for word, kind in words if word in after and kind not in found)
+        return found
+
+    def negated_clauses(self, question: str) -> list[str]:
+        """What each negation turns away, up to the clause's end ("别讲理论了 …" → "讲理论了")."""
+        text = normalize(question)
+        clauses: list[str] = []
         for negation in self.negations:
             start = text.find(negation)
             while start != -1:
                 after = text[start + len(negation) : start + len(negation) + NEGATION_REACH]
-                if after.startswith("的"):  # 别的, 不是的: "other", no negation
-                    start = text.find(negation, start + 1)
-                    continue
-                after = _CLAUSE_END.split(after.lstrip(), maxsplit=1)[0]  # "不要定义，要例子": not 案例
-                found += dict.fromkeys(kind for word, kind in words if word in after and kind not in found)
+                if not after.startswith("的"):  # 别的, 不是的: "other", no negation
+                    clauses.append(_CLAUSE_END.split(after.lstrip(), maxsplit=1)[0])  # "不要定义，要例子": not 案例
                 start = text.find(negation, start + 1)
-        return found
+        return clauses
 
     def asks_fact(self, question: str) -> list[str]:
         """The fact cues of the question ("能不能", "多久"), if it asks for a rule or a number. A cue

@@ -8,7 +8,8 @@ Retrieval's first passage wins unless a runner-up close behind it (within `alter
 has more evidence of being about the message: the industry the message names, then more of the
 message's own words in its entry. "过节想给老客户发条问候" ranks 安抚情绪激动的客户 a little above
 情感关系维系; each entry has one of the message's words (老客户 in an example question, 问候),
-but only the latter's answer says it: "定期问候、节日祝福".
+but only the latter's answer says it: "定期问候、节日祝福". A kind the message turns away
+("别讲理论了") is no candidate.
 """
 
 from __future__ import annotations
@@ -69,8 +70,13 @@ class BestPassage:
         """The first passage, or a close runner-up whose entry covers more of the message."""
         chunk_words = (w for c in ev.subject.chunks for w in c.words if len(w) > 1)
         words = [w for w in dict.fromkeys(chunk_words) if w not in ev.index.common_words]
-        top = ev.hits[0].score
-        close = [h for h in ev.hits if top - h.score <= ev.settings.alternative_margin]
+        if ev.request.negated:  # the words of what a correction turns away are no evidence for the answer
+            turned_away = ev.index.routing.negated_clauses(ev.request.text)
+            words = [w for w in words if not any(w in clause for clause in turned_away)]
+        # "别讲理论了 当主管的我能做点啥": a kind the message turns away is no candidate
+        hits = [h for h in ev.hits if h.passage.kind not in ev.request.negated] or ev.hits
+        top = hits[0].score
+        close = [h for h in hits if top - h.score <= ev.settings.alternative_margin]
         industry = ev.request.industry
 
         def evidence(passage: Passage) -> tuple[int, bool, int]:

@@ -181,6 +181,11 @@ def test_a_kind_named_too_far_after_a_negation_is_not_turned_away(routing: Routi
     assert routing.negated_kinds("不要讲定义") == ["定义"]
 
 
+def test_negated_clauses_end_at_the_clause(routing: Routing) -> None:
+    assert routing.negated_clauses("别讲理论了，当主管的我能做点啥") == ["讲理论了"]
+    assert routing.negated_clauses("别的办法呢") == []  # 别的: "other", no negation
+
+
 def test_kind_names_come_from_the_vocabulary(routing: Routing, vocabulary: Vocabulary) -> None:
     assert routing.kind_names == vocabulary.section_kinds
     assert routing.kind_names["理论"] == "理论基础" and routing.kind_names["做法"] == "实施策略"

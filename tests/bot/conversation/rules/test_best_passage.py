@@ -61,3 +61,11 @@ def test_a_situation_gets_the_steps_though_another_section_says_its_words(chain)
     decision, trace = chain("ask_strategy", "柜员先致歉再说明办理进度怎么办")
     assert ids(decision) == ["customer-emotion-management#实施策略"]
     assert step(trace, "best_passage").reason == "the best entry's section of the kind asked"
+
+
+def test_a_kind_the_message_turns_away_is_no_candidate(chain) -> None:
+    """别讲理论了: the theories rank first for 理论, but the message turns them away, and its
+    word 理论 is no evidence for any passage."""
+    decision, trace = chain("correct", "别讲理论了 平时员工能做点啥")
+    assert decision.passages and all(p.kind != "理论基础" for p in decision.passages)
+    assert "理论" not in step(trace, "best_passage").evidence["words"]
