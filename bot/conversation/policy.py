@@ -6,18 +6,20 @@ which `kb search --explain` prints and the trainer console shows.
 
    1. list_item            an item of the last answer's list, by position or name
    2. comparison           two named entries side by side
-   3. absent_subject       a question about a term the knowledge base never mentions: not found
-   4. correction           "不是问这个…", "换成酒店的呢": another kind, industry or case
-   5. example_question     one of a section's example questions, as a trainer put it there
-   6. fact_question        a rule, permission, price or quantity asked: not ours
-   7. out_of_scope         a named entry's word inside a question the entry does not answer
-   8. named_entry          an entry the message names (also as a typo or a synonym)
-   9. follow_up            the last answer's context, unless the message moved on
-  10. clarify              a bare industry or title fragment several entries share
-  11. case                 a question for an example: a case, the industry's first
-  12. industry_follow_up   an industry the context lacks: its application or case elsewhere
-  13. coverage             below the threshold: the knowledge base has no answer
-  14. best_passage         the best passage, the section of the kind asked
+   3. theory_we_lack       a theory or model named whole that the knowledge base never says
+   4. absent_subject       a question about a term the knowledge base never mentions: not found
+   5. correction           "不是问这个…", "换成酒店的呢": another kind, industry or case
+   6. example_question     one of a section's example questions, as a trainer put it there
+   7. fact_question        a rule, permission, price or quantity asked: not ours
+   8. out_of_scope         a named entry's word inside a question the entry does not answer
+   9. named_entry          an entry the message names (also as a typo or a synonym)
+  10. known_item           a list item the message names, outside the last answer's list
+  11. follow_up            the last answer's context, unless the message moved on
+  12. clarify              a bare industry or title fragment several entries share
+  13. case                 a question for an example: a case, the industry's first
+  14. industry_follow_up   an industry the context lacks: its application or case elsewhere
+  15. coverage             below the threshold: the knowledge base has no answer
+  16. best_passage         the best passage, the section of the kind asked
 
 Usage:
     policy = AnswerPolicy(retriever, PolicySettings(min_confidence=0.85))

@@ -51,6 +51,7 @@ def passages() -> list:
         ("fresh_7_retrieval.jsonl", 120),
         ("fresh_8_retrieval.jsonl", 140),
         ("fresh_9_retrieval.jsonl", 150),
+        ("fresh_10_retrieval.jsonl", 170),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
