@@ -27,13 +27,17 @@ from bot.knowledge.terms import normalize
 from bot.retrieval.query import QueryAnalysis
 from bot.retrieval.search import Hit, Retriever, SearchResult
 from bot.retrieval.subject import Subject
-from bot.retrieval.word_classes import nominal
+from bot.retrieval.word_classes import PERSONAL_PRONOUNS, nominal
 
 #: Candidates retrieved per turn: the whole ranking the policy weighs (cheap at this size).
 CANDIDATES = 50
 #: Share of passages a word may occur in and still say what a message is about (see `specific`):
 #: on the current knowledge base (148 passages) that is at most 4, e.g. 压力 1, 过敏 3, but not 实际 7.
 SPECIFIC_SHARE = 0.03
+#: A concept we lack has a longer name than one everyday word of this length (道理, 柜面).
+EVERYDAY_WORD = 2
+#: Words opening with 这 that point at nothing said before ("这里" places, "这么" intensifies).
+NOT_POINTING = frozenset({"这里", "这儿", "这么", "这边"})
 #: Intent that asks for an example (domain.yml).
 CASE_INTENT = "ask_case"
 
@@ -128,6 +132,24 @@ class Evidence:
         text = self.request.text
         case = self.is_case(entry)
         return any(not (case and k == routing.roles.cases) for k in routing.kinds_in(text)) or routing.situation(text)
+
+    @cached_property
+    def speaks_of_the_conversation(self) -> bool:
+        """A person spoken of again by a pronoun, a thing pointed at by "这…" opening the message
+        ("这件事给我们的教训是啥", "这些小细节有用吗"), or a subject that is one ordinary two-character
+        word of the dictionary besides the words asking for a kind of section ("最后效果咋样",
+        "背后啥道理"): the names of concepts we lack are longer ("服务补救", "峰终定律")."""
+        segmenter = self.index.segmenter
+        words = segmenter.words(normalize(self.request.text))
+        pointing = bool(words) and words[0].startswith("这") and words[0] not in NOT_POINTING
+        if pointing or any(w in PERSONAL_PRONOUNS for w in words):
+            return True
+        chunks = self.subject.chunks
+        if len(chunks) != 1:
+            return False
+        cues = self.index.routing.cue_words
+        own = [w for w in chunks[0].words if w not in cues]  # "最后效果咋样": 效果 asks for a kind
+        return len(own) == 1 and len(own[0]) == EVERYDAY_WORD and segmenter.ordinary(own[0])
 
     def content_words(self) -> list[str]:
         """The message's tokens without conjunctions, particles and the like (因为, 吗)."""

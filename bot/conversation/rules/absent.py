@@ -14,18 +14,14 @@ from bot.conversation.evidence import Evidence
 from bot.conversation.planning import CORRECT_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.knowledge.terms import normalize
-from bot.retrieval.word_classes import PERSONAL_PRONOUNS, nominal
+from bot.retrieval.word_classes import nominal
 
 #: The intent that asks for more of the last answer ("还有吗", "详细说说"): no subject of its own.
 MORE_INTENT = "ask_more"
-#: Words opening with 这 that point at nothing said before ("这里" places, "这么" intensifies).
-NOT_POINTING = frozenset({"这里", "这儿", "这么", "这边"})
 #: How many of the best passages may hold a subject's words one by one.
 NEAR_TOP = 3
 #: A subject of this many words or more may be held one word at a time.
 DESCRIPTION_WORDS = 3
-#: A concept we lack has a longer name than one everyday word of this length (道理, 柜面).
-EVERYDAY_WORD = 2
 #: One dictionary noun this long is a concept's name ("首因效应"), not an everyday thing (事儿).
 CONCEPT_WORD = 4
 #: Parts of speech ending a concept's name: a common noun (定律), a verbal noun (交叉销售); a
@@ -72,7 +68,7 @@ class AbsentSubject:
         if context and not any(c.nominal for c in subject.chunks):
             # "具体分几步走": no noun, so no name of anything; it asks about the conversation's subject.
             return Passed("names nothing, and the conversation has a subject", subject=chunks)
-        if context and self._speaks_of_the_conversation(ev):
+        if context and ev.speaks_of_the_conversation:
             # "为啥非得先让他把火发完再解释", "这背后是啥道理": someone spoken of again, or one
             # everyday word (道理, 柜面): no name of a concept, a question about the conversation.
             return Passed("refers back to the conversation in everyday words", subject=chunks)
@@ -126,25 +122,3 @@ class AbsentSubject:
         if len(head) > 1 and flags.get(head) in CONCEPT_HEADS and ev.index.segmenter.known(head):
             return chunk.text
         return None
-
-    @staticmethod
-    def _speaks_of_the_conversation(ev: Evidence) -> bool:
-        """A person spoken of again by a pronoun, a thing pointed at by "这…" opening the message
-        ("这件事给我们的教训是啥", "这些小细节有用吗"), or a subject that is one ordinary two-character
-        word of the dictionary besides the words asking for a kind of section ("最后效果咋样"): the
-        names of concepts we lack are longer ("服务补救", "峰终定律")."""
-        words = ev.index.segmenter.words(normalize(ev.request.text))
-        if any(w in PERSONAL_PRONOUNS for w in words) or _opens_with_this(words):
-            return True
-        chunks = ev.subject.chunks
-        if len(chunks) != 1:
-            return False
-        cues = ev.index.routing.cue_words
-        words = [w for w in chunks[0].words if w not in cues]  # "最后效果咋样": 效果 asks for a kind
-        return len(words) == 1 and len(words[0]) == EVERYDAY_WORD and ev.index.segmenter.ordinary(words[0])
-
-
-def _opens_with_this(words: list[str]) -> bool:
-    """The message opens with a near demonstrative (这, 这些, 这件…): it points at what was just
-    said. 那 is left out: "那服务补救呢" opens a new question with it."""
-    return bool(words) and words[0].startswith("这") and words[0] not in NOT_POINTING

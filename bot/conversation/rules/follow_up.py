@@ -66,7 +66,11 @@ class FollowUp:
         asks_kind = bool(index.routing.kinds_in(request.text)) and not index.routing.situation(request.text)
         names_nothing = not ev.unknown and not any(c.name_like for c in ev.subject.chunks)
         no_noun = not any(c.nominal for c in ev.subject.chunks)
-        continues = names_nothing and (asks_kind or no_noun)
+        # "背后啥道理": one everyday word and a kind the classifier heard (not one carried over from
+        # the last answer: "那工资呢"), about what was just said
+        heard = bool(index.routing.kinds_for(request.intent))
+        everyday = heard and ev.speaks_of_the_conversation and not index.routing.situation(request.text)
+        continues = names_nothing and (asks_kind or no_noun or everyday)
         if own_words and not any(index.subjects.known([w]) for w in own_words) and not continues:
             # "电脑坏了怎么办" has left the conversation; "有没有真事儿的例子" asks it for a kind
             # of section in everyday words, "具体分几步走" names nothing at all.

@@ -107,3 +107,11 @@ def test_a_follow_up_by_the_classifiers_guess_is_weighed_by_its_own_words(chain)
     decision, trace = chain("inform", "那工资呢", DEFINED, context_margin=10.0)
     assert step(trace, "follow_up").reason == "the knowledge base knows none of the message's words"
     assert decision.status == "not_found"
+
+
+def test_one_everyday_word_with_a_kind_the_classifier_heard_continues_the_conversation(chain) -> None:
+    """ "图个啥名堂": 名堂 is no word of ours, but one everyday word with the importance asked
+    (ask_importance) names nothing new: the context's 重要性 answers it."""
+    decision, trace = chain("ask_importance", "图个啥名堂", DEFINED)
+    assert trace.decided_by == "follow_up"
+    assert [p.id for p in decision.passages] == [f"{CEM}#重要性"]
