@@ -178,8 +178,14 @@ def plan_turn(
     # Only a correction turns kinds away ("别讲理论了"); elsewhere 不/别 negate other things.
     negated = routing.negated_kinds(turn.text) if turn.intent == CORRECT_INTENT else []
     intent = turn.intent
-    if not analysis.kinds and intent not in FOLLOW_UP_INTENTS and routing.situation(turn.text):
-        intent = SITUATION_INTENT  # a situation naming no kind calls for what to do, whatever the intent guessed
+    # A situation naming no kind calls for what to do, whatever the intent guessed; so does a
+    # correction that describes one ("别讲理论了 平时我能做点啥"), rather than the last answer's kind.
+    if (
+        not analysis.kinds
+        and (intent not in FOLLOW_UP_INTENTS or intent == CORRECT_INTENT)
+        and routing.situation(turn.text)
+    ):
+        intent = SITUATION_INTENT
     # A correction may call the kind it wants by name ("不是问这个 我想知道背后的理论").
     named = routing.named_kinds(turn.text) if turn.intent == CORRECT_INTENT else []
     kinds = [k for k in dict.fromkeys([*analysis.kinds, *named, *routing.kinds_for(intent)]) if k not in negated]

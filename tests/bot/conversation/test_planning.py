@@ -112,6 +112,13 @@ def test_a_situation_naming_no_kind_asks_what_to_do_whatever_the_intent_guessed(
     assert plan(Turn("inform", "那酒店咋整")).intent == "inform"  # follow-ups keep their own reading
 
 
+def test_a_correction_describing_a_situation_asks_what_to_do_not_the_last_kind(plan) -> None:
+    ctx = Context(topic="customer-emotion-management", last_kind="案例")
+    request = plan(Turn("correct", "别讲理论了 平时我能做点啥"), ctx)
+    assert (request.intent, request.kinds, request.negated) == ("correct", ["实施策略"], ["理论基础"])
+    assert plan(Turn("correct", "不是这个意思"), ctx).kinds == ["案例"]  # naming nothing: the last kind
+
+
 def test_topics_of_the_nlu_then_of_the_text(plan) -> None:
     turn = Turn("ask_comparison", "期望确认理论和客户情绪管理有什么区别", topics=["customer-emotion-management"])
     assert plan(turn).topics == ["customer-emotion-management", "expectation-confirmation-theory"]
