@@ -38,7 +38,7 @@ REASONS = {
     "names no theory or model we lack": "没有提到知识库里没有的理论或模型",
     "names a theory or model the knowledge base never says": "问的理论或模型，知识库里从没完整提到过",
     "an example of a concept the knowledge base never mentions": "要的是一个知识库从没提到的概念的例子",
-    "refers back to the conversation in everyday words": "用日常说法接着问当前对话（提到了“他/她”，或只有一个常用词）",
+    "refers back to the conversation in everyday words": "用日常说法接着问当前对话（提到了“他/她”、以“这……”开头指前文，或只有一个常用词）",
     # correction
     "not a correction": "不是纠正上一条回答",
     "names an entry: answered as asked": "点名了条目：按所问回答",
@@ -73,6 +73,7 @@ REASONS = {
     "asks for an industry the context does not cover": "问的行业当前主题没有涉及",
     "the knowledge base knows none of the message's words": "问题中的词知识库里一个都没有",
     "moved on: its own words fit a passage elsewhere better": "话题变了：问题自己的词更符合别处的段落",
+    "moved on: it says most of another entry's title": "话题变了：问题说出了另一个条目标题的大部分",
     "names a subsection of the context": "点名了当前主题的一个子小节",
     "names an item of a list in the context": "点名了当前主题中某个列表的一项",
     "the same kind of section in the industry named": "换到所说行业的同类小节",

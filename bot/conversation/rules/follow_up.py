@@ -26,6 +26,24 @@ SHORT_PART = 12
 NAMING_SHARE = 0.08
 
 
+#: A title's words this long said in a message name that entry ("客户满意度" of 提升客户满意度).
+TITLE_PART = 4
+#: … when the entry ranks this near the top.
+NEAR_TOP = 3
+
+
+def title_named_elsewhere(ev: Evidence, carried: list[str]) -> str | None:
+    """The entry outside the context whose title alone holds a subject chunk of the message, when
+    retrieval ranks it near the top: the message names that entry in its own word order."""
+    titles = {entry: normalize(passages[0].title) for entry, passages in ev.index.entries.items() if passages}
+    top = {h.passage.entry_id for h in ev.hits[:NEAR_TOP]}
+    for chunk in ev.subject.chunks:
+        holders = [e for e, title in titles.items() if len(chunk.text) >= TITLE_PART and chunk.text in title]
+        if len(holders) == 1 and holders[0] not in carried and holders[0] in top:
+            return holders[0]
+    return None
+
+
 def naming_words(ev: Evidence, entry: str) -> list[str]:
     """The message's subject words few passages say and only one passage of `entry` (归属感 in
     社会认同理论): that passage is about this aspect of the message. A word its opening (定义,
@@ -75,6 +93,10 @@ class FollowUp:
             # "电脑坏了怎么办" has left the conversation; "有没有真事儿的例子" asks it for a kind
             # of section in everyday words, "具体分几步走" names nothing at all.
             return Passed("the knowledge base knows none of the message's words", words=own_words)
+        other = title_named_elsewhere(ev, carried)
+        if other is not None:
+            # "客户满意度怎么提升" after 顾客插队: the words of one other entry's title, ranked near the top
+            return Passed("moved on: it says most of another entry's title", entry=other)
         context_text = "".join(p.text for e in carried for p in index.entries[e])
         new_words = [w for w in own_words if ev.specific(w) and w not in context_text]
         lead = outside[0].score - inside[0].score if outside else 0.0

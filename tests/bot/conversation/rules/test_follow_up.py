@@ -115,3 +115,12 @@ def test_one_everyday_word_with_a_kind_the_classifier_heard_continues_the_conver
     decision, trace = chain("ask_importance", "图个啥名堂", DEFINED)
     assert trace.decided_by == "follow_up"
     assert [p.id for p in decision.passages] == [f"{CEM}#重要性"]
+
+
+def test_most_of_another_entrys_title_moves_on(chain) -> None:
+    """ "确认理论怎么用" after 客户情绪管理: 确认理论 is of one title only (期望确认理论), which ranks
+    near the top: the message names that entry in its own words, it does not continue the context."""
+    decision, trace = chain("ask_strategy", "确认理论怎么用", DEFINED)
+    assert step(trace, "follow_up").reason == "moved on: it says most of another entry's title"
+    assert step(trace, "follow_up").evidence == {"entry": "expectation-confirmation-theory"}
+    assert all(p.entry_id != CEM for p in decision.passages)
