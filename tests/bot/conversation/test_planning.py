@@ -124,6 +124,14 @@ def test_topics_of_the_nlu_then_of_the_text(plan) -> None:
     assert plan(turn).topics == ["customer-emotion-management", "expectation-confirmation-theory"]
 
 
+def test_a_piece_of_an_item_is_no_pointer_in_a_message_naming_an_entry(plan) -> None:
+    """期望确认理论 shares only 理论 with the listed 社会交换理论: it names an entry, no item."""
+    ctx = Context(topic="customer-emotional-needs", last_kind="理论基础", last_items=["社会交换理论", "情感营销"])
+    request = plan(Turn("ask_definition", "期望确认理论是干嘛的"), ctx)
+    assert request.topics == ["expectation-confirmation-theory"] and request.item is None
+    assert plan(Turn("ask_definition", "第一个是干嘛的"), ctx).item == "社会交换理论"
+
+
 def test_an_ordinal_points_at_an_item_of_the_last_answer(plan) -> None:
     ctx = Context(topic="customer-emotion-management", last_kind="实施策略", last_items=STRATEGIES)
     request = plan(Turn("inform", "第二个呢"), ctx)
