@@ -173,10 +173,10 @@ def plan_turn(
     `common`: the knowledge base's most common words (客户, 服务), which name no item of a list."""
     topics = list(dict.fromkeys([*turn.topics, *analysis.topics]))
     industries = list(dict.fromkeys([*turn.industries, *analysis.industries]))
-    # A short message naming an industry is about that industry ("那换成餐厅呢"), not a list item.
-    item = referenced_item(turn.text, ctx.last_items, routing.cue_words | common if not industries else None)
-    if item and topics and not ordinal(turn.text) and normalize(item) not in normalize(turn.text):
-        item = None  # "依恋理论是干嘛的" names an entry; 理论, shared with a listed theory, points at no item
+    # A message naming an industry or an entry is about it ("那换成餐厅呢", "依恋理论是干嘛的"): it
+    # points at a list item by position or whole name only, not by a piece it shares (理论).
+    pieces = routing.cue_words | common if not (industries or topics) else None
+    item = referenced_item(turn.text, ctx.last_items, pieces)
     # Only a correction turns kinds away ("别讲理论了"); elsewhere 不/别 negate other things.
     negated = routing.negated_kinds(turn.text) if turn.intent == CORRECT_INTENT else []
     intent = turn.intent

@@ -80,6 +80,14 @@ class Index:
         return {p.entry_id: p.title for p in self.passages}
 
     @cached_property
+    def _normalized_titles(self) -> dict[str, str]:
+        return {entry: normalize(title) for entry, title in self.titles.items()}
+
+    def entries_titled(self, fragment: str) -> list[str]:
+        """The entries whose title holds `fragment` (normalized): "情感" → several, "客户满意度" → one."""
+        return [entry for entry, title in self._normalized_titles.items() if fragment in title]
+
+    @cached_property
     def passage_rows(self) -> dict[int, list[int]]:
         """Passage index -> its dense rows (its own text and each example question)."""
         grouped: dict[int, list[int]] = {}

@@ -28,7 +28,7 @@ class SharedFragment:
             entries = [e for e, ps in index.entries.items() if any(industry in p.industries for p in ps)]
             entries.sort(key=lambda e: not ev.is_case(e))
         elif len(key) >= 2 and key not in index.terms.topics:
-            entries = [e for e, title in index.titles.items() if key in normalize(title)]
+            entries = index.entries_titled(key)
         else:
             return Passed("not a bare industry or title fragment")
         if len(entries) < 2:

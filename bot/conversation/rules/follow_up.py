@@ -35,10 +35,9 @@ NEAR_TOP = 3
 def title_named_elsewhere(ev: Evidence, carried: list[str]) -> str | None:
     """The entry outside the context whose title alone holds a subject chunk of the message, when
     retrieval ranks it near the top: the message names that entry in its own word order."""
-    titles = {entry: normalize(passages[0].title) for entry, passages in ev.index.entries.items() if passages}
     top = {h.passage.entry_id for h in ev.hits[:NEAR_TOP]}
     for chunk in ev.subject.chunks:
-        holders = [e for e, title in titles.items() if len(chunk.text) >= TITLE_PART and chunk.text in title]
+        holders = ev.index.entries_titled(chunk.text) if len(chunk.text) >= TITLE_PART else []
         if len(holders) == 1 and holders[0] not in carried and holders[0] in top:
             return holders[0]
     return None
@@ -81,13 +80,14 @@ class FollowUp:
         # other message, a follow-up by the classifier's guess too, may have moved on by its own words.
         own_words = [] if request.intent == CORRECT_INTENT else [w for c in ev.subject.chunks for w in c.words]
         # a kind of section asked, not a situation described ("电脑坏了怎么办" is a new one)
-        asks_kind = bool(index.routing.kinds_in(request.text)) and not index.routing.situation(request.text)
+        situation = index.routing.situation(request.text)
+        asks_kind = bool(index.routing.kinds_in(request.text)) and not situation
         names_nothing = not ev.unknown and not any(c.name_like for c in ev.subject.chunks)
         no_noun = not any(c.nominal for c in ev.subject.chunks)
         # "背后啥道理": one everyday word and a kind the classifier heard (not one carried over from
         # the last answer: "那工资呢"), about what was just said
         heard = bool(index.routing.kinds_for(request.intent))
-        everyday = heard and ev.speaks_of_the_conversation and not index.routing.situation(request.text)
+        everyday = heard and ev.speaks_of_the_conversation and not situation
         continues = names_nothing and (asks_kind or no_noun or everyday)
         if own_words and not any(index.subjects.known([w]) for w in own_words) and not continues:
             # "电脑坏了怎么办" has left the conversation; "有没有真事儿的例子" asks it for a kind
