@@ -78,7 +78,12 @@ class KnowledgeAssistant:
         )
         understood = replace(turn, text=reading.understood)
         request = plan_turn(
-            understood, ctx, index.analyzer.analyze(reading.understood), index.routing, index.common_words
+            understood,
+            ctx,
+            index.analyzer.analyze(reading.understood),
+            index.routing,
+            index.common_words,
+            index.terms.topics,
         )
         decision = self.policy.decide(request, index, trace)
         reply = compose(decision, index, question=turn.text, read_as=reading.fuzzy)

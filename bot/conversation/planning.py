@@ -15,6 +15,7 @@ Usage:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.knowledge.routing import Routing
@@ -150,6 +151,26 @@ def referenced_item(text: str, items: list[str], cues: frozenset[str] | None = f
     return winners[0] if best >= 2 and len(winners) == 1 else None
 
 
+def _item(
+    text: str,
+    items: list[str],
+    topics: list[str],
+    industries: list[str],
+    cues: frozenset[str],
+    names: Mapping[str, str],
+) -> str | None:
+    """The list item a message points at. A message naming an industry or an entry is about it
+    ("那换成餐厅呢", "依恋理论是干嘛的"): it points by position or whole name, and by a piece of a
+    name only at an item that is the very entry it names ("星巴克那个具体干了啥" after a list of cases),
+    never at one that merely shares a piece with it (理论)."""
+    if not (industries or topics):
+        return referenced_item(text, items, cues)
+    item = referenced_item(text, items, None)
+    if item is not None or industries or ordinal(text) is not None:
+        return item
+    return referenced_item(text, [i for i in items if names.get(normalize(i)) in topics], cues)
+
+
 def _shared_pieces(text: str, name: str, cues: frozenset[str]) -> int:
     """How many distinct two-character pieces of `name` (not kind cues or common words) `text` has."""
     pieces = {name[i : i + 2] for i in range(len(name) - 1)}
@@ -167,16 +188,19 @@ def _longest_shared(text: str, name: str, cues: frozenset[str]) -> int:
 
 
 def plan_turn(
-    turn: Turn, ctx: Context, analysis: QueryAnalysis, routing: Routing, common: frozenset[str] = frozenset()
+    turn: Turn,
+    ctx: Context,
+    analysis: QueryAnalysis,
+    routing: Routing,
+    common: frozenset[str] = frozenset(),
+    entry_names: Mapping[str, str] | None = None,
 ) -> Request:
     """`analysis` is the query analysis of the message (entries, industries, cue kinds it names);
-    `common`: the knowledge base's most common words (客户, 服务), which name no item of a list."""
+    `common`: the knowledge base's most common words (客户, 服务), which name no item of a list;
+    `entry_names`: normalized title or alias → entry id, to tell a list item that is an entry."""
     topics = list(dict.fromkeys([*turn.topics, *analysis.topics]))
     industries = list(dict.fromkeys([*turn.industries, *analysis.industries]))
-    # A message naming an industry or an entry is about it ("那换成餐厅呢", "依恋理论是干嘛的"): it
-    # points at a list item by position or whole name only, not by a piece it shares (理论).
-    pieces = routing.cue_words | common if not (industries or topics) else None
-    item = referenced_item(turn.text, ctx.last_items, pieces)
+    item = _item(turn.text, ctx.last_items, topics, industries, routing.cue_words | common, entry_names or {})
     # Only a correction turns kinds away ("别讲理论了"); elsewhere 不/别 negate other things.
     negated = routing.negated_kinds(turn.text) if turn.intent == CORRECT_INTENT else []
     intent = turn.intent

@@ -24,10 +24,15 @@ def analyzer(routing: Routing) -> QueryAnalyzer:
     return QueryAnalyzer(TermTable.from_knowledge(load_knowledge(KB)), routing)
 
 
+@pytest.fixture(scope="module")
+def names() -> dict[str, str]:
+    return TermTable.from_knowledge(load_knowledge(KB)).topics
+
+
 @pytest.fixture
-def plan(analyzer: QueryAnalyzer, routing: Routing):
+def plan(analyzer: QueryAnalyzer, routing: Routing, names: dict[str, str]):
     def plan(turn: Turn, ctx: Context | None = None) -> Request:
-        return plan_turn(turn, ctx or Context(), analyzer.analyze(turn.text), routing)
+        return plan_turn(turn, ctx or Context(), analyzer.analyze(turn.text), routing, entry_names=names)
 
     return plan
 
@@ -130,6 +135,13 @@ def test_a_piece_of_an_item_is_no_pointer_in_a_message_naming_an_entry(plan) -> 
     request = plan(Turn("ask_definition", "期望确认理论是干嘛的"), ctx)
     assert request.topics == ["expectation-confirmation-theory"] and request.item is None
     assert plan(Turn("ask_definition", "第一个是干嘛的"), ctx).item == "社会交换理论"
+
+
+def test_a_piece_of_an_item_that_is_the_entry_named_points_at_it(plan) -> None:
+    """华为 names the case entry 华为云服务, an item of the last list: the list stays walkable."""
+    ctx = Context(topic="customer-emotion-management", last_kind="案例", last_items=["酒店欢迎礼", "华为云服务"])
+    request = plan(Turn("ask_strategy", "华为那个后来咋样了"), ctx)
+    assert (request.topics, request.item) == (["huawei-cloud-service"], "华为云服务")
 
 
 def test_an_ordinal_points_at_an_item_of_the_last_answer(plan) -> None:
