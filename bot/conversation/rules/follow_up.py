@@ -16,6 +16,7 @@ from bot.conversation.evidence import Evidence
 from bot.conversation.planning import CORRECT_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import item_line, linked_case, section
+from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
 
 #: A message this short may name a part of the context by a few of its words ("培训那块呢").
@@ -126,7 +127,7 @@ class FollowUp:
                     continue
             found = section(entry, kinds, industry, index, hits, request.exclude)
             if found is not None:
-                speaks = self._speaks_of(ev, entry, found.text)
+                speaks = self._speaks_of(ev, entry, found)
                 if speaks is not None:
                     return speaks
                 return Decided(ev.answer(found), "the context's section of the kind asked", entry=entry, **why)
@@ -169,15 +170,17 @@ class FollowUp:
         return None
 
     @staticmethod
-    def _speaks_of(ev: Evidence, entry: str, chosen: str) -> Decided | None:
+    def _speaks_of(ev: Evidence, entry: str, chosen: Passage) -> Decided | None:
         """The entry's best-ranked passage that says the message's own specific words, when the
-        section of the kind asked does not ("和归属感需求有什么联系" after 社会认同理论: where it
-        speaks of 归属感, not its definition)."""
+        section of the kind asked does not and retrieval ranks it above that section ("和归属感需求有
+        什么联系" after 社会认同理论: where it speaks of 归属感, not its definition). A word the
+        passage says by chance (留住 in 挑战, for "这样做为啥就能留住人") does not outrank the kind asked."""
         wanted = naming_words(ev, entry)
-        if not wanted or any(w in normalize(chosen) for w in wanted):
+        if not wanted or any(w in normalize(chosen.text) for w in wanted):
             return None
-        for hit in ev.hits:
-            passage = hit.passage
+        ranked = [hit.passage for hit in ev.hits]
+        above = ranked[: ranked.index(chosen)] if chosen in ranked else ranked
+        for passage in above:
             if passage.entry_id == entry and any(w in normalize(passage.text) for w in wanted):
                 return Decided(
                     ev.answer(passage), "the context's passage that says the message's own words", words=wanted

@@ -42,6 +42,14 @@ def test_a_relation_asked_gets_the_passage_that_says_the_messages_own_word(chain
     assert step(trace, "follow_up").reason == "the context's passage that says the message's own words"
 
 
+def test_a_word_a_passage_says_by_chance_does_not_outrank_the_kind_asked(chain) -> None:
+    """平复 is said only by the strategies, but retrieval ranks the 重要性 asked above them: 为啥有好处
+    asks why, and the strategies say 平复 in passing."""
+    decision, trace = chain("ask_importance", "这么做为啥有好处 能平复吗", DEFINED, context_margin=10.0)
+    assert ids(decision) == [f"{CEM}#重要性"]
+    assert step(trace, "follow_up").reason == "the context's section of the kind asked"
+
+
 def test_a_kind_asked_in_everyday_words_continues_the_context(chain) -> None:
     """事儿 is no word of ours, but the message names nothing new: it asks the context for a case."""
     decision, trace = chain("ask_case", "有没有真事儿的例子", DEFINED, context_margin=10.0)
