@@ -205,7 +205,7 @@ class KnowledgeIntentGuard(GraphComponent):
             elif self._intent(message) in self.capability_intents and asks_what_else_is(text):
                 self._set(message, self.definition_intent)
             elif self._intent(message) in self.capability_intents and named and not _SELF.search(text):
-                self._set(message, self._best_other(message, self.capability_intents))
+                self._set(message, self._best_other(message, self.capability_intents | self.chitchat_intents))
             elif self._follows_up(message, text):
                 self._set(message, self.follow_up_intent)
             elif self._intent(message) in self.rating_intents and asks_rather_than_rates(text, entities):
@@ -215,20 +215,26 @@ class KnowledgeIntentGuard(GraphComponent):
                 about_it = self.capability_intents if named and not _SELF.search(text) else set()
                 self._set(message, self._best_other(message, self.chitchat_intents | self.rating_intents | about_it))
             elif named and self._intent(message) == self.out_of_scope_intent:
-                self._set(message, self._best_other(message, {self.out_of_scope_intent}))
+                self._set(message, self._best_other(message, {self.out_of_scope_intent} | self.chitchat_intents))
         return messages
 
     def _follows_up(self, message: Message, text: str) -> bool:
-        """Not understood, or taken for a question about the assistant that does not address it,
-        yet asking for a kind of section: a follow-up."""
+        """Not understood, taken for out of scope ("总结一下"), or taken for a question about the
+        assistant that does not address it, yet asking for a kind of section: a follow-up. One
+        taken for out of scope keeps that verdict as evidence: the knowledge action refuses it
+        when its other words are not the knowledge base's ("理财产品有哪些类型")."""
         intent = self._intent(message)
-        if intent != self.fallback_intent and (intent not in self.capability_intents or _SELF.search(text)):
+        unsure = intent in (self.fallback_intent, self.out_of_scope_intent)
+        if not unsure and (intent not in self.capability_intents or _SELF.search(text)):
             return False
         return asks_a_kind(text, self._vocabulary().cues)
 
     def _best_other(self, message: Message, excluded: set[str]) -> str:
-        """The best-ranked intent not in `excluded` (the fallback intent when there is none)."""
+        """The best-ranked intent not in `excluded` (the fallback intent when there is none), and
+        never a rating: the guard rewrites only messages it found to ask something ("KANO在里头干嘛用",
+        taken for a question about the assistant, must not become a 👎 recorded for the last answer)."""
         ranking = message.get(INTENT_RANKING_KEY) or []
+        excluded = excluded | self.rating_intents
         other = next((r for r in ranking if r.get(INTENT_NAME_KEY) not in excluded), None)
         return other[INTENT_NAME_KEY] if other else self.fallback_intent
 

@@ -221,6 +221,15 @@ def test_a_question_naming_an_entry_taken_for_capabilities_asks_about_it() -> No
     assert addressed.get(INTENT)["name"] == "bot_capabilities"
 
 
+def test_a_question_naming_an_entry_never_becomes_a_rating() -> None:
+    """DIET's runner-up may be a rating: a question about an entry records no 👎."""
+    text = "KANO在里头干嘛用"
+    ranking = [("bot_capabilities", 0.98), ("feedback_negative", 0.01), ("greet", 0.005), ("ask_application", 0.003)]
+    message = ranked(text, ranking, [topic(text, "KANO")])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "ask_application", "confidence": 1.0}
+
+
 def test_a_capabilities_question_stays() -> None:
     message = ranked("你的功能是啥", [("bot_capabilities", 0.9), ("ask_definition", 0.1)])
     guard().process([message])
@@ -273,6 +282,14 @@ def test_a_kind_asked_after_an_answer_follows_up(cued: KnowledgeIntentGuard, int
     cued.process([message])
     assert message.get(INTENT) == {"name": "inform", "confidence": 1.0}
     assert message.get(OVERRULED) == {"name": intent, "confidence": 0.8}
+
+
+def test_a_kind_asked_taken_for_out_of_scope_follows_up_with_that_verdict(cued: KnowledgeIntentGuard) -> None:
+    """ "讲讲启示" names nothing; the action weighs the classifier's out of scope against its words."""
+    message = ranked("讲讲启示", [("out_of_scope", 0.99), ("goodbye", 0.01)])
+    cued.process([message])
+    assert message.get(INTENT) == {"name": "inform", "confidence": 1.0}
+    assert message.get(OVERRULED) == {"name": "out_of_scope", "confidence": 0.99}
 
 
 def test_a_question_to_the_assistant_stays(cued: KnowledgeIntentGuard) -> None:
