@@ -7,6 +7,10 @@ colloquial twin of every cue, the message is also read with those question words
 standard form. Both runtimes use it: the core to find the kind of section asked, the Rasa
 server's intent guard to tell a follow-up from a message it did not understand.
 
+A cue counts where it ends a word of the message: 怎么办 asks what to do in "插队怎么办", not in
+"怎么办理退房" (怎么 + 办理), which asks how a procedure goes. jieba (its own dictionary, not the
+knowledge base's) cuts the words, the same in both runtimes.
+
 Usage:
     cues_in("这说明了啥", ["说明了什么", "启示"])  # → ['说明了什么']
 """
@@ -14,6 +18,9 @@ Usage:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
+
+import jieba
 
 #: Colloquial question words and their standard form; "哪几招" and "哪些招" ask what tactics as
 #: "什么招" does (which ones, how many: the same answer).
@@ -30,4 +37,25 @@ def standard_question_words(text: str) -> str:
 def cues_in(text: str, cues: Iterable[str]) -> list[str]:
     """The cues that occur in `text` as typed or with its question words read the standard way."""
     standard = standard_question_words(text)
-    return [cue for cue in cues if cue in text or cue in standard]
+    return [cue for cue in cues if said(cue, text) or said(cue, standard)]
+
+
+def said(cue: str, text: str) -> bool:
+    """Whether `cue` occurs in `text` ending a word: not as the start of a longer one (怎么办理)."""
+    start = text.find(cue)
+    while start != -1:
+        end = start + len(cue)
+        if end == len(text) or end in _word_ends(text):
+            return True
+        start = text.find(cue, start + 1)
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _word_ends(text: str) -> frozenset[int]:
+    """Where jieba's words of `text` end (its dictionary only: no guessed words, the same cut in
+    both runtimes)."""
+    return frozenset(end for _, _, end in _TOKENIZER.tokenize(text, HMM=False))
+
+
+_TOKENIZER = jieba.Tokenizer()

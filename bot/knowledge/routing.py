@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.knowledge.terms import normalize
 from bot.knowledge.vocabulary import Vocabulary
-from normalization.cues import cues_in
+from normalization.cues import cues_in, said
 
 ROUTING_FILE = "routing.yml"
 #: In a fact cue, the parts around it may stand a few characters apart ("能…吗").
@@ -180,7 +180,7 @@ class Routing(BaseModel):
     def situation(self, question: str) -> bool:
         """Whether the question presents a situation to handle ("客人插队怎么办")."""
         text = normalize(question)
-        return any(cue in text for cue in self.situation_cues)
+        return any(said(cue, text) for cue in self.situation_cues)
 
     def kinds_for(self, intent: str) -> list[str]:
         return list(self.intent_kinds.get(intent, []))
