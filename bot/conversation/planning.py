@@ -38,6 +38,22 @@ _ORDINAL = re.compile(
 )
 
 
+# "前一个", "后面那个", "后者": the first or second of two things just named (two entries compared).
+_FORMER_LATTER = re.compile(r"([前后])(?:面|边)?\s*(?:那|这|一)\s*(?:个|种|条|项|家|位|类)|([前后])者")
+
+
+def former_or_latter(text: str) -> int | None:
+    """1 for the former of two ("前一个", "前者"), 2 for the latter ("后面那个咋用"), else None.
+
+    >>> former_or_latter("后一个在实际工作里咋用"), former_or_latter("前者呢"), former_or_latter("后面该咋跟进")
+    (2, 1, None)
+    """
+    match = _FORMER_LATTER.search(text)
+    if not match:
+        return None
+    return 1 if (match.group(1) or match.group(2)) == "前" else 2
+
+
 @dataclass
 class Context:
     """What the conversation has established; mirrors the Rasa slots of the same names."""
@@ -125,9 +141,13 @@ SHORT_MESSAGE = 10
 
 
 def referenced_item(text: str, items: list[str], cues: frozenset[str] | None = frozenset()) -> str | None:
-    """The list item a message points at: "第二个…" by position, "最后那个" the last, or by its name
+    """The list item a message points at: "第二个…" by position, "最后那个" the last, "后一个" the
+    second of two, or by its name
     ("文化建设具体怎么做"); in a short message, by a part of its name only one item has, in a longer
     one by two parts (not when `cues` is None)."""
+    side = former_or_latter(text)
+    if side and len(items) == 2:
+        return items[side - 1]  # of two things, as after a comparison
     number = ordinal(text)
     if number == -1 and items:
         return items[-1]
@@ -166,7 +186,7 @@ def _item(
     if not (industries or topics):
         return referenced_item(text, items, cues)
     item = referenced_item(text, items, None)
-    if item is not None or industries or ordinal(text) is not None:
+    if item is not None or industries or ordinal(text) is not None or former_or_latter(text):
         return item
     return referenced_item(text, [i for i in items if names.get(normalize(i)) in topics], cues)
 

@@ -244,3 +244,15 @@ def test_a_correction_may_call_the_kind_it_wants_by_name(plan) -> None:
     assert "理论基础" not in plan(Turn("correct", "别讲理论了 说说怎么做"), after_case).kinds
     # elsewhere a kind's name is often part of a title: only the cue words and the intent count
     assert plan(Turn("ask_definition", "期望确认理论是什么")).kinds == ["定义"]
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [("后一个在实际工作里咋用", "社会交换理论"), ("前者呢", "期望确认理论"), ("后面那个分几类", "社会交换理论")],
+)
+def test_former_or_latter_of_two(text: str, item: str) -> None:
+    assert referenced_item(text, ["期望确认理论", "社会交换理论"]) == item
+
+
+def test_former_or_latter_is_no_pointer_into_a_longer_list() -> None:
+    assert referenced_item("后面那个呢", STRATEGIES) is None

@@ -45,3 +45,21 @@ def test_an_item_that_is_another_entry_gets_that_entry(aliased) -> None:
     decision, trace = decided(retriever, index, "ask_more", "第一个展开说说", cases)
     assert step(trace, "list_item").reason == "the item is an entry of its own"
     assert decision.passage.entry_id == HUAWEI
+
+
+COMPARED = Context(
+    topic="expectation-confirmation-theory",
+    last_kind="定义",
+    last_items=["期望确认理论", "社会交换理论"],
+    last_passages=["expectation-confirmation-theory#定义", "social-exchange-theory#定义"],
+)
+
+
+def test_the_latter_of_two_compared_entries(chain) -> None:
+    """「后一个」 after two entries compared is the second; a kind it lacks (趋势) gets its passage
+    not just shown, not the definition the comparison gave."""
+    decision, trace = chain("ask_trend", "后一个以后会怎样", COMPARED)
+    assert step(trace, "list_item").reason == "the item is an entry of its own"
+    assert [p.id for p in decision.passages] == ["social-exchange-theory#重要性"]
+    decision, trace = chain("ask_application", "前面那个怎么用", COMPARED)
+    assert [p.id for p in decision.passages] == ["expectation-confirmation-theory#应用"]
