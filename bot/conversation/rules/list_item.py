@@ -37,20 +37,7 @@ class ListItem:
             if ev.is_case(entry) or not kinds:
                 passage = opening(entry, index, kinds)
             else:
-                # a kind the entry lacks: its best-ranked passage not just shown, rather than the
-                # definition a comparison has shown ("前一个对管理有啥提醒" after two theories compared)
-                passage = (
-                    section(entry, kinds, request.industry, index, [])
-                    or next(
-                        (
-                            h.passage
-                            for h in ev.hits
-                            if h.passage.entry_id == entry and h.passage.id not in request.shown
-                        ),
-                        None,
-                    )
-                    or definition(entry, index)
-                )
+                passage = section(entry, kinds, request.industry, index, []) or definition(entry, index)
             return Decided(Decision("answer", [passage]), "the item is an entry of its own", item=item, entry=entry)
         source = source or self._listing(ev, item)
         line = item_line(source.text, item) if source is not None else None

@@ -55,10 +55,9 @@ COMPARED = Context(
 )
 
 
-def test_the_latter_of_two_compared_entries(chain) -> None:
-    """「后一个」 after two entries compared is the second; a kind it lacks (趋势) gets its passage
-    not just shown, not the definition the comparison gave."""
-    decision, trace = chain("ask_trend", "后一个以后会怎样", COMPARED)
+def test_the_former_or_latter_of_two_compared_entries(chain) -> None:
+    """「前面那个」/「后一个」 after two entries compared is the first or the second."""
+    decision, trace = chain("ask_importance", "后一个有啥用", COMPARED)
     assert step(trace, "list_item").reason == "the item is an entry of its own"
     assert [p.id for p in decision.passages] == ["social-exchange-theory#重要性"]
     decision, trace = chain("ask_application", "前面那个怎么用", COMPARED)
