@@ -256,3 +256,10 @@ def test_former_or_latter_of_two(text: str, item: str) -> None:
 
 def test_former_or_latter_is_no_pointer_into_a_longer_list() -> None:
     assert referenced_item("后面那个呢", STRATEGIES) is None
+
+
+def test_overlapping_pieces_are_one_part_of_a_name() -> None:
+    """满意 and 意度 overlap in 满意度: one part of 顾客满意度理论, no pointer at it."""
+    items = ["顾客满意度理论", "期望确认理论"]
+    assert referenced_item("我们支行满意度排名倒数 有啥招", items) is None
+    assert referenced_item("技术发展这一条怎么应对", ["技术的快速发展", "市场竞争的加剧"]) == "技术的快速发展"
