@@ -11,11 +11,14 @@ unless it names nothing: no noun ("具体分几步走"), or only a kind of secti
 
 from __future__ import annotations
 
+import re
+
 from bot.conversation.decision import Decision
 from bot.conversation.evidence import Evidence
 from bot.conversation.planning import CORRECT_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import item_line, linked_case, section
+from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
 
@@ -57,6 +60,16 @@ def naming_words(ev: Evidence, entry: str) -> list[str]:
         for w in dict.fromkeys(words)
         if 0 < index.document_frequency(w) <= most and w not in opening and sum(w in t for t in rest) == 1
     ]
+
+
+#: Words that ask why (a closed class, like the question words): 为啥 is no cue of any kind.
+_WHY = re.compile(r"为什么|为啥|为何|凭啥|凭什么|干嘛|干吗|怎么会|咋会|咋这么|怎么这么|何必")
+
+
+def asks_why(text: str, index: Index) -> bool:
+    """A why-question that names no kind of section by a cue ("到底为啥火这么大", not "为什么要重视")."""
+    said = normalize(text)
+    return bool(_WHY.search(said)) and not index.routing.kinds_in(said)
 
 
 class FollowUp:
@@ -126,6 +139,10 @@ class FollowUp:
                 if not kinds:
                     continue
             found = section(entry, kinds, industry, index, hits, request.exclude)
+            if found is not None and found.id in request.shown and asks_why(request.text, index):
+                # "他凭啥一来就冲我发火" after the steps for an angry customer: the classifier's kind
+                # lands on the passage just shown, but a why asks for something else of the context.
+                break
             if found is not None:
                 speaks = self._speaks_of(ev, entry, found)
                 if speaks is not None:

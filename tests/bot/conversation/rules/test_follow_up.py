@@ -132,3 +132,15 @@ def test_most_of_another_entrys_title_moves_on(chain) -> None:
     assert step(trace, "follow_up").reason == "moved on: it says most of another entry's title"
     assert step(trace, "follow_up").evidence == {"entry": "expectation-confirmation-theory"}
     assert all(p.entry_id != CEM for p in decision.passages)
+
+
+STEPS_SHOWN = Context(topic=CEM, last_kind="实施策略", last_passages=[f"{CEM}#实施策略"])
+
+
+def test_a_why_asks_something_else_than_the_passage_just_shown(chain) -> None:
+    """The classifier hears strategy in 「客户凭啥这样」 after the steps: not the steps again."""
+    decision, trace = chain("ask_strategy", "客户凭啥这样", STEPS_SHOWN, context_margin=10.0)
+    assert trace.decided_by == "follow_up"
+    assert decision.passage.entry_id == CEM and decision.passage.id != f"{CEM}#实施策略"
+    decision, trace = chain("ask_strategy", "具体还能怎么做", STEPS_SHOWN, context_margin=10.0)
+    assert decision.passage.id == f"{CEM}#实施策略"  # no why: the kind asked, shown or not
