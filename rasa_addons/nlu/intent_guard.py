@@ -209,11 +209,11 @@ class KnowledgeIntentGuard(GraphComponent):
             elif self._follows_up(message, text):
                 self._set(message, self.follow_up_intent)
             elif self._intent(message) in self.rating_intents and asks_rather_than_rates(text, entities):
-                self._set(message, self._best_other(message, self.rating_intents))
+                self._set(message, self._best_other(message, set()))
             elif self._intent(message) in self.chitchat_intents and says_more_than_chitchat(text, entities):
                 # "请问什么是X": neither a greeting nor, naming X and not the assistant, a question about it
                 about_it = self.capability_intents if named and not _SELF.search(text) else set()
-                self._set(message, self._best_other(message, self.chitchat_intents | self.rating_intents | about_it))
+                self._set(message, self._best_other(message, self.chitchat_intents | about_it))
             elif named and self._intent(message) == self.out_of_scope_intent:
                 self._set(message, self._best_other(message, {self.out_of_scope_intent} | self.chitchat_intents))
         return messages

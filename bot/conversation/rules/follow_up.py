@@ -18,7 +18,6 @@ from bot.conversation.evidence import Evidence
 from bot.conversation.planning import CORRECT_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import item_line, linked_case, section
-from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
 
@@ -66,10 +65,9 @@ def naming_words(ev: Evidence, entry: str) -> list[str]:
 _WHY = re.compile(r"为什么|为啥|为何|凭啥|凭什么|干嘛|干吗|怎么会|咋会|咋这么|怎么这么|何必")
 
 
-def asks_why(text: str, index: Index) -> bool:
-    """A why-question that names no kind of section by a cue ("到底为啥火这么大", not "为什么要重视")."""
-    said = normalize(text)
-    return bool(_WHY.search(said)) and not index.routing.kinds_in(said)
+def asks_why(text: str) -> bool:
+    """Whether the message asks why ("到底为啥火这么大")."""
+    return bool(_WHY.search(normalize(text)))
 
 
 class FollowUp:
@@ -95,7 +93,8 @@ class FollowUp:
         own_words = [] if request.intent == CORRECT_INTENT else [w for c in ev.subject.chunks for w in c.words]
         # a kind of section asked, not a situation described ("电脑坏了怎么办" is a new one)
         situation = index.routing.situation(request.text)
-        asks_kind = bool(index.routing.kinds_in(request.text)) and not situation
+        cued = bool(index.routing.kinds_in(request.text))
+        asks_kind = cued and not situation
         names_nothing = not ev.unknown and not any(c.name_like for c in ev.subject.chunks)
         no_noun = not any(c.nominal for c in ev.subject.chunks)
         # "背后啥道理": one everyday word and a kind the classifier heard (not one carried over from
@@ -139,9 +138,10 @@ class FollowUp:
                 if not kinds:
                     continue
             found = section(entry, kinds, industry, index, hits, request.exclude)
-            if found is not None and found.id in request.shown and asks_why(request.text, index):
+            if found is not None and found.id in request.shown and not cued and asks_why(request.text):
                 # "他凭啥一来就冲我发火" after the steps for an angry customer: the classifier's kind
-                # lands on the passage just shown, but a why asks for something else of the context.
+                # (no cue word names one) lands on the passage just shown, but a why asks for
+                # something else of the context.
                 break
             if found is not None:
                 speaks = self._speaks_of(ev, entry, found)
@@ -196,7 +196,8 @@ class FollowUp:
         if not wanted or any(w in normalize(chosen.text) for w in wanted):
             return None
         ranked = [hit.passage for hit in ev.hits]
-        above = ranked[: ranked.index(chosen)] if chosen in ranked else ranked
+        ids = [p.id for p in ranked]
+        above = ranked[: ids.index(chosen.id)] if chosen.id in ids else ranked
         for passage in above:
             if passage.entry_id == entry and any(w in normalize(passage.text) for w in wanted):
                 return Decided(

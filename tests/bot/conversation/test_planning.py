@@ -20,13 +20,18 @@ def routing() -> Routing:
 
 
 @pytest.fixture(scope="module")
-def analyzer(routing: Routing) -> QueryAnalyzer:
-    return QueryAnalyzer(TermTable.from_knowledge(load_knowledge(KB)), routing)
+def terms() -> TermTable:
+    return TermTable.from_knowledge(load_knowledge(KB))
 
 
 @pytest.fixture(scope="module")
-def names() -> dict[str, str]:
-    return TermTable.from_knowledge(load_knowledge(KB)).topics
+def analyzer(terms: TermTable, routing: Routing) -> QueryAnalyzer:
+    return QueryAnalyzer(terms, routing)
+
+
+@pytest.fixture(scope="module")
+def names(terms: TermTable) -> dict[str, str]:
+    return terms.topics
 
 
 @pytest.fixture
