@@ -4,10 +4,11 @@ OpenCC's `t2s` converts Traditional characters (客戶情緒管理 → 客户情
 text unchanged (unlike `tw2s`, which turns 显著 into 显着), so it is safe on any input.
 
 Staff in Hong Kong and Macau write Cantonese (點樣教新同事 "how to teach new colleagues", 有冇例子
-"are there examples"): its grammatical words, which no Mandarin text uses, are read as their
-Mandarin equivalents (`CANTONESE`) so that question words and cues are found; its content words
-are mostly shared with Mandarin. OpenCC has no such conversion (its HK configurations change the
-script only).
+"are there examples", 同事好攰 "colleagues are exhausted"): the words no Mandarin text writes, its
+grammatical words and a few everyday verbs and adjectives with characters of their own, are read as
+their Mandarin equivalents (`CANTONESE`) so that question words, cues and the knowledge base's words
+are found; its other content words are shared with Mandarin. OpenCC has no such conversion (its HK
+configurations change the script only).
 
 Usage:
     normalize(" 客戶情緒管理ＫＡＮＯ ")  # → '客户情绪管理kano'
@@ -27,27 +28,52 @@ def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-#: Cantonese grammatical words (after `t2s`: 嗰 becomes 𠮶) and their Mandarin equivalents, longest
-#: first. Only words Mandarin does not write: 係 (是) is left out, as t2s makes it 系 (系统).
+#: Cantonese words (after `t2s`: 嗰 becomes 𠮶, 係 系, 諗 谂) and their Mandarin equivalents, longest
+#: first. Only words Mandarin does not write: 係 (是) alone is left out, as t2s makes it 系 (系统);
+#: 成日 and 而家 too (完成日期, 然而家长).
 CANTONESE = {
     "点解": "为什么",
     "点样": "怎样",
+    "点算": "怎么办",
     "乜嘢": "什么",
     "有冇": "有没有",
     "佢哋": "他们",
+    "佢地": "他们",
     "唔该": "",
+    "唔系": "不是",
+    "系咪": "是不是",
+    "咁样": "这样",
+    "噉样": "这样",
+    "边度": "哪里",
+    "边个": "谁",
     "冇": "没有",
     "咩": "什么",
+    "乜": "什么",
     "嘅": "的",
     "𠮶": "那",
     "嗰": "那",
     "啲": "些",
+    "哋": "们",
     "佢": "他",
     "咗": "了",
     "喺": "在",
     "嚟": "来",
     "畀": "给",
+    "俾": "给",
     "唔": "不",
+    "咁": "这么",
+    "噉": "这样",
+    "嘢": "东西",
+    "啱": "对",
+    "攰": "累",
+    "嬲": "生气",
+    "睇": "看",
+    "谂": "想",
+    "揾": "找",
+    "瞓": "睡",
+    "嘥": "浪费",
+    "㗎": "",
+    "㖞": "",
 }
 _CANTONESE = re.compile("|".join(map(re.escape, CANTONESE)))
 
