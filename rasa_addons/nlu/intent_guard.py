@@ -20,7 +20,9 @@
   entry, asks with a question word or is longer than they are ("那是先道歉还是先听他说完") gets the
   best-ranked intent that is neither one nor a rating.
 - A follow-up the classifier did not understand, or took for a question about the assistant
-  although it does not address it ("这说明了啥"): a message that asks for a kind of section by one
+  although it does not address it ("这个说明了啥": a demonstrative points at the last answer; only
+  "这是什么" with nothing else to say asks about the assistant), or for a rating whose runner-up is
+  such a question ("对我们开餐厅的有什么启发"): a message that asks for a kind of section by one
   of routing.yml's cue words (exported to build/nlu/vocabulary.json by `kb build`; 啥 read as 什么)
   gets `inform`, which continues the conversation.
 - A message naming an entry is not out of scope ("员工压力大怎么办" names 员工情感疲惫与情感劳动压力
@@ -65,8 +67,12 @@ _PARTICLES = re.compile(r"[呢吗吧啊呀哦嘛]+$")
 _WHAT_IS = re.compile(
     r"^(?:什么是|啥是|何为)(?P<a>.+)$|^(?P<b>.+?)(?:是啥|是什么|什么意思|啥意思|指什么|指啥|是指什么)$"
 )
-#: Words for the assistant itself: "你是什么", "这个机器人是啥" ask about it.
+#: Words for the assistant itself: "你是什么", "这个机器人是啥" ask about it; so may a bare "这是什么".
 _SELF = re.compile(r"你|您|助手|机器人|这个|这是|它|bot", re.IGNORECASE)
+#: Words that address the assistant. A demonstrative alone does not: "这个说明了啥" asks about the
+#: answer just given, "这是什么" (nothing said but the pointing and the question) about the assistant.
+_ADDRESS = re.compile(r"你|您|助手|机器人|bot", re.IGNORECASE)
+_POINTING_AND_ASKING = re.compile(r"这个|这是|这|它|是|的|呀|干嘛|干什么|做什么|什么|啥|用")
 #: Words that ask (什么, 啥, 怎么, 咋, 哪, 如何, 为何), and a copula or modal verb asked as "A不A"
 #: (是不是, 要不要, 能不能): no rating holds one ("答非所问？" has only a mark), and no greeting
 #: either ("在不在" asks whether someone is there; 在 is neither).
@@ -117,6 +123,12 @@ def asks_what_else_is(text: str) -> bool:
         return False
     thing = found.group("a") or found.group("b") or ""
     return len(thing) >= 2 and not _SELF.search(thing)
+
+
+def addresses_assistant(text: str) -> bool:
+    """True when the message speaks to the assistant ("你能做什么") or only points and asks ("这是什么",
+    "这个是干嘛的"); a demonstrative with more to say points at the last answer ("这个说明了啥")."""
+    return bool(_ADDRESS.search(text)) or not _POINTING_AND_ASKING.sub("", _without_filler(text))
 
 
 def bare_item(text: str, items: frozenset[str]) -> bool:
@@ -204,15 +216,20 @@ class KnowledgeIntentGuard(GraphComponent):
                 self._set(message, self.fallback_intent)
             elif self._intent(message) in self.capability_intents and asks_what_else_is(text):
                 self._set(message, self.definition_intent)
-            elif self._intent(message) in self.capability_intents and named and not _SELF.search(text):
+            elif self._intent(message) in self.capability_intents and named and not addresses_assistant(text):
                 self._set(message, self._best_other(message, self.capability_intents | self.chitchat_intents))
             elif self._follows_up(message, text):
                 self._set(message, self.follow_up_intent)
             elif self._intent(message) in self.rating_intents and asks_rather_than_rates(text, entities):
-                self._set(message, self._best_other(message, set()))
+                other = self._best_other(message, set())
+                # "对我们开餐厅的有什么启发": no rating (启发 is praise in the training data), and no
+                # question about the assistant either, but a kind of section asked after an answer
+                if self._follows_up_as(other, text):
+                    other = self.follow_up_intent
+                self._set(message, other)
             elif self._intent(message) in self.chitchat_intents and says_more_than_chitchat(text, entities):
                 # "请问什么是X": neither a greeting nor, naming X and not the assistant, a question about it
-                about_it = self.capability_intents if named and not _SELF.search(text) else set()
+                about_it = self.capability_intents if named and not addresses_assistant(text) else set()
                 self._set(message, self._best_other(message, self.chitchat_intents | about_it))
             elif named and self._intent(message) == self.out_of_scope_intent:
                 self._set(message, self._best_other(message, {self.out_of_scope_intent} | self.chitchat_intents))
@@ -223,9 +240,12 @@ class KnowledgeIntentGuard(GraphComponent):
         assistant that does not address it, yet asking for a kind of section: a follow-up. One
         taken for out of scope keeps that verdict as evidence: the knowledge action refuses it
         when its other words are not the knowledge base's ("理财产品有哪些类型")."""
-        intent = self._intent(message)
+        return self._follows_up_as(self._intent(message), text)
+
+    def _follows_up_as(self, intent: str | None, text: str) -> bool:
+        """`_follows_up` for a message whose intent is (or would become) `intent`."""
         unsure = intent in (self.fallback_intent, self.out_of_scope_intent)
-        if not unsure and (intent not in self.capability_intents or _SELF.search(text)):
+        if not unsure and (intent not in self.capability_intents or addresses_assistant(text)):
             return False
         return asks_a_kind(text, self._vocabulary().cues)
 

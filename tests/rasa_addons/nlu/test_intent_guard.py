@@ -12,6 +12,7 @@ from rasa_addons.nlu.intent_guard import (
     MAX_RATING_CHARS,
     OVERRULED,
     KnowledgeIntentGuard,
+    addresses_assistant,
     asks_rather_than_rates,
     asks_what_else_is,
     bare_name,
@@ -272,7 +273,9 @@ def test_out_of_scope_naming_nothing_stays() -> None:
 def cued(tmp_path) -> KnowledgeIntentGuard:
     """A guard over a vocabulary whose kind cues include 说明了什么 and 怎么做."""
     path = tmp_path / "vocabulary.json"
-    path.write_text(json.dumps({"names": {}, "kind_cues": ["说明了什么", "怎么做", "启示"]}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"names": {}, "kind_cues": ["说明了什么", "怎么做", "启示", "启发", "是什么"]}), encoding="utf-8"
+    )
     return KnowledgeIntentGuard({**KnowledgeIntentGuard.get_default_config(), "vocabulary": str(path)})
 
 
@@ -290,6 +293,53 @@ def test_a_kind_asked_taken_for_out_of_scope_follows_up_with_that_verdict(cued: 
     cued.process([message])
     assert message.get(INTENT) == {"name": "inform", "confidence": 1.0}
     assert message.get(OVERRULED) == {"name": "out_of_scope", "confidence": 0.99}
+
+
+def test_a_demonstrative_with_more_to_say_points_at_the_answer(cued: KnowledgeIntentGuard) -> None:
+    message = ranked("这个说明了啥", [("bot_capabilities", 0.99), ("greet", 0.01)])
+    cued.process([message])
+    assert message.get(INTENT)["name"] == "inform"
+
+
+def test_a_kind_asked_taken_for_a_rating_then_for_capabilities_follows_up(cued: KnowledgeIntentGuard) -> None:
+    """启发 is praise in the ratings' examples; the runner-up, a question about the assistant, is no
+    better: the message asks for a case's lesson."""
+    message = ranked(
+        "对我们开餐厅的有什么启发", [("feedback_positive", 1.0), ("bot_capabilities", 0.99), ("ask_theory", 0.001)]
+    )
+    cued.process([message])
+    assert message.get(INTENT) == {"name": "inform", "confidence": 1.0}
+    assert message.get(OVERRULED)["name"] == "feedback_positive"
+
+
+def test_a_rating_asking_nothing_of_a_kind_gets_the_runner_up(cued: KnowledgeIntentGuard) -> None:
+    message = ranked("这些内容是从哪份材料里整理出来的", [("feedback_positive", 0.9), ("bot_capabilities", 0.8)])
+    cued.process([message])
+    assert message.get(INTENT)["name"] == "bot_capabilities"
+
+
+@pytest.mark.parametrize(
+    ("text", "addresses"),
+    [
+        ("你能做什么", True),
+        ("这个助手怎么用", True),
+        ("这是什么", True),
+        ("这个是干嘛的？", True),
+        ("这个说明了啥", False),
+        ("行里一般会安排什么培训练这个", False),
+        ("领导那头能帮我们做点啥", False),
+    ],
+)
+def test_addressing_the_assistant(text: str, addresses: bool) -> None:
+    assert addresses_assistant(text) is addresses
+
+
+@pytest.mark.parametrize("text", ["这是什么", "这个是干嘛的"])
+def test_pointing_and_asking_alone_asks_about_the_assistant(cued: KnowledgeIntentGuard, text: str) -> None:
+    """Even when 是什么 is a cue: with nothing else said, "this" is the assistant the user just opened."""
+    message = ranked(text, [("bot_capabilities", 0.88)])
+    cued.process([message])
+    assert message.get(INTENT)["name"] == "bot_capabilities"
 
 
 def test_a_question_to_the_assistant_stays(cued: KnowledgeIntentGuard) -> None:
