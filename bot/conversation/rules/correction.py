@@ -2,7 +2,8 @@
 
 "不是问这个，我想知道具体该怎么做", "别讲理论了", "我要的是案例不是定义": the same subject, another
 kind of section (the kinds the message turns away are out, see planning). "换成酒店的呢" after a
-case or with a case asked: the same kind of thing in another industry, a case of that industry.
+case or with a case asked: the same kind of thing in another industry, a case of that industry
+(naming the industry the case is of switches nothing: "给我们酒店什么启发" after a hotel case).
 A correction that names another entry is answered as asked (`named_entry`); one that says no
 more than "不是这个意思" gets the context's next best passage (`follow_up`).
 """
@@ -24,7 +25,13 @@ class Correction:
         request, index = ev.request, ev.index
         context = ev.context
         after_case = bool(context) and ev.is_case(context[0])
-        switch = request.intent == INFORM_INTENT and request.industry and after_case
+        # "换成酒店的呢" after a bank case switches; "给我们酒店什么启发" after a hotel case stays with it
+        switch = (
+            request.intent == INFORM_INTENT
+            and request.industry
+            and after_case
+            and not any(request.industry in p.industries for p in index.entries.get(context[0], []))
+        )
         if request.intent != CORRECT_INTENT and not switch:
             return Passed("not a correction")
         if request.topics:

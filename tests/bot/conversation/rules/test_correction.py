@@ -82,6 +82,13 @@ def test_an_inform_with_an_industry_after_a_case_is_a_switch_too(evidence) -> No
     assert isinstance(outcome, Decided) and ids(outcome.decision) == [f"{HOTEL}#背景"]
 
 
+def test_the_industry_of_the_case_itself_switches_nothing(evidence) -> None:
+    """ "给我们酒店什么启发" after a hotel case asks that case's lesson, not another hotel case."""
+    request = Request("给我们酒店什么启发", "inform", ["总结"], [], "酒店", context=[HOTEL, CEM], industry_said=True)
+    outcome = RULE.decide(evidence(request))
+    assert isinstance(outcome, Passed) and outcome.reason == "not a correction"
+
+
 def test_a_case_already_shown_is_not_the_switch(evidence) -> None:
     ev = evidence(correction("换成酒店的呢", ["案例"], [HOTEL], "酒店", shown=[f"{HOTEL}#背景"]))
     outcome = RULE.decide(ev)
