@@ -22,6 +22,11 @@ NAMING_TAGS = ("n", "vn", "eng", "m")
 LATIN_TAGS = frozenset({"eng", "m"})
 
 
+def latin(word: str, flag: str) -> bool:
+    """Letters or digits, whatever jieba tags them (a lone letter opening a message is "x")."""
+    return flag in LATIN_TAGS or (word.isascii() and word.isalnum())
+
+
 class TheoryWeLack:
     name = "theory_we_lack"
 
@@ -48,19 +53,22 @@ class TheoryWeLack:
             if head + following in cues:
                 continue  # 理论基础: a kind of section, not a theory
             # A name of ours ("营销学理论") is another theory only with letters or digits before it ("4P").
-            allowed = LATIN_TAGS if word in ours else None
+            latin_only = word in ours
             run = [(word, flag)]
             for before, tag in reversed(tagged[:i]):
-                boundary = tag[:1] in BOUNDARY_TAGS and tag not in LATIN_TAGS  # eng is no interjection (e)
+                boundary = tag[:1] in BOUNDARY_TAGS and not latin(before, tag)  # eng is no interjection (e)
                 # a cue is no part of a name ("什么理论"), unless a noun right before it ("前景理论")
                 cue = before in cues and not (len(run) == 1 and word == head and tag.startswith("n"))
-                if boundary or cue or (allowed and tag not in allowed):
+                if boundary or cue or (latin_only and not latin(before, tag)):
                     break
                 run.insert(0, (before, tag))
             words = [w for w, _ in run]
             prefix = run[:-1] if word == head or word in ours else run
-            if any(w in ours for w, _ in prefix) or not any(t.startswith(NAMING_TAGS) for _, t in prefix):
+            if any(w in ours for w, _ in prefix) or not any(
+                t.startswith(NAMING_TAGS) or latin(w, t) for w, t in prefix
+            ):
                 continue  # "移情服务理论" is about an entry of ours; "讲讲理论" names nothing
-            if len("".join(words)) - len(head) >= 2:
+            # one letter names a theory too ("X理论", "Y理论"); one Chinese character seldom does
+            if len("".join(words)) - len(head) >= 2 or any(latin(w, t) for w, t in prefix):
                 found.append("".join(words))
         return found

@@ -9,7 +9,10 @@ from tests.bot.conversation.rules.conftest import step
 REASON = "names a theory or model the knowledge base never says"
 
 
-@pytest.mark.parametrize("text", ["社会比较理论是什么", "4P理论讲的啥", "那社会比较理论呢", "前景理论是什么"])
+@pytest.mark.parametrize(
+    "text",
+    ["社会比较理论是什么", "4P理论讲的啥", "那社会比较理论呢", "前景理论是什么", "X理论", "x理论和y理论有啥不同"],
+)
 def test_a_theory_we_lack_is_not_found(chain, text: str) -> None:
     """社会交换理论 shares 社会 and 理论 with 社会比较理论, but answers another question."""
     decision, trace = chain("ask_definition", text)
@@ -23,6 +26,7 @@ def test_a_theory_we_lack_is_not_found(chain, text: str) -> None:
         "社会交换理论是什么",  # ours
         "期望确认理论和社会交换理论有啥区别",  # two of ours
         "讲讲理论",  # no name
+        "KANO模型有什么用",  # ours, in letters
         "这背后有什么理论",  # a pronoun ends the run
         "客户情绪管理的理论基础",  # a kind of section
         "情感营销有什么理论",  # a cue word before the head is no part of a name
