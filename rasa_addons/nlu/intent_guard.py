@@ -12,6 +12,8 @@
   what the assistant can do; it gets `ask_definition` when DIET says `bot_capabilities`. One that
   names an entry and does not address the assistant ("KANO模型是干嘛用的") asks about the entry: it
   gets the best-ranked intent that is no question about the assistant.
+- A kind cue word alone ("启示", "效果呢") asks for that kind of section, like a bare name; the
+  classifier, having seen "很有启发" as praise, may take "启发" for a rating.
 - A rating is short, names nothing and asks nothing: "什么是移情服务 13912340001", "对我们有啥启发"
   and "他还是不依不饶 咋整" (question words: 啥, 咋) are questions, not ratings.
   Such a message gets the best-ranked intent that is no rating. Button payloads
@@ -131,6 +133,12 @@ def addresses_assistant(text: str) -> bool:
     return bool(_ADDRESS.search(text)) or not _POINTING_AND_ASKING.sub("", _without_filler(text))
 
 
+def bare_cue(text: str, cues: list[str]) -> bool:
+    """True when the text is one of routing.yml's kind cue words and nothing but filler ("启示",
+    "效果呢"): like a bare name, it asks for that kind of section (of the last answer)."""
+    return _without_filler(text) in cues
+
+
 def bare_item(text: str, items: frozenset[str]) -> bool:
     """True when the text is the name of a list item of the knowledge base ("有形性", "动态性呢")
     and nothing but filler: it asks what that item is, like a bare entry name."""
@@ -220,6 +228,10 @@ class KnowledgeIntentGuard(GraphComponent):
                 self._set(message, self._best_other(message, self.capability_intents | self.chitchat_intents))
             elif self._follows_up(message, text):
                 self._set(message, self.follow_up_intent)
+            elif self._intent(message) in self.rating_intents | self.chitchat_intents and bare_cue(
+                text, self._vocabulary().cues
+            ):
+                self._set(message, self.follow_up_intent)  # "启发" alone is no praise ("很有启发" is)
             elif self._intent(message) in self.rating_intents and asks_rather_than_rates(text, entities):
                 other = self._best_other(message, set())
                 # "对我们开餐厅的有什么启发": no rating (启发 is praise in the training data), and no

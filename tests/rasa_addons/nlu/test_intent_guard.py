@@ -342,6 +342,22 @@ def test_pointing_and_asking_alone_asks_about_the_assistant(cued: KnowledgeInten
     assert message.get(INTENT)["name"] == "bot_capabilities"
 
 
+@pytest.mark.parametrize("intent", ["feedback_positive", "feedback_negative", "thank"])
+@pytest.mark.parametrize("text", ["启发", "启示呢？", " 说明了什么 "])
+def test_a_bare_kind_cue_asks_for_that_kind(cued: KnowledgeIntentGuard, intent: str, text: str) -> None:
+    message = ranked(text, [(intent, 0.97), ("ask_more", 0.02)])
+    cued.process([message])
+    assert message.get(INTENT) == {"name": "inform", "confidence": 1.0}
+    assert message.get(OVERRULED)["name"] == intent
+
+
+@pytest.mark.parametrize("text", ["很有启发", "启发很大 谢谢"])
+def test_a_cue_word_inside_a_rating_leaves_it_a_rating(cued: KnowledgeIntentGuard, text: str) -> None:
+    message = ranked(text, [("feedback_positive", 0.97), ("ask_more", 0.02)])
+    cued.process([message])
+    assert message.get(INTENT)["name"] == "feedback_positive"
+
+
 def test_a_question_to_the_assistant_stays(cued: KnowledgeIntentGuard) -> None:
     message = ranked("你这个机器人怎么做出来的", [("bot_capabilities", 0.9)])
     cued.process([message])
