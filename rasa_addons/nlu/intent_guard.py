@@ -69,11 +69,12 @@ _PARTICLES = re.compile(r"[呢吗吧啊呀哦嘛]+$")
 _WHAT_IS = re.compile(
     r"^(?:什么是|啥是|何为)(?P<a>.+)$|^(?P<b>.+?)(?:是啥|是什么|什么意思|啥意思|指什么|指啥|是指什么)$"
 )
-#: Words for the assistant itself: "你是什么", "这个机器人是啥" ask about it; so may a bare "这是什么".
-_SELF = re.compile(r"你|您|助手|机器人|这个|这是|它|bot", re.IGNORECASE)
 #: Words that address the assistant. A demonstrative alone does not: "这个说明了啥" asks about the
 #: answer just given, "这是什么" (nothing said but the pointing and the question) about the assistant.
-_ADDRESS = re.compile(r"你|您|助手|机器人|bot", re.IGNORECASE)
+_ADDRESSING = r"你|您|助手|机器人|bot"
+_ADDRESS = re.compile(_ADDRESSING, re.IGNORECASE)
+#: Words for the assistant itself, demonstratives included: "你是什么", "这个机器人是啥" ask about it.
+_SELF = re.compile(_ADDRESSING + r"|这个|这是|它", re.IGNORECASE)
 _POINTING_AND_ASKING = re.compile(r"这个|这是|这|它|是|的|呀|干嘛|干什么|做什么|什么|啥|用")
 #: Words that ask (什么, 啥, 怎么, 咋, 哪, 如何, 为何), and a copula or modal verb asked as "A不A"
 #: (是不是, 要不要, 能不能): no rating holds one ("答非所问？" has only a mark), and no greeting
@@ -214,10 +215,11 @@ class KnowledgeIntentGuard(GraphComponent):
                 continue
             entities = message.get(ENTITIES) or []
             named = any(e.get("entity") == "topic" for e in entities)
+            vocabulary = self._vocabulary()
             if (
                 bare_name(text, entities)
                 or (named and self._intent(message) == self.fallback_intent)
-                or bare_item(text, self._vocabulary().items)
+                or bare_item(text, vocabulary.items)
             ):
                 self._set(message, self.definition_intent)
             elif no_content(text, entities):
@@ -226,17 +228,17 @@ class KnowledgeIntentGuard(GraphComponent):
                 self._set(message, self.definition_intent)
             elif self._intent(message) in self.capability_intents and named and not addresses_assistant(text):
                 self._set(message, self._best_other(message, self.capability_intents | self.chitchat_intents))
-            elif self._follows_up(message, text):
+            elif self._follows_up(self._intent(message), text, vocabulary.cues):
                 self._set(message, self.follow_up_intent)
             elif self._intent(message) in self.rating_intents | self.chitchat_intents and bare_cue(
-                text, self._vocabulary().cues
+                text, vocabulary.cues
             ):
                 self._set(message, self.follow_up_intent)  # "启发" alone is no praise ("很有启发" is)
             elif self._intent(message) in self.rating_intents and asks_rather_than_rates(text, entities):
                 other = self._best_other(message, set())
                 # "对我们开餐厅的有什么启发": no rating (启发 is praise in the training data), and no
                 # question about the assistant either, but a kind of section asked after an answer
-                if self._follows_up_as(other, text):
+                if self._follows_up(other, text, vocabulary.cues):
                     other = self.follow_up_intent
                 self._set(message, other)
             elif self._intent(message) in self.chitchat_intents and says_more_than_chitchat(text, entities):
@@ -247,19 +249,16 @@ class KnowledgeIntentGuard(GraphComponent):
                 self._set(message, self._best_other(message, {self.out_of_scope_intent} | self.chitchat_intents))
         return messages
 
-    def _follows_up(self, message: Message, text: str) -> bool:
-        """Not understood, taken for out of scope ("总结一下"), or taken for a question about the
-        assistant that does not address it, yet asking for a kind of section: a follow-up. One
-        taken for out of scope keeps that verdict as evidence: the knowledge action refuses it
-        when its other words are not the knowledge base's ("理财产品有哪些类型")."""
-        return self._follows_up_as(self._intent(message), text)
-
-    def _follows_up_as(self, intent: str | None, text: str) -> bool:
-        """`_follows_up` for a message whose intent is (or would become) `intent`."""
+    def _follows_up(self, intent: str | None, text: str, cues: list[str]) -> bool:
+        """A message whose intent is (or would become) `intent`: not understood, taken for out of
+        scope ("总结一下"), or taken for a question about the assistant that does not address it,
+        yet asking for a kind of section: a follow-up. One taken for out of scope keeps that verdict
+        as evidence: the knowledge action refuses it when its other words are not the knowledge
+        base's ("理财产品有哪些类型")."""
         unsure = intent in (self.fallback_intent, self.out_of_scope_intent)
         if not unsure and (intent not in self.capability_intents or addresses_assistant(text)):
             return False
-        return asks_a_kind(text, self._vocabulary().cues)
+        return asks_a_kind(text, cues)
 
     def _best_other(self, message: Message, excluded: set[str]) -> str:
         """The best-ranked intent not in `excluded` (the fallback intent when there is none), and

@@ -64,11 +64,10 @@ class TheoryWeLack:
                 run.insert(0, (before, tag))
             words = [w for w, _ in run]
             prefix = run[:-1] if word == head or word in ours else run
-            if any(w in ours for w, _ in prefix) or not any(
-                t.startswith(NAMING_TAGS) or latin(w, t) for w, t in prefix
-            ):
+            lettered = any(latin(w, t) for w, t in prefix)
+            if any(w in ours for w, _ in prefix) or not (lettered or any(t.startswith(NAMING_TAGS) for _, t in prefix)):
                 continue  # "移情服务理论" is about an entry of ours; "讲讲理论" names nothing
             # one letter names a theory too ("X理论", "Y理论"); one Chinese character seldom does
-            if len("".join(words)) - len(head) >= 2 or any(latin(w, t) for w, t in prefix):
+            if len("".join(words)) - len(head) >= 2 or lettered:
                 found.append("".join(words))
         return found
