@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.knowledge.vocabulary import Vocabulary
+from bot.knowledge.yaml_files import load_unique
 
 EntryType = Literal["concept", "theory", "case", "practice", "scenario"]
 TYPE_FOLDERS = {
@@ -333,7 +334,7 @@ def _question_lines(lines: list[str]) -> dict[tuple[str, int | None], int]:
 
 def _parse_meta(lines: list[str], shown: Path, problems: list[Problem]) -> EntryMeta | None:
     try:
-        data = yaml.safe_load("\n".join(lines)) or {}
+        data = load_unique("\n".join(lines)) or {}
     except yaml.YAMLError as exc:
         # The context mark is where the broken construct starts (e.g. an unclosed "["), which is
         # where a trainer has to look; the problem mark is where the parser gave up.

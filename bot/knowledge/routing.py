@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.knowledge.terms import normalize
 from bot.knowledge.vocabulary import Vocabulary
+from bot.knowledge.yaml_files import load_unique
 from normalization.cues import cues_in, said
 
 ROUTING_FILE = "routing.yml"
@@ -87,7 +88,7 @@ class Routing(BaseModel):
     def load(cls, path: Path, vocabulary: Vocabulary, intents: Iterable[str] | None = None) -> Routing:
         """Read and validate; `intents` (from domain.yml) is checked when given."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_unique(path.read_text(encoding="utf-8")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise RoutingError(f"{path}: cannot read routing: {exc}") from exc
         if isinstance(data, dict):

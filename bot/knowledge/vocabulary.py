@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.knowledge.yaml_files import load_unique
+
 #: Characters that separate a heading's kind from its subtitle: "应用：银行", "应用: 银行".
 _SUBTITLE_SEPARATOR = re.compile(r"\s*[：:]\s*")
 
@@ -38,7 +40,7 @@ class Vocabulary:
     @classmethod
     def load(cls, path: Path) -> Vocabulary:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_unique(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise VocabularyError(f"{path}: cannot read vocabulary: {exc}") from exc
         if not isinstance(data, dict):

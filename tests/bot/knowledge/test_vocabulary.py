@@ -105,6 +105,10 @@ def test_minimal_schema_loads(tmp_path: Path) -> None:
         ),
         ("section_kinds:\n  定义: [概念]\n  概念: []\nindustries:\n  医疗: []\n", "'概念' is an alias of both"),
         ("section_kinds: [定义\n", "cannot read vocabulary"),
+        (  # a second 维度 would silently replace the first one's words
+            "section_kinds:\n  定义: [概念]\nindustries:\n  医疗: [医院]\nsynonyms:\n  维度: [构面]\n  维度: [dimensions]\n",
+            "found the key '维度' again",
+        ),
     ],
 )
 def test_malformed_schema_is_rejected(tmp_path: Path, text: str, message: str) -> None:
