@@ -32,6 +32,8 @@ from normalization.script import normalize
 
 _CJK_WORD = re.compile(r"[\u3400-\u9fff]{2,}")
 _MASK = "\u0000"
+#: What continues a run of English words after one of them: spaces or hyphens, then more letters.
+_LATIN_RUN = re.compile(r"(?:[ \t-]+[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class Reader:
         ]
         matches: list[Match] = [m for m in names if not _overlapped(m, synonyms, ties=False)]
         matches += [m for m in synonyms if not _overlapped(m, names, ties=True)]
+        matches = [m for m in matches if not _modifies_a_foreign_name(m, masked, matches)]
         masked = _masked(masked, matches)
         for matcher in (self._names, self._words):
             found = matcher.find(masked, self._boundaries(masked))
@@ -118,6 +121,20 @@ class Reader:
                 offset += len(word)
                 cuts.append(offset)
         return cuts
+
+
+def _modifies_a_foreign_name(match: Match, text: str, matches: list[Match]) -> bool:
+    """An English word of ours followed, in the same run of English words, by one that is not
+    ("customer" in "customer effort score"): English puts the head last, so the run names something
+    else (a score), and reading its first word as ours (客户) would hide that name from the checks
+    for terms we lack. "frontline staff" and "super angry" end in our word: it is read."""
+    if not match.said.isascii():
+        return False
+    run = _LATIN_RUN.match(text, match.end)
+    if run is None or not run.group().strip():
+        return False
+    covered = {i for m in matches for i in range(m.start, m.end)}
+    return any(ch.isalnum() and i not in covered for i, ch in enumerate(run.group(), start=match.end))
 
 
 def _overlapped(match: Match, others: list[Match], ties: bool) -> bool:

@@ -161,6 +161,25 @@ def test_synonyms_are_read_as_the_knowledge_bases_word(reader: Reader, text: str
     assert (reading.understood, read_as(reading)) == (understood, fuzzy)
 
 
+@pytest.mark.parametrize(
+    ("text", "understood"),
+    [
+        ("satisfaction survey 怎么做", "satisfaction survey 怎么做"),  # names a survey, not 满意度
+        ("empathy-map 怎么画", "empathy-map 怎么画"),
+        ("theory of mind 是啥", "theory of mind 是啥"),
+    ],
+)
+def test_an_english_word_of_ours_before_a_foreign_head_is_part_of_a_foreign_name(
+    reader: Reader, text: str, understood: str
+) -> None:
+    assert reader.read(text).understood == understood
+
+
+def test_an_english_word_of_ours_ending_its_run_is_read(reader: Reader) -> None:
+    assert reader.read("frontline empathy 怎么练").understood == "frontline 同理心 怎么练"
+    assert reader.read("empathy theory").understood == "同理心 理论"
+
+
 def test_a_synonym_match_keeps_what_it_stands_for(reader: Reader) -> None:
     (match,) = reader.read("CSAT 是什么").fuzzy
     assert (match.said, match.term, match.value, match.how) == ("csat", "客户满意度", "客户满意度", "synonym")
