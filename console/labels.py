@@ -26,6 +26,8 @@ RULES = {
     "compare": "比较两个条目",
     "theory_we_lack": "问的理论或模型知识库里没有",
     "absent_subject": "问的术语知识库里没有",
+    "absent_concept": "问题里提到的概念知识库里没有",
+    "not_understood": "没理解（请用户换个说法）",
     "correction": "纠正上一条回答",
     "example_question": "问题是某一小节的例句",
     "fact_question": "问规定、价格或数量（不属于本知识库）",
@@ -59,6 +61,7 @@ STATUSES = {
     "compare": "对比回答",
     "not_found": "没有找到",
     "clarify": "反问用户",
+    "not_understood": "没理解，请用户换个说法",
     "unavailable": "索引不可用",
 }
 MATCH_KINDS = {

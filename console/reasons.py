@@ -11,6 +11,17 @@ Usage:
 from __future__ import annotations
 
 REASONS = {
+    # not_understood
+    "the classifier could not place it, and no answer came before it": "意图分类无法判断，且之前没有回答可接续：请用户换个说法",
+    "the classifier placed it": "意图分类已判断出意图",
+    "read against the conversation, it asks nothing": "按追问理解，但这句话没有在问什么",
+    "read against the conversation, it is about something else": "按追问理解，但这句话问的是别的事（有知识库不用的词，或问规定、价格、数量）",
+    "a question about what was just said, in the knowledge base's words": "是对刚才回答的追问，用的都是知识库里的词",
+    # absent_concept
+    "a situation or an event: its everyday words need not be ours": "描述的是情境或某人做了什么：日常用词不必是知识库里的",
+    "names an entry: the named entry's rule weighs the rest": "点名了条目：交给“问题点名了条目”规则判断",
+    "names no concept the knowledge base lacks": "没有提到知识库里没有的概念",
+    "names a concept the knowledge base never mentions": "问题里提到的概念，知识库里从没提到过",
     # list_item
     "no item of the last answer named": "没有指向上一条回答中的某一项",
     "no list holds the item": "没有哪个列表包含这一项",

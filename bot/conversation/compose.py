@@ -29,9 +29,11 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _CITED_TITLE = re.compile(r"《([^《》]+)》")
 
-Status = Literal["answer", "not_found", "clarify", "unavailable"]
+Status = Literal["answer", "not_found", "clarify", "not_understood", "unavailable"]
 #: A pseudo-response of domain.yml whose buttons (👍/👎) end every answer.
 FEEDBACK_BUTTONS = "utter_feedback_buttons"
+#: The response asking to rephrase a message neither the classifier nor the conversation places.
+ASK_REPHRASE = "utter_ask_rephrase"
 
 
 @dataclass
@@ -46,7 +48,8 @@ class Message:
 @dataclass
 class Reply:
     #: answer: from the knowledge base, users can rate it; not_found: recorded as an unanswered
-    #: question; clarify: a question back; unavailable: the index cannot be used.
+    #: question; clarify: a question back; not_understood: please rephrase (nothing recorded);
+    #: unavailable: the index cannot be used.
     status: Status
     messages: list[Message]
     passages: list[Passage] = field(default_factory=list)
@@ -112,6 +115,8 @@ def compose(decision: Decision, index: Index, question: str = "", read_as: Seque
         return _not_found(decision, question)
     if decision.status == "clarify":
         return _clarify(decision)
+    if decision.status == "not_understood":
+        return Reply("not_understood", [Message(ASK_REPHRASE)])
     reply = _comparison(decision) if decision.status == "compare" else _answer(decision, index)
     if read_as:
         reply.messages.insert(0, read_as_note(read_as))

@@ -11,7 +11,7 @@ from typing import Literal
 
 from bot.knowledge.entries import Passage
 
-Status = Literal["answer", "compare", "not_found", "clarify"]
+Status = Literal["answer", "compare", "not_found", "clarify", "not_understood"]
 
 
 @dataclass

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.knowledge.routing import Routing
 from bot.knowledge.terms import normalize
@@ -28,6 +28,11 @@ FOLLOW_UP_INTENTS = frozenset({"inform", "ask_more", "correct"})
 CORRECT_INTENT = "correct"
 #: Intents after which the last answer's passages are not repeated.
 NOT_AGAIN = frozenset({"ask_more", CORRECT_INTENT})
+#: The classifier could not place the message (Rasa's FallbackClassifier, config.yml).
+NOT_UNDERSTOOD_INTENT = "nlu_fallback"
+#: What a message the classifier could not place is, said within a conversation: a follow-up.
+CONTINUE_INTENT = "inform"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # "第二个", "第2条", "第三种呢", "第十二个"; the measure word (or the end of the question) is required,
@@ -105,6 +110,8 @@ class Request:
     #: the message itself names the industry ("换成酒店的呢"), not only the conversation's
     industry_said: bool = False
     overruled: str = ""  # the classifier's intent when the intent guard rewrote it
+    #: the classifier could not place the message; it is read as a follow-up of the last answer
+    continued: bool = False
 
     @property
     def shown_entries(self) -> set[str]:
@@ -214,6 +221,17 @@ def _longest_shared(text: str, name: str, cues: frozenset[str]) -> int:
     return 0
 
 
+def read_against_conversation(turn: Turn, ctx: Context) -> Turn:
+    """A message in Chinese the classifier could not place ("这种累到底从哪来的", "有啥法子能让我缓过来"),
+    said after an answer, is read as a follow-up of it: the classifier has seen few of the everyday
+    ways to go on, the conversation says what they are about. The policy still weighs its words
+    against the knowledge base (a message that has moved on gets "not found"); the classifier's
+    verdict stays on the turn as `overruled`. With no answer to continue, it stays not understood."""
+    if turn.intent != NOT_UNDERSTOOD_INTENT or not ctx.topic or not _CJK.search(turn.text):
+        return turn
+    return replace(turn, intent=CONTINUE_INTENT, overruled=turn.overruled or NOT_UNDERSTOOD_INTENT)
+
+
 def plan_turn(
     turn: Turn,
     ctx: Context,
@@ -225,6 +243,9 @@ def plan_turn(
     """`analysis` is the query analysis of the message (entries, industries, cue kinds it names);
     `common`: the knowledge base's most common words (客户, 服务), which name no item of a list;
     `entry_names`: normalized title or alias → entry id, to tell a list item that is an entry."""
+    continued = turn.intent == NOT_UNDERSTOOD_INTENT
+    turn = read_against_conversation(turn, ctx)
+    continued = continued and turn.intent == CONTINUE_INTENT
     topics = list(dict.fromkeys([*turn.topics, *analysis.topics]))
     industries = list(dict.fromkeys([*turn.industries, *analysis.industries]))
     item = _item(turn.text, ctx.last_items, topics, industries, routing.cue_words | common, entry_names or {})
@@ -269,4 +290,5 @@ def plan_turn(
         negated=negated,
         industry_said=bool(industries),
         overruled=turn.overruled,
+        continued=continued,
     )

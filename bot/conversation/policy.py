@@ -4,22 +4,24 @@ or passing it on, like Rasa's policy ensemble; this module is the one place that
 Every rule's verdict is recorded in the turn's trace (which rule decided, on what evidence),
 which `kb search --explain` prints and the trainer console shows.
 
-   1. list_item            an item of the last answer's list, by position or name
-   2. comparison           two named entries side by side
-   3. theory_we_lack       a theory or model named whole that the knowledge base never says
-   4. absent_subject       a question about a term the knowledge base never mentions: not found
-   5. correction           "不是问这个…", "换成酒店的呢": another kind, industry or case
-   6. example_question     one of a section's example questions, as a trainer put it there
-   7. fact_question        a rule, permission, price or quantity asked: not ours
-   8. out_of_scope         a named entry's word inside a question the entry does not answer
-   9. named_entry          an entry the message names (also as a typo or a synonym)
-  10. known_item           a list item the message names, outside the last answer's list
-  11. follow_up            the last answer's context, unless the message moved on
-  12. clarify              a bare industry or title fragment several entries share
-  13. case                 a question for an example: a case, the industry's first
-  14. industry_follow_up   an industry the context lacks: its application or case elsewhere
-  15. coverage             below the threshold: the knowledge base has no answer
-  16. best_passage         the best passage, the section of the kind asked
+   1. not_understood       the classifier could not place it and nothing came before: rephrase
+   2. list_item            an item of the last answer's list, by position or name
+   3. comparison           two named entries side by side
+   4. theory_we_lack       a theory or model named whole that the knowledge base never says
+   5. absent_subject       a question about a term the knowledge base never mentions: not found
+   6. absent_concept       a concept we never mention, named inside a longer question: not found
+   7. correction           "不是问这个…", "换成酒店的呢": another kind, industry or case
+   8. example_question     one of a section's example questions, as a trainer put it there
+   9. fact_question        a rule, permission, price or quantity asked: not ours
+  10. out_of_scope         a named entry's word inside a question the entry does not answer
+  11. named_entry          an entry the message names (also as a typo or a synonym)
+  12. known_item           a list item the message names, outside the last answer's list
+  13. follow_up            the last answer's context, unless the message moved on
+  14. clarify              a bare industry or title fragment several entries share
+  15. case                 a question for an example: a case, the industry's first
+  16. industry_follow_up   an industry the context lacks: its application or case elsewhere
+  17. coverage             below the threshold: the knowledge base has no answer
+  18. best_passage         the best passage, the section of the kind asked
 
 Usage:
     policy = AnswerPolicy(retriever, PolicySettings(min_confidence=0.85))
@@ -35,6 +37,7 @@ from bot.conversation.decision import Decision
 from bot.conversation.evidence import Evidence, PolicySettings
 from bot.conversation.planning import Request
 from bot.conversation.rules.absent import AbsentSubject
+from bot.conversation.rules.absent_concept import AbsentConcept
 from bot.conversation.rules.base import Decided, Rule
 from bot.conversation.rules.best_passage import BestPassage
 from bot.conversation.rules.cases import CaseQuestion
@@ -48,6 +51,7 @@ from bot.conversation.rules.follow_up import FollowUp
 from bot.conversation.rules.industry import IndustryFollowUp
 from bot.conversation.rules.list_item import KnownItem, ListItem
 from bot.conversation.rules.named_entry import NamedEntry
+from bot.conversation.rules.not_understood import NotUnderstood
 from bot.conversation.rules.scope import OutOfScope
 from bot.conversation.rules.theory_name import TheoryWeLack
 from bot.conversation.trace import Trace
@@ -59,10 +63,12 @@ __all__ = ["AnswerPolicy", "PolicySettings", "default_rules"]
 
 def default_rules() -> list[Rule]:
     return [
+        NotUnderstood(),
         ListItem(),
         Comparison(),
         TheoryWeLack(),
         AbsentSubject(),
+        AbsentConcept(),
         Correction(),
         ExampleQuestion(),
         FactQuestion(),

@@ -72,6 +72,9 @@ def observe(turn: ReplayedTurn) -> Observed:
         return Observed("response", responses=tuple(turn.responses), text=text)
     reply = turn.reply
     trace = reply.trace.to_text() if reply.trace else ""
+    if reply.status == "not_understood":
+        # a fixed response, as Rasa's fallback rule sent before the knowledge action read it
+        return Observed("response", responses=tuple(m.response for m in reply.messages), text=text, trace=trace)
     passage = reply.passages[0].id if reply.status == "answer" and reply.passages else ""
     return Observed(reply.status, passage, text=text, trace=trace)
 

@@ -268,3 +268,15 @@ def test_overlapping_pieces_are_one_part_of_a_name() -> None:
     items = ["顾客满意度理论", "期望确认理论"]
     assert referenced_item("我们支行满意度排名倒数 有啥招", items) is None
     assert referenced_item("技术发展这一条怎么应对", ["技术的快速发展", "市场竞争的加剧"]) == "技术的快速发展"
+
+
+def test_a_message_the_classifier_could_not_place_continues_the_answer_before_it(plan) -> None:
+    request = plan(Turn("nlu_fallback", "这种累到底从哪来的"), Context(topic="customer-emotion-management"))
+    assert (request.intent, request.overruled, request.continued) == ("inform", "nlu_fallback", True)
+
+
+def test_without_an_answer_before_it_or_without_chinese_it_stays_not_understood(plan) -> None:
+    assert plan(Turn("nlu_fallback", "这种累到底从哪来的")).intent == "nlu_fallback"
+    assert (
+        plan(Turn("nlu_fallback", "asdf qwer"), Context(topic="customer-emotion-management")).intent == "nlu_fallback"
+    )

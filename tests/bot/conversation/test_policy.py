@@ -366,10 +366,12 @@ class Spy:
 
 def test_the_default_chain_and_its_order() -> None:
     assert [rule.name for rule in default_rules()] == [
+        "not_understood",
         "list_item",
         "comparison",
         "theory_we_lack",
         "absent_subject",
+        "absent_concept",
         "correction",
         "example_question",
         "fact_question",

@@ -47,6 +47,7 @@ def replayer(kb_settings: Settings) -> Replayer:
             "客户情绪管理有哪些策略": Parse("ask_strategy", 0.9, [{"entity": "topic", "value": CEM}]),
             "第二个呢": Parse("inform", 0.9),
             "订机票": Parse("no_such_intent", 0.9),
+            "那平时具体怎么做呢": Parse("nlu_fallback", 0.4),
         }
     )
     return Replayer(assistant, nlu, Responses.load(ROOT / "domain.yml"), RuleBook.load(ROOT / "data" / "rules"))
@@ -120,6 +121,15 @@ def test_knowledge_turns_carry_the_context_and_render_as_the_rest_channel(replay
     assert first.context.topic == CEM
     assert second.messages[-1].text.startswith("• 情绪调节")
     assert second.messages[-1].as_rest()["buttons"] == second.messages[-1].buttons
+
+
+def test_a_message_the_classifier_could_not_place_asks_to_rephrase_or_follows_up(replayer: Replayer) -> None:
+    [alone] = replayer.run(["那平时具体怎么做呢"])
+    assert alone.route == "assistant" and alone.reply is not None and alone.reply.status == "not_understood"
+    assert [m.text for m in alone.messages] == [replayer.responses.text("utter_ask_rephrase")]
+    _, after = replayer.run(["客户情绪管理有哪些策略", "那平时具体怎么做呢"])
+    assert after.reply is not None and after.reply.status == "answer"
+    assert after.context.topic == CEM
 
 
 def test_guarded_input_never_reaches_the_nlu(replayer: Replayer) -> None:

@@ -1,0 +1,59 @@
+"""A message the classifier could not place is not understood unless the conversation places it:
+the assistant asks to rephrase, as Rasa's fallback rule did, and records nothing.
+
+Said after an answer, such a message has been read as a follow-up when the turn was planned
+(`planning.read_against_conversation`). That reading holds only for a question about what was
+just said: it asks (a question word, 吗, "A不A": "这种累到底从哪来的"), every word of its subject is
+one the knowledge base uses (English words are read by the glossary), and it asks for no rule,
+price or quantity ("神秘顾客暗访会不会把这种事查出来": 暗访 is none of ours). A bare phrase ("认知失调", "胖东来")
+or a question about something else ("这个月有什么满减活动", "退房最晚能延到几点") is still not
+understood: continuing the last answer would cite it for a question it does not answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.conversation.decision import Decision
+from bot.conversation.evidence import Evidence
+from bot.conversation.planning import NOT_UNDERSTOOD_INTENT
+from bot.conversation.rules.base import Decided, Outcome, Passed
+from bot.knowledge.terms import normalize
+
+#: Words and marks that ask (a closed class): question words, question particles, "A不A", and
+#: the verbs of a request ("帮我想个道歉的开头", "再来段总结").
+_ASKS = re.compile(
+    r"什么|啥|怎|咋|哪|如何|为何|吗|呢|么|嘛|几|多少|有没有|(\w)不\1|[?？]|帮我|给我|讲讲|说说|来段|来个"
+)
+
+
+def asks(text: str) -> bool:
+    """Whether the message asks something ("管不管用", "从哪来的", "帮我想个开头"), rather than only
+    naming it ("认知失调")."""
+    return bool(_ASKS.search(normalize(text)))
+
+
+class NotUnderstood:
+    name = "not_understood"
+
+    def decide(self, ev: Evidence) -> Outcome:
+        request = ev.request
+        if request.intent == NOT_UNDERSTOOD_INTENT:
+            return Decided(
+                Decision("not_understood"), "the classifier could not place it, and no answer came before it"
+            )
+        if not request.continued:
+            return Passed("the classifier placed it")
+        if not asks(request.text):
+            return Decided(Decision("not_understood"), "read against the conversation, it asks nothing")
+        known = ev.index.subjects.known
+        foreign = [w for c in ev.subject.chunks for w in c.words if not w.isascii() and not known([w])]
+        facts = ev.index.routing.asks_fact(request.text)
+        if foreign or facts:
+            return Decided(
+                Decision("not_understood"),
+                "read against the conversation, it is about something else",
+                words=foreign,
+                cues=facts,
+            )
+        return Passed("a question about what was just said, in the knowledge base's words")
