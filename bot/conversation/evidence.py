@@ -89,6 +89,11 @@ class Evidence:
         """The conversation's entries still in the knowledge base (a trainer may have deleted one)."""
         return [t for t in self.request.context if t in self.index.entries]
 
+    @cached_property
+    def tagged(self) -> list[tuple[str, str]]:
+        """The message's words with jieba's parts of speech, cut once for every rule that weighs them."""
+        return self.index.segmenter.tagged(normalize(self.request.text))
+
     def foreign_words(self, cues: Iterable[str] = ()) -> list[str]:
         """Nouns of the message that the knowledge base never uses (服务器 in "华为的服务器怎么续费"),
         other than the `cues` the question asks with (多久): beside a name of ours they show the
@@ -98,7 +103,7 @@ class Evidence:
         known = self.index.subjects.known
         return [
             w
-            for w, flag in self.index.segmenter.tagged(normalize(self.request.text))
+            for w, flag in self.tagged
             if nominal(flag) and len(w) > 1 and not w.isascii() and not known([w])
             if not any(w in cue or cue in w for cue in cues)
         ]

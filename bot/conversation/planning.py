@@ -243,9 +243,9 @@ def plan_turn(
     """`analysis` is the query analysis of the message (entries, industries, cue kinds it names);
     `common`: the knowledge base's most common words (客户, 服务), which name no item of a list;
     `entry_names`: normalized title or alias → entry id, to tell a list item that is an entry."""
-    continued = turn.intent == NOT_UNDERSTOOD_INTENT
-    turn = read_against_conversation(turn, ctx)
-    continued = continued and turn.intent == CONTINUE_INTENT
+    read = read_against_conversation(turn, ctx)
+    continued = read is not turn  # the classifier could not place it; the conversation does
+    turn = read
     topics = list(dict.fromkeys([*turn.topics, *analysis.topics]))
     industries = list(dict.fromkeys([*turn.industries, *analysis.industries]))
     item = _item(turn.text, ctx.last_items, topics, industries, routing.cue_words | common, entry_names or {})

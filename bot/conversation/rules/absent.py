@@ -100,7 +100,7 @@ class AbsentSubject:
             return False
         if routing.roles.definition not in routing.kinds_in(ev.request.text):
             return False
-        flags = dict(ev.index.segmenter.tagged(normalize(ev.request.text)))
+        flags = dict(ev.tagged)
         return all(nominal(flags.get(w, "")) for w in chunks[0].words)
 
     @staticmethod
@@ -115,7 +115,7 @@ class AbsentSubject:
             return None
         chunk = subject.chunks[0]
         head = chunk.words[-1]
-        flags = dict(ev.index.segmenter.tagged(normalize(ev.request.text)))
+        flags = dict(ev.tagged)
         if len(chunk.words) < 2:
             # a bare everyday noun ("有没有真事儿的例子") names no concept; a long one does ("首因效应")
             return chunk.text if len(head) >= CONCEPT_WORD and flags.get(head) == "n" else None

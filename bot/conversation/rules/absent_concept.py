@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
-from bot.knowledge.terms import normalize
 from bot.retrieval.subject import Chunk
 from bot.retrieval.word_classes import nominal
 
@@ -50,7 +49,7 @@ class AbsentConcept:
         words = chunk.words
         if chunk.mentioned or len(words) < 2 or any(w.isascii() for w in words):
             return False  # Latin words are read by the glossary or weighed as names elsewhere
-        flags = dict(index.segmenter.tagged(normalize(ev.request.text)))
+        flags = dict(ev.tagged)
         head = words[-1]
         if len(head) < 2 or not nominal(flags.get(head, "")):
             return False

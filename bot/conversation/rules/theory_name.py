@@ -43,7 +43,7 @@ class TheoryWeLack:
         index = ev.index
         ours = {normalize(n) for n in index.terms.topics}
         cues = index.routing.cue_words
-        tagged = index.segmenter.tagged(normalize(ev.request.text))
+        tagged = ev.tagged
         found: list[str] = []
         for i, (word, flag) in enumerate(tagged):
             head = next((h for h in index.theory_heads if word.endswith(h)), None)
