@@ -22,6 +22,9 @@ REASONS = {
     "names an entry: the named entry's rule weighs the rest": "点名了条目：交给“问题点名了条目”规则判断",
     "names no concept the knowledge base lacks": "没有提到知识库里没有的概念",
     "names a concept the knowledge base never mentions": "问题里提到的概念，知识库里从没提到过",
+    # method_we_lack
+    "asks to use no method the knowledge base lacks": "没有要求使用知识库里没有的方法",
+    "asks to use a method the knowledge base never mentions": "要用的方法、测评或品牌（“用…”“照搬…”之后的名称），知识库里从没提到过",
     # list_item
     "no item of the last answer named": "没有指向上一条回答中的某一项",
     "no list holds the item": "没有哪个列表包含这一项",
@@ -47,7 +50,7 @@ REASONS = {
     "the knowledge base mentions the subject": "知识库提到过问题问的对象",
     "the knowledge base never mentions the subject": "知识库里从没提到问题问的对象",
     "names no theory or model we lack": "没有提到知识库里没有的理论或模型",
-    "names a theory or model the knowledge base never says": "问的理论或模型，知识库里从没完整提到过",
+    "names a theory or model the knowledge base never says": "问的理论、模型、定律或效应，知识库里从没完整提到过",
     "an example of a concept the knowledge base never mentions": "要的是一个知识库从没提到的概念的例子",
     "refers back to the conversation in everyday words": "用日常说法接着问当前对话（提到了“他/她”、以“这……”开头指前文，或只有一个常用词）",
     # correction

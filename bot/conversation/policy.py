@@ -7,21 +7,22 @@ which `kb search --explain` prints and the trainer console shows.
    1. not_understood       the classifier could not place it and nothing came before: rephrase
    2. list_item            an item of the last answer's list, by position or name
    3. comparison           two named entries side by side
-   4. theory_we_lack       a theory or model named whole that the knowledge base never says
+   4. theory_we_lack       a theory, model, law or effect named whole that we never say
    5. absent_subject       a question about a term the knowledge base never mentions: not found
    6. absent_concept       a concept we never mention, named inside a longer question: not found
-   7. correction           "不是问这个…", "换成酒店的呢": another kind, industry or case
-   8. example_question     one of a section's example questions, as a trainer put it there
-   9. fact_question        a rule, permission, price or quantity asked: not ours
-  10. out_of_scope         a named entry's word inside a question the entry does not answer
-  11. named_entry          an entry the message names (also as a typo or a synonym)
-  12. known_item           a list item the message names, outside the last answer's list
-  13. follow_up            the last answer's context, unless the message moved on
-  14. clarify              a bare industry or title fragment several entries share
-  15. case                 a question for an example: a case, the industry's first
-  16. industry_follow_up   an industry the context lacks: its application or case elsewhere
-  17. coverage             below the threshold: the knowledge base has no answer
-  18. best_passage         the best passage, the section of the kind asked
+   7. method_we_lack       a method, test or brand we lack, asked to be used: not found
+   8. correction           "不是问这个…", "换成酒店的呢": another kind, industry or case
+   9. example_question     one of a section's example questions, as a trainer put it there
+  10. fact_question        a rule, permission, price or quantity asked: not ours
+  11. out_of_scope         a named entry's word inside a question the entry does not answer
+  12. named_entry          an entry the message names (also as a typo or a synonym)
+  13. known_item           a list item the message names, outside the last answer's list
+  14. follow_up            the last answer's context, unless the message moved on
+  15. clarify              a bare industry or title fragment several entries share
+  16. case                 a question for an example: a case, the industry's first
+  17. industry_follow_up   an industry the context lacks: its application or case elsewhere
+  18. coverage             below the threshold: the knowledge base has no answer
+  19. best_passage         the best passage, the section of the kind asked
 
 Usage:
     policy = AnswerPolicy(retriever, PolicySettings(min_confidence=0.85))
@@ -50,6 +51,7 @@ from bot.conversation.rules.fact import FactQuestion
 from bot.conversation.rules.follow_up import FollowUp
 from bot.conversation.rules.industry import IndustryFollowUp
 from bot.conversation.rules.list_item import KnownItem, ListItem
+from bot.conversation.rules.method_name import MethodWeLack
 from bot.conversation.rules.named_entry import NamedEntry
 from bot.conversation.rules.not_understood import NotUnderstood
 from bot.conversation.rules.scope import OutOfScope
@@ -69,6 +71,7 @@ def default_rules() -> list[Rule]:
         TheoryWeLack(),
         AbsentSubject(),
         AbsentConcept(),
+        MethodWeLack(),
         Correction(),
         ExampleQuestion(),
         FactQuestion(),

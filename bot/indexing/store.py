@@ -117,6 +117,12 @@ class Index:
         bare = (re.sub(r"[（(].*?[）)]|[A-Za-z0-9\s]", "", t) for t in titles)
         return frozenset(t[-2:] for t in bare if len(t) >= 2)
 
+    @cached_property
+    def name_heads(self) -> frozenset[str]:
+        """Words a name said whole or not at all ends in: our theories' (理论, 模型) and the trainers'
+        list of other concepts', laws' and methods' (routing.yml `name_endings`: 效应, 定律, 循环)."""
+        return self.theory_heads | frozenset(self.routing.name_endings)
+
     def entry_text(self, entry: str) -> str:
         """Everything an entry says, normalized: its passages with their example questions, its names."""
         cached = self._entry_texts.get(entry)

@@ -68,6 +68,12 @@ class Routing(BaseModel):
     people: list[str] = Field(default_factory=list)
     #: last characters of words for people (熟客, 店长, 储户): someone the list does not name yet
     people_endings: list[str] = Field(default_factory=list)
+    #: words a concept's, law's or method's name ends in (效应, 定律, 循环): a name that ends in one is
+    #: said whole by the knowledge base or not at all, like the names of our theories (理论, 模型)
+    name_endings: list[str] = Field(default_factory=list)
+    #: words that ask to work with a method ("用MBTI给客户分类", "照搬HEARD那套"): a name of something
+    #: the knowledge base never says right after one is what the question is about
+    method_cues: list[str] = Field(default_factory=list)
     #: words that ask for a rule, a permission, a price or a quantity ("能不能退", "多久到账"):
     #: the knowledge base holds practice, not regulations
     fact_cues: list[str] = Field(default_factory=list)
@@ -79,7 +85,9 @@ class Routing(BaseModel):
     def _cues_are_normalized(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         return {kind: [normalize(c) for c in cues if normalize(c)] for kind, cues in value.items()}
 
-    @field_validator("situation_cues", "negations", "fact_cues", "people", "people_endings")
+    @field_validator(
+        "situation_cues", "negations", "fact_cues", "people", "people_endings", "name_endings", "method_cues"
+    )
     @classmethod
     def _words_are_normalized(cls, value: list[str]) -> list[str]:
         return [normalize(c) for c in value if normalize(c)]

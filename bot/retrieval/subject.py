@@ -24,6 +24,7 @@ from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable, normalize
 from bot.retrieval.segment import STOPWORDS, Segmenter
 from bot.retrieval.word_classes import (
+    ASKING_PHRASES,
     ASPECT,
     CONNECTIVE_VERBS,
     CONTENT,
@@ -42,6 +43,8 @@ from bot.retrieval.word_classes import (
     SEPARATORS,
     SUBJECT,
     TONE,
+    UNDERSTANDING,
+    WHAT,
     name_like,
     nominal,
 )
@@ -140,6 +143,9 @@ class SubjectFinder:
         tasks: set[int] = set()  # runs that start with a verb right after 怎么
         #: runs right after "X这个": "客户费力度这个指标" says what kind of thing X is, no second subject
         appositive: set[int] = set()
+        #: a last noun after "X是个啥": "客户费力度是个啥指标" says the same of a name we lack; after
+        #: words of ours it is what is asked ("客户要的到底是啥感觉")
+        kind_of: set[int] = set()
         after_demonstrative = False
         other = False  # words that are neither subject nor question form
         previous = ""
@@ -173,6 +179,8 @@ class SubjectFinder:
                     tasks.add(len(runs) - 1)
                 if not runs[-1] and after_demonstrative:
                     appositive.add(len(runs) - 1)
+                if not runs[-1] and any(runs) and _kind_asked(tagged[:number], after):
+                    kind_of.add(len(runs) - 1)
                 if lead and len(runs[-1]) == 1 and len(word) > 1:
                     runs[-1].clear()  # "发祝福": the action before its object is no part of a name
                 lead = not runs[-1] and len(word) == 1 and flag == "v"
@@ -186,7 +194,7 @@ class SubjectFinder:
             previous = word
         chunks = []
         for number, run in enumerate(runs):
-            if number in appositive and len(run) == 1:
+            if len(run) == 1 and (number in appositive or (number in kind_of and chunks and not chunks[-1].mentioned)):
                 continue  # the kind of thing the run before names ("这个指标")
             if len("".join(run)) > 1:
                 words = tuple(run)
@@ -221,12 +229,14 @@ class SubjectFinder:
         """ "服务主导逻辑怎么理解", "投诉升级机制怎么设计": a verb after 怎么 that ends the question
         asks how to take the name before it, and says nothing of its own. Only a name holding a word
         the knowledge base never uses, and none of our names, is read so: "客人喜好怎么记住" stays
-        a task in our words."""
+        a task in our words, as does "服务好坏怎么打分". To understand (理解) words of ours never put
+        side by side ("体验经济怎么理解") asks what they name."""
         if len(chunks) < 2 or len(tagged) < 2:
             return False
         last, before = chunks[-1], chunks[-2]
         (how, _, _), (verb, flag, _) = tagged[-2], tagged[-1]
-        return last.words == (verb,) and how in HOW and flag.startswith("v") and not before.known and before.nominal
+        unsaid = not before.known or (verb in UNDERSTANDING and not before.mentioned)
+        return last.words == (verb,) and how in HOW and flag.startswith("v") and unsaid and before.nominal
 
     def _holds_a_name(self, chunk: Chunk) -> bool:
         """A name of ours in the chunk, however spaced ("attachment theory 放到客户关系上"): the verb asks about its use."""
@@ -310,7 +320,7 @@ class SubjectFinder:
             key = normalize(word)
             if key in JOINING:
                 continue
-            form_word = key in STOPWORDS or key in LIGHT_VERBS or key in CONNECTIVE_VERBS
+            form_word = key in STOPWORDS or key in LIGHT_VERBS or key in CONNECTIVE_VERBS or key in ASKING_PHRASES
             # "ok 华为那个咋做的": a short Latin word is a chat filler; names of ours were read before
             filler = key.isascii() and key.isalpha() and len(key) <= MAX_FILLER_LATIN
             if not CONTENT.search(key) or form_word or flag in TONE or filler:
@@ -375,6 +385,13 @@ def _asked_how(tagged: list[tuple[str, str, str]]) -> bool:
     """ "同理心地图怎么画", "客户费力度CES怎么测": a one-character verb after 怎么 ends the message;
     it asks how to use the thing named before it and says nothing of its own."""
     return len(tagged) >= 2 and tagged[-2][0] in HOW and len(tagged[-1][0]) == 1
+
+
+def _kind_asked(before: list[tuple[str, str, str]], after: list[tuple[str, str, str]]) -> bool:
+    """ "X是个啥指标", "X是什么概念": the message's last noun, after 是 and a question word (a measure
+    word between them), says what kind of thing X is. "X有啥关系" asks about a relation instead."""
+    words = [w for w, flag, _ in before if not (flag == "q" and len(w) == 1)]
+    return len(words) >= 2 and words[-1] in WHAT and words[-2] == "是" and all(r == FORM for _, _, r in after)
 
 
 def _locative(run: list[str], word: str, flag: str, after: list[tuple[str, str, str]]) -> bool:

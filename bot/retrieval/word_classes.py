@@ -49,6 +49,12 @@ LIGHT_VERBS = frozenset(
         "改成",
     }
 )
+#: Question words after which a last noun says what kind of thing the subject is ("X是个啥指标").
+WHAT = frozenset({"什么", "啥"})
+#: Set phrases that only ask what is going on ("X是怎么回事", "这咋回事"): no part of a subject.
+ASKING_PHRASES = frozenset({"怎么回事", "回事"})
+#: Verbs that, asked how after a name ("X怎么理解"), ask what the name means rather than set a task.
+UNDERSTANDING = frozenset({"理解", "看待"})
 #: Verbs that join a new question to the last ("还有 X是啥意思"): no part of its subject.
 CONNECTIVE_VERBS = frozenset({"还有", "再有"})
 CONTENT = re.compile(r"[\w\u3400-\u9fff]")

@@ -1,9 +1,10 @@
-"""A theory or model named whole that the knowledge base never says is not found.
+"""A theory, model, law or effect named whole that the knowledge base never says is not found.
 
 "社会比较理论", "4P营销理论是啥", "服务质量差距模型": a theory is one thing, said whole or not at
 all, so the passage about a neighbour (社会交换理论, 情感营销) answers another question, however
 close its cosine and however many of the name's words it shares. A name here is the run of words
-that ends in a word our own theories' names end in (理论, 模型: `Index.theory_heads`), back to a
+that ends in a word our own theories' names end in (理论, 模型) or one of the trainers' name endings
+(效应, 定律, 循环: `Index.name_heads`), back to a
 pronoun, preposition, conjunction or particle, with a noun or a Latin word in it ("讲讲理论" names
 nothing). A name of ours inside it ("KANO模型", "移情服务理论") leaves the message to the other rules.
 """
@@ -46,9 +47,9 @@ class TheoryWeLack:
         tagged = ev.tagged
         found: list[str] = []
         for i, (word, flag) in enumerate(tagged):
-            head = next((h for h in index.theory_heads if word.endswith(h)), None)
-            if head is None or (word == head and not flag.startswith("n")):
-                continue  # 营销 in "怎么做营销" is an activity, not a model's name
+            head = next((h for h in index.name_heads if word.endswith(h)), None)
+            if head is None or (word == head and not flag.startswith("n") and head in index.theory_heads):
+                continue  # 营销 in "客户营销" is an activity, not a model's name; 循环 in "PDCA循环" is one
             following = tagged[i + 1][0] if i + 1 < len(tagged) else ""
             if head + following in cues:
                 continue  # 理论基础: a kind of section, not a theory

@@ -372,6 +372,7 @@ def test_the_default_chain_and_its_order() -> None:
         "theory_we_lack",
         "absent_subject",
         "absent_concept",
+        "method_we_lack",
         "correction",
         "example_question",
         "fact_question",

@@ -160,13 +160,14 @@ def test_not_that_tell_me_what_to_do(chain) -> None:
     assert ids(decision) == [f"{CEM}#实施策略"]
     assert trace.decided_by == "correction"
     assert step(trace, "correction").evidence == {"entry": CEM, "kind": "实施策略", "turned_away": []}
-    assert verdicts(trace)[:7] == [
+    assert verdicts(trace)[:8] == [
         ("not_understood", "passed"),
         ("list_item", "passed"),
         ("comparison", "passed"),
         ("theory_we_lack", "passed"),
         ("absent_subject", "passed"),
         ("absent_concept", "passed"),
+        ("method_we_lack", "passed"),
         ("correction", "decided"),
     ]
 
