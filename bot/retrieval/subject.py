@@ -192,7 +192,7 @@ class SubjectFinder:
                 if runs[-1]:
                     runs.append([])
             previous = word
-        chunks = []
+        chunks: list[Chunk] = []
         for number, run in enumerate(runs):
             if len(run) == 1 and (number in appositive or (number in kind_of and chunks and not chunks[-1].mentioned)):
                 continue  # the kind of thing the run before names ("这个指标")
