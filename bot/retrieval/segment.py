@@ -123,6 +123,11 @@ FUNCTION_TAGS = frozenset("rdcpumqfeoy")
 #: message would lift whichever passage happens to say it. Pronouns and prepositions stay ("咋",
 #: "每个" match the trainers' example questions), as do adverbs, numerals and measure words.
 GRAMMAR_TAGS = frozenset("cuyeo")
+#: Modal verbs, a closed class of grammar words that jieba tags as verbs (可能, 应该, 能够): they
+#: say how likely or needed something is, never what a message is about ("正念课能" is no 可能).
+MODAL_VERBS = frozenset(
+    {"能", "能够", "不能", "可能", "可以", "会", "要", "应该", "应当", "必须", "愿意", "肯", "敢", "得"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -164,9 +169,14 @@ class Segmenter:
 
     def content_word(self, word: str) -> bool:
         """A noun, verb, adjective or name: not a pronoun, adverb, conjunction, preposition,
-        particle, numeral or measure word (jieba's part of speech of the word on its own)."""
+        particle, numeral, measure word (jieba's part of speech of the word on its own) or modal verb."""
         tagged = self.tagged(word)
-        return len(tagged) == 1 and tagged[0][1][:1] not in FUNCTION_TAGS and word not in STOPWORDS
+        return (
+            len(tagged) == 1
+            and tagged[0][1][:1] not in FUNCTION_TAGS
+            and word not in STOPWORDS
+            and word not in MODAL_VERBS
+        )
 
     def known(self, word: str) -> bool:
         """Whether jieba's dictionary (with the user words) has the word: common words are, new names rarely."""

@@ -71,3 +71,11 @@ def test_segmenters_do_not_share_user_words() -> None:
 )
 def test_grammar_words_are_conjunctions_particles_and_modal_words(seg: Segmenter, word: str, grammar: bool) -> None:
     assert seg.grammatical(word) is grammar
+
+
+@pytest.mark.parametrize(
+    ("word", "content"), [("可能", False), ("应该", False), ("能够", False), ("满意度", True), ("倾听", True)]
+)
+def test_modal_verbs_carry_no_content(seg: Segmenter, word: str, content: bool) -> None:
+    """jieba tags 可能 a verb; a typo is never read as one ("正念课能缓解" is no 可能)."""
+    assert seg.content_word(word) is content
