@@ -16,13 +16,11 @@ Usage:
 from __future__ import annotations
 
 from bot.conversation.evidence import Evidence
+from bot.conversation.rules.absent_concept import HEAD_SHARE
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.indexing.store import Index
-from bot.knowledge.terms import normalize
 from bot.retrieval.word_classes import nominal
 
-#: Share of passages a head word may occur in and still end a name we lack (as in absent_concept).
-HEAD_SHARE = 0.1
 #: jieba's tags of the words a name after the cue runs across: nouns of every kind, verbal nouns,
 #: Latin words, user words, numerals and suffixes (九型人格: 九 m, 型 k).
 NAME_TAGS = ("n", "vn", "eng", "x", "m", "k")
@@ -74,7 +72,7 @@ def _latin(word: str) -> bool:
 
 def _ours(name: str, index: Index) -> bool:
     """A name of ours holds it or is held by it ("同理心培训", "用星巴克的做法")."""
-    return any(len(n) > 1 and (n in name or name in n) for n in map(normalize, index.terms.topics))
+    return any(len(n) > 1 and (n in name or name in n) for n in index.our_names)
 
 
 def _person(run: list[tuple[str, str]], index: Index) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
-from bot.knowledge.terms import normalize
 
 #: Parts of speech a name does not run across (jieba: pronoun, preposition, conjunction, particle,
 #: interjection, modal particle, locative, measure word).
@@ -42,7 +41,7 @@ class TheoryWeLack:
     def theories_named(ev: Evidence) -> list[str]:
         """The theory and model names of the message that are no names of ours."""
         index = ev.index
-        ours = {normalize(n) for n in index.terms.topics}
+        ours = index.our_names
         cues = index.routing.cue_words
         tagged = ev.tagged
         found: list[str] = []
