@@ -123,12 +123,6 @@ class Index:
         list of other concepts', laws' and methods' (routing.yml `name_endings`: 效应, 定律, 循环)."""
         return self.theory_heads | frozenset(self.routing.name_endings)
 
-    @cached_property
-    def our_names(self) -> frozenset[str]:
-        """Every title, alias and industry word of ours, normalized: what the rules weighing a name
-        we lack look up first, once per index rather than once per message."""
-        return frozenset(normalize(n) for n in self.terms.topics)
-
     def entry_text(self, entry: str) -> str:
         """Everything an entry says, normalized: its passages with their example questions, its names."""
         cached = self._entry_texts.get(entry)

@@ -71,8 +71,9 @@ def _latin(word: str) -> bool:
 
 
 def _ours(name: str, index: Index) -> bool:
-    """A name of ours holds it or is held by it ("同理心培训", "用星巴克的做法")."""
-    return any(len(n) > 1 and (n in name or name in n) for n in index.our_names)
+    """A title or alias of ours (normalized when the index was built) holds it or is held by it
+    ("同理心培训", "用星巴克的做法")."""
+    return any(len(n) > 1 and (n in name or name in n) for n in index.terms.topics)
 
 
 def _person(run: list[tuple[str, str]], index: Index) -> bool:

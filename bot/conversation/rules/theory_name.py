@@ -41,7 +41,7 @@ class TheoryWeLack:
     def theories_named(ev: Evidence) -> list[str]:
         """The theory and model names of the message that are no names of ours."""
         index = ev.index
-        ours = index.our_names
+        ours = index.terms.topics  # titles and aliases, normalized when the index was built
         cues = index.routing.cue_words
         tagged = ev.tagged
         found: list[str] = []
