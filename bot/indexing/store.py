@@ -29,6 +29,7 @@ from pathlib import Path
 import bm25s
 import faiss
 import numpy as np
+from pydantic import ValidationError
 
 from bot.files import atomic_write_text
 from bot.knowledge.entries import Passage
@@ -191,7 +192,10 @@ class Index:
             raise IndexMissingError(f"index {version} in {root} was built by an older version; run `kb build`")
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         terms = TermTable.from_json(manifest["terms"])
-        routing = Routing.model_validate(manifest["routing"])
+        try:
+            routing = Routing.model_validate(manifest["routing"])
+        except ValidationError as exc:  # a newer build's routing keys this code does not know
+            raise IndexMissingError(f"index {version} in {root} was built by another version; run `kb build`") from exc
         with (path / "passages.jsonl").open(encoding="utf-8") as fh:
             passages = [_passage_from_json(json.loads(line)) for line in fh]
         return cls(

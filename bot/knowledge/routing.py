@@ -47,6 +47,9 @@ class Roles(BaseModel):
     definition: str
     cases: str
     application: str
+    #: A section restating the whole entry: its words match any question about the entry, so it is
+    #: given only when asked for (a cue word), never as retrieval's pick over a guessed kind.
+    summary: str | None = None
 
 
 class Routing(BaseModel):
@@ -113,7 +116,7 @@ class Routing(BaseModel):
         known = set(vocabulary.kinds)
         named = [(f"kind_cues.{k}", k) for k in self.kind_cues]
         named += [(f"intent_kinds.{i}", k) for i, kinds in self.intent_kinds.items() for k in kinds]
-        named += [(f"roles.{role}", k) for role, k in self.roles.model_dump().items()]
+        named += [(f"roles.{role}", k) for role, k in self.roles.model_dump().items() if k is not None]
         named += [
             (f"suggestion_labels.{group}.{k}", k) for group, labels in self.suggestion_labels.items() for k in labels
         ]

@@ -66,6 +66,22 @@ class NamedEntry:
                     words=others,
                     **why,
                 )
+            first = ev.hits[0].passage if ev.hits else None
+            if (
+                first is not None
+                and first.entry_id == entry
+                and first.id != found.id
+                and first.kind != roles.summary
+                and not ev.asks_a_kind_in_words(entry)
+                and (request.industry is None or request.industry in first.industries)
+            ):
+                # "品牌社区跟社会认同有啥关系": no word asks for a kind, the intent's (定义) is a guess,
+                # and retrieval, though it favours that kind, ranks another section of the entry first (应用).
+                return Decided(
+                    ev.answer(first),
+                    "the kind is the intent's guess: retrieval's first passage of the named entry",
+                    **why,
+                )
             return Decided(ev.answer(found), "the named entry's section of the kind asked", **why)
         if roles.cases in kinds:
             linked = linked_case(entry, index, ev.hits)

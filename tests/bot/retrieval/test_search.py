@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from bot.indexing.builder import build_index
-from bot.indexing.store import Index, IndexMissingError
+from bot.indexing.store import MANIFEST, Index, IndexMissingError
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.search import Retriever
 from bot.settings import Fusion, Settings
@@ -63,6 +64,17 @@ def test_an_index_of_the_previous_format_asks_for_a_rebuild(settings: Settings, 
     build_index(settings, encoder=char_encoder)
     (Index.load(settings.index_dir).path / "rows.npy").unlink()
     with pytest.raises(IndexMissingError, match="kb build"):
+        Index.load(settings.index_dir)
+
+
+def test_an_index_built_by_a_newer_version_asks_for_a_rebuild(settings: Settings, char_encoder: CharEncoder) -> None:
+    """Rolled back code meeting a routing key it does not know gets the rebuild message, not a crash."""
+    build_index(settings, encoder=char_encoder)
+    manifest_path = Index.load(settings.index_dir).path / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["routing"]["roles"]["tomorrow"] = "定义"
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(IndexMissingError, match="another version; run `kb build`"):
         Index.load(settings.index_dir)
 
 

@@ -1,11 +1,17 @@
 """named_entry: the named entry's section of the kind asked, unless another of its sections says
-what the message is about and retrieval ranks it higher."""
+what the message is about and retrieval ranks it higher, or the kind is only the classifier's guess
+and retrieval ranks another of the entry's sections first."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.bot.conversation.rules.conftest import CEM, HUAWEI, ids, step
+from tests.bot.conversation.rules.conftest import CEM, HUAWEI, decided, edited_kb, ids, step
+
+#: No word asks for a kind: the classifier's 重要性 is a guess; the words are the strategies'.
+GUESSED = "客户情绪管理讲口碑 那情绪识别情绪调节情感共鸣都要做吗"
 
 
 @pytest.mark.parametrize(
@@ -52,3 +58,32 @@ def test_a_case_part_asked_in_everyday_words_is_read_from_them(chain) -> None:
 def test_a_case_part_asked_by_a_cue_keeps_the_kind(chain) -> None:
     decision, trace = chain("ask_strategy", "华为续约率是怎么做上去的", topics=(HUAWEI,))
     assert ids(decision) == [f"{HUAWEI}#做法"]
+
+
+def test_a_guessed_kind_gives_way_to_retrievals_first_section_of_the_entry(chain) -> None:
+    decision, trace = chain("ask_importance", GUESSED, topics=(CEM,))
+    assert ids(decision) == [f"{CEM}#实施策略"]
+    named = step(trace, "named_entry")
+    assert named.reason == "the kind is the intent's guess: retrieval's first passage of the named entry"
+    assert named.evidence["kinds"] == ["重要性"]
+
+
+def test_a_kind_asked_in_words_is_kept_over_retrievals_first(chain) -> None:
+    decision, trace = chain("ask_importance", f"{GUESSED} 有啥好处", topics=(CEM,))
+    assert ids(decision) == [f"{CEM}#重要性"]
+    assert step(trace, "named_entry").reason == "the named entry's section of the kind asked"
+
+
+def test_a_summary_never_answers_for_a_guessed_kind(tmp_path: Path) -> None:
+    """A summary restates every section, so its words match any question; it stays for 「总结一下」."""
+
+    def add_summary(knowledge: Path) -> None:
+        path = knowledge / "concepts" / "customer-emotion-management.md"
+        summary = "\n## 总结\n讲口碑也好，情绪识别、情绪调节、情感共鸣也好，都要做，都要坚持做。\n"
+        path.write_text(path.read_text(encoding="utf-8") + summary, encoding="utf-8")
+
+    retriever, index = edited_kb(tmp_path, add_summary)
+    decision, trace = decided(retriever, index, "ask_importance", GUESSED, topics=(CEM,))
+    assert trace.candidates[0].passage_id == f"{CEM}#总结"
+    assert ids(decision) == [f"{CEM}#重要性"]
+    assert step(trace, "named_entry").reason == "the named entry's section of the kind asked"
