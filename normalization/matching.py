@@ -63,12 +63,31 @@ class Match:
     how: MatchKind
 
 
+@lru_cache(maxsize=1)
+def _readings_in_words() -> dict[str, frozenset[str]]:
+    """Each character's toneless readings inside the words of pypinyin's phrase dictionary (47,000
+    words, read once): the readings it is used with, and so typed under."""
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.phrases_dict import phrases_dict
+
+    found: dict[str, set[str]] = {}
+    for word, syllables in phrases_dict.items():
+        if len(word) == len(syllables):
+            for char, options in zip(word, syllables):
+                found.setdefault(char, set()).update(to_normal(o) for o in options)
+    return {char: frozenset(options) for char, options in found.items()}
+
+
 @lru_cache(maxsize=8192)
 def readings(char: str) -> frozenset[str]:
-    """Every reading of a character in toneless pinyin; a non-Chinese character is itself."""
+    """A character's readings in toneless pinyin: its first (most common) one and those some word
+    uses; a non-Chinese character is itself. pypinyin's character table also lists readings no word
+    uses (干 àn, 区 ōu, 还 fú), and with them "不干了" sounded like 不安."""
     if not _CJK.match(char):
         return frozenset({char})
-    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+    every = pinyin(char, style=Style.NORMAL, heteronym=True)[0]
+    used = _readings_in_words().get(char, frozenset())
+    return frozenset(r for r in every if r == every[0] or r in used)
 
 
 @lru_cache(maxsize=8192)

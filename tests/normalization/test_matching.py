@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalization.matching import Match, TermMatcher, homophones, sounds
+from normalization.matching import Match, TermMatcher, homophones, readings, sounds
 
 CEM = "customer-emotion-management"
 
@@ -35,6 +35,13 @@ def test_fuzzy_pinyin_as_imes_offer_it(a: str, b: str) -> None:
 def test_every_reading_of_a_heteronym_counts() -> None:
     assert {"xin", "han"} <= sounds("行")
     assert homophones("银行", "银航") and homophones("行动", "星动")
+
+
+def test_a_reading_no_word_uses_does_not_count() -> None:
+    """pypinyin's character table lists 干 àn, 区 ōu, 还 fú; no word reads them so, no IME offers them."""
+    assert readings("干") == {"gan"} and readings("区") == {"qu"} and "fu" not in readings("还")
+    assert not homophones("不干", "不安")
+    assert {"hai", "huan"} <= readings("还")  # both in use: 还是, 归还
 
 
 def test_a_non_chinese_character_sounds_like_itself() -> None:
