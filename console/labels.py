@@ -108,6 +108,7 @@ EVIDENCE = {
     "kinds": "小节类型",
     "industry": "行业",
     "passage": "段落",
+    "link": "提到另一个条目的段落",
     "confidence": "置信度",
     "threshold": "门槛",
     "margin": "领先第二名",

@@ -38,6 +38,7 @@ REASONS = {
     # comparison
     "not a comparison of two named entries": "不是在比较两个点名的条目",
     "compares the named entries": "比较点名的几个条目",
+    "a passage of one named entry speaks of another": "比较点名的几个条目：先给出其中一个条目里提到另一个条目的那段，再并列各自的定义",
     # absent_subject
     "a case question: the case rule answers names we lack honestly": "问的是案例：由“问的是案例”规则如实回答知识库没有的名称",
     "a passage near the top holds every word of the subject": "排在前面的段落包含问题对象的每个词",

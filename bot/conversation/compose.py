@@ -13,6 +13,7 @@ Usage:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -117,7 +118,7 @@ def compose(decision: Decision, index: Index, question: str = "", read_as: Seque
         return _clarify(decision)
     if decision.status == "not_understood":
         return Reply("not_understood", [Message(ASK_REPHRASE)])
-    reply = _comparison(decision) if decision.status == "compare" else _answer(decision, index)
+    reply = _comparison(decision, index) if decision.status == "compare" else _answer(decision, index)
     if read_as:
         reply.messages.insert(0, read_as_note(read_as))
     return reply
@@ -153,17 +154,24 @@ def _answer(decision: Decision, index: Index) -> Reply:
     )
 
 
-def _comparison(decision: Decision) -> Reply:
-    """Two (or more) entries side by side, each shortened to share the length budget."""
+def _comparison(decision: Decision, index: Index) -> Reply:
+    """Two (or more) entries side by side, each shortened to share the length budget. The items a
+    follow-up points at ("前面那个") are the entries in the order the message named them: their definitions'."""
     budget = MAX_BODY_CHARS // max(1, len(decision.passages))
-    body = "\n\n".join(f"【{p.title}】\n{to_chat_text(shorten(p.text, budget))}" for p in decision.passages)
+    titles = Counter(p.title for p in decision.passages)
+
+    def heading(p: Passage) -> str:  # an entry shown twice (its 应用 and its 定义) says which part is which
+        return f"【{p.title} · {p.section}】" if titles[p.title] > 1 else f"【{p.title}】"
+
+    body = "\n\n".join(f"{heading(p)}\n{to_chat_text(shorten(p.text, budget))}" for p in decision.passages)
     sources = "；".join(p.citation for p in decision.passages)
-    buttons = [(f"{p.title}的案例",) * 2 for p in decision.passages]
+    entries = [p.title for p in decision.passages if p.kind == index.routing.roles.definition] or list(titles)
+    buttons = [(f"{title}的案例",) * 2 for title in entries]
     return Reply(
         "answer",
         [Message("utter_answer", {"body": body, "sources": sources}, buttons)],
         passages=list(decision.passages),
-        items=[p.title for p in decision.passages],
+        items=entries,
     )
 
 

@@ -1,4 +1,6 @@
-"""Two or more named entries compared: their definitions side by side."""
+"""Two or more named entries compared: their definitions side by side, led by the passage of one that
+speaks of another when there is one ("马斯洛跟客户情感需求啥关系": the theory's 应用 names 客户情感需求).
+A definition's own cross-reference ("它是《客户情感需求》的理论基础之一") is no such passage: it is shown anyway."""
 
 from __future__ import annotations
 
@@ -6,6 +8,9 @@ from bot.conversation.decision import Decision
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import definition
+from bot.indexing.store import Index
+from bot.knowledge.entries import Passage
+from bot.knowledge.terms import normalize
 
 COMPARISON_INTENT = "ask_comparison"
 
@@ -16,5 +21,27 @@ class Comparison:
     def decide(self, ev: Evidence) -> Outcome:
         if ev.request.intent != COMPARISON_INTENT or len(ev.named) < 2:
             return Passed("not a comparison of two named entries", named=ev.named)
-        passages = [definition(t, ev.index) for t in ev.named[:3]]
-        return Decided(Decision("compare", passages), "compares the named entries", entries=ev.named[:3])
+        named = ev.named[:3]
+        link = _linking(named, ev.index, [h.passage.id for h in ev.hits])
+        if link is None:
+            passages = [definition(t, ev.index) for t in named]
+            return Decided(Decision("compare", passages), "compares the named entries", entries=named)
+        passages = [link, *(definition(t, ev.index) for t in named[:2])]
+        return Decided(
+            Decision("compare", passages), "a passage of one named entry speaks of another", entries=named, link=link.id
+        )
+
+
+def _linking(named: list[str], index: Index, ranking: list[str]) -> Passage | None:
+    """The best-ranked passage of a named entry, other than its definition, whose text names another
+    of them (title or alias)."""
+    names = {t: [normalize(n) for n in (index.entries[t][0].title, *index.entries[t][0].aliases)] for t in named}
+    rank = {pid: n for n, pid in enumerate(ranking)}
+    links = [
+        p
+        for t in named
+        for p in index.entries[t]
+        if p.kind != index.routing.roles.definition
+        and any(n and n in normalize(p.text) for other in named if other != t for n in names[other])
+    ]
+    return min(links, key=lambda p: rank.get(p.id, len(rank)), default=None)

@@ -269,6 +269,23 @@ def test_comparison(kb_index: Index, get) -> None:
     assert (reply.status, reply.passages, reply.items) == ("answer", [first, second], ["客户情绪管理", "客户情绪需求"])
 
 
+def test_a_comparison_led_by_a_linking_passage_names_its_section(kb_index: Index, get) -> None:
+    """The entry shown twice (its 理论基础 and its 定义) says which part is which; a follow-up's
+    "前面那个" is still the first entry the message named, and each entry has one button."""
+    link, needs, ect = (
+        get("customer-emotional-needs#理论基础"),
+        get("customer-emotional-needs#定义"),
+        get("expectation-confirmation-theory#定义"),
+    )
+    reply = compose(Decision("compare", [link, ect, needs]), kb_index)
+    [message] = reply.messages
+    assert message.params["body"].startswith("【客户情绪需求 · 理论基础】\n")
+    assert "\n\n【期望确认理论】\n" in message.params["body"]
+    assert "\n\n【客户情绪需求 · 定义】\n" in message.params["body"]
+    assert reply.items == ["期望确认理论", "客户情绪需求"]
+    assert message.buttons == [("期望确认理论的案例",) * 2, ("客户情绪需求的案例",) * 2]
+
+
 def test_comparison_shares_the_length_budget(kb_index: Index, get) -> None:
     first = replace(get(f"{CEM}#定义"), text="第一句话说明客户情绪管理的作用。" * 30)
     second = replace(get("customer-emotional-needs#定义"), text="第二句话说明客户情绪需求的含义。" * 30)

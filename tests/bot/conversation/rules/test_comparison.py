@@ -1,0 +1,29 @@
+"""comparison: two named entries side by side, led by a passage of one that speaks of the other."""
+
+from __future__ import annotations
+
+from tests.bot.conversation.rules.conftest import ids, step
+
+NEEDS = "customer-emotional-needs"
+ECT = "expectation-confirmation-theory"
+SET = "social-exchange-theory"
+
+
+def test_a_passage_of_one_that_names_the_other_leads_the_definitions(chain) -> None:
+    decision, trace = chain("ask_comparison", "期望确认理论跟客户情绪需求啥关系", topics=(ECT, NEEDS))
+    assert decision.status == "compare"
+    assert ids(decision) == [f"{NEEDS}#理论基础", f"{ECT}#定义", f"{NEEDS}#定义"]
+    compared = step(trace, "comparison")
+    assert compared.reason == "a passage of one named entry speaks of another"
+    assert compared.evidence["link"] == f"{NEEDS}#理论基础"
+
+
+def test_without_such_a_passage_the_definitions_side_by_side(chain) -> None:
+    decision, trace = chain("ask_comparison", "期望确认理论和社会交换理论有啥区别", topics=(ECT, SET))
+    assert ids(decision) == [f"{ECT}#定义", f"{SET}#定义"]
+    assert step(trace, "comparison").reason == "compares the named entries"
+
+
+def test_one_named_entry_is_no_comparison(chain) -> None:
+    _, trace = chain("ask_comparison", "期望确认理论跟满意度啥关系", topics=(ECT,))
+    assert step(trace, "comparison").outcome == "passed"
