@@ -204,7 +204,7 @@ class SubjectFinder:
                         words,
                         self._mentioned(words)
                         or self._names_with_ours(words, named)
-                        or self._name_and_verbs(words, flags),
+                        or (not _defined(words, text) and self._name_and_verbs(words, flags)),
                         number in tasks,
                         self.known(w for w in words if not any(w in n for n in named)),
                         names and name_like(words, self.segmenter),  # "几步走" names nothing
@@ -373,6 +373,13 @@ class SubjectFinder:
     def known(self, words: Iterable[str]) -> bool:
         """Whether the knowledge base uses each of the words somewhere."""
         return all(w in self._words or (len(w) > 1 and w in self._text) for w in words)
+
+
+def _defined(words: tuple[str, ...], text: str) -> bool:
+    """Whether the message asks what the words are ("情感营销漏斗是什么"): they stand before the
+    copula, a thing being defined, so a verb among them is part of a name (jieba tags 漏斗 a verb),
+    where "移情服务放到酒店里怎么用" does something with ours."""
+    return f"{''.join(words)}是" in text
 
 
 def _predicate(run: list[str], word: str, flag: str, after: list[tuple[str, str, str]]) -> bool:
