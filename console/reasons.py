@@ -76,7 +76,7 @@ REASONS = {
     "a case the named entry links to": "点名条目关联的案例",
     "an item of the named entry's list": "点名条目列表中的一项",
     "the named entry's section of the kind asked": "点名条目中所问的那类小节",
-    "the kind is the intent's guess: retrieval's first passage of the named entry": "问题没用提示词问小节类型，按检索排名取点名条目中最靠前的小节（总结除外）",
+    "the kind is the intent's guess: retrieval's first passage of the named entry": "问题没用提示词问小节类型，按检索排名取点名条目中最靠前的小节（情境概述、总结除外）",
     "the part of the named case the message's words ask for": "问题没用提示词问小节类型：按问题里只有案例某一部分才说的词、再按与各部分问法的相似度，选出案例的那一部分",
     "the named entry's section that says the message's words, the kind's says none": (
         "点名条目中说到了问题里的词的小节（所问那类小节一个都没说到，检索也排在前面）"

@@ -35,6 +35,14 @@ def is_story(passage: Passage, index: Index) -> bool:
     return passage.entry_type == CASE_TYPE or passage.kind == index.routing.roles.cases
 
 
+def restates(passage: Passage, index: Index) -> bool:
+    """A passage whose words match most questions about its entry: a scenario's overview restates
+    the situation in the words staff describe it with, a summary (routing.yml `roles.summary`) every section."""
+    roles = index.routing.roles
+    overview = passage.entry_type == SCENARIO_TYPE and passage.kind == roles.definition
+    return overview or (roles.summary is not None and passage.kind == roles.summary)
+
+
 def definition(entry: str, index: Index) -> Passage:
     own = index.entries[entry]
     return next((p for p in own if p.kind == index.routing.roles.definition), own[0])

@@ -14,6 +14,7 @@ from bot.conversation.sections import (
     linked_case,
     named_item,
     opening,
+    restates,
     says_more,
     section,
 )
@@ -71,12 +72,13 @@ class NamedEntry:
                 first is not None
                 and first.entry_id == entry
                 and first.id != found.id
-                and first.kind != roles.summary
+                and not restates(first, index)
                 and not ev.asks_a_kind_in_words(entry)
                 and (request.industry is None or request.industry in first.industries)
             ):
                 # "品牌社区跟社会认同有啥关系": no word asks for a kind, the intent's (定义) is a guess,
-                # and retrieval, though it favours that kind, ranks another section of the entry first (应用).
+                # and retrieval, though it favours that kind, ranks another section of the entry first
+                # (应用). Not a passage that restates the entry: "怎么提高客户满意度" wants the steps.
                 return Decided(
                     ev.answer(first),
                     "the kind is the intent's guess: retrieval's first passage of the named entry",
