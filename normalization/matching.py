@@ -148,6 +148,8 @@ class TermMatcher:
         self.known = known or (lambda span: False)
         self.exact = exact
         self._sound = sounds if fuzzy_pinyin else readings
+        if fuzzy:
+            _readings_in_words()  # the phrase table (about a second) is read now, not on the first typo
         self._longest_first = sorted(self.terms, key=len, reverse=True)
         #: lengths a fuzzy span can have: a term's, or one more or less for an edit
         self._lengths = {len(t) for t in self.terms if len(t) >= 2}

@@ -35,12 +35,16 @@ def is_story(passage: Passage, index: Index) -> bool:
     return passage.entry_type == CASE_TYPE or passage.kind == index.routing.roles.cases
 
 
+def is_overview(passage: Passage, index: Index) -> bool:
+    """A scenario's overview: it restates the situation in the words staff describe it with."""
+    return passage.entry_type == SCENARIO_TYPE and passage.kind == index.routing.roles.definition
+
+
 def restates(passage: Passage, index: Index) -> bool:
-    """A passage whose words match most questions about its entry: a scenario's overview restates
-    the situation in the words staff describe it with, a summary (routing.yml `roles.summary`) every section."""
-    roles = index.routing.roles
-    overview = passage.entry_type == SCENARIO_TYPE and passage.kind == roles.definition
-    return overview or (roles.summary is not None and passage.kind == roles.summary)
+    """A passage whose words match most questions about its entry: a scenario's overview, or a
+    summary (routing.yml `roles.summary`), which restates every section."""
+    summary = index.routing.roles.summary
+    return is_overview(passage, index) or (summary is not None and passage.kind == summary)
 
 
 def definition(entry: str, index: Index) -> Passage:
@@ -101,7 +105,7 @@ def says_more(entry: str, words: list[str], chosen: Passage, index: Index, hits:
         if p.id in ranks
         and ranks[p.id] < ranks.get(chosen.id, len(ranks))
         and not is_story(p, index)
-        and not (p.entry_type == SCENARIO_TYPE and p.kind == index.routing.roles.definition)
+        and not is_overview(p, index)
     ]
     best = max(ahead, key=lambda p: (says(p, words), -ranks[p.id]), default=None)
     return best if best is not None and says(best, words) else None

@@ -34,14 +34,15 @@ class Comparison:
 
 def _linking(named: list[str], index: Index, ranking: list[str]) -> Passage | None:
     """The best-ranked passage of a named entry, other than its definition, whose text names another
-    of them (title or alias)."""
-    names = {t: [normalize(n) for n in (index.entries[t][0].title, *index.entries[t][0].aliases)] for t in named}
+    of them (a title or alias of the term table, normalized when the index was built)."""
+    names = {t: [n for n, entry in index.terms.topics.items() if entry == t] for t in named}
     rank = {pid: n for n, pid in enumerate(ranking)}
+
+    def names_another(passage: Passage) -> bool:
+        text = normalize(passage.text)
+        return any(n in text for other in named if other != passage.entry_id for n in names[other])
+
     links = [
-        p
-        for t in named
-        for p in index.entries[t]
-        if p.kind != index.routing.roles.definition
-        and any(n and n in normalize(p.text) for other in named if other != t for n in names[other])
+        p for t in named for p in index.entries[t] if p.kind != index.routing.roles.definition and names_another(p)
     ]
     return min(links, key=lambda p: rank.get(p.id, len(rank)), default=None)
