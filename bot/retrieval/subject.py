@@ -42,6 +42,7 @@ from bot.retrieval.word_classes import (
     QUANTITY,
     SEPARATORS,
     SUBJECT,
+    SUFFIX,
     TONE,
     UNDERSTANDING,
     WHAT,
@@ -202,9 +203,12 @@ class SubjectFinder:
                 chunks.append(
                     Chunk(
                         words,
-                        self._mentioned(words)
-                        or self._names_with_ours(words, named)
-                        or (not _defined(words, text) and self._name_and_verbs(words, flags)),
+                        (
+                            self._mentioned(words)
+                            or self._names_with_ours(words, named)
+                            or (not _defined(words, text) and self._name_and_verbs(words, flags))
+                        )
+                        and not self._narrows_a_name(words, flags),
                         number in tasks,
                         self.known(w for w in words if not any(w in n for n in named)),
                         names and name_like(words, self.segmenter),  # "几步走" names nothing
@@ -369,6 +373,17 @@ class SubjectFinder:
         names = [w for w in words if w in self.terms.topics]
         rest = [w for w in words if w not in self.terms.topics]
         return bool(names) and bool(rest) and all(flags.get(w, "").startswith("v") for w in rest)
+
+    def _narrows_a_name(self, words: tuple[str, ...], flags: dict[str, str]) -> bool:
+        """ "安全型依恋", "教练式服务": a suffix morpheme (jieba's k: 型, 式) joining a word to a name of
+        ours makes a narrower term, one kind of the thing: the knowledge base holds that kind only where
+        a passage says it whole. Without this, 安全 being a word of ours made 「安全型依恋是什么」 cite
+        依恋理论's definition."""
+        if not any(w in self.terms.topics for w in words):
+            return False
+        if not any(len(w) == 1 and flags.get(w) == SUFFIX for w in words):
+            return False
+        return "".join(words) not in self._text
 
     def known(self, words: Iterable[str]) -> bool:
         """Whether the knowledge base uses each of the words somewhere."""

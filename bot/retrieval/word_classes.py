@@ -49,6 +49,8 @@ LIGHT_VERBS = frozenset(
         "改成",
     }
 )
+#: jieba's tag for a suffix morpheme that makes a kind of something (安全型, 教练式).
+SUFFIX = "k"
 #: Question words after which a last noun says what kind of thing the subject is ("X是个啥指标").
 WHAT = frozenset({"什么", "啥"})
 #: Set phrases that only ask what is going on ("X是怎么回事", "这咋回事"): no part of a subject.

@@ -275,3 +275,12 @@ def test_the_verb_or_adverb_before_a_count_goes_with_it(find, text: str, subject
 def test_a_demonstrative_and_its_measure_word_name_nothing(find) -> None:
     """这件事: 这件 points at something said before; 事 alone is one character, no subject."""
     assert [c.text for c in find("这件事的启示是什么").chunks] == []
+
+
+def test_a_suffix_joining_a_word_to_a_name_of_ours_makes_a_narrower_term(routing: Routing) -> None:
+    """安全型依恋 is one kind of 依恋: held only where the knowledge base says it whole."""
+    f = finder(routing, ["依恋关系会影响客户的安全感。", "回避型依恋的客户不愿求助。"], {"依恋": "attachment"})
+    assert chunks(f.find("依恋是什么")) == [("依恋", True)]
+    assert chunks(f.find("安全型依恋是什么")) == [("安全型依恋", False)]
+    assert f.find("安全型依恋是什么").term_question
+    assert chunks(f.find("回避型依恋是什么")) == [("回避型依恋", True)]  # said whole
