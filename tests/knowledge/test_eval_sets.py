@@ -52,6 +52,7 @@ def passages() -> list:
         ("fresh_8_retrieval.jsonl", 140),
         ("fresh_9_retrieval.jsonl", 150),
         ("fresh_10_retrieval.jsonl", 170),
+        ("fresh_21_retrieval.jsonl", 270),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
