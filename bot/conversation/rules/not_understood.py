@@ -19,6 +19,7 @@ from bot.conversation.evidence import Evidence
 from bot.conversation.planning import NOT_UNDERSTOOD_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.knowledge.terms import normalize
+from bot.retrieval.word_classes import nominal
 
 #: Words and marks that ask (a closed class): question words, question particles, "A不A", and
 #: the verbs of a request ("帮我想个道歉的开头", "再来段总结").
@@ -49,6 +50,8 @@ class NotUnderstood:
         known = ev.index.subjects.known
         foreign = [w for c in ev.subject.chunks for w in c.words if not w.isascii() and not known([w])]
         facts = ev.index.routing.asks_fact(request.text)
+        if foreign and not facts and self._of_the_conversation(ev, foreign):
+            return Passed("its nouns name the conversation's entry; its other words only ask", words=foreign)
         if foreign or facts:
             return Decided(
                 Decision("not_understood"),
@@ -57,3 +60,15 @@ class NotUnderstood:
                 cues=facts,
             )
         return Passed("a question about what was just said, in the knowledge base's words")
+
+    @staticmethod
+    def _of_the_conversation(ev: Evidence, foreign: list[str]) -> bool:
+        """ "那怎么减轻员工的这种压力" after 《员工情感疲惫与情感劳动压力》: each noun is part of a name of
+        the conversation's entries (员工, 压力), so a verb the knowledge base never uses (减轻) is only
+        how it asks. A noun of its own ("满减活动", "押金") still makes it about something else."""
+        flags = dict(ev.tagged)
+        if any(nominal(flags.get(w, "")) for w in foreign):
+            return False
+        names = [name for name, entry in ev.index.terms.topics.items() if entry in ev.context]
+        nouns = [w for w, flag in ev.tagged if nominal(flag) and len(w) > 1]
+        return bool(nouns) and all(any(w in name for name in names) for w in nouns)

@@ -22,6 +22,13 @@ def test_after_an_answer_it_is_read_as_a_follow_up(chain) -> None:
     assert decision.status == "answer" and decision.passage.entry_id == CEM
 
 
+def test_a_verb_we_never_use_beside_the_conversations_own_nouns_is_a_follow_up(chain) -> None:
+    """减轻 is no word of the knowledge base; 客户 and 情绪 are both in the entry just answered's name."""
+    decision, trace = chain("nlu_fallback", "那怎么减轻客户的这种情绪", DEFINED)
+    assert ("not_understood", "passed") in verdicts(trace)
+    assert decision.status == "answer" and decision.passage.entry_id == CEM
+
+
 def test_a_placed_message_passes(plan, evidence) -> None:
     outcome = NotUnderstood().decide(evidence(plan("ask_definition", "什么是客户情绪管理")))
     assert outcome.reason == "the classifier placed it"
