@@ -20,6 +20,7 @@ from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import item_line, linked_case, section
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
+from bot.retrieval.query import SITUATION_INTENT
 
 #: A message this short may name a part of the context by a few of its words ("培训那块呢").
 SHORT_PART = 12
@@ -127,10 +128,15 @@ class FollowUp:
         # A kind the context entry lacks is looked for in the entries its answer named only when it
         # is a case (a case illustrates the concepts it names: "分为哪几类" is about them).
         own_only = not ev.is_case(carried[0]) and not ev.asks_for_cases
+        asked = request.kinds
+        if request.continued and not cued and any(c.task for c in ev.subject.chunks):
+            # "那怎么减轻员工的这种压力", a message the classifier could not place: 怎么 and a verb ask
+            # how to do something, so the steps, not the last answer's kind carried over.
+            asked = index.routing.kinds_for(SITUATION_INTENT) or asked
         for entry in carried[:1] if own_only else carried:
-            if not request.kinds:
+            if not asked:
                 break
-            kinds = request.kinds
+            kinds = asked
             if ev.is_case(entry):
                 # A case's sections are the parts of its story ("这个例子说明了什么" → 启示);
                 # "有案例吗" about a case looks further (its entry named other cases).

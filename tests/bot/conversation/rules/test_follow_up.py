@@ -144,3 +144,9 @@ def test_a_why_asks_something_else_than_the_passage_just_shown(chain) -> None:
     assert decision.passage.entry_id == CEM and decision.passage.id != f"{CEM}#实施策略"
     decision, trace = chain("ask_strategy", "具体还能怎么做", STEPS_SHOWN, context_margin=10.0)
     assert decision.passage.id == f"{CEM}#实施策略"  # no why: the kind asked, shown or not
+
+
+def test_a_follow_up_the_classifier_could_not_place_asking_how_gets_the_steps(chain) -> None:
+    """怎么 and a verb ask how to do something: the steps, not the last answer's kind carried over."""
+    decision, _ = chain("nlu_fallback", "那怎么减轻客户的这种情绪", DEFINED)
+    assert decision.passage.id == f"{CEM}#实施策略"
