@@ -129,7 +129,7 @@ class Index:
         cached = self._entry_texts.get(entry)
         if cached is None:
             passages = self.entries.get(entry, [])
-            names = [n for n, e in self.terms.topics.items() if e == entry]
+            names = self.terms.names_of(entry)
             cached = self._entry_texts[entry] = normalize("\n".join([*(p.lexical_text for p in passages), *names]))
         return cached
 

@@ -73,6 +73,10 @@ class TermTable:
             "synonyms": self.synonyms,
         }
 
+    def names_of(self, entry: str) -> list[str]:
+        """The entry's title and aliases, normalized (the keys that name it)."""
+        return [name for name, named in self.topics.items() if named == entry]
+
     def words(self) -> list[str]:
         """Every term as written, for a segmenter's user dictionary."""
         return sorted(set(self.spellings.values()))

@@ -35,7 +35,7 @@ class Comparison:
 def _linking(named: list[str], index: Index, ranking: list[str]) -> Passage | None:
     """The best-ranked passage of a named entry, other than its definition, whose text names another
     of them (a title or alias of the term table, normalized when the index was built)."""
-    names = {t: [n for n, entry in index.terms.topics.items() if entry == t] for t in named}
+    names = {t: index.terms.names_of(t) for t in named}
     rank = {pid: n for n, pid in enumerate(ranking)}
 
     def names_another(passage: Passage) -> bool:

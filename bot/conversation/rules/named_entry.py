@@ -36,7 +36,7 @@ class NamedEntry:
         kinds = request.kinds
         asked = [k for k in kinds if k != roles.definition]
         why = {"entry": entry, "kinds": kinds}
-        names = {normalize(n) for n, e in index.terms.topics.items() if e == entry}
+        names = {normalize(n) for n in index.terms.names_of(entry)}
         # Common words (客户, 服务) name no item: "CRM系统里的客户数据" is not about 客户情绪管理.
         others = [w for w in ev.subject_words() if normalize(w) not in names and w not in index.common_words]
         listing = named_item([entry], others, index)

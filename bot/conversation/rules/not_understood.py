@@ -69,6 +69,6 @@ class NotUnderstood:
         flags = dict(ev.tagged)
         if any(nominal(flags.get(w, "")) for w in foreign):
             return False
-        names = [name for name, entry in ev.index.terms.topics.items() if entry in ev.context]
+        names = [name for entry in ev.context for name in ev.index.terms.names_of(entry)]
         nouns = [w for w, flag in ev.tagged if nominal(flag) and len(w) > 1]
         return bool(nouns) and all(any(w in name for name in names) for w in nouns)

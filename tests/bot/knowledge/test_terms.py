@@ -113,3 +113,9 @@ def test_json_round_trip_keeps_the_synonyms(table: TermTable) -> None:
     data = json.loads(json.dumps(table.to_json(), ensure_ascii=False))
     assert data["synonyms"] == table.synonyms
     assert TermTable.from_json(data).synonyms == table.synonyms
+
+
+def test_the_names_of_an_entry_are_its_keys_in_the_table() -> None:
+    table = TermTable(topics={"移情服务": "empathy", "共情服务": "empathy", "情感劳动": "labor"})
+    assert table.names_of("empathy") == ["移情服务", "共情服务"]
+    assert table.names_of("nobody") == []
