@@ -17,6 +17,7 @@ REASONS = {
     "read against the conversation, it asks nothing": "按追问理解，但这句话没有在问什么",
     "read against the conversation, it is about something else": "按追问理解，但这句话问的是别的事（有知识库不用的词，或问规定、价格、数量）",
     "a question about what was just said, in the knowledge base's words": "是对刚才回答的追问，用的都是知识库里的词",
+    "its nouns name the conversation's entry; its other words only ask": "是对当前条目的追问：名词都是当前条目的名称，其余的词只是在问",
     # absent_concept
     "a situation or an event: its everyday words need not be ours": "描述的是情境或某人做了什么：日常用词不必是知识库里的",
     "names an entry: the named entry's rule weighs the rest": "点名了条目：交给“问题点名了条目”规则判断",

@@ -20,6 +20,8 @@ from bot.conversation.sections import (
 )
 from bot.conversation.story import story_part
 from bot.knowledge.terms import normalize
+from bot.retrieval.search import Hit
+from bot.settings import Fusion
 
 
 class NamedEntry:
@@ -59,7 +61,11 @@ class NamedEntry:
             return Decided(ev.answer(opening(entry, index, asked)), "names an entry, asks nothing else", **why)
         found = section(entry, kinds, request.industry, index, ev.hits)
         if found is not None:
-            wordier = says_more(entry, others, found, index, ev.hits)
+            # A guessed kind's section leads retrieval by the boost the guess gave it; the words
+            # beside the name are weighed on the ranking without it ("情感营销常用什么手段": 方法 says 手段).
+            guessed = not ev.asks_a_kind_in_words(entry)
+            ranking = _unguessed(ev.hits, kinds, ev.retriever.weights) if guessed else ev.hits
+            wordier = says_more(entry, others, found, index, ranking)
             if wordier is not None:
                 return Decided(
                     ev.answer(wordier),
@@ -108,3 +114,9 @@ class NamedEntry:
         own = [h.passage for h in ev.hits if h.passage.entry_id == entry]
         passage = own[0] if own else definition(entry, index)
         return Decided(ev.answer(passage), "the named entry lacks the kind asked: its best passage", **why)
+
+
+def _unguessed(hits: list[Hit], kinds: list[str], weights: Fusion) -> list[Hit]:
+    """Retrieval's ranking with the boost it gave the guessed kinds' sections set aside."""
+    guess = weights.kind + weights.section
+    return sorted(hits, key=lambda h: h.score - (guess if h.passage.kind in kinds else 0.0), reverse=True)

@@ -87,3 +87,22 @@ def test_a_summary_never_answers_for_a_guessed_kind(tmp_path: Path) -> None:
     assert trace.candidates[0].passage_id == f"{CEM}#总结"
     assert ids(decision) == [f"{CEM}#重要性"]
     assert step(trace, "named_entry").reason == "the named entry's section of the kind asked"
+
+
+@pytest.mark.parametrize(
+    "text, passage", [("客户情绪管理 满意惊喜感激", f"{CEM}#分类"), ("客户情绪管理 前台茶水", f"{CEM}#应用 · 酒店")]
+)
+def test_a_guessed_kind_ranks_without_its_boost(chain, text: str, passage: str) -> None:
+    """Retrieval ranks the guessed 定义 first only by the boost the guess gave it; the words beside
+    the name are another section's, which ranks above it without that boost."""
+    decision, trace = chain("ask_definition", text, topics=(CEM,))
+    assert trace.candidates[0].passage_id == f"{CEM}#定义"
+    assert ids(decision) == [passage]
+    assert step(trace, "named_entry").reason == (
+        "the named entry's section that says the message's words, the kind's says none"
+    )
+
+
+def test_a_bare_name_keeps_its_definition(chain) -> None:
+    decision, _ = chain("ask_definition", "客户情绪管理", topics=(CEM,))
+    assert ids(decision) == [f"{CEM}#定义"]
