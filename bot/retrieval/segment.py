@@ -129,6 +129,10 @@ MODAL_VERBS = frozenset(
     {"能", "能够", "不能", "可能", "可以", "会", "要", "应该", "应当", "必须", "愿意", "肯", "敢", "得"}
 )
 
+#: Parts of speech jieba's dictionary gets wrong for chat about service: 自我 is the noun "self" that
+#: forms names (自我实现, 自我决定理论, 自我关怀), not a pronoun that would cut them in two.
+TAG_CORRECTIONS = {"自我": "n"}
+
 
 @lru_cache(maxsize=1)
 def _base_dictionary() -> tuple[dict[str, int], int]:
@@ -161,7 +165,9 @@ class Segmenter:
 
     @cached_property
     def _tagger(self) -> jieba.posseg.POSTokenizer:
-        return jieba.posseg.POSTokenizer(self._jieba)
+        tagger = jieba.posseg.POSTokenizer(self._jieba)
+        tagger.word_tag_tab.update(TAG_CORRECTIONS)  # its own table, loaded from the dictionary file
+        return tagger
 
     def tagged(self, text: str) -> list[tuple[str, str]]:
         """Non-blank tokens with jieba's part-of-speech flags (nr person, nt organization, r pronoun, …)."""

@@ -79,3 +79,9 @@ def test_grammar_words_are_conjunctions_particles_and_modal_words(seg: Segmenter
 def test_modal_verbs_carry_no_content(seg: Segmenter, word: str, content: bool) -> None:
     """jieba tags 可能 a verb; a typo is never read as one ("正念课能缓解" is no 可能)."""
     assert seg.content_word(word) is content
+
+
+def test_self_is_a_noun_that_forms_names(seg: Segmenter) -> None:
+    """jieba's dictionary tags 自我 as a pronoun, which cut 自我决定理论 before its first word."""
+    assert seg.tagged("自我决定理论")[0] == ("自我", "n")
+    assert seg.tagged("我自己来")[0] == ("我", "r")
