@@ -71,6 +71,9 @@ class Routing(BaseModel):
     people: list[str] = Field(default_factory=list)
     #: last characters of words for people (熟客, 店长, 储户): someone the list does not name yet
     people_endings: list[str] = Field(default_factory=list)
+    #: the knowledge base's word for the staff member who asks (员工): the passages speak of staff in
+    #: the third person, staff of themselves in the first ("被骂完我手还在抖")
+    speaker: str | None = None
     #: words a concept's, law's or method's name ends in (效应, 定律, 循环): a name that ends in one is
     #: said whole by the knowledge base or not at all, like the names of our theories (理论, 模型)
     name_endings: list[str] = Field(default_factory=list)

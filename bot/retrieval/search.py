@@ -28,6 +28,8 @@ from bot.indexing.store import Index, IndexMissingError
 from bot.knowledge.entries import Passage
 from bot.retrieval.holder import IndexHolder
 from bot.retrieval.query import QueryAnalysis
+from bot.retrieval.segment import MODAL_VERBS
+from bot.retrieval.word_classes import HOW
 from bot.settings import Fusion
 from normalization.reading import Reading
 
@@ -103,6 +105,7 @@ class Retriever:
         analysis = index.analyzer.analyze(text)
         if hints is not None:
             analysis = analysis.merged(hints)
+        text = _as_the_knowledge_base_says(text, index)
         tokens = index.segmenter.tokens(text)
         vocabulary = index.bm25.vocab_dict
         known = [t for t in tokens if t in vocabulary]
@@ -202,3 +205,27 @@ class Retriever:
         if shared:  # a passage about that one industry beats one that lists it among many
             boost += w.industry * len(shared) / len(passage.industries)
         return boost
+
+
+#: The first person singular: staff asking about themselves.
+FIRST_PERSON = "我"
+
+
+#: After "我", words that ask what the asker should do ("我该咋弄", "我怎么接"): a situation to handle.
+ASKING_TO_ACT = MODAL_VERBS | HOW | {"该"}
+
+
+def _as_the_knowledge_base_says(text: str, index: Index) -> str:
+    """The question with the asker's "我" as the knowledge base's word for staff (routing.yml
+    `speaker`): "被吼完我手到现在还在抖" is about an employee's state, which the passages describe as
+    员工's; in the first person the customer's outburst is all the encoder sees. Not where 我 asks
+    what to do ("我该咋弄"): that is the customer's situation."""
+    speaker = index.routing.speaker
+    if not speaker:
+        return text
+    pieces = index.segmenter.pieces(text)
+    following = [*(p.strip() for p in pieces[1:]), ""]
+    return "".join(
+        speaker if piece == FIRST_PERSON and after not in ASKING_TO_ACT else piece
+        for piece, after in zip(pieces, following)
+    )

@@ -113,3 +113,18 @@ def test_a_conjunction_alone_matches_no_passage_lexically(settings: Settings, ch
     )
     assert search(settings, char_encoder, "排队", "bm25").hits[0].passage.id == "good-scenario#实施策略"
     assert search(settings, char_encoder, "因为", "bm25").hits == []
+
+
+def test_the_askers_i_is_read_as_the_knowledge_bases_word_for_staff(
+    settings: Settings, char_encoder: CharEncoder
+) -> None:
+    """Staff speak of themselves as 我; the passages speak of 服务人员 (routing.yml `speaker`)."""
+    assert search(settings, char_encoder, "我心里堵得慌", "bm25").hits == []
+    routing = settings.knowledge_dir / "routing.yml"
+    routing.write_text(routing.read_text(encoding="utf-8") + "speaker: 服务人员\n", encoding="utf-8")
+    result = search(settings, char_encoder, "我心里堵得慌", "bm25")
+    assert "good-scenario#概述" in [h.passage.id for h in result.hits]
+    assert all("人员" in h.passage.text for h in result.hits)  # 服务人员, 医护人员: nothing else matched
+    assert result.reading.understood == "我心里堵得慌"  # what the trace shows is what was typed
+    # "我该…" asks what the asker should do about the customer: the customer's situation, not staff's state
+    assert search(settings, char_encoder, "我该心里堵得慌", "bm25").hits == []
