@@ -190,6 +190,11 @@ class Retriever:
         docs, scores = index.bm25.retrieve([tokens], k=n, show_progress=False, n_threads=0)
         return {int(d): float(s) for d, s in zip(docs[0], scores[0]) if s > 0}
 
+    def kind_boost(self, named: bool) -> float:
+        """What a passage of a kind asked gets: `kind`, and `section` too when its entry is named
+        (exactly the section asked for)."""
+        return self.weights.kind + (self.weights.section if named else 0.0)
+
     def _boost(self, passage: Passage, analysis: QueryAnalysis) -> float:
         w = self.weights
         boost = 0.0
@@ -198,9 +203,7 @@ class Retriever:
         if named:
             boost += w.topic
         if kind:
-            boost += w.kind
-        if named and kind:  # exactly the section asked for
-            boost += w.section
+            boost += self.kind_boost(named)
         shared = set(passage.industries) & set(analysis.industries)
         if shared:  # a passage about that one industry beats one that lists it among many
             boost += w.industry * len(shared) / len(passage.industries)

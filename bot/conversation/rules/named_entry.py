@@ -21,7 +21,6 @@ from bot.conversation.sections import (
 from bot.conversation.story import story_part
 from bot.knowledge.terms import normalize
 from bot.retrieval.search import Hit
-from bot.settings import Fusion
 
 
 class NamedEntry:
@@ -64,7 +63,7 @@ class NamedEntry:
             # A guessed kind's section leads retrieval by the boost the guess gave it; the words
             # beside the name are weighed on the ranking without it ("情感营销常用什么手段": 方法 says 手段).
             guessed = not ev.asks_a_kind_in_words(entry)
-            ranking = _unguessed(ev.hits, kinds, ev.retriever.weights) if guessed else ev.hits
+            ranking = _unguessed(ev.hits, kinds, ev.retriever.kind_boost(named=True)) if guessed else ev.hits
             wordier = says_more(entry, others, found, index, ranking)
             if wordier is not None:
                 return Decided(
@@ -116,7 +115,6 @@ class NamedEntry:
         return Decided(ev.answer(passage), "the named entry lacks the kind asked: its best passage", **why)
 
 
-def _unguessed(hits: list[Hit], kinds: list[str], weights: Fusion) -> list[Hit]:
-    """Retrieval's ranking with the boost it gave the guessed kinds' sections set aside."""
-    guess = weights.kind + weights.section
+def _unguessed(hits: list[Hit], kinds: list[str], guess: float) -> list[Hit]:
+    """Retrieval's ranking with the boost it gave the guessed kinds' sections (`guess`) set aside."""
     return sorted(hits, key=lambda h: h.score - (guess if h.passage.kind in kinds else 0.0), reverse=True)
