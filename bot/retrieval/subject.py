@@ -40,6 +40,7 @@ from bot.retrieval.word_classes import (
     OTHER,
     PREDICATE,
     QUANTITY,
+    QUESTION_MORPHEMES,
     SEPARATORS,
     SUBJECT,
     SUFFIX,
@@ -194,9 +195,17 @@ class SubjectFinder:
                     runs.append([])
             previous = word
         chunks: list[Chunk] = []
+        #: runs at the end that only ask for parts ("的四个步骤是哪四个"): of the name before them
+        asking_parts: set[int] = set()
+        for number in range(len(runs) - 1, -1, -1):
+            if runs[number] and not self._parts_asked(runs[number], flags):
+                break
+            asking_parts.add(number)
         for number, run in enumerate(runs):
             if len(run) == 1 and (number in appositive or (number in kind_of and chunks and not chunks[-1].mentioned)):
                 continue  # the kind of thing the run before names ("这个指标")
+            if number in asking_parts and chunks and self._names_what_we_lack(chunks[-1], flags):
+                continue  # "非暴力沟通的四个要素": which parts of the name before are asked, no subject
             if len("".join(run)) > 1:
                 words = tuple(run)
                 names = any(nominal(flags.get(w, "")) for w in words)
@@ -227,6 +236,27 @@ class SubjectFinder:
         # "员工授权是什么": what a thing is, asked in so many words, is asked of a name, not an event
         event = self._someone_does(said) and self.routing.roles.definition not in kinds
         return Subject(chunks, self.routing.situation(text), asks, event)
+
+    def _names_what_we_lack(self, name: Chunk, flags: dict[str, str]) -> bool:
+        """A chunk holding a word we never use that says no one did anything: a name we lack, whose
+        parts a question may ask for ("非暴力沟通的四个要素"); "客户找上门投诉" is an event and
+        "评服务好坏" is in our words, as is "SERVQUAL一共" but for the adverb."""
+        if name.mentioned or self._someone_does([(w, flags.get(w, "")) for w in name.words]):
+            return False
+        return not self.known(w for w in name.words if flags.get(w) not in LEADS and w not in self.terms.topics)
+
+    def _parts_asked(self, run: list[str], flags: dict[str, str]) -> bool:
+        """A run of only cue words, counts and question words ("四个要素", "哪五个", "步骤"), or a
+        count and then a noun ("哪几个阶段"), at the end of a question: it asks for the parts of the
+        name before it, and names nothing of its own."""
+        cues = self.routing.cue_words
+
+        def counts(word: str) -> bool:
+            return flags.get(word) in QUANTITY or any(c in QUESTION_MORPHEMES for c in word)
+
+        if len(run) > 1 and all(counts(w) for w in run[:-1]) and nominal(flags.get(run[-1], "")):
+            return True
+        return bool(run) and all(w in cues or counts(w) for w in run)
 
     @staticmethod
     def _asking_verb(chunks: list[Chunk], tagged: list[tuple[str, str, str]]) -> bool:

@@ -53,6 +53,8 @@ LIGHT_VERBS = frozenset(
 SUFFIX = "k"
 #: Question words after which a last noun says what kind of thing the subject is ("X是个啥指标").
 WHAT = frozenset({"什么", "啥"})
+#: Characters that make a word a question word ("哪几个", "啥样"): it asks, it names nothing.
+QUESTION_MORPHEMES = frozenset("哪几啥")
 #: Set phrases that only ask what is going on ("X是怎么回事", "这咋回事"): no part of a subject.
 ASKING_PHRASES = frozenset({"怎么回事", "回事"})
 #: Verbs that, asked how after a name ("X怎么理解"), ask what the name means rather than set a task.

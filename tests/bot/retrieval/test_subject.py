@@ -284,3 +284,23 @@ def test_a_suffix_joining_a_word_to_a_name_of_ours_makes_a_narrower_term(routing
     assert chunks(f.find("安全型依恋是什么")) == [("安全型依恋", False)]
     assert f.find("安全型依恋是什么").term_question
     assert chunks(f.find("回避型依恋是什么")) == [("回避型依恋", True)]  # said whole
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("服务补救的四个要素是啥", "服务补救"),  # cue word and count: its parts are asked
+        ("服务补救有哪几个阶段", "服务补救"),  # a count and a noun
+        ("服务补救的四个步骤是哪四个", "服务补救"),  # several such runs at the end
+    ],
+)
+def test_the_parts_asked_of_a_name_we_lack_are_no_subject(find, text: str, subject: str) -> None:
+    found = find(text)
+    assert chunks(found) == [(subject, False)]
+    assert found.term_question and found.missing == [subject]
+
+
+def test_parts_asked_of_an_event_or_of_our_name_stay(find) -> None:
+    event = find("客户找上门投诉先做哪一步")  # someone did something; its step is asked
+    assert not event.term_question and len(event.chunks) == 2
+    assert find("客户情绪管理有哪几个阶段").missing == ["哪几个阶段"]  # ours: the count is its own
