@@ -54,6 +54,7 @@ def passages() -> list:
         ("fresh_10_retrieval.jsonl", 170),
         ("fresh_21_retrieval.jsonl", 270),
         ("fresh_22_retrieval.jsonl", 280),
+        ("fresh_23_retrieval.jsonl", 280),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
