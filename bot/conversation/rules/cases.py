@@ -57,6 +57,15 @@ class CaseQuestion:
                 return Decided(
                     ev.not_found(), "nothing ties the question to the cases we hold", confidence=ev.result.confidence
                 )
+            listed = self._listed(ev)
+            if listed is not None:
+                examples, lead = listed
+                return Decided(
+                    ev.answer(examples),
+                    "the examples the best-ranked entry lists, well ahead of every case",
+                    entry=examples.entry_id,
+                    lead=round(lead, 3),
+                )
         if not cases:
             return Decided(ev.answer(hits[0].passage), "no case ranks: the best passage")
         entry = cases[0].passage.entry_id
@@ -79,6 +88,22 @@ class CaseQuestion:
         runner = next((h.score for h in hits if is_story(h.passage, ev.index)), 0.0)
         lead = hits[0].score - runner
         return {"passage": hits[0].passage.id, "lead": lead} if lead > ev.settings.context_margin else None
+
+    @staticmethod
+    def _listed(ev: Evidence) -> tuple[Passage, float] | None:
+        """Outside a conversation, a question whose best-ranked passage is an entry's own list of
+        examples ("让客户觉得被重视的成功案例": 《让客户感到被尊重和重视》· 案例), ahead of every case
+        by more than `context_margin`, asks for that topic's examples: the list and its lead. A case
+        ranked near it may be the one the question describes ("一边做问卷一边盯服务质量的那家公司")."""
+        hits = ev.hits
+        if ev.context or ev.unknown or not hits:
+            return None
+        best = hits[0].passage
+        if ev.is_case(best.entry_id) or not is_story(best, ev.index):
+            return None
+        runner = next((h.score for h in hits if ev.is_case(h.passage.entry_id)), 0.0)
+        lead = hits[0].score - runner
+        return (best, lead) if lead > ev.settings.context_margin else None
 
     @staticmethod
     def _kindred(ev: Evidence, cases: list[Hit]) -> Passage | None:

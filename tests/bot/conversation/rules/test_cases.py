@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from bot.conversation.decision import Decision
 from bot.conversation.planning import Context
-from tests.bot.conversation.rules.conftest import CEM, HOTEL, HUAWEI, UNREACHABLE, ids, step
+from bot.conversation.trace import Trace
+from tests.bot.conversation.rules.conftest import (
+    CEM,
+    DEFINED,
+    HOTEL,
+    HUAWEI,
+    NEEDS,
+    UNREACHABLE,
+    decided,
+    edited_kb,
+    ids,
+    step,
+)
 
 #: After the 华为云服务 case's story, its answer naming no other entry.
 TOLD_A_CASE = Context(topic=HUAWEI, last_kind="背景", last_passages=[f"{HUAWEI}#背景"])
@@ -47,3 +66,41 @@ def test_an_example_asked_in_words_is_a_case_question(chain) -> None:
     decision, trace = chain("ask_case", "有没有满意惊喜感激的例子")
     assert step(trace, "case").reason == "the best-ranked case"
     assert decision.passage.entry_id == HUAWEI
+
+
+@pytest.fixture(scope="module")
+def listed(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., tuple[Decision, Trace]]:
+    """The fixture knowledge base with a list of examples in 客户情绪需求 (a concept, no case)."""
+
+    def add_examples(knowledge: Path) -> None:
+        entry = knowledge / "concepts" / "customer-emotional-needs.md"
+        examples = (
+            "\n## 案例\n客户情绪需求得到满足的实例：\n"
+            "- **酒店欢迎礼品**：客人入住时收到手写感谢信，感到被尊重、被关心。\n"
+            "- **华为云服务**：客户反馈被认真倾听，感到被理解。\n"
+        )
+        entry.write_text(entry.read_text(encoding="utf-8") + examples, encoding="utf-8")
+
+    retriever, index = edited_kb(tmp_path_factory.mktemp("listed"), add_examples)
+    return partial(decided, retriever, index)
+
+
+def test_the_examples_an_entry_lists_answer_a_question_for_that_topics_examples(listed) -> None:
+    """Retrieval ranks 客户情绪需求's own list of examples first: it answers, not one case of the base."""
+    decision, trace = listed("ask_case", "客户感到被尊重被关心的实例有哪些")
+    assert trace.candidates[0].passage_id == f"{NEEDS}#案例"
+    assert step(trace, "case").reason == "the examples the best-ranked entry lists, well ahead of every case"
+    assert ids(decision) == [f"{NEEDS}#案例"]
+
+
+def test_inside_a_conversation_the_cases_its_subject_links_to_come_first(listed) -> None:
+    decision, trace = listed("ask_case", "客户感到被尊重被关心的实例有哪些", DEFINED)
+    assert step(trace, "case").reason == "the best-ranked case"
+    assert decision.passage.entry_id in {HUAWEI, HOTEL}
+
+
+def test_a_case_ranked_near_the_list_may_be_the_one_asked_about(listed) -> None:
+    """The list leads every case by less than the margin: the best-ranked case answers."""
+    decision, trace = listed("ask_case", "客户感到被尊重被关心的实例有哪些", context_margin=5.0)
+    assert step(trace, "case").reason == "the best-ranked case"
+    assert decision.passage.entry_id in {HUAWEI, HOTEL}
