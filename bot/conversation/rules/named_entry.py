@@ -58,7 +58,7 @@ class NamedEntry:
             )
         if not kinds or (ev.is_case(entry) and (not asked or asked == [roles.cases])):
             return Decided(ev.answer(opening(entry, index, asked)), "names an entry, asks nothing else", **why)
-        found = section(entry, kinds, request.industry, index, ev.hits)
+        found = section(entry, kinds, request.industry, index, ev.hits, lead=ev.settings.alternative_margin)
         if found is not None:
             # A guessed kind's section leads retrieval by the boost the guess gave it; the words
             # beside the name are weighed on the ranking without it ("情感营销常用什么手段": 方法 says 手段).
@@ -90,7 +90,8 @@ class NamedEntry:
                     **why,
                 )
             return Decided(ev.answer(found), "the named entry's section of the kind asked", **why)
-        if roles.cases in kinds:
+        if roles.cases in kinds and not ev.is_case(entry):
+            # A case is its own example: "高端酒店的案例覆盖了哪些要素" asks about that case, not another it links to.
             linked = linked_case(entry, index, ev.hits)
             if linked is not None:
                 return Decided(ev.answer(linked), "a case the named entry links to", **why)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.conversation.rules.conftest import CEM, HUAWEI, decided, edited_kb, ids, step
+from tests.bot.conversation.rules.conftest import CEM, HOTEL, HUAWEI, decided, edited_kb, ids, step
 
 #: No word asks for a kind: the classifier's 重要性 is a guess; the words are the strategies'.
 GUESSED = "客户情绪管理讲口碑 那情绪识别情绪调节情感共鸣都要做吗"
@@ -106,3 +106,20 @@ def test_a_guessed_kind_ranks_without_its_boost(chain, text: str, passage: str) 
 def test_a_bare_name_keeps_its_definition(chain) -> None:
     decision, _ = chain("ask_definition", "客户情绪管理", topics=(CEM,))
     assert ids(decision) == [f"{CEM}#定义"]
+
+
+def test_a_case_asked_for_its_example_and_another_kind_answers_about_itself(tmp_path: Path) -> None:
+    """「华为的案例体现了哪些要素」: the named case is the example; the hotel case it links to is not asked about."""
+
+    def link_the_cases(knowledge: Path) -> None:
+        path = knowledge / "cases" / "huawei-cloud-service.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace("related: [customer-emotion-management]", f"related: [customer-emotion-management, {HOTEL}]"),
+            encoding="utf-8",
+        )
+
+    retriever, index = edited_kb(tmp_path, link_the_cases)
+    decision, trace = decided(retriever, index, "ask_case", "华为的案例体现了哪些要素", topics=(HUAWEI,))
+    assert decision.passage.entry_id == HUAWEI
+    assert step(trace, "named_entry").reason == "the named entry lacks the kind asked: its best passage"
