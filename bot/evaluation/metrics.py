@@ -1,7 +1,8 @@
 """Retrieval evaluation on question sets in the ../shared/eval format (Recall@k and MRR@10).
 
 A passage is relevant when, for one of the question's gold alternatives, every term occurs in
-its title, heading or text (case-insensitive): the sets do not depend on how we chunk.
+its title, heading or text (case-insensitive): the sets do not depend on how we chunk. A heading
+written as in the entry file ("措施：预防与改进") matches the form passages carry ("措施 · 预防与改进").
 
 Usage:
     questions = load_questions(Path("../shared/eval/dev_retrieval.jsonl"))
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge.entries import Passage
+from bot.knowledge.entries import Passage, section_key
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,10 @@ class EvalQuestion:
 
     def is_relevant(self, passage: Passage) -> bool:
         text = f"{passage.title}\n{passage.section}\n{passage.text}".lower()
-        return any(all(term.lower() in text for term in alternative) for alternative in self.gold)
+        return any(
+            all(term.lower() in text or section_key(term).lower() in text for term in alternative)
+            for alternative in self.gold
+        )
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:

@@ -50,6 +50,12 @@ def test_is_relevant_with_section_only_term() -> None:
     assert not question.is_relevant(FILLER)
 
 
+def test_a_heading_as_written_in_the_entry_file_matches_its_citation_form() -> None:
+    """Gold written from a file's heading (应用：医疗) names the passage cited as 应用 · 医疗."""
+    assert EvalQuestion("移情服务在医院怎么用", [["移情服务", "应用：医疗"]]).is_relevant(EMPATHY)
+    assert not EvalQuestion("移情服务在医院怎么用", [["移情服务", "应用：零售"]]).is_relevant(EMPATHY)
+
+
 def ranked(first_relevant: int | None, length: int = 10) -> list[Passage]:
     """A result list whose first relevant passage is at rank `first_relevant` (1-based), or none."""
     results = [FILLER] * length
