@@ -10,6 +10,7 @@ Usage:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
@@ -23,6 +24,8 @@ SCENARIO_TYPE = "scenario"
 #: Share of passages at most which a word tells one passage from the others (内部客户, 节日祝福;
 #: not 能力 or 沟通): only such words of a message move its answer off the section of the kind asked.
 TELLING_SHARE = 0.06
+#: What joins a heading's kind to its qualifier in a passage's section ("措施：预防与改进" → "措施 · 预防与改进").
+QUALIFIED = " · "
 
 
 def is_case(entry: str, index: Index) -> bool:
@@ -65,19 +68,35 @@ def opening(entry: str, index: Index, asked: list[str]) -> Passage:
 
 
 def section(
-    entry: str, kinds: list[str], industry: str | None, index: Index, hits: list[Hit], exclude: Iterable[str] = ()
+    entry: str,
+    kinds: list[str],
+    industry: str | None,
+    index: Index,
+    hits: list[Hit],
+    exclude: Iterable[str] = (),
+    lead: float = 0.0,
 ) -> Passage | None:
     """The entry's section of the first kind it has (not excluded), preferring the industry's
-    subsection, then the better-ranked one."""
-    ranks = {h.passage.id: rank for rank, h in enumerate(hits)}
+    subsection, then the better-scored one. A subsection that qualifies its kind by something other
+    than an industry (措施：预防与改进 beside 实施策略) must outscore its siblings by more than `lead`:
+    with the entry's name masked, "怎么处理投诉" scores both alike, and the main section is what it
+    asks for. An industry's subsection (应用：酒店) needs no lead: it is the main section narrowed."""
+    scores = {h.passage.id: h.score for h in hits}
     skip = set(exclude)
     own = [p for p in index.entries.get(entry, []) if p.id not in skip]
     for kind in kinds:
         candidates = [p for p in own if p.kind == kind]
         if candidates:
+            industries = set().union(*(p.industries for p in candidates))
+            handicap = {
+                p.id: lead if QUALIFIED in p.section and not set(p.industries) < industries else 0.0 for p in candidates
+            }
             return min(
                 candidates,
-                key=lambda p: (industry is not None and industry not in p.industries, ranks.get(p.id, len(ranks))),
+                key=lambda p: (
+                    industry is not None and industry not in p.industries,
+                    -(scores.get(p.id, -math.inf) - handicap[p.id]),
+                ),
             )
     return None
 

@@ -46,7 +46,15 @@ class BestPassage:
         if not ev.cases_in_words:  # a case only guessed by the classifier: the case rule passed on it
             kinds = [k for k in kinds if k != ev.index.routing.roles.cases]
         if kinds and best.kind not in kinds:
-            found = section(best.entry_id, kinds, ev.request.industry, ev.index, ev.hits, ev.request.exclude)
+            found = section(
+                best.entry_id,
+                kinds,
+                ev.request.industry,
+                ev.index,
+                ev.hits,
+                ev.request.exclude,
+                ev.settings.alternative_margin,
+            )
             situation = ev.index.routing.situation(text)  # its overview restates it; the steps answer
             wordier = None if found is None or situation else says_more(best.entry_id, words, found, ev.index, ev.hits)
             if wordier is not None:

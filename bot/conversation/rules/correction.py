@@ -56,12 +56,14 @@ class Correction:
             return Passed("no case of that industry", industry=request.industry)
         if request.industry and request.industry_said:
             kinds = request.kinds or [roles.application]
-            found = section(entry, kinds, request.industry, index, ev.hits, request.exclude)
+            found = section(
+                entry, kinds, request.industry, index, ev.hits, request.exclude, ev.settings.alternative_margin
+            )
             if found is not None and request.industry in found.industries:
                 return Decided(ev.answer(found), "the same kind in the industry asked", industry=request.industry)
             return Passed("the context has nothing for that industry", industry=request.industry)
         for kind in request.kinds:
-            found = section(entry, [kind], None, index, ev.hits, request.exclude)
+            found = section(entry, [kind], None, index, ev.hits, request.exclude, ev.settings.alternative_margin)
             if found is not None:
                 why = "another kind of section of the same subject"
                 return Decided(ev.answer(found), why, entry=entry, kind=kind, turned_away=request.negated)
@@ -69,7 +71,9 @@ class Correction:
             # A case has no theory of its own: the kind asked, from the concept it illustrates.
             own = index.entries[entry]
             for concept in (e for e in own[0].related if e in index.entries and not ev.is_case(e)):
-                found = section(concept, request.kinds, None, index, ev.hits, request.exclude)
+                found = section(
+                    concept, request.kinds, None, index, ev.hits, request.exclude, ev.settings.alternative_margin
+                )
                 if found is not None and found.kind in request.kinds:
                     why = "the kind asked, from the concept the case illustrates"
                     return Decided(ev.answer(found), why, entry=concept, case=entry, turned_away=request.negated)

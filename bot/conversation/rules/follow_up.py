@@ -143,7 +143,7 @@ class FollowUp:
                 kinds = [k for k in kinds if k != roles.cases]
                 if not kinds:
                     continue
-            found = section(entry, kinds, industry, index, hits, request.exclude)
+            found = section(entry, kinds, industry, index, hits, request.exclude, ev.settings.alternative_margin)
             if found is not None and found.id in request.shown and not cued and asks_why(request.text):
                 # "他凭啥一来就冲我发火" after the steps for an angry customer: the classifier's kind
                 # (no cue word names one) lands on the passage just shown, but a why asks for

@@ -31,5 +31,7 @@ class IndustryFollowUp:
                 ev.answer(elsewhere[0]), "the industry's application or case elsewhere", industry=request.industry
             )
         entry = ev.carried[0]
-        passage = section(entry, [roles.application], None, index, ev.hits) or definition(entry, index)
+        passage = section(
+            entry, [roles.application], None, index, ev.hits, lead=ev.settings.alternative_margin
+        ) or definition(entry, index)
         return Decided(ev.answer(passage), "the context's application, the industry noted", industry=request.industry)

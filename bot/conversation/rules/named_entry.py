@@ -76,7 +76,7 @@ class NamedEntry:
             if (
                 first is not None
                 and first.entry_id == entry
-                and first.id != found.id
+                and first.kind != found.kind  # one kind's sections were weighed by `section`
                 and not restates(first, index)
                 and not ev.asks_a_kind_in_words(entry)
                 and (request.industry is None or request.industry in first.industries)

@@ -3,6 +3,8 @@ the line of its list that names an item; over the fixture knowledge base."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.conversation.sections import (
@@ -18,6 +20,7 @@ from bot.conversation.sections import (
 )
 from bot.indexing.store import Index
 from bot.retrieval.search import Hit
+from tests.bot.conversation.rules.conftest import edited_kb
 
 CEM = "customer-emotion-management"
 NEEDS = "customer-emotional-needs"
@@ -145,3 +148,38 @@ LIST = """三种策略：
 )
 def test_item_line(item: str, line: str | None) -> None:
     assert item_line(LIST, item) == line
+
+
+@pytest.fixture(scope="module")
+def with_measures(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    """客户情绪管理 with a second section of its strategies, qualified (措施：事后回访), and a main
+    section of its applications before the industries' subsections."""
+
+    def add_measures(knowledge: Path) -> None:
+        path = knowledge / "concepts" / "customer-emotion-management.md"
+        text = path.read_text(encoding="utf-8").replace("## 应用\n", "## 应用\n各行各业的服务现场都用得上。\n", 1)
+        measures = "\n## 措施：事后回访\n事后三天内回访客户，确认情绪已经平复。\n"
+        path.write_text(text + measures, encoding="utf-8")
+
+    return edited_kb(tmp_path_factory.mktemp("measures"), add_measures)[1]
+
+
+def scored(index: Index, *pairs: tuple[str, float]) -> list[Hit]:
+    return [Hit(index.passage(pid), score, 0.0, 0.0) for pid, score in pairs]
+
+
+def test_a_qualified_section_must_outscore_the_kinds_main_section_by_the_lead(with_measures: Index) -> None:
+    main, measures = f"{CEM}#实施策略", f"{CEM}#措施 · 事后回访"
+    near = scored(with_measures, (measures, 0.91), (main, 0.90))
+    assert section(CEM, ["实施策略"], None, with_measures, near, lead=0.12).id == main
+    assert section(CEM, ["实施策略"], None, with_measures, near).id == measures  # no lead: the better score
+    far = scored(with_measures, (measures, 1.10), (main, 0.90))
+    assert section(CEM, ["实施策略"], None, with_measures, far, lead=0.12).id == measures
+
+
+def test_an_industrys_subsection_needs_no_lead(with_measures: Index) -> None:
+    """应用：酒店 narrows 应用 to an industry: the better score decides, as without a lead."""
+    main, hotel = f"{CEM}#应用", f"{CEM}#应用 · 酒店"
+    assert with_measures.passage(main).industries  # the main section spans its subsections' industries
+    near = scored(with_measures, (hotel, 0.91), (main, 0.90))
+    assert section(CEM, ["应用"], None, with_measures, near, lead=0.12).id == hotel

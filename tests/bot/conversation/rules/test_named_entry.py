@@ -123,3 +123,25 @@ def test_a_case_asked_for_its_example_and_another_kind_answers_about_itself(tmp_
     decision, trace = decided(retriever, index, "ask_case", "华为的案例体现了哪些要素", topics=(HUAWEI,))
     assert decision.passage.entry_id == HUAWEI
     assert step(trace, "named_entry").reason == "the named entry lacks the kind asked: its best passage"
+
+
+@pytest.mark.parametrize(
+    "text, passage",
+    [("客户情绪管理要注意啥", f"{CEM}#实施策略"), ("客户情绪管理回访客户要注意啥", f"{CEM}#措施 · 事后回访")],
+)
+def test_a_qualified_section_scored_alike_leaves_the_kind_to_its_main_section(
+    tmp_path: Path, text: str, passage: str
+) -> None:
+    """No word asks for a kind; retrieval ranks 措施：事后回访 first, within the lead of 实施策略 unless
+    the message says what qualifies it (回访): the intent's guess of the entry's first passage does not
+    override how `section` weighed one kind's sections."""
+
+    def add_measures(knowledge: Path) -> None:
+        path = knowledge / "concepts" / "customer-emotion-management.md"
+        measures = "\n## 措施：事后回访\n事后三天内回访客户，确认情绪已经平复。\n"
+        path.write_text(path.read_text(encoding="utf-8") + measures, encoding="utf-8")
+
+    retriever, index = edited_kb(tmp_path, add_measures)
+    decision, trace = decided(retriever, index, "ask_strategy", text, topics=(CEM,))
+    assert trace.candidates[0].passage_id == f"{CEM}#措施 · 事后回访"
+    assert ids(decision) == [passage]
