@@ -55,6 +55,7 @@ def passages() -> list:
         ("fresh_21_retrieval.jsonl", 270),
         ("fresh_22_retrieval.jsonl", 280),
         ("fresh_23_retrieval.jsonl", 280),
+        ("fresh_24_retrieval.jsonl", 277),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
