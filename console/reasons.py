@@ -121,6 +121,7 @@ REASONS = {
     "nothing ties the question to the cases we hold": "问题与知识库中的案例都不相关",
     "no case ranks: the best passage": "没有案例排进前列：给出得分最高的段落",
     "the best-ranked case": "排名最高的案例",
+    "the examples the best-ranked entry lists, well ahead of every case": "排名第一的条目自己列出的案例，远高于任何案例条目",
     # industry_follow_up
     "not an industry follow-up": "不是行业追问",
     "words of its own above the threshold: retrieval decides": "有自己的词且高于门槛：交给检索决定",
