@@ -4,6 +4,8 @@ we hold). After a case, one naming nothing new ("有同行这么做成功的吗"
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.conversation.decision import Note
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.base import Decided, Outcome, Passed
@@ -85,8 +87,7 @@ class CaseQuestion:
             return None
         if is_story(hits[0].passage, ev.index):
             return None
-        runner = next((h.score for h in hits if is_story(h.passage, ev.index)), 0.0)
-        lead = hits[0].score - runner
+        lead = _lead(hits, lambda p: is_story(p, ev.index))
         return {"passage": hits[0].passage.id, "lead": lead} if lead > ev.settings.context_margin else None
 
     @staticmethod
@@ -101,8 +102,7 @@ class CaseQuestion:
         best = hits[0].passage
         if ev.is_case(best.entry_id) or not is_story(best, ev.index):
             return None
-        runner = next((h.score for h in hits if ev.is_case(h.passage.entry_id)), 0.0)
-        lead = hits[0].score - runner
+        lead = _lead(hits, lambda p: ev.is_case(p.entry_id))
         return (best, lead) if lead > ev.settings.context_margin else None
 
     @staticmethod
@@ -113,3 +113,8 @@ class CaseQuestion:
         if not context or not ev.is_case(context[0]) or ev.unknown or ev.request.topics:
             return None
         return kindred_case(context[0], ev.index, cases, exclude=ev.request.shown_entries)
+
+
+def _lead(hits: list[Hit], rival: Callable[[Passage], bool]) -> float:
+    """How far the best hit's score is ahead of the best hit that is a `rival` (all of it when none is)."""
+    return hits[0].score - next((h.score for h in hits if rival(h.passage)), 0.0)

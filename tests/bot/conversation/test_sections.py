@@ -20,7 +20,7 @@ from bot.conversation.sections import (
 )
 from bot.indexing.store import Index
 from bot.retrieval.search import Hit
-from tests.bot.conversation.rules.conftest import edited_kb
+from tests.bot.conversation.rules.conftest import MEASURES, edited_kb
 
 CEM = "customer-emotion-management"
 NEEDS = "customer-emotional-needs"
@@ -158,8 +158,7 @@ def with_measures(tmp_path_factory: pytest.TempPathFactory) -> Index:
     def add_measures(knowledge: Path) -> None:
         path = knowledge / "concepts" / "customer-emotion-management.md"
         text = path.read_text(encoding="utf-8").replace("## 应用\n", "## 应用\n各行各业的服务现场都用得上。\n", 1)
-        measures = "\n## 措施：事后回访\n事后三天内回访客户，确认情绪已经平复。\n"
-        path.write_text(text + measures, encoding="utf-8")
+        path.write_text(text + MEASURES, encoding="utf-8")
 
     return edited_kb(tmp_path_factory.mktemp("measures"), add_measures)[1]
 

@@ -75,6 +75,20 @@ def decided(
     return AnswerPolicy(retriever, PolicySettings(**settings)).decide(request, index, trace), trace
 
 
+def appended(entry_file: str, text: str) -> Callable[[Path], None]:
+    """An edit for `edited_kb`: `text` added at the end of the knowledge folder's `entry_file`."""
+
+    def append(knowledge: Path) -> None:
+        path = knowledge / entry_file
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+    return append
+
+
+#: A second section of 客户情绪管理's strategies, qualified beyond its kind (措施：事后回访).
+MEASURES = "\n## 措施：事后回访\n事后三天内回访客户，确认情绪已经平复。\n"
+
+
 def edited_kb(work: Path, edit: Callable[[Path], None]) -> tuple[Retriever, Index]:
     """The fixture knowledge base copied into `work`, changed by `edit(knowledge folder)`, built."""
     knowledge = work / "knowledge"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,7 @@ from tests.bot.conversation.rules.conftest import (
     HUAWEI,
     NEEDS,
     UNREACHABLE,
+    appended,
     decided,
     edited_kb,
     ids,
@@ -72,15 +72,12 @@ def test_an_example_asked_in_words_is_a_case_question(chain) -> None:
 def listed(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., tuple[Decision, Trace]]:
     """The fixture knowledge base with a list of examples in 客户情绪需求 (a concept, no case)."""
 
-    def add_examples(knowledge: Path) -> None:
-        entry = knowledge / "concepts" / "customer-emotional-needs.md"
-        examples = (
-            "\n## 案例\n客户情绪需求得到满足的实例：\n"
-            "- **酒店欢迎礼品**：客人入住时收到手写感谢信，感到被尊重、被关心。\n"
-            "- **华为云服务**：客户反馈被认真倾听，感到被理解。\n"
-        )
-        entry.write_text(entry.read_text(encoding="utf-8") + examples, encoding="utf-8")
-
+    examples = (
+        "\n## 案例\n客户情绪需求得到满足的实例：\n"
+        "- **酒店欢迎礼品**：客人入住时收到手写感谢信，感到被尊重、被关心。\n"
+        "- **华为云服务**：客户反馈被认真倾听，感到被理解。\n"
+    )
+    add_examples = appended("concepts/customer-emotional-needs.md", examples)
     retriever, index = edited_kb(tmp_path_factory.mktemp("listed"), add_examples)
     return partial(decided, retriever, index)
 

@@ -8,7 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.conversation.rules.conftest import CEM, HOTEL, HUAWEI, decided, edited_kb, ids, step
+from bot.indexing.store import Index
+from bot.retrieval.search import Retriever
+from tests.bot.conversation.rules.conftest import (
+    CEM,
+    HOTEL,
+    HUAWEI,
+    MEASURES,
+    appended,
+    decided,
+    edited_kb,
+    ids,
+    step,
+)
 
 #: No word asks for a kind: the classifier's 重要性 is a guess; the words are the strategies'.
 GUESSED = "客户情绪管理讲口碑 那情绪识别情绪调节情感共鸣都要做吗"
@@ -77,12 +89,8 @@ def test_a_kind_asked_in_words_is_kept_over_retrievals_first(chain) -> None:
 def test_a_summary_never_answers_for_a_guessed_kind(tmp_path: Path) -> None:
     """A summary restates every section, so its words match any question; it stays for 「总结一下」."""
 
-    def add_summary(knowledge: Path) -> None:
-        path = knowledge / "concepts" / "customer-emotion-management.md"
-        summary = "\n## 总结\n讲口碑也好，情绪识别、情绪调节、情感共鸣也好，都要做，都要坚持做。\n"
-        path.write_text(path.read_text(encoding="utf-8") + summary, encoding="utf-8")
-
-    retriever, index = edited_kb(tmp_path, add_summary)
+    summary = "\n## 总结\n讲口碑也好，情绪识别、情绪调节、情感共鸣也好，都要做，都要坚持做。\n"
+    retriever, index = edited_kb(tmp_path, appended("concepts/customer-emotion-management.md", summary))
     decision, trace = decided(retriever, index, "ask_importance", GUESSED, topics=(CEM,))
     assert trace.candidates[0].passage_id == f"{CEM}#总结"
     assert ids(decision) == [f"{CEM}#重要性"]
@@ -125,23 +133,21 @@ def test_a_case_asked_for_its_example_and_another_kind_answers_about_itself(tmp_
     assert step(trace, "named_entry").reason == "the named entry lacks the kind asked: its best passage"
 
 
+@pytest.fixture(scope="module")
+def with_measures(tmp_path_factory: pytest.TempPathFactory) -> tuple[Retriever, Index]:
+    return edited_kb(tmp_path_factory.mktemp("measures"), appended("concepts/customer-emotion-management.md", MEASURES))
+
+
 @pytest.mark.parametrize(
     "text, passage",
     [("客户情绪管理要注意啥", f"{CEM}#实施策略"), ("客户情绪管理回访客户要注意啥", f"{CEM}#措施 · 事后回访")],
 )
 def test_a_qualified_section_scored_alike_leaves_the_kind_to_its_main_section(
-    tmp_path: Path, text: str, passage: str
+    with_measures: tuple[Retriever, Index], text: str, passage: str
 ) -> None:
     """No word asks for a kind; retrieval ranks 措施：事后回访 first, within the lead of 实施策略 unless
     the message says what qualifies it (回访): the intent's guess of the entry's first passage does not
     override how `section` weighed one kind's sections."""
-
-    def add_measures(knowledge: Path) -> None:
-        path = knowledge / "concepts" / "customer-emotion-management.md"
-        measures = "\n## 措施：事后回访\n事后三天内回访客户，确认情绪已经平复。\n"
-        path.write_text(path.read_text(encoding="utf-8") + measures, encoding="utf-8")
-
-    retriever, index = edited_kb(tmp_path, add_measures)
-    decision, trace = decided(retriever, index, "ask_strategy", text, topics=(CEM,))
+    decision, trace = decided(*with_measures, "ask_strategy", text, topics=(CEM,))
     assert trace.candidates[0].passage_id == f"{CEM}#措施 · 事后回访"
     assert ids(decision) == [passage]
