@@ -198,6 +198,7 @@ class Index:
             raise IndexMissingError(f"index {version} in {root} was built by another version; run `kb build`") from exc
         with (path / "passages.jsonl").open(encoding="utf-8") as fh:
             passages = [_passage_from_json(json.loads(line)) for line in fh]
+        segmenter = Segmenter(terms.words())
         return cls(
             path=path,
             manifest=manifest,
@@ -205,8 +206,8 @@ class Index:
             dense=faiss.read_index(str(path / "dense.faiss")),
             rows=np.load(path / "rows.npy"),
             bm25=bm25s.BM25.load(str(path / "bm25")),
-            segmenter=Segmenter(terms.words()),
-            analyzer=QueryAnalyzer(terms, routing),
+            segmenter=segmenter,
+            analyzer=QueryAnalyzer(terms, routing, segmenter),
             terms=terms,
             routing=routing,
         )

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable, normalize
+from bot.retrieval.segment import Segmenter
+from bot.retrieval.word_classes import HOW, PREDICATE, UNDERSTANDING
 
 #: The intent whose kinds a situation naming no kind asks for (the dialogue's planning uses it too).
 SITUATION_INTENT = "ask_strategy"
@@ -38,18 +40,25 @@ class QueryAnalysis:
 
 
 class QueryAnalyzer:
-    """Finds entry titles/aliases and industry words by longest match, and section-kind cues."""
+    """Finds entry titles/aliases and industry words by longest match, and section-kind cues.
+    With a `segmenter`, a question that names no kind but asks how to do something ("怎么减轻员工的
+    压力") asks for what a situation does (`SITUATION_INTENT`'s kinds); without one, cue words alone."""
 
-    def __init__(self, terms: TermTable, routing: Routing) -> None:
+    def __init__(self, terms: TermTable, routing: Routing, segmenter: Segmenter | None = None) -> None:
         self._topics = _sorted_terms(terms.topics)
         self._industries = _sorted_terms(terms.industries)
         self._routing = routing
+        self._segmenter = segmenter
 
     def analyze(self, question: str) -> QueryAnalysis:
         text = normalize(question)
         topics, rest = _match(text, self._topics)
         industries, _ = _match(rest, self._industries)
         kinds = self._routing.kinds_in(text)
+        if not kinds and self._segmenter is not None and asks_how_to(self._segmenter.tagged(text)):
+            # In an industry ("护士对病人怎么做到移情服务") the task is how the entry applies there.
+            application = [self._routing.roles.application] if industries else []
+            kinds = list(dict.fromkeys([*application, *self._routing.kinds_for(SITUATION_INTENT)]))
         return QueryAnalysis(topics=topics, industries=industries, kinds=kinds)
 
     def kinds_to_boost(self, question: str, analysis: QueryAnalysis) -> list[str]:
@@ -58,6 +67,36 @@ class QueryAnalyzer:
         if analysis.kinds or not self._routing.situation(normalize(question)):
             return analysis.kinds
         return self._routing.kinds_for(SITUATION_INTENT)
+
+
+#: Verbs that, asked how, ask where something comes from ("是怎么来的") or how to see it
+#: ("怎么看"), not how to do it.
+_NOT_TASKS = UNDERSTANDING | {"来", "看", "回事"}
+#: How-words that ask how something went ("效果怎么样"), not how to do it.
+_HOW_IT_WENT = frozenset({"怎么样", "咋样"})
+#: Words before a how-word that make it ask for an account ("是怎么做的") or a forecast ("会怎么变").
+_NOT_ASKING_TO_DO = frozenset({"是", "会"})
+#: Prepositions that may stand between the question word and its verb ("怎么跟病人沟通").
+_PREPOSITIONS = frozenset({"p"})
+
+
+def asks_how_to(tagged: list[tuple[str, str]]) -> bool:
+    """Whether a question asks how to do something: a how-word (怎么, 如何, 咋; not 怎么样, which asks
+    how something went) followed, directly or after a prepositional phrase ("怎么跟病人沟通",
+    "怎么给一线减压"), by a verb. The cue lists name the common tasks (怎么处理, 如何提升); the
+    grammar covers every other verb ("怎么减轻", "咋培养"). "是怎么来的", "会怎么变" and "怎么理解" ask
+    something else.
+    `tagged` is the segmenter's (word, part of speech) list."""
+    for i, (word, _) in enumerate(tagged):
+        if word not in HOW or word in _HOW_IT_WENT or (i and tagged[i - 1][0] in _NOT_ASKING_TO_DO):
+            continue
+        rest = tagged[i + 1 :]
+        if rest and rest[0][1] in _PREPOSITIONS:
+            rest = [pair for pair in rest[1:] if pair[1] not in _PREPOSITIONS]
+            rest = rest[next((j for j, (_, f) in enumerate(rest) if f in PREDICATE), len(rest)) :]
+        if rest and rest[0][1].startswith("v") and rest[0][1] in PREDICATE and rest[0][0] not in _NOT_TASKS:
+            return True
+    return False
 
 
 def _sorted_terms(terms: dict[str, str]) -> list[tuple[str, str]]:

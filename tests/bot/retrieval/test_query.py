@@ -7,7 +7,8 @@ import pytest
 from bot.knowledge.entries import load_knowledge
 from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable
-from bot.retrieval.query import QueryAnalysis, QueryAnalyzer
+from bot.retrieval.query import QueryAnalysis, QueryAnalyzer, asks_how_to
+from bot.retrieval.segment import Segmenter
 from tests.conftest import KB
 
 
@@ -71,6 +72,43 @@ def test_industry_aliases_are_deduplicated(analyzer: QueryAnalyzer) -> None:
 
 def test_kinds_follow_the_routing_file_order(analyzer: QueryAnalyzer) -> None:
     assert analyzer.analyze("什么是社会交换理论？有哪些案例").kinds == ["案例", "定义"]
+
+
+@pytest.fixture(scope="module")
+def segmenter() -> Segmenter:
+    return Segmenter([])
+
+
+@pytest.mark.parametrize(
+    ("question", "how_to"),
+    [
+        ("那怎么减轻员工的这种压力", True),
+        ("同理心咋培养", True),
+        ("怎样让客户觉得被重视", True),
+        ("护士怎么跟病人沟通", True),  # a prepositional phrase before the verb
+        ("怎么给一线减减压", True),
+        ("投诉大多是怎么来的", False),  # where it comes from
+        ("这个理论怎么理解", False),  # what it means
+        ("服务效果怎么样", False),  # how it went
+        ("反馈如何", False),  # no verb after the question word
+        ("高端酒店是怎么做的", False),  # an account of what was done (the cue 怎么做 reads it)
+        ("往后几年会怎么变", False),  # a forecast
+    ],
+)
+def test_asks_how_to_needs_a_task_verb_after_the_question_word(
+    segmenter: Segmenter, question: str, how_to: bool
+) -> None:
+    assert asks_how_to(segmenter.tagged(question)) is how_to
+
+
+def test_a_how_to_question_naming_no_kind_asks_for_strategies(routing: Routing, segmenter: Segmenter) -> None:
+    terms = TermTable.from_knowledge(load_knowledge(KB))
+    with_grammar = QueryAnalyzer(terms, routing, segmenter)
+    assert with_grammar.analyze("那怎么减轻员工的这种压力").kinds == ["实施策略"]
+    assert with_grammar.analyze("怎么减轻压力有什么案例").kinds == ["案例"]  # a cue word comes first
+    assert with_grammar.analyze("投诉大多是怎么来的").kinds == []
+    assert with_grammar.analyze("移情服务在医院怎么推进").kinds == ["应用", "实施策略"]  # how it applies there
+    assert QueryAnalyzer(terms, routing).analyze("那怎么减轻员工的这种压力").kinds == []
 
 
 def test_question_without_names_or_cues(analyzer: QueryAnalyzer) -> None:
