@@ -1,5 +1,7 @@
 """A message the classifier could not place is not understood unless the conversation places it:
-the assistant asks to rephrase, as Rasa's fallback rule did, and records nothing.
+the assistant asks to rephrase, as Rasa's fallback rule did, and records nothing. A term question
+about something the knowledge base never mentions ("关键时刻MOT") is the exception: the absent
+rules answer it with "not found", since no rewording would find it.
 
 Said after an answer, such a message has been read as a follow-up when the turn was planned
 (`planning.read_against_conversation`). That reading holds only for a question about what was
@@ -21,6 +23,7 @@ from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.knowledge.terms import normalize
 from bot.retrieval.word_classes import nominal
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
 #: Words and marks that ask (a closed class): question words, question particles, "A不A", and
 #: the verbs of a request ("帮我想个道歉的开头", "再来段总结").
 _ASKS = re.compile(
@@ -40,6 +43,12 @@ class NotUnderstood:
     def decide(self, ev: Evidence) -> Outcome:
         request = ev.request
         if request.intent == NOT_UNDERSTOOD_INTENT:
+            subject = ev.subject
+            if subject.term_question and subject.missing and _CJK.search(request.text):
+                # "关键时刻MOT": a name, of nothing we hold; "not found" says so, where "please
+                # rephrase" would have the user reword a question that has no answer here. Latin
+                # letters alone ("asdfghjkl") may be a name or a slip of the keyboard: rephrase.
+                return Passed("it names something the knowledge base never mentions", missing=subject.missing)
             return Decided(
                 Decision("not_understood"), "the classifier could not place it, and no answer came before it"
             )

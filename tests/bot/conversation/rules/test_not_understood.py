@@ -16,6 +16,21 @@ def test_with_nothing_before_it_the_assistant_asks_to_rephrase(plan, evidence) -
     assert outcome.decision.status == "not_understood"
 
 
+@pytest.mark.parametrize("text", ["关键时刻MOT", "服务蓝图"])
+def test_with_nothing_before_it_a_term_we_never_mention_is_not_found(plan, evidence, chain, text: str) -> None:
+    """Asking to rephrase would send the user after an answer the knowledge base does not have."""
+    outcome = NotUnderstood().decide(evidence(plan("nlu_fallback", text)))
+    assert outcome.reason == "it names something the knowledge base never mentions"
+    decision, trace = chain("nlu_fallback", text)
+    assert decision.status == "not_found" and ("absent_subject", "decided") in verdicts(trace)
+
+
+def test_with_nothing_before_it_latin_letters_alone_are_not_understood(plan, evidence) -> None:
+    """ "asdfghjkl" may be a slip of the keyboard as well as a name."""
+    outcome = NotUnderstood().decide(evidence(plan("nlu_fallback", "asdfghjkl")))
+    assert outcome.decision.status == "not_understood"
+
+
 def test_after_an_answer_it_is_read_as_a_follow_up(chain) -> None:
     decision, trace = chain("nlu_fallback", "那平时具体怎么做呢", DEFINED)
     assert ("not_understood", "passed") in verdicts(trace)
