@@ -38,8 +38,8 @@ from bot.knowledge.terms import TermTable
 from bot.retrieval.segment import Segmenter
 from bot.settings import Settings
 
-FORMAT_VERSION = 4  # 2: the term table and the routing in the manifest; 3: example questions as extra dense rows;
-# 4: the English glossary in the term table
+FORMAT_VERSION = 5  # 2: the term table and the routing in the manifest; 3: example questions as extra dense rows;
+# 4: the English glossary in the term table; 5: the conjuncts of coordinated titles as names
 
 
 @dataclass

@@ -14,12 +14,18 @@ Usage:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.knowledge.entries import KnowledgeBase
 from normalization.script import normalize
 
 __all__ = ["TermTable", "normalize"]
+
+#: What joins the two things a title names ("员工情感疲惫与情感劳动压力", "酒店欢迎礼品与感谢信").
+_COORDINATION = re.compile("[与和及]")
+#: A conjunct this long names its entry on its own (情感劳动压力); a shorter one is a word (重视).
+CONJUNCT_NAME = 4
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class TermTable:
     @classmethod
     def from_knowledge(cls, kb: KnowledgeBase) -> TermTable:
         """Titles and aliases of loaded entries (first entry wins a shared name; lint reports it),
-        then every industry word of the vocabulary that does not already name an entry, and the
+        then the conjuncts of coordinated titles of `CONJUNCT_NAME` characters or more, then every industry word of the vocabulary that does not already name an entry, and the
         synonyms that are no entry's name and not the word itself in another script or case."""
         topics: dict[str, str] = {}
         industries: dict[str, str] = {}
@@ -47,6 +53,15 @@ class TermTable:
                 if key and key not in topics:
                     topics[key] = entry.meta.id
                     spellings.setdefault(key, term.strip())
+        # Each thing a coordinated title names is a name of the entry too: staff ask about
+        # 情感劳动压力, not 员工情感疲惫与情感劳动压力, and 情感劳动 alone names the theory.
+        for entry in kb.entries.values():
+            parts = _COORDINATION.split(entry.meta.title)
+            for part in parts if len(parts) > 1 else ():
+                key = normalize(part)
+                if len(key) >= CONJUNCT_NAME and key not in topics:
+                    topics[key] = entry.meta.id
+                    spellings.setdefault(key, part.strip())
         for word, industry in kb.vocabulary.industries.items():
             key = normalize(word)
             if key and key not in topics and key not in industries:

@@ -119,3 +119,15 @@ def test_the_names_of_an_entry_are_its_keys_in_the_table() -> None:
     table = TermTable(topics={"移情服务": "empathy", "共情服务": "empathy", "情感劳动": "labor"})
     assert table.names_of("empathy") == ["移情服务", "共情服务"]
     assert table.names_of("nobody") == []
+
+
+def test_each_thing_a_coordinated_title_names_names_its_entry(tmp_path: Path) -> None:
+    (tmp_path / "schema.yml").write_text((KB / "schema.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    write_entry(tmp_path, "concepts", "labor-theory", "情感劳动理论", ["情感劳动"])
+    write_entry(tmp_path, "concepts", "exhaustion", "员工情感疲惫与情感劳动压力", [])
+    write_entry(tmp_path, "concepts", "respect", "让客户感到被尊重和重视", [])
+    table = TermTable.from_knowledge(load_knowledge(tmp_path))
+    assert table.topics["情感劳动压力"] == table.topics["员工情感疲惫"] == "exhaustion"
+    assert table.topics["让客户感到被尊重"] == "respect"
+    assert "重视" not in table.topics  # a word, not a name
+    assert table.topics["情感劳动"] == "labor-theory"
