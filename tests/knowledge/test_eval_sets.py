@@ -56,6 +56,7 @@ def passages() -> list:
         ("fresh_22_retrieval.jsonl", 280),
         ("fresh_23_retrieval.jsonl", 280),
         ("fresh_24_retrieval.jsonl", 277),
+        ("fresh_25_retrieval.jsonl", 288),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
