@@ -13,6 +13,7 @@ from __future__ import annotations
 REASONS = {
     # not_understood
     "the classifier could not place it, and no answer came before it": "意图分类无法判断，且之前没有回答可接续：请用户换个说法",
+    "it names something the knowledge base never mentions": "意图分类无法判断，但问的是知识库从未提到的名称：交给“未收录”规则如实说没有找到",
     "the classifier placed it": "意图分类已判断出意图",
     "read against the conversation, it asks nothing": "按追问理解，但这句话没有在问什么",
     "read against the conversation, it is about something else": "按追问理解，但这句话问的是别的事（有知识库不用的词，或问规定、价格、数量）",
