@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from bot.knowledge.routing import Routing
 from bot.knowledge.terms import normalize
 from bot.retrieval.query import SITUATION_INTENT, QueryAnalysis
+from bot.retrieval.word_classes import CHINESE
 
 #: Intents that continue the previous question rather than ask a new kind of thing.
 FOLLOW_UP_INTENTS = frozenset({"inform", "ask_more", "correct"})
@@ -32,7 +33,6 @@ NOT_AGAIN = frozenset({"ask_more", CORRECT_INTENT})
 NOT_UNDERSTOOD_INTENT = "nlu_fallback"
 #: What a message the classifier could not place is, said within a conversation: a follow-up.
 CONTINUE_INTENT = "inform"
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 _DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # "第二个", "第2条", "第三种呢", "第十二个"; the measure word (or the end of the question) is required,
@@ -227,7 +227,7 @@ def read_against_conversation(turn: Turn, ctx: Context) -> Turn:
     ways to go on, the conversation says what they are about. The policy still weighs its words
     against the knowledge base (a message that has moved on gets "not found"); the classifier's
     verdict stays on the turn as `overruled`. With no answer to continue, it stays not understood."""
-    if turn.intent != NOT_UNDERSTOOD_INTENT or not ctx.topic or not _CJK.search(turn.text):
+    if turn.intent != NOT_UNDERSTOOD_INTENT or not ctx.topic or not CHINESE.search(turn.text):
         return turn
     return replace(turn, intent=CONTINUE_INTENT, overruled=turn.overruled or NOT_UNDERSTOOD_INTENT)
 

@@ -62,6 +62,8 @@ UNDERSTANDING = frozenset({"理解", "看待"})
 #: Verbs that join a new question to the last ("还有 X是啥意思"): no part of its subject.
 CONNECTIVE_VERBS = frozenset({"还有", "再有"})
 CONTENT = re.compile(r"[\w\u3400-\u9fff]")
+#: A Chinese character (compatibility ideographs included): a message with one is in Chinese.
+CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 JOINING = frozenset({"的", "之"})
 #: Someone spoken of again ("让他把火发完"): a message with one refers back to the conversation.
 PERSONAL_PRONOUNS = frozenset({"他", "她", "他们", "她们", "人家", "对方"})

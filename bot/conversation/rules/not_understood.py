@@ -21,9 +21,8 @@ from bot.conversation.evidence import Evidence
 from bot.conversation.planning import NOT_UNDERSTOOD_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.knowledge.terms import normalize
-from bot.retrieval.word_classes import nominal
+from bot.retrieval.word_classes import CHINESE, nominal
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 #: Words and marks that ask (a closed class): question words, question particles, "A不A", and
 #: the verbs of a request ("帮我想个道歉的开头", "再来段总结").
 _ASKS = re.compile(
@@ -44,7 +43,7 @@ class NotUnderstood:
         request = ev.request
         if request.intent == NOT_UNDERSTOOD_INTENT:
             subject = ev.subject
-            if subject.term_question and subject.missing and _CJK.search(request.text):
+            if subject.term_question and subject.missing and CHINESE.search(request.text):
                 # "关键时刻MOT": a name, of nothing we hold; "not found" says so, where "please
                 # rephrase" would have the user reword a question that has no answer here. Latin
                 # letters alone ("asdfghjkl") may be a name or a slip of the keyboard: rephrase.
