@@ -5,8 +5,10 @@ all, so the passage about a neighbour (社会交换理论, 情感营销) answers
 close its cosine and however many of the name's words it shares. A name here is the run of words
 that ends in a word our own theories' names end in (理论, 模型) or one of the trainers' name endings
 (效应, 定律, 循环: `Index.name_heads`), back to a
-pronoun, preposition, conjunction or particle, with a noun or a Latin word in it ("讲讲理论" names
-nothing). A name of ours inside it ("KANO模型", "移情服务理论") leaves the message to the other rules.
+pronoun, preposition, conjunction or particle, with a noun, a Latin word or the pieces jieba cut an
+unknown word into (晕 + 轮 + 效应) in it ("讲讲理论" names nothing). A name of ours before a theory's
+head ("KANO模型", "移情服务理论") leaves the message to the other rules; before one of the trainers'
+endings it makes another thing ("同理心地图": a tool, not 同理心).
 """
 
 from __future__ import annotations
@@ -55,8 +57,12 @@ class TheoryWeLack:
             # A name of ours ("营销学理论") is another theory only with letters or digits before it ("4P").
             latin_only = word in ours
             run = [(word, flag)]
-            for before, tag in reversed(tagged[:i]):
-                boundary = tag[:1] in BOUNDARY_TAGS and not latin(before, tag)  # eng is no interjection (e)
+            cut = False  # the run holds pieces of a word jieba did not know (晕 + 轮)
+            for j in range(i - 1, -1, -1):
+                before, tag = tagged[j]
+                piece = _piece_of_a_word(tagged, j)
+                cut = cut or piece
+                boundary = tag[:1] in BOUNDARY_TAGS and not latin(before, tag) and not piece  # eng is no interjection
                 # a cue is no part of a name ("什么理论"), unless a noun right before it ("前景理论")
                 cue = before in cues and not (len(run) == 1 and word == head and tag.startswith("n"))
                 if boundary or cue or (latin_only and not latin(before, tag)):
@@ -65,9 +71,24 @@ class TheoryWeLack:
             words = [w for w, _ in run]
             prefix = run[:-1] if word == head or word in ours else run
             lettered = any(latin(w, t) for w, t in prefix)
-            if any(w in ours for w, _ in prefix) or not (lettered or any(t.startswith(NAMING_TAGS) for _, t in prefix)):
-                continue  # "移情服务理论" is about an entry of ours; "讲讲理论" names nothing
+            # "移情服务理论" is about an entry of ours; "同理心地图" (a name ending of the trainers' list
+            # after a name of ours) is a tool of its own, as "首因效应" is no 首因
+            about_ours = any(w in ours for w, _ in prefix) and (head in index.theory_heads or head in cues)
+            naming = lettered or cut or any(t.startswith(NAMING_TAGS) or w in ours for w, t in prefix)
+            if about_ours or not naming:
+                continue  # "讲讲理论" names nothing
             # one letter names a theory too ("X理论", "Y理论"); one Chinese character seldom does
             if len("".join(words)) - len(head) >= 2 or lettered:
                 found.append("".join(words))
         return found
+
+
+def _piece_of_a_word(tagged: list[tuple[str, str]], at: int) -> bool:
+    """jieba cuts a word it does not know into single characters and may tag one a measure word
+    (晕 v + 轮 q in 晕轮效应): a one-character measure word after another single character that is no
+    number or pronoun (一个, 这种) is such a piece, not the boundary of a name."""
+    word, flag = tagged[at]
+    if len(word) != 1 or not flag.startswith("q") or at == 0:
+        return False
+    before, tag = tagged[at - 1]
+    return len(before) == 1 and tag[:1] not in "mr"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.conversation.rules.theory_name import _piece_of_a_word
 from tests.bot.conversation.rules.conftest import step
 
 REASON = "names a theory or model the knowledge base never says"
@@ -30,7 +31,14 @@ def test_a_theory_we_lack_is_not_found(chain, text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["首因效应是什么", "大堂接待怎么利用首因效应给客人留下好印象", "戴明循环怎么用在投诉处理里", "同理心地图怎么画"],
+    [
+        "首因效应是什么",
+        "大堂接待怎么利用首因效应给客人留下好印象",
+        "戴明循环怎么用在投诉处理里",
+        "同理心地图怎么画",
+        "晕轮效应会影响顾客打分吗",  # jieba cuts 晕轮 into 晕 v + 轮 q: pieces of a name, no boundary
+        "客户情绪管理地图怎么画",  # a name of ours before a trainers' ending: another thing
+    ],
 )
 def test_a_name_ending_as_the_trainers_list_says_is_said_whole_or_not_found(chain, text: str) -> None:
     """routing.yml's name endings (效应, 循环, 地图) mark names as our theories' heads do: 客户 and
@@ -54,3 +62,16 @@ def test_a_name_ending_as_the_trainers_list_says_is_said_whole_or_not_found(chai
 def test_our_theories_and_questions_about_theory_are_left_to_the_other_rules(chain, text: str) -> None:
     decision, trace = chain("ask_theory", text)
     assert step(trace, "theory_we_lack").reason == "names no theory or model we lack"
+
+
+@pytest.mark.parametrize(
+    ("tagged", "piece"),
+    [
+        ([("晕", "v"), ("轮", "q"), ("效应", "n")], True),
+        ([("三", "m"), ("种", "q"), ("效应", "n")], False),  # a count
+        ([("这", "r"), ("种", "q"), ("效应", "n")], False),  # a pointer
+        ([("轮", "q"), ("效应", "n")], False),  # nothing before it
+    ],
+)
+def test_a_measure_word_after_a_single_character_is_a_piece_of_a_word(tagged, piece: bool) -> None:
+    assert _piece_of_a_word(tagged, 1 if len(tagged) == 3 else 0) is piece
