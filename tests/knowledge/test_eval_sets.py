@@ -57,6 +57,7 @@ def passages() -> list:
         ("fresh_23_retrieval.jsonl", 280),
         ("fresh_24_retrieval.jsonl", 277),
         ("fresh_25_retrieval.jsonl", 288),
+        ("fresh_26_retrieval.jsonl", 297),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
