@@ -27,6 +27,12 @@
   such a question ("对我们开餐厅的有什么启发"): a message that asks for a kind of section by one
   of routing.yml's cue words (exported to build/nlu/vocabulary.json by `kb build`; 啥 read as 什么)
   gets `inform`, which continues the conversation.
+- A correction turns something away or says what was meant instead: a negation (不是, 别, 没),
+  a swap (换成, 改), an error (错, 偏, 反) or "我问的是". A message DIET took for one without any
+  ("那道歉的时候要怎么说" after the steps for an angry customer) asks something new: it gets the
+  best-ranked intent that is no correction, greeting, thanks, goodbye or question about the
+  assistant (it asked about the knowledge base), so its own words may move the conversation on;
+  out of scope, when that ranks first, is the classifier's verdict to keep.
 - A message naming an entry is not out of scope ("员工压力大怎么办" names 员工情感疲惫与情感劳动压力
   by its alias): it gets the best-ranked intent in scope, and the knowledge action decides with
   its coverage evidence whether the knowledge base answers it.
@@ -80,6 +86,8 @@ _POINTING_AND_ASKING = re.compile(r"这个|这是|这|它|是|的|呀|干嘛|干
 #: (是不是, 要不要, 能不能): no rating holds one ("答非所问？" has only a mark), and no greeting
 #: either ("在不在" asks whether someone is there; 在 is neither).
 _QUESTION_WORDS = re.compile(r"什么|啥|怎么|咋|哪|如何|为何|([是要能会该用需可])不\1")
+#: What a correction says (a closed class): a negation, a swap, an error, what was meant instead.
+_REDIRECT = re.compile(r"[不别没非甭勿换改错偏反另]|的是|而是")
 #: A rating in words is short ("讲得很清楚", "没帮助"); a longer message asks something.
 MAX_RATING_CHARS = 12
 #: Greetings, thanks and goodbyes are formulas of a few Chinese characters ("好的 先这样吧 bye": 6;
@@ -116,6 +124,12 @@ def says_more_than_chitchat(text: str, entities: list[dict[str, Any]]) -> bool:
     question word or is longer than such formulas are ("那是先道歉还是先听他说完" is no goodbye)."""
     named = any(e.get("entity") == "topic" for e in entities)
     return named or bool(_QUESTION_WORDS.search(text)) or len(_CJK.findall(text)) > MAX_CHITCHAT_CJK
+
+
+def redirects(text: str) -> bool:
+    """True when the message turns the last answer away or says what was meant ("不是问这个",
+    "换成酒店的", "我问的是步骤"); a plain question ("那道歉的时候要怎么说") corrects nothing."""
+    return bool(_REDIRECT.search(unicodedata.normalize("NFKC", text)))
 
 
 def asks_what_else_is(text: str) -> bool:
@@ -185,6 +199,7 @@ class KnowledgeIntentGuard(GraphComponent):
             "chitchat_intents": ["greet", "goodbye", "thank"],
             "out_of_scope_intent": "out_of_scope",
             "follow_up_intent": "inform",
+            "correction_intent": "correct",
             "vocabulary": "build/nlu/vocabulary.json",
         }
 
@@ -196,6 +211,7 @@ class KnowledgeIntentGuard(GraphComponent):
         self.chitchat_intents = set(config["chitchat_intents"])
         self.out_of_scope_intent = config["out_of_scope_intent"]
         self.follow_up_intent = config["follow_up_intent"]
+        self.correction_intent = config["correction_intent"]
         self.vocabulary = WatchedFile(Path(config["vocabulary"]), load_vocabulary, "kind cue words and list items")
 
     @classmethod
@@ -245,6 +261,10 @@ class KnowledgeIntentGuard(GraphComponent):
                 # "请问什么是X": neither a greeting nor, naming X and not the assistant, a question about it
                 about_it = self.capability_intents if named and not addresses_assistant(text) else set()
                 self._set(message, self._best_other(message, self.chitchat_intents | about_it))
+            elif self._intent(message) == self.correction_intent and not redirects(text):
+                # it asks about the knowledge base as it did, not about the assistant nor to part
+                excluded = {self.correction_intent} | self.chitchat_intents | self.capability_intents
+                self._set(message, self._best_other(message, excluded))
             elif named and self._intent(message) == self.out_of_scope_intent:
                 self._set(message, self._best_other(message, {self.out_of_scope_intent} | self.chitchat_intents))
         return messages

@@ -17,6 +17,7 @@ from rasa_addons.nlu.intent_guard import (
     asks_what_else_is,
     bare_name,
     no_content,
+    redirects,
 )
 
 
@@ -159,6 +160,47 @@ def test_a_correction_taken_for_a_rating_gets_the_best_other_intent() -> None:
         "feedback_positive",
         "ask_strategy",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["不是问这个", "别讲理论了 说怎么做", "换成酒店的呢", "答偏了", "我问的是步骤", "說反了"],
+)
+def test_a_correction_says_what_it_turns_away(text: str) -> None:
+    assert redirects(text)
+
+
+@pytest.mark.parametrize("text", ["那道歉的时候要怎么说", "后来那个客户怎么样了", "具体分几步"])
+def test_a_plain_question_corrects_nothing(text: str) -> None:
+    assert not redirects(text)
+
+
+def test_a_question_taken_for_a_correction_gets_the_best_other_intent() -> None:
+    message = ranked("那道歉的时候要怎么说", [("correct", 0.5), ("inform", 0.3), ("ask_strategy", 0.2)])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "inform", "confidence": 1.0}
+    assert message.get(OVERRULED)["name"] == "correct"
+
+
+def test_a_question_taken_for_a_correction_never_becomes_chitchat() -> None:
+    message = ranked(
+        "银行员工碰到危机需要啥样的心理素质",
+        [("correct", 0.4), ("goodbye", 0.3), ("bot_capabilities", 0.2), ("ask_strategy", 0.1)],
+    )
+    guard().process([message])
+    assert message.get(INTENT)["name"] == "ask_strategy"
+
+
+def test_a_question_taken_for_a_correction_may_be_out_of_scope() -> None:
+    message = ranked("理财经理直播带货合规上要注意啥", [("correct", 0.4), ("out_of_scope", 0.3), ("ask_strategy", 0.2)])
+    guard().process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
+
+
+def test_a_correction_stays_a_correction() -> None:
+    message = ranked("不是问这个 我想知道怎么做", [("correct", 0.5), ("inform", 0.3)])
+    guard().process([message])
+    assert message.get(INTENT) == {"name": "correct", "confidence": 0.5}
 
 
 def test_a_question_naming_a_topic_is_no_rating() -> None:
