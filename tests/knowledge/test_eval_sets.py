@@ -58,6 +58,7 @@ def passages() -> list:
         ("fresh_24_retrieval.jsonl", 277),
         ("fresh_25_retrieval.jsonl", 288),
         ("fresh_26_retrieval.jsonl", 297),
+        ("fresh_27_retrieval.jsonl", 301),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
