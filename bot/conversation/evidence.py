@@ -121,6 +121,16 @@ class Evidence:
         return bool(kinds) and kinds[0] == self.index.routing.roles.cases
 
     @property
+    def asks_a_part_of_the_case(self) -> bool:
+        """After a case, a cue word asks for a part of its story ("对我们门店有啥启发" → its lesson),
+        whatever industry the message names: that case's section, not another industry's."""
+        context = self.context
+        if not context or not self.is_case(context[0]):
+            return False
+        parts = {p.kind for p in self.index.entries.get(context[0], [])} - {self.index.routing.roles.cases}
+        return any(k in parts for k in self.index.routing.kinds_in(self.request.text))
+
+    @property
     def cases_in_words(self) -> bool:
         """The message's own words ask for examples ("有没有X的案例"); the intent alone may be a guess."""
         return self.index.routing.roles.cases in self.index.routing.kinds_in(self.request.text)

@@ -25,11 +25,13 @@ class Correction:
         request, index = ev.request, ev.index
         context = ev.context
         after_case = bool(context) and ev.is_case(context[0])
-        # "换成酒店的呢" after a bank case switches; "给我们酒店什么启发" after a hotel case stays with it
+        # "换成酒店的呢" after a bank case switches; "给我们酒店什么启发" after a hotel case, and
+        # "对我们门店有啥启发" after any case (a part of its story asked by a cue word), stay with it
         switch = (
             request.intent == INFORM_INTENT
             and request.industry
             and after_case
+            and not ev.asks_a_part_of_the_case
             and not any(request.industry in p.industries for p in index.entries.get(context[0], []))
         )
         if request.intent != CORRECT_INTENT and not switch:

@@ -85,8 +85,10 @@ class FollowUp:
         if not inside:
             return Passed("the context has no passage for the message", context=carried)
         industry = request.industry
-        if industry and (
-            ev.asks_for_cases or not any(industry in p.industries for e in carried for p in index.entries[e])
+        if (
+            industry
+            and not ev.asks_a_part_of_the_case
+            and (ev.asks_for_cases or not any(industry in p.industries for e in carried for p in index.entries[e]))
         ):
             return Passed("asks for an industry the context does not cover", industry=industry, context=carried)
         # A correction redirects the same subject ("不是问这个 我想知道在银行网点具体咋落地"); any

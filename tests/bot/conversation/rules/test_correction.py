@@ -89,6 +89,15 @@ def test_the_industry_of_the_case_itself_switches_nothing(evidence) -> None:
     assert isinstance(outcome, Passed) and outcome.reason == "not a correction"
 
 
+def test_a_part_of_the_case_asked_for_our_industry_switches_nothing(evidence) -> None:
+    """ "它的效果对我们酒店有啥用" after a cloud-service case asks that case's outcome, not a hotel case."""
+    request = Request(
+        "它的效果对我们酒店有啥用", "inform", ["重要性"], [], "酒店", context=[HUAWEI, CEM], industry_said=True
+    )
+    outcome = RULE.decide(evidence(request))
+    assert isinstance(outcome, Passed) and outcome.reason == "not a correction"
+
+
 def test_a_case_already_shown_is_not_the_switch(evidence) -> None:
     ev = evidence(correction("换成酒店的呢", ["案例"], [HOTEL], "酒店", shown=[f"{HOTEL}#背景"]))
     outcome = RULE.decide(ev)

@@ -72,6 +72,13 @@ def test_a_word_most_passages_use_names_no_item(chain) -> None:
     assert ids(decision) == [f"{HUAWEI}#成效"]
 
 
+def test_a_part_of_the_case_asked_for_our_industry_stays_with_the_case(chain) -> None:
+    """ "对我们酒店有啥作用" after a cloud-service case: its outcome, not a hotel case."""
+    decision, trace = chain("inform", "对我们酒店有啥作用", AFTER_CASE, industries=("酒店",), context_margin=10.0)
+    assert step(trace, "follow_up").outcome == "decided"
+    assert ids(decision) == [f"{HUAWEI}#成效"]
+
+
 #: After 《客户情绪管理》· 应用 · 银行.
 BANK_APPLICATION = Context(topic=CEM, last_kind="应用", industry="银行", last_passages=[f"{CEM}#应用 · 银行"])
 
