@@ -59,6 +59,7 @@ def passages() -> list:
         ("fresh_25_retrieval.jsonl", 288),
         ("fresh_26_retrieval.jsonl", 297),
         ("fresh_27_retrieval.jsonl", 301),
+        ("fresh_28_retrieval.jsonl", 298),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
