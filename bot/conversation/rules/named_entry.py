@@ -64,21 +64,22 @@ class NamedEntry:
             # beside the name are weighed on the ranking without it ("情感营销常用什么手段": 方法 says 手段).
             guessed = not ev.asks_a_kind_in_words(entry)
             ranking = _unguessed(ev.hits, kinds, ev.retriever.kind_boost(named=True)) if guessed else ev.hits
-            wordier = says_more(entry, others, found, index, ranking)
+            words = _said_somewhere(others, ev)
+            wordier = says_more(entry, words, found, index, ranking)
             if wordier is not None:
                 return Decided(
                     ev.answer(wordier),
                     "the named entry's section that says the message's words, the kind's says none",
-                    words=others,
+                    words=words,
                     **why,
                 )
             first = ev.hits[0].passage if ev.hits else None
             if (
-                first is not None
+                guessed
+                and first is not None
                 and first.entry_id == entry
                 and first.kind != found.kind  # one kind's sections were weighed by `section`
                 and not restates(first, index)
-                and not ev.asks_a_kind_in_words(entry)
                 and (request.industry is None or request.industry in first.industries)
             ):
                 # "品牌社区跟社会认同有啥关系": no word asks for a kind, the intent's (定义) is a guess,
@@ -114,6 +115,16 @@ class NamedEntry:
         own = [h.passage for h in ev.hits if h.passage.entry_id == entry]
         passage = own[0] if own else definition(entry, index)
         return Decided(ev.answer(passage), "the named entry lacks the kind asked: its best passage", **why)
+
+
+def _said_somewhere(words: list[str], ev: Evidence) -> list[str]:
+    """The words without the pieces of a phrase the knowledge base never says though it uses each of its
+    words: such a piece is no evidence ("满意度理论在实际工作里怎么用": the definition's 实际体验 says 实际,
+    and 实际工作 is nowhere). A phrase with a word we never use is a cut of the segmenter's, not a
+    phrase ("对柜员适用吗": 柜员 still counts)."""
+    said = [c.text for c in ev.subject.chunks if c.mentioned]
+    unsaid = [c.text for c in ev.subject.chunks if c.known and not c.mentioned]
+    return [w for w in words if any(w in c for c in said) or not any(w in c for c in unsaid)]
 
 
 def _unguessed(hits: list[Hit], kinds: list[str], guess: float) -> list[Hit]:

@@ -80,6 +80,15 @@ def test_a_guessed_kind_gives_way_to_retrievals_first_section_of_the_entry(chain
     assert named.evidence["kinds"] == ["重要性"]
 
 
+def test_the_pieces_of_a_phrase_the_knowledge_base_never_says_are_no_evidence(chain) -> None:
+    """「沟通过程」 is said nowhere though 沟通 and 过程 are: the definition's 服务过程 says 过程, the
+    strategies' 语言沟通 says 沟通, and neither is a reason to leave the applications 「怎么用」 asks for."""
+    decision, trace = chain("ask_application", "客户情绪管理在沟通过程中怎么用", topics=(CEM,))
+    assert trace.candidates[0].passage_id == f"{CEM}#定义"
+    assert ids(decision) == [f"{CEM}#应用 · 银行"]
+    assert step(trace, "named_entry").reason == "the named entry's section of the kind asked"
+
+
 def test_a_kind_asked_in_words_is_kept_over_retrievals_first(chain) -> None:
     decision, trace = chain("ask_importance", f"{GUESSED} 有啥好处", topics=(CEM,))
     assert ids(decision) == [f"{CEM}#重要性"]
