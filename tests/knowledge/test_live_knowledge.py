@@ -113,3 +113,31 @@ def test_real_routing_reads_rules_numbers_and_dates_as_facts(question: str, asks
     """The fact cues are the trainers' to edit; these readings are what the fact rule relies on."""
     routing = Routing.load(ROOT / "knowledge" / "routing.yml", load_knowledge(ROOT / "knowledge").vocabulary)
     assert bool(routing.asks_fact(question)) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("依恋理论跟品牌有啥关系", ["应用"]),  # a theory related to a practice: its application says how
+        ("情感劳动理论跟员工累垮有没有关系", ["应用"]),
+        ("情感关系维系跟一锤子买卖有啥区别", []),  # a difference: the definitions, as the intent says
+        ("客户关系管理理论讲的是什么", ["定义"]),  # 关系 in a name asks nothing
+    ],
+)
+def test_real_routing_reads_a_relation_as_the_application(question: str, kinds: list[str]) -> None:
+    routing = Routing.load(ROOT / "knowledge" / "routing.yml", load_knowledge(ROOT / "knowledge").vocabulary)
+    assert routing.kinds_in(question) == kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("客户当面发火一般是因为什么", ["定义"]),  # a cause: a scenario's overview, a case's background
+        ("员工情感疲惫是咋来的", ["定义"]),
+        ("跟客户讲清扣款原因要注意啥", []),  # the reason told to a customer is no cause asked
+        ("为什么现在企业都在推移情服务", []),
+    ],
+)
+def test_real_routing_reads_a_cause_as_the_overview(question: str, kinds: list[str]) -> None:
+    routing = Routing.load(ROOT / "knowledge" / "routing.yml", load_knowledge(ROOT / "knowledge").vocabulary)
+    assert routing.kinds_in(question) == kinds
