@@ -67,6 +67,8 @@ CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 JOINING = frozenset({"的", "之"})
 #: Someone spoken of again ("让他把火发完"): a message with one refers back to the conversation.
 PERSONAL_PRONOUNS = frozenset({"他", "她", "他们", "她们", "人家", "对方"})
+#: A thing spoken of again ("它和顾客满意度理论有什么关系"): the conversation's topic.
+THING_PRONOUNS = frozenset({"它", "它们"})
 #: Demonstratives that put a thing's kind after its name ("客户费力度这个指标", "KANO这种模型").
 DEMONSTRATIVES = frozenset({"这个", "那个", "这种", "那种", "这类", "这一", "这项", "这套"})
 #: Particles that may stand at a question's edges and set a cue word off from its subject.

@@ -1,5 +1,6 @@
 """Two or more named entries compared: their definitions side by side, led by the passage of one that
 speaks of another when there is one ("马斯洛跟客户情感需求啥关系": the theory's 应用 names 客户情感需求).
+An entry spoken of again by a pronoun ("它和顾客满意度理论有什么关系") is the conversation's topic.
 A definition's own cross-reference ("它是《客户情感需求》的理论基础之一") is no such passage: it is shown anyway."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from bot.conversation.sections import definition
 from bot.indexing.store import Index
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
+from bot.retrieval.word_classes import THING_PRONOUNS
 
 COMPARISON_INTENT = "ask_comparison"
 
@@ -19,9 +21,9 @@ class Comparison:
     name = "comparison"
 
     def decide(self, ev: Evidence) -> Outcome:
-        if ev.request.intent != COMPARISON_INTENT or len(ev.named) < 2:
-            return Passed("not a comparison of two named entries", named=ev.named)
-        named = ev.named[:3]
+        named = [*_pointed_at(ev), *ev.named][:3]
+        if ev.request.intent != COMPARISON_INTENT or len(named) < 2:
+            return Passed("not a comparison of two named entries", named=named)
         link = _linking(named, ev.index, [h.passage.id for h in ev.hits])
         if link is None:
             passages = [definition(t, ev.index) for t in named]
@@ -30,6 +32,15 @@ class Comparison:
         return Decided(
             Decision("compare", passages), "a passage of one named entry speaks of another", entries=named, link=link.id
         )
+
+
+def _pointed_at(ev: Evidence) -> list[str]:
+    """The conversation's topic, when the message speaks of it again by a pronoun ("它和顾客满意度理论
+    有什么关系" after 期望确认理论) and names another entry: the two are compared."""
+    topic = ev.context[0] if ev.context else None
+    if topic is None or topic in ev.named or not any(w in THING_PRONOUNS for w, _ in ev.tagged):
+        return []
+    return [topic]
 
 
 def _linking(named: list[str], index: Index, ranking: list[str]) -> Passage | None:
