@@ -21,7 +21,7 @@ class Comparison:
     name = "comparison"
 
     def decide(self, ev: Evidence) -> Outcome:
-        named = [*_pointed_at(ev), *ev.named][:3]
+        named = [*ev.named, *_pointed_at(ev)][:3]
         if ev.request.intent != COMPARISON_INTENT or len(named) < 2:
             return Passed("not a comparison of two named entries", named=named)
         link = _linking(named, ev.index, [h.passage.id for h in ev.hits])
@@ -36,7 +36,7 @@ class Comparison:
 
 def _pointed_at(ev: Evidence) -> list[str]:
     """The conversation's topic, when the message speaks of it again by a pronoun ("它和顾客满意度理论
-    有什么关系" after 期望确认理论) and names another entry: the two are compared."""
+    有什么关系" after 期望确认理论) and names another entry: the two are compared, the one named first."""
     topic = ev.context[0] if ev.context else None
     if topic is None or topic in ev.named or not any(w in THING_PRONOUNS for w, _ in ev.tagged):
         return []

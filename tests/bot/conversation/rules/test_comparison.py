@@ -35,8 +35,8 @@ def test_an_entry_spoken_of_by_a_pronoun_is_the_conversations_topic(chain) -> No
     after = Context(topic=ECT, last_kind="定义", last_passages=[f"{ECT}#定义"])
     decision, trace = chain("ask_comparison", "它和客户情绪需求有什么关系", after, topics=(NEEDS,))
     assert decision.status == "compare"
-    assert ids(decision) == [f"{NEEDS}#理论基础", f"{ECT}#定义", f"{NEEDS}#定义"]
-    assert step(trace, "comparison").evidence["entries"] == [ECT, NEEDS]
+    assert ids(decision) == [f"{NEEDS}#理论基础", f"{NEEDS}#定义", f"{ECT}#定义"]
+    assert step(trace, "comparison").evidence["entries"] == [NEEDS, ECT]
 
 
 def test_without_a_pronoun_one_named_entry_stays_one(chain) -> None:
