@@ -109,10 +109,14 @@ def test_every_synonym_stands_for_a_word_the_knowledge_base_uses() -> None:
         ("投诉处理有哪些步骤", False),
     ],
 )
-def test_real_routing_reads_rules_numbers_and_dates_as_facts(question: str, asks: bool) -> None:
+def test_real_routing_reads_rules_numbers_and_dates_as_facts(real_routing: Routing, question: str, asks: bool) -> None:
     """The fact cues are the trainers' to edit; these readings are what the fact rule relies on."""
-    routing = Routing.load(ROOT / "knowledge" / "routing.yml", load_knowledge(ROOT / "knowledge").vocabulary)
-    assert bool(routing.asks_fact(question)) is asks
+    assert bool(real_routing.asks_fact(question)) is asks
+
+
+@pytest.fixture(scope="module")
+def real_routing() -> Routing:
+    return Routing.load(ROOT / "knowledge" / "routing.yml", load_knowledge(ROOT / "knowledge").vocabulary)
 
 
 @pytest.mark.parametrize(
@@ -122,22 +126,13 @@ def test_real_routing_reads_rules_numbers_and_dates_as_facts(question: str, asks
         ("情感劳动理论跟员工累垮有没有关系", ["应用"]),
         ("情感关系维系跟一锤子买卖有啥区别", []),  # a difference: the definitions, as the intent says
         ("客户关系管理理论讲的是什么", ["定义"]),  # 关系 in a name asks nothing
-    ],
-)
-def test_real_routing_reads_a_relation_as_the_application(question: str, kinds: list[str]) -> None:
-    routing = Routing.load(ROOT / "knowledge" / "routing.yml", load_knowledge(ROOT / "knowledge").vocabulary)
-    assert routing.kinds_in(question) == kinds
-
-
-@pytest.mark.parametrize(
-    ("question", "kinds"),
-    [
         ("客户当面发火一般是因为什么", ["定义"]),  # a cause: a scenario's overview, a case's background
         ("员工情感疲惫是咋来的", ["定义"]),
         ("跟客户讲清扣款原因要注意啥", []),  # the reason told to a customer is no cause asked
         ("为什么现在企业都在推移情服务", []),
     ],
 )
-def test_real_routing_reads_a_cause_as_the_overview(question: str, kinds: list[str]) -> None:
-    routing = Routing.load(ROOT / "knowledge" / "routing.yml", load_knowledge(ROOT / "knowledge").vocabulary)
-    assert routing.kinds_in(question) == kinds
+def test_real_routing_reads_relations_as_the_application_and_causes_as_the_overview(
+    real_routing: Routing, question: str, kinds: list[str]
+) -> None:
+    assert real_routing.kinds_in(question) == kinds
