@@ -60,6 +60,7 @@ def passages() -> list:
         ("fresh_26_retrieval.jsonl", 297),
         ("fresh_27_retrieval.jsonl", 301),
         ("fresh_28_retrieval.jsonl", 298),
+        ("fresh_29_retrieval.jsonl", 303),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
