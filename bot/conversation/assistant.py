@@ -84,6 +84,7 @@ class KnowledgeAssistant:
             index.routing,
             index.common_words,
             index.terms.topics,
+            index.cases,
         )
         decision = self.policy.decide(request, index, trace)
         reply = compose(decision, index, question=turn.text, read_as=reading.fuzzy)

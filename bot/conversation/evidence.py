@@ -128,7 +128,7 @@ class Evidence:
         if not context or not self.is_case(context[0]):
             return False
         parts = {p.kind for p in self.index.entries.get(context[0], [])} - {self.index.routing.roles.cases}
-        return any(k in parts for k in self.index.routing.kinds_in(self.request.text))
+        return any(k in parts for k in self.index.routing.kinds_in(self.request.text, case=True))
 
     @property
     def cases_in_words(self) -> bool:
@@ -146,7 +146,9 @@ class Evidence:
         routing = self.index.routing
         text = self.request.text
         case = self.is_case(entry)
-        return any(not (case and k == routing.roles.cases) for k in routing.kinds_in(text)) or routing.situation(text)
+        return any(
+            not (case and k == routing.roles.cases) for k in routing.kinds_in(text, case=case)
+        ) or routing.situation(text)
 
     @cached_property
     def speaks_of_the_conversation(self) -> bool:

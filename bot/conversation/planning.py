@@ -239,10 +239,12 @@ def plan_turn(
     routing: Routing,
     common: frozenset[str] = frozenset(),
     entry_names: Mapping[str, str] | None = None,
+    cases: frozenset[str] = frozenset(),
 ) -> Request:
     """`analysis` is the query analysis of the message (entries, industries, cue kinds it names);
     `common`: the knowledge base's most common words (客户, 服务), which name no item of a list;
-    `entry_names`: normalized title or alias → entry id, to tell a list item that is an entry."""
+    `entry_names`: normalized title or alias → entry id, to tell a list item that is an entry;
+    `cases`: the case entries, whose parts are asked in words of their own ("为什么要" → 背景)."""
     read = read_against_conversation(turn, ctx)
     continued = read is not turn  # the classifier could not place it; the conversation does
     turn = read
@@ -262,7 +264,17 @@ def plan_turn(
         intent = SITUATION_INTENT
     # A correction may call the kind it wants by name ("不是问这个 我想知道背后的理论").
     named = routing.named_kinds(turn.text) if turn.intent == CORRECT_INTENT else []
-    kinds = [k for k in dict.fromkeys([*analysis.kinds, *named, *routing.kinds_for(intent)]) if k not in negated]
+    # After a 案例 section, "具体怎么做的" is about the cases it named; otherwise about its own entry.
+    named_first = ctx.last_kind == routing.roles.cases
+    context = [
+        t for t in dict.fromkeys([*ctx.mentioned, ctx.topic] if named_first else [ctx.topic, *ctx.mentioned]) if t
+    ]
+    # The entry asked about (the one named, else the conversation's) is a case: its parts' cues first.
+    subject = topics[0] if topics else next(iter(context), None)
+    parts = routing.kinds_in(turn.text, case=True) if subject in cases else []
+    kinds = [
+        k for k in dict.fromkeys([*parts, *analysis.kinds, *named, *routing.kinds_for(intent)]) if k not in negated
+    ]
     industry = industries[0] if industries else None
     if industry is None and not topics and turn.intent in FOLLOW_UP_INTENTS:
         industry = ctx.industry  # 那酒店呢 → 还有吗: stay in the industry
@@ -271,11 +283,6 @@ def plan_turn(
     if turn.intent == "inform" and industries and routing.roles.application not in kinds:
         # "那酒店呢": how the current topic plays out in that industry, or its cases there.
         kinds = [routing.roles.application, routing.roles.cases, *kinds]
-    # After a 案例 section, "具体怎么做的" is about the cases it named; otherwise about its own entry.
-    named_first = ctx.last_kind == routing.roles.cases
-    context = [
-        t for t in dict.fromkeys([*ctx.mentioned, ctx.topic] if named_first else [ctx.topic, *ctx.mentioned]) if t
-    ]
     exclude = list(ctx.last_passages) if turn.intent in NOT_AGAIN else []
     return Request(
         text=turn.text,

@@ -14,12 +14,11 @@ import math
 import re
 from collections.abc import Iterable
 
-from bot.indexing.store import Index
+from bot.indexing.store import CASE_TYPE, Index
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
 from bot.retrieval.search import Hit
 
-CASE_TYPE = "case"
 SCENARIO_TYPE = "scenario"
 #: Share of passages at most which a word tells one passage from the others (内部客户, 节日祝福;
 #: not 能力 or 沟通): only such words of a message move its answer off the section of the kind asked.

@@ -52,6 +52,8 @@ VERSION_FILES = ("passages.jsonl", "dense.faiss", "rows.npy", "bm25", MANIFEST)
 QUESTION_CHARS = frozenset("怎哪啥吗呢么")
 #: The entry type whose titles name theories and models.
 THEORY_TYPE = "theory"
+#: The entry type of cases: stories told in parts (背景, 做法, 成效, 启示).
+CASE_TYPE = "case"
 #: Share of passages above which a word is common (see Index.common_words).
 COMMON_SHARE = 0.25
 
@@ -111,6 +113,11 @@ class Index:
         ]
 
     @cached_property
+    def cases(self) -> frozenset[str]:
+        """The case entries: a story's parts are asked in words of their own (routing.yml `case_cues`)."""
+        return frozenset(p.entry_id for p in self.passages if p.entry_type == CASE_TYPE)
+
+    @cached_property
     def theory_heads(self) -> frozenset[str]:
         """The words our theories' names end in (期望确认理论, KANO模型: 理论, 模型): a subject that ends
         in one names a theory or model, which a passage must say whole, not one word at a time."""
@@ -154,7 +161,12 @@ class Index:
         """Reads messages with this index's vocabulary: its names, glossary and passage words."""
         terms = self.terms
         names = {**terms.topics, **terms.industries}
-        return Reader(names, terms.synonyms, self.content_words, self.segmenter.ordinary, self.segmenter.pieces)
+        shortened = terms.shortened_titles(
+            self.routing.people,
+            lambda short, entry: any(short in self.entry_text(other) for other in self.entries if other != entry),
+        )
+        synonyms = {**shortened, **terms.synonyms}
+        return Reader(names, synonyms, self.content_words, self.segmenter.ordinary, self.segmenter.pieces)
 
     @cached_property
     def content_words(self) -> list[str]:

@@ -9,6 +9,7 @@ error that names the file and the key.
 Usage:
     routing = Routing.load(Path("knowledge/routing.yml"), vocabulary, intents={"ask_case", ...})
     routing.kinds_in("有没有酒店的例子")  # → ['案例']
+    routing.kinds_in("银行为什么要回访VIP客户", case=True)  # → ['定义', '重要性']: the case's background first
     routing.label("案例", "移情服务", entry_type="concept")  # → '移情服务有哪些案例'
 """
 
@@ -58,6 +59,9 @@ class Routing(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind_cues: dict[str, list[str]]
+    #: cue words of a case's parts ("为什么要" asks a case's background, a concept's importance):
+    #: asked about a case, they come before `kind_cues`
+    case_cues: dict[str, list[str]] = Field(default_factory=dict)
     intent_kinds: dict[str, list[str]]
     roles: Roles
     suggestion_labels: dict[str, dict[str, str]] = Field(default_factory=dict)
@@ -86,7 +90,7 @@ class Routing(BaseModel):
     #: section kind names and their aliases (schema.yml) -> kind; filled in from the vocabulary
     kind_names: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("kind_cues")
+    @field_validator("kind_cues", "case_cues")
     @classmethod
     def _cues_are_normalized(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         return {kind: [normalize(c) for c in cues if normalize(c)] for kind, cues in value.items()}
@@ -118,6 +122,7 @@ class Routing(BaseModel):
     def check(self, path: Path, vocabulary: Vocabulary, intents: Iterable[str] | None = None) -> None:
         known = set(vocabulary.kinds)
         named = [(f"kind_cues.{k}", k) for k in self.kind_cues]
+        named += [(f"case_cues.{k}", k) for k in self.case_cues]
         named += [(f"intent_kinds.{i}", k) for i, kinds in self.intent_kinds.items() for k in kinds]
         named += [(f"roles.{role}", k) for role, k in self.roles.model_dump().items() if k is not None]
         named += [
@@ -144,11 +149,12 @@ class Routing(BaseModel):
             len(w) > 1 and w[-1] in self.people_endings for w in map(normalize, words)
         )
 
-    def kinds_in(self, question: str) -> list[str]:
+    def kinds_in(self, question: str, case: bool = False) -> list[str]:
         """Kinds whose cue words occur in the question (啥 read as 什么, 咋 as 怎么: "这说明了啥"),
-        in the file's priority order."""
+        in the file's priority order; about a `case`, the kinds its part cues ask for first."""
         text = normalize(question)
-        return [kind for kind, cues in self.kind_cues.items() if cues_in(text, cues)]
+        parts = [kind for kind, cues in self.case_cues.items() if cues_in(text, cues)] if case else []
+        return list(dict.fromkeys([*parts, *(kind for kind, cues in self.kind_cues.items() if cues_in(text, cues))]))
 
     def named_kinds(self, question: str) -> list[str]:
         """Kinds the question calls by their name or a heading's alias ("我想知道背后的理论" → 理论基础),

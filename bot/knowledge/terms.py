@@ -15,6 +15,7 @@ Usage:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.knowledge.entries import KnowledgeBase
@@ -26,6 +27,8 @@ __all__ = ["TermTable", "normalize"]
 _COORDINATION = re.compile("[与和及]")
 #: A conjunct this long names its entry on its own (情感劳动压力); a shorter one is a word (重视).
 CONJUNCT_NAME = 4
+#: A word for people leaves a title's short form only from between two words at least this long.
+SIDE = 2
 
 
 @dataclass(frozen=True)
@@ -95,3 +98,20 @@ class TermTable:
     def words(self) -> list[str]:
         """Every term as written, for a segmenter's user dictionary."""
         return sorted(set(self.spellings.values()))
+
+    def shortened_titles(self, people: Iterable[str], said_elsewhere: Callable[[str, str], bool]) -> dict[str, str]:
+        """Titles said without the word for whom they serve, between two words (提升满意度 for 提升客户满意度,
+        银行VIP定期回访): staff leave 客户 out as they type. Such a short form → the title as written,
+        when it is `CONJUNCT_NAME` characters or more, names nothing else and no other entry says it
+        (`said_elsewhere(short, entry)`: 情绪管理 is said all over, 体验理论 by another theory)."""
+        people = sorted(set(people), key=len, reverse=True)
+        found: dict[str, dict[str, str]] = {}  # short form -> entry -> the name it shortens
+        for key, entry in self.topics.items():
+            for person in people:
+                at = key.find(person)
+                if at < SIDE or len(key) - at - len(person) < SIDE:
+                    continue  # only from inside: "安抚情绪激动的客户" without it ends mid-phrase, "让感到被重视" is none
+                short = key[:at] + key[at + len(person) :]
+                if len(short) >= CONJUNCT_NAME and short not in self.topics and not said_elsewhere(short, entry):
+                    found.setdefault(short, {}).setdefault(entry, self.spellings.get(key, key))
+        return {short: next(iter(named.values())) for short, named in found.items() if len(named) == 1}

@@ -96,7 +96,7 @@ class FollowUp:
         own_words = [] if request.intent == CORRECT_INTENT else [w for c in ev.subject.chunks for w in c.words]
         # a kind of section asked, not a situation described ("电脑坏了怎么办" is a new one)
         situation = index.routing.situation(request.text)
-        cued = bool(index.routing.kinds_in(request.text))
+        cued = bool(index.routing.kinds_in(request.text, case=ev.is_case(carried[0])))
         asks_kind = cued and not situation
         names_nothing = not ev.unknown and not any(c.name_like for c in ev.subject.chunks)
         no_noun = not any(c.nominal for c in ev.subject.chunks)

@@ -280,3 +280,28 @@ def test_without_an_answer_before_it_or_without_chinese_it_stays_not_understood(
     assert (
         plan(Turn("nlu_fallback", "asdf qwer"), Context(topic="customer-emotion-management")).intent == "nlu_fallback"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "ctx", "first"),
+    [
+        ("华为为什么要做这件事", Context(), "定义"),  # a case's why: its background, not its importance
+        ("为什么要这样做", Context(topic="huawei-cloud-service"), "定义"),  # the conversation's case
+        ("华为这个案例体现了什么", Context(), "总结"),  # its lesson, not an application
+    ],
+)
+def test_about_a_case_its_part_cues_come_first(analyzer, routing, names, text, ctx, first) -> None:
+    turn = Turn("ask_importance", text)
+    request = plan_turn(
+        turn, ctx, analyzer.analyze(text), routing, entry_names=names, cases=frozenset({"huawei-cloud-service"})
+    )
+    assert request.kinds[0] == first
+
+
+def test_about_a_concept_the_part_cues_of_cases_ask_nothing(analyzer, routing, names) -> None:
+    text = "客户情绪管理为什么要做"
+    turn = Turn("ask_importance", text)
+    request = plan_turn(
+        turn, Context(), analyzer.analyze(text), routing, entry_names=names, cases=frozenset({"huawei-cloud-service"})
+    )
+    assert request.kinds[0] == "重要性"

@@ -46,7 +46,9 @@ def decide(retriever: Retriever, kb_index: Index):
         **settings: float,
     ) -> Decision:
         turn = Turn(intent, text, list(topics), list(industries))
-        request = plan_turn(turn, ctx or Context(), kb_index.analyzer.analyze(text), kb_index.routing)
+        request = plan_turn(
+            turn, ctx or Context(), kb_index.analyzer.analyze(text), kb_index.routing, cases=kb_index.cases
+        )
         return AnswerPolicy(retriever, PolicySettings(**settings)).decide(request, kb_index)
 
     return decide
@@ -437,7 +439,7 @@ def test_every_turn_is_traced_rule_by_rule(
     retriever: Retriever, kb_index: Index, intent: str, text: str, ctx: Context | None, rule: str
 ) -> None:
     turn = Turn(intent, text)
-    request = plan_turn(turn, ctx or Context(), kb_index.analyzer.analyze(text), kb_index.routing)
+    request = plan_turn(turn, ctx or Context(), kb_index.analyzer.analyze(text), kb_index.routing, cases=kb_index.cases)
     trace = Trace(text)
     settings = PolicySettings(min_confidence=UNREACHABLE if rule == "coverage" else 0.0, context_margin=10.0)
     AnswerPolicy(retriever, settings).decide(request, kb_index, trace)

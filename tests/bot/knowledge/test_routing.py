@@ -118,6 +118,19 @@ def test_kinds_in_follow_the_file_order(routing: Routing) -> None:
     assert routing.kinds_in("今天天气不错") == []
 
 
+def test_about_a_case_its_part_cues_come_before_the_kind_cues(routing: Routing) -> None:
+    assert routing.kinds_in("银行为什么要定期回访VIP客户") == ["重要性"]
+    assert routing.kinds_in("银行为什么要定期回访VIP客户", case=True) == ["定义", "重要性"]
+    assert routing.kinds_in("这个案例体现了什么", case=True)[0] == "总结"
+    assert routing.kinds_in("今天天气不错", case=True) == []
+
+
+def test_case_cues_of_an_unknown_kind_are_refused(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    path = edited(tmp_path, lambda d: d["case_cues"].update(八卦=["听说"]))
+    with pytest.raises(RoutingError, match=r"case_cues\.八卦: unknown section kind"):
+        Routing.load(path, vocabulary)
+
+
 def test_kinds_in_reads_colloquial_question_words(routing: Routing) -> None:
     """啥 for 什么, 咋 for 怎么: no cue list needs a colloquial twin of each cue."""
     assert routing.kinds_in("客户情绪管理为啥要做") == routing.kinds_in("客户情绪管理为什么要做") != []

@@ -131,3 +131,30 @@ def test_each_thing_a_coordinated_title_names_names_its_entry(tmp_path: Path) ->
     assert table.topics["让客户感到被尊重"] == "respect"
     assert "重视" not in table.topics  # a word, not a name
     assert table.topics["情感劳动"] == "labor-theory"
+
+
+def test_a_title_without_the_word_for_whom_it_serves_is_a_short_form_of_it() -> None:
+    table = TermTable(
+        topics={
+            "提升客户满意度": "csat",
+            "安抚情绪激动的客户": "calming",
+            "让客户感到被尊重和重视": "respect",
+            "客户情绪管理": "emotions",
+            "银行vip客户定期回访": "vip",
+            "银行vip顾客定期回访": "vip-2",
+        },
+        spellings={"提升客户满意度": "提升客户满意度", "银行vip客户定期回访": "银行VIP客户定期回访"},
+    )
+    said = {"emotions": "", "csat": "", "calming": "", "respect": "", "vip": "", "vip-2": ""}
+    short = table.shortened_titles(
+        ["客户", "顾客"], lambda s, entry: any(s in t for e, t in said.items() if e != entry)
+    )
+    # only from between two words (安抚情绪激动的 ends mid-phrase, 让感到被尊重和重视 reads as nothing,
+    # 情绪管理 starts the title);
+    # a short form two entries share names neither
+    assert short == {"提升满意度": "提升客户满意度"}
+
+
+def test_a_short_form_another_entry_says_is_a_phrase_not_a_name() -> None:
+    table = TermTable(topics={"提升客户满意度": "csat"})
+    assert table.shortened_titles(["客户"], lambda s, entry: True) == {}

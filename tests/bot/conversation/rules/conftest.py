@@ -56,7 +56,7 @@ def planned(
     """A turn planned over `index` as the assistant plans it: from the text the reader understood."""
     understood = index.reader.read(text).understood
     turn = Turn(intent, understood, list(topics), list(industries))
-    return plan_turn(turn, ctx or Context(), index.analyzer.analyze(understood), index.routing)
+    return plan_turn(turn, ctx or Context(), index.analyzer.analyze(understood), index.routing, cases=index.cases)
 
 
 def decided(

@@ -60,7 +60,7 @@ def test_a_latin_word_beside_the_entrys_english_name_is_something_we_lack(chain)
 
 def test_a_case_part_asked_in_everyday_words_is_read_from_them(chain) -> None:
     """No word asks for a kind; the classifier's 实施策略 is a guess: 续约率 is said by the outcome only."""
-    decision, trace = chain("ask_strategy", "华为那样做以后续约率上去没", topics=(HUAWEI,))
+    decision, trace = chain("ask_strategy", "华为那样做以后续约率有没有涨", topics=(HUAWEI,))
     assert ids(decision) == [f"{HUAWEI}#成效"]
     named = step(trace, "named_entry")
     assert named.reason == "the part of the named case the message's words ask for"
