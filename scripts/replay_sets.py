@@ -6,7 +6,7 @@ Each message is read by the running Rasa server's NLU (`/model/parse`, start the
 index; nothing is stored (no tracker, no feedback). The sets are the development sets of
 ../shared/eval and every set in tests/fixtures/eval: retrieval questions (`ans`: the first cited
 passage is gold), dialogue turns (`dl`: the turn's expectations) and questions to refuse (`ref`:
-no 「来源：」). Sets numbered `--blind-from` and up (fresh_19… : written blind, never read
+no 「来源：」). Fresh sets numbered `BLIND_FROM` and up (fresh_19… : written blind, never read
 while changing answering) are totalled apart from the ones read.
 
     .venv/bin/python scripts/replay_sets.py run var/replay/before.jsonl [--only fresh_28]

@@ -271,7 +271,7 @@ def plan_turn(
     ]
     # The entry asked about (the one named, else the conversation's) is a case: its parts' cues first.
     subject = topics[0] if topics else next(iter(context), None)
-    parts = routing.kinds_in(turn.text, case=True) if subject in cases else []
+    parts = routing.case_kinds_in(turn.text) if subject in cases else []
     kinds = [
         k for k in dict.fromkeys([*parts, *analysis.kinds, *named, *routing.kinds_for(intent)]) if k not in negated
     ]

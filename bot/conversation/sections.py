@@ -28,8 +28,7 @@ QUALIFIED = " · "
 
 
 def is_case(entry: str, index: Index) -> bool:
-    passages = index.entries.get(entry) or []
-    return bool(passages) and passages[0].entry_type == CASE_TYPE
+    return entry in index.cases
 
 
 def is_story(passage: Passage, index: Index) -> bool:

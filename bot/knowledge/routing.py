@@ -153,8 +153,13 @@ class Routing(BaseModel):
         """Kinds whose cue words occur in the question (啥 read as 什么, 咋 as 怎么: "这说明了啥"),
         in the file's priority order; about a `case`, the kinds its part cues ask for first."""
         text = normalize(question)
-        parts = [kind for kind, cues in self.case_cues.items() if cues_in(text, cues)] if case else []
+        parts = self.case_kinds_in(text) if case else []
         return list(dict.fromkeys([*parts, *(kind for kind, cues in self.kind_cues.items() if cues_in(text, cues))]))
+
+    def case_kinds_in(self, question: str) -> list[str]:
+        """The kinds a question about a case asks by the cue words of its story's parts (`case_cues`)."""
+        text = normalize(question)
+        return [kind for kind, cues in self.case_cues.items() if cues_in(text, cues)]
 
     def named_kinds(self, question: str) -> list[str]:
         """Kinds the question calls by their name or a heading's alias ("我想知道背后的理论" → 理论基础),

@@ -123,6 +123,7 @@ def test_about_a_case_its_part_cues_come_before_the_kind_cues(routing: Routing) 
     assert routing.kinds_in("银行为什么要定期回访VIP客户", case=True) == ["定义", "重要性"]
     assert routing.kinds_in("这个案例体现了什么", case=True)[0] == "总结"
     assert routing.kinds_in("今天天气不错", case=True) == []
+    assert routing.case_kinds_in("银行为什么要定期回访VIP客户") == ["定义"]
 
 
 def test_case_cues_of_an_unknown_kind_are_refused(tmp_path: Path, vocabulary: Vocabulary) -> None:
