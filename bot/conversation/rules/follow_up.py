@@ -21,6 +21,7 @@ from bot.conversation.sections import item_line, linked_case, section
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
 from bot.retrieval.query import SITUATION_INTENT
+from bot.retrieval.word_classes import FUNCTION
 
 #: A message this short may name a part of the context by a few of its words ("培训那块呢").
 SHORT_PART = 12
@@ -71,6 +72,16 @@ def asks_why(text: str) -> bool:
     return bool(_WHY.search(normalize(text)))
 
 
+def _asks_only(ev: Evidence, word: str, carried: list[str]) -> bool:
+    """A word that asks rather than names: a cue of a kind (about a case, of its story's parts:
+    反应 asks its outcome) or a time or direction word (之后), in "这么做之后客人啥反应"."""
+    routing = ev.index.routing
+    if word in routing.cue_words or (ev.is_case(carried[0]) and routing.case_kinds_in(word)):
+        return True
+    tagged = ev.index.segmenter.tagged(word)
+    return len(tagged) == 1 and tagged[0][1] in FUNCTION
+
+
 class FollowUp:
     name = "follow_up"
 
@@ -114,7 +125,9 @@ class FollowUp:
             # "客户满意度怎么提升" after 顾客插队: the words of one other entry's title, ranked near the top
             return Passed("moved on: it says most of another entry's title", entry=other)
         context_text = "".join(p.text for e in carried for p in index.entries[e])
-        new_words = [w for w in own_words if ev.specific(w) and w not in context_text]
+        new_words = [
+            w for w in own_words if ev.specific(w) and w not in context_text and not _asks_only(ev, w, carried)
+        ]
         lead = outside[0].score - inside[0].score if outside else 0.0
         if new_words and outside and ev.confident and lead > ev.settings.context_margin:
             return Passed("moved on: its own words fit a passage elsewhere better", words=new_words, lead=lead)

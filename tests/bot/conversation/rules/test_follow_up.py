@@ -9,7 +9,17 @@ import pytest
 from bot.conversation.planning import Context
 from bot.indexing.store import Index
 from bot.retrieval.search import Retriever
-from tests.bot.conversation.rules.conftest import AFTER_CASE, CEM, DEFINED, HUAWEI, decided, edited_kb, ids, step
+from tests.bot.conversation.rules.conftest import (
+    AFTER_CASE,
+    CEM,
+    DEFINED,
+    HUAWEI,
+    appended,
+    decided,
+    edited_kb,
+    ids,
+    step,
+)
 
 STRATEGIES_SHOWN = Context(topic=CEM, last_kind="定义", last_passages=[f"{CEM}#定义"])
 
@@ -157,3 +167,29 @@ def test_a_follow_up_the_classifier_could_not_place_asking_how_gets_the_steps(ch
     """怎么 and a verb ask how to do something: the steps, not the last answer's kind carried over."""
     decision, _ = chain("nlu_fallback", "那怎么减轻客户的这种情绪", DEFINED)
     assert decision.passage.id == f"{CEM}#实施策略"
+
+
+#: A passage elsewhere that says a case's outcome cue (反应) and 之后 over and over.
+REACTIONS = "\n## 挑战\n服务结束之后，员工要留意客户的反应：客户之后的反应和口碑说明服务是否到位。\n"
+
+
+@pytest.fixture(scope="module")
+def with_reactions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Retriever, Index]:
+    return edited_kb(tmp_path_factory.mktemp("reactions"), appended("concepts/customer-emotional-needs.md", REACTIONS))
+
+
+@pytest.mark.parametrize("text", ["这么做之后客户啥反应", "那之后口碑咋样"])
+def test_a_cue_of_the_cases_outcome_and_a_time_word_are_no_words_of_a_new_subject(with_reactions, text) -> None:
+    """反应 asks a case's outcome, 之后 says when: neither is a subject that moved on, however well
+    the passage elsewhere that repeats them ranks."""
+    retriever, index = with_reactions
+    decision, trace = decided(retriever, index, "inform", text, AFTER_CASE)
+    assert trace.decided_by == "follow_up"
+    assert ids(decision) == [f"{HUAWEI}#成效"]
+
+
+def test_a_word_of_the_passage_elsewhere_still_moves_on(with_reactions) -> None:
+    retriever, index = with_reactions
+    decision, trace = decided(retriever, index, "inform", "服务结束要留意啥", AFTER_CASE)
+    assert step(trace, "follow_up").reason == "moved on: its own words fit a passage elsewhere better"
+    assert ids(decision) == ["customer-emotional-needs#挑战"]
