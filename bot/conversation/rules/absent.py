@@ -5,7 +5,9 @@ says it, so any passage retrieval ranks first, however close its cosine, answers
 A subject of several words the knowledge base knows one by one ("员工情感培训") counts as
 mentioned when a passage ranked near the top holds all of them, unless it ends like the names of
 our theories ("服务差距模型": 模型, as in KANO模型): a theory is said whole or not at all. Situations ("顾客插队怎么办")
-and tasks ("怎么记住客人喜好") are left to retrieval: their everyday words need not be ours.
+and tasks ("怎么记住客人喜好") are left to retrieval: their everyday words need not be ours. A name of
+ours with one short word after it that asks for a part the entry has ("客户投诉的根源在哪": 根源 cues
+its overview) is left to the named entry's rule; "KANO模型的缺点" asks for what no section says.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ CONCEPT_WORD = 4
 #: Parts of speech ending a concept's name: a common noun (定律), a verbal noun (交叉销售); a
 #: company's ends in a proper name or a piece jieba had to cut (丽思卡尔顿, 海底捞).
 CONCEPT_HEADS = frozenset({"n", "vn"})
+#: After a name of ours, a word this short asks something of it (根源, 结论); a longer one names a
+#: concept of its own (无差异属性).
+ASKED_WORD = 2
 
 
 class AbsentSubject:
@@ -74,6 +79,9 @@ class AbsentSubject:
             return Passed("refers back to the conversation in everyday words", subject=chunks)
         if len(subject.chunks) > 1 and ev.named:
             return Passed("names an entry beside words we lack: the named entry's rule weighs them", subject=chunks)
+        rest = self._asked_of_a_name(ev)
+        if rest is not None:
+            return Passed("a name of ours and a word of what is asked of it", subject=chunks, asked=rest)
         chunk = subject.chunks[0]
         if len(subject.chunks) == 1 and len(chunk.words) >= DESCRIPTION_WORDS and chunk.known and not theory:
             holders = [
@@ -89,6 +97,28 @@ class AbsentSubject:
         return Decided(
             ev.not_found(), "the knowledge base never mentions the subject", subject=chunks, missing=subject.missing
         )
+
+    @staticmethod
+    def _asked_of_a_name(ev: Evidence) -> str | None:
+        """ "客户投诉的根源在哪", "移情服务的局限": one subject, a name of an entry the message names
+        and one short word after it that asks for a part of that entry (its cause, its challenges)
+        rather than naming a concept of its own ("KANO的无差异属性" does)."""
+        chunks = ev.subject.chunks
+        if len(chunks) != 1 or not ev.named:
+            return None
+        text = chunks[0].text
+        names = [n for e in ev.named for n in ev.index.terms.names_of(e) if text.startswith(n)]
+        if not names:
+            return None
+        rest = text[len(max(names, key=len)) :]
+        if not 0 < len(rest) <= ASKED_WORD:
+            return None
+        # a part the entry has, asked by its cue (根源 → 概述) or its heading's name (局限 → 挑战);
+        # "KANO模型的缺点" asks for what no section of it says
+        routing = ev.index.routing
+        asked = {*routing.kinds_in(rest), *routing.named_kinds(rest)}
+        held = {p.kind for e in ev.named for p in ev.index.entries.get(e, [])}
+        return rest if asked & held else None
 
     @staticmethod
     def _defines_a_compound(ev: Evidence) -> bool:

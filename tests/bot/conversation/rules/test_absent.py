@@ -273,3 +273,19 @@ def test_a_compound_of_our_nouns_asked_what_it_means_is_a_term_we_lack(chain) ->
 def test_a_part_of_the_conversations_subject_asked_about_still_follows_up(chain) -> None:
     decision, trace = chain("ask_definition", "客户语气是啥意思", DEFINED)
     assert step(trace, "absent_subject").outcome == "passed"
+
+
+@pytest.mark.parametrize(("text", "asked"), [("客户情绪管理的含义在哪", "含义"), ("客户情绪管理的价值在哪", "价值")])
+def test_a_short_word_after_a_name_of_ours_asking_for_a_part_it_has_is_answered(chain, text: str, asked: str) -> None:
+    """含义 cues the definition, 价值 the importance: a part of the entry named, asked in one word."""
+    decision, trace = chain("inform", text)
+    assert step(trace, "absent_subject").evidence["asked"] == asked
+    assert decision.status == "answer" and decision.passage.entry_id == "customer-emotion-management"
+
+
+@pytest.mark.parametrize("text", ["客户情绪管理的局限", "客户情绪管理的误区有哪些", "客户情绪管理的无差异属性是什么"])
+def test_a_part_the_entry_lacks_or_a_concept_after_a_name_of_ours_is_not_found(chain, text: str) -> None:
+    """局限 names 挑战, a section this entry lacks; 误区 and 无差异属性 name no part of any entry."""
+    decision, trace = chain("ask_definition", text)
+    assert step(trace, "absent_subject").outcome == "decided"
+    assert decision.status == "not_found"
