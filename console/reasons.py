@@ -48,6 +48,7 @@ REASONS = {
     "asks for more or another part of the last answer": "要上一条回答的更多内容或其他部分",
     "every word is ours, and the conversation has a subject": "每个词知识库里都有，且对话已有主题",
     "names an entry beside words we lack: the named entry's rule weighs them": "点名了条目，旁边有知识库没有的词：交给“问题点名了条目”规则判断",
+    "a name of ours and a word of what is asked of it": "条目名称后面跟着一个词，问的是该条目已有的某一部分（如“根源”“局限”）：交给“问题点名了条目”规则判断",
     "names nothing, and the conversation has a subject": "没有点名任何事物，且对话已有主题",
     "not a question about one term": "不是在问某一个术语",
     "the knowledge base mentions the subject": "知识库提到过问题问的对象",
