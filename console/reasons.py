@@ -50,6 +50,7 @@ REASONS = {
     "names an entry beside words we lack: the named entry's rule weighs them": "点名了条目，旁边有知识库没有的词：交给“问题点名了条目”规则判断",
     "a name of ours and a word of what is asked of it": "条目名称后面跟着一个词，问的是该条目已有的某一部分（如“根源”“局限”）：交给“问题点名了条目”规则判断",
     "names nothing, and the conversation has a subject": "没有点名任何事物，且对话已有主题",
+    "the subject is the first passage's title said short: that passage": "问的对象是检索排第一的条目标题的简称（问题里的词大多出自该标题）：回答这一段",
     "not a question about one term": "不是在问某一个术语",
     "the knowledge base mentions the subject": "知识库提到过问题问的对象",
     "the knowledge base never mentions the subject": "知识库里从没提到问题问的对象",

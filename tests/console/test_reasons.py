@@ -16,7 +16,18 @@ def reasons_in_the_rules() -> set[str]:
     """The string constants of each Passed(reason) and Decided(decision, reason), and of `why = …`."""
     found: set[str] = set()
     for path in RULES_DIR.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # a reason given twice is a module constant: `SHORT_TITLE = "…"`, then Decided(…, SHORT_TITLE)
+        constants = {
+            t.id: node.value.value
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            for t in node.targets
+            if isinstance(t, ast.Name)
+        }
+        for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("Passed", "Decided"):
                 reason = node.args[0] if node.func.id == "Passed" else (node.args[1] if len(node.args) > 1 else None)
                 targets = [reason] if reason is not None else []
@@ -30,6 +41,7 @@ def reasons_in_the_rules() -> set[str]:
                 for c in ast.walk(t)
                 if isinstance(c, ast.Constant) and isinstance(c.value, str)
             }
+            found |= {constants[t.id] for t in targets if isinstance(t, ast.Name) and t.id in constants}
     return found
 
 

@@ -8,6 +8,9 @@ our theories ("服务差距模型": 模型, as in KANO模型): a theory is said 
 and tasks ("怎么记住客人喜好") are left to retrieval: their everyday words need not be ours. A name of
 ours with one short word after it that asks for a part the entry has ("客户投诉的根源在哪": 根源 cues
 its overview) is left to the named entry's rule; "KANO模型的缺点" asks for what no section says.
+A title said short ("医院沟通培训" for 医院沟通能力培训, "安抚激动客户") is no missing subject when
+retrieval ranks that entry first: most of the subject's own words are words of its title, and
+retrieval's first passage answers (the later rules would read 同理心 alone as the theory's name).
 """
 
 from __future__ import annotations
@@ -32,6 +35,13 @@ CONCEPT_HEADS = frozenset({"n", "vn"})
 #: After a name of ours, a word this short asks something of it (根源, 结论); a longer one names a
 #: concept of its own (无差异属性).
 ASKED_WORD = 2
+#: A subject shortens a title when at least this many of its own words are words of the title …
+TITLE_WORDS = 2
+#: … and at most this many of its own words are not (a title said short leaves words out; it does
+#: not add a name of its own: "迪士尼乐园培训员工" is another company's training).
+OTHER_WORDS = 1
+#: The evidence is the title's and retrieval's together, so retrieval's first passage answers.
+SHORT_TITLE = "the subject is the first passage's title said short: that passage"
 
 
 class AbsentSubject:
@@ -52,6 +62,8 @@ class AbsentSubject:
             concept = self._concept_we_lack(ev)
             if concept is None:
                 return Passed("a case question: the case rule answers names we lack honestly", subject=chunks)
+            if self._shortened_title(ev):
+                return Decided(ev.answer(ev.hits[0].passage), SHORT_TITLE, subject=chunks)
             return Decided(
                 ev.not_found(),
                 "an example of a concept the knowledge base never mentions",
@@ -94,9 +106,26 @@ class AbsentSubject:
                 return Passed(
                     "a passage near the top holds every word of the subject", subject=chunks, passage=holders[0].id
                 )
+        if not theory and self._shortened_title(ev):
+            return Decided(ev.answer(ev.hits[0].passage), SHORT_TITLE, subject=chunks)
         return Decided(
             ev.not_found(), "the knowledge base never mentions the subject", subject=chunks, missing=subject.missing
         )
+
+    @staticmethod
+    def _shortened_title(ev: Evidence) -> bool:
+        """Whether the one missing subject is the title of the entry retrieval ranks first, said short:
+        "医院沟通培训案例" (沟通, 培训 of 医院沟通能力培训), "培训同事同理心" (培训员工的同理心).
+        Words most passages use (客户, 服务) are nobody's title; a compound of our words that names
+        something else shares at most one of them with a title ("客户情感账户": 账户 is in none)."""
+        chunks = ev.subject.chunks
+        if len(chunks) != 1 or not ev.hits:
+            return False
+        index = ev.index
+        own = [w for w in chunks[0].words if len(w) > 1 and w not in index.common_words]
+        title = normalize(index.titles[ev.hits[0].passage.entry_id])
+        shared = [w for w in own if w in title]
+        return len(shared) >= TITLE_WORDS and len(own) - len(shared) <= OTHER_WORDS
 
     @staticmethod
     def _asked_of_a_name(ev: Evidence) -> str | None:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.conversation.evidence import Evidence, PolicySettings
 from bot.conversation.planning import Request
 from bot.conversation.rules.absent import AbsentSubject
 from bot.conversation.rules.base import Decided, Passed
+from bot.conversation.trace import Trace
 from bot.indexing.store import Index
 from bot.retrieval.search import Retriever
 from tests.bot.conversation.rules.conftest import DEFINED, decided, edited_kb, step, verdicts
@@ -289,3 +291,52 @@ def test_a_part_the_entry_lacks_or_a_concept_after_a_name_of_ours_is_not_found(c
     decision, trace = chain("ask_definition", text)
     assert step(trace, "absent_subject").outcome == "decided"
     assert decision.status == "not_found"
+
+
+@pytest.fixture(scope="module")
+def with_long_title(tmp_path_factory: pytest.TempPathFactory) -> tuple[Retriever, Index]:
+    """The fixture knowledge base with the hotel case under a long title staff say short."""
+
+    def retitle(knowledge: Path) -> None:
+        case = knowledge / "cases" / "hotel-welcome-gift.md"
+        case.write_text(case.read_text(encoding="utf-8").replace("title: 酒店欢迎礼", f"title: {LONG_TITLE}"), "utf-8")
+
+    return edited_kb(tmp_path_factory.mktemp("long-title"), retitle)
+
+
+LONG_TITLE = "酒店前台欢迎礼物赠送实践"
+
+
+@pytest.mark.parametrize("text", ["前台礼物赠送案例的启示", "前台赠送礼物的例子"])
+def test_a_title_said_short_is_answered_from_retrievals_first_passage(with_long_title, text: str) -> None:
+    """前台, 礼物, 赠送 are words of 酒店前台欢迎礼物赠送实践; the subject as said is nowhere."""
+    retriever, index = with_long_title
+    decision, trace = decided(retriever, index, "ask_case", text)
+    assert step(trace, "absent_subject").reason == "the subject is the first passage's title said short: that passage"
+    assert decision.status == "answer" and decision.passage.entry_id == "hotel-welcome-gift"
+
+
+@pytest.mark.parametrize("text", ["前台收银系统是什么", "礼物积分是什么"])
+def test_a_subject_sharing_one_word_with_a_title_is_still_not_found(with_long_title, text: str) -> None:
+    """One word of a title beside words no title says names something else."""
+    retriever, index = with_long_title
+    decision, trace = decided(retriever, index, "ask_definition", text)
+    assert step(trace, "absent_subject").reason == "the knowledge base never mentions the subject"
+    assert decision.status == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("前台礼物赠送", True),  # three of the title's words, none of its own
+        ("星光前台礼物赠送", True),  # one word of its own beside them
+        ("星光乐园前台礼物赠送", False),  # two: a name of its own, another company's gifts
+        ("前台收银", False),  # one of the title's words
+    ],
+)
+def test_a_short_title_leaves_words_out_and_adds_at_most_one(with_long_title, text: str, short: bool) -> None:
+    retriever, index = with_long_title
+    ev = Evidence(Request(text, "ask_definition", ["定义"], [], None), index, retriever, PolicySettings(), Trace(text))
+    assert [c.text for c in ev.subject.chunks] == [text]  # precondition: one subject, as said
+    assert ev.hits[0].passage.entry_id == "hotel-welcome-gift"
+    assert AbsentSubject._shortened_title(ev) is short
