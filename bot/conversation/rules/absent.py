@@ -123,7 +123,7 @@ class AbsentSubject:
             return False
         index = ev.index
         own = [w for w in chunks[0].words if len(w) > 1 and w not in index.common_words]
-        title = normalize(index.titles[ev.hits[0].passage.entry_id])
+        title = normalize(ev.hits[0].passage.title)  # the passage carries its title: no lookup
         shared = [w for w in own if w in title]
         return len(shared) >= TITLE_WORDS and len(own) - len(shared) <= OTHER_WORDS
 
