@@ -103,7 +103,7 @@ def guard(on_new_message: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Aw
             return
         held = _Held(out)
         try:
-            with limits().turn():  # how busy the server is (limits.py, when_busy)
+            async with limits().turn(message.sender_id):  # how busy the server is; waits while full (limits.py)
                 await on_new_message(message)
         except TrackerStoreUnavailable as exc:  # logged by the store; no answer without history
             held.restore()

@@ -173,7 +173,7 @@ class GuardedRestInput(RestInput):
         json_request(headers.get("content-type"), headers.get("origin"), lambda origin: self.origins(origin, environ))
         chat = ChatRequest.parse(request.body or b"")
         self.sender_auth.check(headers.get("authorization"), chat.sender)
-        too_fast(limits().wait_sender(conversation_id(self.name(), chat.sender)), "sender")
+        too_fast(limits().wait_sender(conversation_id(self.name(), chat.sender), client_address(request)), "sender")
         return chat
 
     def _senders_as_sent(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+
 import pytest
 
 from rasa_addons.channels.limits import DEFAULTS, Rate, RateLimits, TokenBuckets, whole_seconds
@@ -33,18 +37,35 @@ def test_buckets_are_bounded() -> None:
     assert len(buckets._buckets) == 100
 
 
+@asynccontextmanager
+async def turns(limits: RateLimits, *senders: str) -> AsyncIterator[None]:
+    """The server answering these senders' turns (each let through the gate, if there is room)."""
+    async with AsyncExitStack() as stack:
+        for sender in senders:
+            await stack.enter_async_context(limits.turn(sender))
+        yield
+
+
+def run(scenario: Callable[[], object]) -> None:
+    asyncio.run(scenario())  # type: ignore[arg-type]
+
+
 def test_when_busy_a_client_that_sent_fast_waits_and_a_person_goes_ahead() -> None:
     clock = SecondsClock(1000.0)
     limits = RateLimits.from_settings(None, clock)
     for _ in range(20):  # a flooder while the server was idle: admitted (up to its limits), and counted
         limits.wait("rest:flood", "10.0.0.9")
         clock.now += 0.5
-    with limits.turn(), limits.turn():  # the server is answering two turns
-        assert limits.busy
-        assert limits.wait("rest:flood", "10.0.0.9") is not None  # refused until it slows down
-        assert limits.wait("rest:colleague", "10.0.0.2") is None  # a person asking now and then
-        clock.now += 8
-        assert limits.wait("rest:colleague", "10.0.0.2") is None
+
+    async def scenario() -> None:
+        async with turns(limits, "rest:a", "rest:b"):  # the server is answering two turns
+            assert limits.busy
+            assert limits.wait("rest:flood", "10.0.0.9") is not None  # refused until it slows down
+            assert limits.wait("rest:colleague", "10.0.0.2") is None  # a person asking now and then
+            clock.now += 8
+            assert limits.wait("rest:colleague", "10.0.0.2") is None
+
+    run(scenario)
     assert not limits.busy and limits.in_progress == 0
 
 
@@ -56,10 +77,14 @@ def test_when_busy_a_client_that_asks_again_at_once_after_its_answer_waits() -> 
     limits.answered("rest:colleague", "10.0.0.2")
     clock.now += 0.2
     assert limits.wait("rest:flood-2", "10.0.0.9") is None  # not busy: no gap asked
-    with limits.turn(), limits.turn():
-        assert limits.wait("rest:flood-3", "10.0.0.9") == pytest.approx(2.8)  # same address, a new sender
-        clock.now += 5
-        assert limits.wait("rest:colleague", "10.0.0.2") is None  # read for five seconds
+
+    async def scenario() -> None:
+        async with turns(limits, "rest:a", "rest:b"):
+            assert limits.wait("rest:flood-3", "10.0.0.9") == pytest.approx(2.8)  # same address, a new sender
+            clock.now += 5
+            assert limits.wait("rest:colleague", "10.0.0.2") is None  # read for five seconds
+
+    run(scenario)
     assert not limits.busy
 
 
@@ -70,10 +95,52 @@ def test_the_defaults_are_those_of_endpoints_yml_and_can_be_turned_off() -> None
     assert rate_limit_settings(ROOT / "endpoints.yml") == DEFAULTS
     off = RateLimits.off()
     assert not off.enabled and all(off.wait("rest:u1", "10.0.0.1") is None for _ in range(1000))
-    with off.turn(), off.turn(), off.turn(), off.turn():
-        assert not off.busy
+
+    async def scenario() -> None:
+        async with turns(off, "rest:a", "rest:b", "rest:c", "rest:d"):  # no gate: all at once
+            assert not off.busy
+
+    run(scenario)
+    assert RateLimits.from_settings(None).gate is None  # the fair gate is asked for (at_once), not assumed
     partial = RateLimits.from_settings({"per_address": None, "when_busy": None})
     assert partial.addresses is None and partial.when_busy is None and partial.senders is not None
+
+
+def test_while_full_the_person_goes_before_the_flood_that_came_first() -> None:
+    """Two turns run; flooding clients' messages and a person's wait; the person goes next."""
+    clock = SecondsClock(1000.0)
+    gated = {"turns_in_progress": 2, "burst": 3, "per_minute": 12, "min_gap": 3, "at_once": 2}
+    limits = RateLimits.from_settings({"when_busy": gated}, clock)
+    flood = {f"rest:flood-{n}": f"10.0.0.{10 + n}" for n in range(4)}
+    for sender, address in flood.items():  # they have been sending fast while the server was idle
+        for _ in range(3):
+            limits.wait(f"{sender}-earlier", address)
+    clock.now += 5  # one human-pace token back each (12 a minute)
+    order: list[str] = []
+
+    async def answer(sender: str, address: str, done: asyncio.Event) -> None:
+        assert limits.wait(sender, address) is None
+        async with limits.turn(sender):
+            order.append(sender)
+            await done.wait()
+
+    async def scenario() -> None:
+        arrivals = [*list(flood)[:3], "rest:colleague", list(flood)[3]]  # the flood came first
+        done = {sender: asyncio.Event() for sender in arrivals}
+        tasks = []
+        for sender in arrivals:
+            tasks.append(asyncio.create_task(answer(sender, flood.get(sender, "10.0.0.2"), done[sender])))
+            await asyncio.sleep(0)
+        assert order == arrivals[:2] and limits.gate and limits.gate.waiting == 3
+        done[arrivals[0]].set()
+        await asyncio.sleep(0.01)
+        assert order == [*arrivals[:2], "rest:colleague"]
+        for event in done.values():
+            event.set()
+        await asyncio.gather(*tasks)
+
+    run(scenario)
+    assert order[3:] == ["rest:flood-2", "rest:flood-3"] and limits.in_progress == 0
 
 
 @pytest.mark.parametrize(
@@ -85,6 +152,7 @@ def test_the_defaults_are_those_of_endpoints_yml_and_can_be_turned_off() -> None
         {"when_busy": {"turns_in_progress": 0, "burst": 3, "per_minute": 12}},
         {"when_busy": {"turns_in_progress": 2, "burst": 3, "per_minute": 12, "min_gap": -1}},
         {"when_busy": {"turns_in_progress": 2, "burst": 3, "per_minute": 12, "gap": 1}},
+        {"when_busy": {"turns_in_progress": 2, "burst": 3, "per_minute": 12, "at_once": 0}},
         {"per_user": {"burst": 3, "per_minute": 12}},
     ],
 )
