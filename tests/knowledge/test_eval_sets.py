@@ -63,6 +63,7 @@ def passages() -> list:
         ("fresh_29_retrieval.jsonl", 303),
         ("fresh_30_retrieval.jsonl", 302),
         ("fresh_31_retrieval.jsonl", 301),
+        ("fresh_32_retrieval.jsonl", 310),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
