@@ -94,6 +94,11 @@ class Evidence:
         """The message's words with jieba's parts of speech, cut once for every rule that weighs them."""
         return self.index.segmenter.tagged(normalize(self.request.text))
 
+    @cached_property
+    def flags(self) -> dict[str, str]:
+        """Each word's part of speech, looked up by word (a word said twice: its last reading)."""
+        return dict(self.tagged)
+
     def foreign_words(self, cues: Iterable[str] = ()) -> list[str]:
         """Nouns of the message that the knowledge base never uses (服务器 in "华为的服务器怎么续费"),
         other than the `cues` the question asks with (多久): beside a name of ours they show the

@@ -159,8 +159,7 @@ class AbsentSubject:
             return False
         if routing.roles.definition not in routing.kinds_in(ev.request.text):
             return False
-        flags = dict(ev.tagged)
-        return all(nominal(flags.get(w, "")) for w in chunks[0].words)
+        return all(nominal(ev.flags.get(w, "")) for w in chunks[0].words)
 
     @staticmethod
     def _concept_we_lack(ev: Evidence) -> str | None:
@@ -174,10 +173,9 @@ class AbsentSubject:
             return None
         chunk = subject.chunks[0]
         head = chunk.words[-1]
-        flags = dict(ev.tagged)
         if len(chunk.words) < 2:
             # a bare everyday noun ("有没有真事儿的例子") names no concept; a long one does ("首因效应")
-            return chunk.text if len(head) >= CONCEPT_WORD and flags.get(head) == "n" else None
-        if len(head) > 1 and flags.get(head) in CONCEPT_HEADS and ev.index.segmenter.known(head):
+            return chunk.text if len(head) >= CONCEPT_WORD and ev.flags.get(head) == "n" else None
+        if len(head) > 1 and ev.flags.get(head) in CONCEPT_HEADS and ev.index.segmenter.known(head):
             return chunk.text
         return None

@@ -49,19 +49,18 @@ class AbsentConcept:
         words = chunk.words
         if chunk.mentioned or len(words) < 2 or any(w.isascii() for w in words):
             return False  # Latin words are read by the glossary or weighed as names elsewhere
-        flags = dict(ev.tagged)
         head = words[-1]
-        if len(head) < 2 or not nominal(flags.get(head, "")):
+        if len(head) < 2 or not nominal(ev.flags.get(head, "")):
             return False
         if index.document_frequency(head) > HEAD_SHARE * len(index.passages):
             return False
         routing = index.routing
         if routing.names_someone(chunk.text, words) or any(w in routing.cue_words for w in words):
             return False
-        if any(len(w) > 1 and not nominal(flags.get(w, "")) for w in words):
+        if any(len(w) > 1 and not nominal(ev.flags.get(w, "")) for w in words):
             return False
         pieces = _single_characters(words)
-        if not all(_pieces_of_a_word(run, flags) for run in pieces):
+        if not all(_pieces_of_a_word(run, ev.flags) for run in pieces):
             return False
         # a word jieba had to cut before a head word we use (破窗 + 效应, 叫号 + 系统), or a compound
         # ending like our theories' names (口碑 + 营销)

@@ -78,7 +78,7 @@ def _asks_only(ev: Evidence, word: str, carried: list[str]) -> bool:
     routing = ev.index.routing
     if word in routing.cue_words or (ev.is_case(carried[0]) and routing.case_kinds_in(word)):
         return True
-    return dict(ev.tagged).get(word) in FUNCTION  # tagged in its sentence, as the rules read it
+    return ev.flags.get(word) in FUNCTION  # tagged in its sentence, as the rules read it
 
 
 class FollowUp:

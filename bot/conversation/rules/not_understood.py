@@ -74,8 +74,7 @@ class NotUnderstood:
         """ "那怎么减轻员工的这种压力" after 《员工情感疲惫与情感劳动压力》: each noun is part of a name of
         the conversation's entries (员工, 压力), so a verb the knowledge base never uses (减轻) is only
         how it asks. A noun of its own ("满减活动", "押金") still makes it about something else."""
-        flags = dict(ev.tagged)
-        if any(nominal(flags.get(w, "")) for w in foreign):
+        if any(nominal(ev.flags.get(w, "")) for w in foreign):
             return False
         names = [name for entry in ev.context for name in ev.index.terms.names_of(entry)]
         nouns = [w for w, flag in ev.tagged if nominal(flag) and len(w) > 1]
