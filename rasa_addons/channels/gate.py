@@ -48,7 +48,7 @@ class FairGate:
             self._leave()
 
     async def _enter(self, standing: float) -> None:
-        if self.running < self.at_once and not self.waiting:
+        if self.running < self.at_once:  # then nobody waits: a leaving turn hands its place on first
             self.running += 1
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()

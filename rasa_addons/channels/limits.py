@@ -52,9 +52,11 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from rasa_addons.channels.gate import FairGate
+
+V = TypeVar("V")
 
 #: Buckets kept per limit; the least recently used beyond it are forgotten (a full bucket again).
 MAX_KEYS = 50_000
@@ -96,22 +98,20 @@ class TokenBuckets:
         """Take a token for `key`: None if there was one, else the seconds until there is.
         Not `enforce`d, a message still empties the bucket but always goes ahead."""
         now = self._clock()
-        tokens, at = self._buckets.pop(key, (self.rate.burst, now))
-        tokens = min(self.rate.burst, tokens + (now - at) * self.rate.per_minute / 60)
+        tokens = self.tokens(key, now)
         wait = None
         if tokens >= 1 or not enforce:
             tokens = max(0.0, tokens - 1)
         else:
             wait = (1 - tokens) * 60 / self.rate.per_minute
-        self._buckets[key] = (tokens, now)
-        while len(self._buckets) > self._max_keys:
-            self._buckets.popitem(last=False)
+        _remember(self._buckets, key, (tokens, now), self._max_keys)
         return wait
 
-    def tokens(self, key: str) -> float:
+    def tokens(self, key: str, now: float | None = None) -> float:
         """How many messages `key` may send now, taking none."""
-        tokens, at = self._buckets.get(key, (self.rate.burst, self._clock()))
-        return min(self.rate.burst, tokens + (self._clock() - at) * self.rate.per_minute / 60)
+        now = self._clock() if now is None else now
+        tokens, at = self._buckets.get(key, (self.rate.burst, now))
+        return min(self.rate.burst, tokens + (now - at) * self.rate.per_minute / 60)
 
 
 @dataclass(frozen=True)
@@ -210,10 +210,7 @@ class RateLimits:
         now = self._clock()
         for key in (f"sender {sender}", f"address {address}" if address else None):
             if key:
-                self._answered.pop(key, None)
-                self._answered[key] = now
-        while len(self._answered) > MAX_KEYS:
-            self._answered.popitem(last=False)
+                _remember(self._answered, key, now)
 
     def _client(self, key: str) -> float | None:
         """The human-pace bucket of a sender or an address: counted always, enforced when busy;
@@ -235,17 +232,22 @@ class RateLimits:
         is the fewer human-pace tokens of the sender's and the address's (the address's check
         comes first, `wait_address`)."""
         wait = _longest(self.senders.take(sender) if self.senders else None, self._client(f"sender {sender}"))
-        if wait is None and self.busy_clients:
+        if wait is None and self.gate and self.busy_clients:  # only the gate reads a standing
             keys = [f"sender {sender}"] + ([f"address {address}"] if address else [])
-            self._standing.pop(sender, None)
-            self._standing[sender] = min(self.busy_clients.tokens(key) for key in keys)
-            while len(self._standing) > MAX_KEYS:
-                self._standing.popitem(last=False)
+            _remember(self._standing, sender, min(self.busy_clients.tokens(key) for key in keys))
         return wait
 
     def wait(self, sender: str, address: str | None) -> float | None:
         """All limits; each message counts against every bucket."""
         return _longest(self.wait_address(address), self.wait_sender(sender, address))
+
+
+def _remember(recent: OrderedDict[str, V], key: str, value: V, max_keys: int = MAX_KEYS) -> None:
+    """Set `key` as the most recent entry, forgetting the least recent beyond `max_keys`."""
+    recent.pop(key, None)
+    recent[key] = value
+    while len(recent) > max_keys:
+        recent.popitem(last=False)
 
 
 def _longest(*waits: float | None) -> float | None:

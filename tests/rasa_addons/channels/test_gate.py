@@ -41,7 +41,11 @@ def test_turns_beyond_the_limit_wait_and_the_highest_standing_goes_first() -> No
     assert asyncio.run(scenario()) == ["a", "b", "person", "flood-1", "flood-3", "flood-2"]
 
 
-def test_a_turn_whose_client_went_away_gives_its_place_on() -> None:
+@pytest.mark.parametrize("handed_over", [False, True], ids=["while waiting", "as its place is handed over"])
+def test_a_turn_whose_client_went_away_gives_its_place_on(handed_over: bool) -> None:
+    """One place; "gone" (the highest standing) waits behind "a" and is cancelled either while it
+    waits or just as "a" leaves and hands it the place, before it resumes: "next" gets the place."""
+
     async def scenario() -> list[str]:
         gate, order = FairGate(at_once=1), []
         releases = {name: asyncio.Event() for name in ("a", "gone", "next")}
@@ -50,32 +54,17 @@ def test_a_turn_whose_client_went_away_gives_its_place_on() -> None:
         gone = asyncio.create_task(turn(gate, "gone", 3.0, order, releases["gone"]))
         after = asyncio.create_task(turn(gate, "next", 0.0, order, releases["next"]))
         await settle()
-        gone.cancel()  # cancelled while waiting
-        await settle()
-        releases["a"].set()
+        if handed_over:
+            releases["a"].set()
+            await asyncio.sleep(0)  # "a" leaves and hands its place to "gone", which has not resumed yet
+            gone.cancel()
+        else:
+            gone.cancel()
+            await settle()
+            releases["a"].set()
         releases["next"].set()
         await asyncio.gather(first, after)
         assert gone.cancelled() and gate.running == 0 and gate.waiting == 0
-        return order
-
-    assert asyncio.run(scenario()) == ["a", "next"]
-
-
-def test_a_place_handed_to_a_turn_cancelled_at_that_moment_passes_on() -> None:
-    async def scenario() -> list[str]:
-        gate, order = FairGate(at_once=1), []
-        releases = {name: asyncio.Event() for name in ("a", "gone", "next")}
-        first = asyncio.create_task(turn(gate, "a", 0.0, order, releases["a"]))
-        await settle()
-        gone = asyncio.create_task(turn(gate, "gone", 3.0, order, releases["gone"]))
-        after = asyncio.create_task(turn(gate, "next", 0.0, order, releases["next"]))
-        await settle()
-        releases["a"].set()
-        await asyncio.sleep(0)  # "a" leaves and hands its place to "gone", which has not resumed yet
-        gone.cancel()
-        releases["next"].set()
-        await asyncio.gather(first, after)
-        assert gone.cancelled() and gate.running == 0
         return order
 
     assert asyncio.run(scenario()) == ["a", "next"]
