@@ -272,9 +272,10 @@ def plan_turn(
     # The entry asked about (the one named, else the conversation's) is a case: its parts' cues first.
     subject = topics[0] if topics else next(iter(context), None)
     parts = routing.case_kinds_in(turn.text) if subject in cases else []
-    kinds = [
-        k for k in dict.fromkeys([*parts, *analysis.kinds, *named, *routing.kinds_for(intent)]) if k not in negated
-    ]
+    # Told of the asker's own state ("今天被客户骂哭了 手还在抖"), the classifier's guess of a kind (the
+    # steps for a customer's situation) would hide what the knowledge base says of that state.
+    guessed = [] if analysis.own_state else routing.kinds_for(intent)
+    kinds = [k for k in dict.fromkeys([*parts, *analysis.kinds, *named, *guessed]) if k not in negated]
     industry = industries[0] if industries else None
     if industry is None and not topics and turn.intent in FOLLOW_UP_INTENTS:
         industry = ctx.industry  # 那酒店呢 → 还有吗: stay in the industry

@@ -75,6 +75,9 @@ class Routing(BaseModel):
     people: list[str] = Field(default_factory=list)
     #: last characters of words for people (熟客, 店长, 储户): someone the list does not name yet
     people_endings: list[str] = Field(default_factory=list)
+    #: the staff's side of `people` (员工, 柜员, 护士): a message that asks nothing and is about one of
+    #: them or the asker ("今天被客户骂哭了 手还在抖") tells of staff's own state, no customer's situation
+    staff: list[str] = Field(default_factory=list)
     #: the knowledge base's word for the staff member who asks (员工): the passages speak of staff in
     #: the third person, staff of themselves in the first ("被骂完我手还在抖")
     speaker: str | None = None
@@ -96,7 +99,7 @@ class Routing(BaseModel):
         return {kind: [normalize(c) for c in cues if normalize(c)] for kind, cues in value.items()}
 
     @field_validator(
-        "situation_cues", "negations", "fact_cues", "people", "people_endings", "name_endings", "method_cues"
+        "situation_cues", "negations", "fact_cues", "people", "people_endings", "staff", "name_endings", "method_cues"
     )
     @classmethod
     def _words_are_normalized(cls, value: list[str]) -> list[str]:

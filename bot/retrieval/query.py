@@ -11,12 +11,13 @@ Usage:
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable, normalize
 from bot.retrieval.segment import Segmenter
-from bot.retrieval.word_classes import HOW, PREDICATE, UNDERSTANDING
+from bot.retrieval.word_classes import HOW, PASSIVE, PERSONAL_PRONOUNS, PREDICATE, SELF, UNDERSTANDING, asks
 
 #: The intent whose kinds a situation naming no kind asks for (the dialogue's planning uses it too).
 SITUATION_INTENT = "ask_strategy"
@@ -27,6 +28,9 @@ class QueryAnalysis:
     topics: list[str] = field(default_factory=list)  # entry ids named in the question, longest match first
     industries: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    #: the message asks nothing and is about the asker or a colleague ("今天被客户骂哭了 手还在抖"):
+    #: staff's own state, for which the classifier's guess of a kind (a situation's steps) is no evidence
+    own_state: bool = False
 
     def merged(self, other: QueryAnalysis) -> QueryAnalysis:
         def union(a: list[str], b: list[str]) -> list[str]:
@@ -36,6 +40,7 @@ class QueryAnalysis:
             topics=union(self.topics, other.topics),
             industries=union(self.industries, other.industries),
             kinds=union(self.kinds, other.kinds),
+            own_state=self.own_state,
         )
 
 
@@ -55,11 +60,19 @@ class QueryAnalyzer:
         topics, rest = _match(text, self._topics)
         industries, _ = _match(rest, self._industries)
         kinds = self._routing.kinds_in(text)
-        if not kinds and self._segmenter is not None and asks_how_to(self._segmenter.tagged(text)):
+        tagged = self._segmenter.tagged(text) if self._segmenter is not None else []
+        if not kinds and asks_how_to(tagged):
             # In an industry ("护士对病人怎么做到移情服务") the task is how the entry applies there.
             application = [self._routing.roles.application] if industries else []
             kinds = list(dict.fromkeys([*application, *self._routing.kinds_for(SITUATION_INTENT)]))
-        return QueryAnalysis(topics=topics, industries=industries, kinds=kinds)
+        own_state = (  # a message naming an entry is about it: the named entry's rule weighs the kind
+            not topics
+            and not kinds
+            and not asks(text)
+            and not self._routing.situation(text)
+            and about_staff(tagged, self._routing.staff, self._routing.people)
+        )
+        return QueryAnalysis(topics=topics, industries=industries, kinds=kinds, own_state=own_state)
 
     def kinds_to_boost(self, question: str, analysis: QueryAnalysis) -> list[str]:
         """The kinds retrieval favours: those asked, or for a situation that names none ("顾客插队
@@ -96,6 +109,28 @@ def asks_how_to(tagged: list[tuple[str, str]]) -> bool:
             rest = rest[next((j for j, (_, f) in enumerate(rest) if f in PREDICATE), len(rest)) :]
         if rest and rest[0][1].startswith("v") and rest[0][1] in PREDICATE and rest[0][0] not in _NOT_TASKS:
             return True
+    return False
+
+
+def about_staff(tagged: list[tuple[str, str]], staff: Collection[str], people: Collection[str]) -> bool:
+    """Whether a message is about the asker or a colleague: the first of them it names (我, 自己, a
+    word of `staff`) comes before any customer and is no object ("把我骂了一顿") nor an owner ("我们
+    网点来了个客户"), or a passive comes first ("今天被客户骂哭了": the asker is who it happened to).
+    A customer named first ("客户一进门就骂", "凌晨有客人嫌吵", "他不让我插嘴") makes it a customer's situation.
+    `tagged` is the segmenter's (word, part of speech) list; `people` every word for a person."""
+    for i, (word, _) in enumerate(tagged):
+        if word in PASSIVE:
+            return True
+        if i and tagged[i - 1][1] in _PREPOSITIONS:
+            continue  # an object: "把我", "对客人"
+        if word in SELF:
+            after = tagged[i + 1][1] if i + 1 < len(tagged) else ""
+            if not after.startswith("n"):
+                return True
+        elif word in staff:
+            return True
+        elif word in people or word in PERSONAL_PRONOUNS:  # a customer, or him, her: someone else
+            return False
     return False
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.knowledge.terms import normalize
 from bot.retrieval.segment import Segmenter
 
 #: jieba part-of-speech flags of words that are no part of a subject: pronoun, adverb,
@@ -25,6 +26,18 @@ QUANTITY = frozenset({"m", "mq"})
 LEADS = frozenset({"j", "d"})
 #: Aspect particles (着, 了, 过): the word before them is a predicate ("理论撑着"), not part of a name.
 ASPECT = frozenset({"uz", "ul", "ug"})
+#: Words and marks that ask (a closed class): question words, question particles, "A不A", and
+#: the verbs of a request ("帮我想个道歉的开头", "再来段总结"). Cantonese's are read as Mandarin
+#: (normalization.script: 点样, 有冇, 咩) but for 點 "how" before a verb, which Mandarin writes
+#: too (一点, 重点): after a modal or opening a clause ("公司可以點幫佢哋", "我應該點處理").
+_ASKS = re.compile(
+    r"什么|啥|怎|咋|哪|如何|为何|吗|呢|么|嘛|几|多少|有没有|(\w)不\1|[?？]|帮我|给我|讲讲|说说|来段|来个"
+    r"|(?:(?<=[以该要会])|(?<!\w))点(?:帮|做|处理|搞|应对|安抚|讲|说|教|跟|同|对|办)"
+)
+#: The asker and the asker's side, in the first person ("我被骂哭了", "感觉自己麻木了").
+SELF = frozenset({"我", "我们", "咱", "咱们", "自己"})
+#: What marks the subject as the one something was done to ("被客户骂", "挨了一顿骂").
+PASSIVE = frozenset({"被", "挨"})
 #: Adverbs that ask how: a verb right after one starts a task ("怎么记住客人喜好").
 HOW = frozenset({"怎么", "如何", "怎样", "咋", "怎么样", "咋样"})
 #: Verbs that only carry the question ("怎么做好X", "X怎么搞", "换成酒店的呢"), not its subject.
@@ -85,6 +98,12 @@ PREDICATE = frozenset({"v", "vd", "vi", "a", "l", "i", "z"})
 NOMINAL = frozenset({"vn", "x", "eng"})
 #: jieba's set phrases and idioms (说到底, 一针见血)
 IDIOM = frozenset({"l", "i"})
+
+
+def asks(text: str) -> bool:
+    """Whether the message asks something ("管不管用", "从哪来的", "帮我想个开头"), rather than only
+    naming it ("认知失调") or telling something ("今天被客户骂哭了")."""
+    return bool(_ASKS.search(normalize(text)))
 
 
 def nominal(flag: str) -> bool:

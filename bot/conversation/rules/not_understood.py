@@ -14,26 +14,11 @@ understood: continuing the last answer would cite it for a question it does not 
 
 from __future__ import annotations
 
-import re
-
 from bot.conversation.decision import Decision
 from bot.conversation.evidence import Evidence
 from bot.conversation.planning import NOT_UNDERSTOOD_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
-from bot.knowledge.terms import normalize
-from bot.retrieval.word_classes import CHINESE, nominal
-
-#: Words and marks that ask (a closed class): question words, question particles, "A不A", and
-#: the verbs of a request ("帮我想个道歉的开头", "再来段总结").
-_ASKS = re.compile(
-    r"什么|啥|怎|咋|哪|如何|为何|吗|呢|么|嘛|几|多少|有没有|(\w)不\1|[?？]|帮我|给我|讲讲|说说|来段|来个"
-)
-
-
-def asks(text: str) -> bool:
-    """Whether the message asks something ("管不管用", "从哪来的", "帮我想个开头"), rather than only
-    naming it ("认知失调")."""
-    return bool(_ASKS.search(normalize(text)))
+from bot.retrieval.word_classes import CHINESE, asks, nominal
 
 
 class NotUnderstood:

@@ -9,6 +9,7 @@ from bot.knowledge.entries import load_knowledge
 from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable
 from bot.retrieval.query import QueryAnalyzer
+from bot.retrieval.segment import Segmenter
 from tests.conftest import KB
 
 STRATEGIES = ["情绪识别", "情绪调节", "情感共鸣"]
@@ -120,6 +121,21 @@ def test_a_situation_naming_no_kind_asks_what_to_do_whatever_the_intent_guessed(
     assert plan(Turn("ask_case", "顾客满意度老是上不去咋整")).kinds == ["实施策略"]
     assert plan(Turn("ask_case", "客户发火咋整 有案例吗")).kinds == ["案例"]  # a kind it names stays
     assert plan(Turn("inform", "那酒店咋整")).intent == "inform"  # follow-ups keep their own reading
+
+
+def test_a_statement_of_staffs_own_state_asks_for_no_kind_the_intent_guessed(
+    routing: Routing, terms: TermTable, names: dict[str, str]
+) -> None:
+    analyzer = QueryAnalyzer(terms, routing, Segmenter([]))
+
+    def kinds(text: str) -> list[str]:
+        return plan_turn(
+            Turn("ask_strategy", text), Context(), analyzer.analyze(text), routing, entry_names=names
+        ).kinds
+
+    assert kinds("今天被一个客户骂哭了 到现在手还在抖") == []
+    assert kinds("客户一进门就骂骂咧咧") == ["实施策略"]  # a customer's situation: its steps
+    assert kinds("被客户骂哭了 有什么案例") == ["案例", "实施策略"]  # it asks
 
 
 def test_a_correction_describing_a_situation_asks_what_to_do_not_the_last_kind(plan) -> None:

@@ -7,7 +7,7 @@ import pytest
 from bot.knowledge.entries import load_knowledge
 from bot.knowledge.routing import Routing
 from bot.knowledge.terms import TermTable
-from bot.retrieval.query import QueryAnalysis, QueryAnalyzer, asks_how_to
+from bot.retrieval.query import QueryAnalysis, QueryAnalyzer, about_staff, asks_how_to
 from bot.retrieval.segment import Segmenter
 from tests.conftest import KB
 
@@ -139,3 +139,41 @@ def test_a_situation_naming_no_kind_boosts_what_to_do(analyzer: QueryAnalyzer) -
     asked = "客户情绪管理有哪些案例"
     assert analyzer.kinds_to_boost(asked, analyzer.analyze(asked)) == ["案例"]
     assert analyzer.kinds_to_boost("客户情绪管理", analyzer.analyze("客户情绪管理")) == []
+
+
+@pytest.mark.parametrize(
+    ("message", "staff"),
+    [
+        ("今天被一个客户骂哭了 到现在手还在抖", True),  # a passive first: it happened to the asker
+        ("我一碰到凶巴巴的客人就慌", True),
+        ("天天接投诉 感觉自己越来越麻木", True),
+        ("换个话题 我们组柜员最近都累得不行", True),
+        ("还是说回新人 他们老被客户骂得很丧", True),
+        ("客户一进门就骂骂咧咧 说上回的事没人管", False),  # a customer first: their situation
+        ("凌晨有客人嫌隔壁吵 打电话到前台把我骂了一顿", False),  # 把我: the asker is the object
+        ("我们网点来了个客户天天来闹", False),  # 我们网点: whose branch, not who
+        ("他根本不让我插嘴", False),  # he, the customer, first
+        ("移情服务", False),  # nobody
+    ],
+)
+def test_about_staff_is_who_the_message_is_about_first(
+    segmenter: Segmenter, routing: Routing, message: str, staff: bool
+) -> None:
+    assert about_staff(segmenter.tagged(message), routing.staff, routing.people) is staff
+
+
+@pytest.mark.parametrize(
+    ("message", "own_state"),
+    [
+        ("今天被一个客户骂哭了 到现在手还在抖", True),
+        ("被客户骂哭了怎么办", False),  # a situation cue: what to do
+        ("我被骂了有没有办法缓过来", False),  # it asks
+        ("客户一进门就骂骂咧咧", False),
+        ("客户情绪管理 前台茶水", False),  # names an entry: about it
+    ],
+)
+def test_own_state_is_a_statement_about_staff(
+    routing: Routing, segmenter: Segmenter, message: str, own_state: bool
+) -> None:
+    analyzer = QueryAnalyzer(TermTable.from_knowledge(load_knowledge(KB)), routing, segmenter)
+    assert analyzer.analyze(message).own_state is own_state

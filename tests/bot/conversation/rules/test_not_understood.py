@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.conversation.rules.not_understood import NotUnderstood, asks
+from bot.conversation.rules.not_understood import NotUnderstood
 from tests.bot.conversation.rules.conftest import CEM, DEFINED, verdicts
 
 
@@ -70,17 +70,3 @@ def test_a_message_the_intent_guard_placed_is_no_fallback(plan, evidence) -> Non
     """The guard gives a bare name the classifier could not place its definition intent."""
     request = replace(plan("ask_definition", "客户情绪管理", DEFINED), overruled="nlu_fallback")
     assert NotUnderstood().decide(evidence(request)).reason == "the classifier placed it"
-
-
-@pytest.mark.parametrize(
-    ("text", "asking"),
-    [
-        ("管不管用", True),
-        ("这种累到底从哪来的", True),
-        ("帮我想个道歉的开头", True),
-        ("认知失调", False),
-        ("胖东来", False),
-    ],
-)
-def test_what_asks(text: str, asking: bool) -> None:
-    assert asks(text) is asking
