@@ -19,9 +19,10 @@ in ten minutes, none refused, and another user's p95 went from 0.26 to 7.3 s), s
 client must also let `min_gap` seconds pass after its last answer: a person reads it first. Even
 so, sixteen clients at that pace send more than the server answers. With `at_once` set, at most
 that many turns run at once and the others wait in a `FairGate` (gate.py), which lets the client
-with the most human-pace tokens left go first. Off by default: measured on two cores, two at once
-brought a flooded user's p95 from 0.88 to 0.57 s but the knowledge throughput from 44-54 to 33
-answers/s, four at once 35/s (the Rasa and action servers wait for each other); README, rate limits.
+with the most human-pace tokens left go first. Three at once by default: measured on two cores
+(README, rate limits), three took a flooded user's p95 from 0.74-2.15 s to 0.60-0.90 s for 40-43
+knowledge answers/s against 44-59 without the gate; two at once gave 0.48-0.78 s but 33/s, the Rasa
+and action servers then waiting for each other.
 
 Behind nginx the address is the client's (X-Forwarded-For, counted by Sanic's `PROXIES_COUNT`,
 which `scripts/run-cluster.sh` sets). WeCom is limited per sender only: all its callbacks come
@@ -34,7 +35,7 @@ Settings (endpoints.yml, read by rasa_addons.serve; `null` turns one limit off; 
     rate_limits:
       per_sender: {burst: 10, per_minute: 20}
       per_address: {burst: 30, per_minute: 60}
-      when_busy: {turns_in_progress: 2, burst: 3, per_minute: 12, min_gap: 3, at_once: null}
+      when_busy: {turns_in_progress: 2, burst: 3, per_minute: 12, min_gap: 3, at_once: 3}
 
 Usage:
     limits = RateLimits.from_settings({"per_sender": {"burst": 2, "per_minute": 6}})
@@ -63,7 +64,7 @@ MAX_KEYS = 50_000
 DEFAULTS: dict[str, dict[str, float] | None] = {
     "per_sender": {"burst": 10, "per_minute": 20},
     "per_address": {"burst": 30, "per_minute": 60},
-    "when_busy": {"turns_in_progress": 2, "burst": 3, "per_minute": 12, "min_gap": 3, "at_once": None},
+    "when_busy": {"turns_in_progress": 2, "burst": 3, "per_minute": 12, "min_gap": 3, "at_once": 3},
 }
 
 

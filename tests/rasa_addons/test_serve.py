@@ -74,7 +74,7 @@ def test_rate_limits_come_from_the_endpoints_file(tmp_path) -> None:
     assert settings == {
         "per_sender": {"burst": 10, "per_minute": 20},
         "per_address": {"burst": 30, "per_minute": 60},
-        "when_busy": {"turns_in_progress": 2, "burst": 3, "per_minute": 12, "min_gap": 3, "at_once": None},
+        "when_busy": {"turns_in_progress": 2, "burst": 3, "per_minute": 12, "min_gap": 3, "at_once": 3},
     }
     RateLimits.from_settings(settings)  # valid
     assert rate_limit_settings(tmp_path / "absent.yml") is None

@@ -102,7 +102,10 @@ def test_the_defaults_are_those_of_endpoints_yml_and_can_be_turned_off() -> None
             assert not off.busy
 
     run(scenario)
-    assert RateLimits.from_settings(None).gate is None  # the fair gate is asked for (at_once), not assumed
+    default_gate = RateLimits.from_settings(None).gate
+    assert default_gate is not None and default_gate.at_once == 3  # three turns at once by default
+    unbounded = dict(DEFAULTS["when_busy"] or {}, at_once=None)
+    assert RateLimits.from_settings({"when_busy": unbounded}).gate is None  # null: no gate
     partial = RateLimits.from_settings({"per_address": None, "when_busy": None})
     assert partial.addresses is None and partial.when_busy is None and partial.senders is not None
 
