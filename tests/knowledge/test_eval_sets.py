@@ -64,6 +64,7 @@ def passages() -> list:
         ("fresh_30_retrieval.jsonl", 302),
         ("fresh_31_retrieval.jsonl", 301),
         ("fresh_32_retrieval.jsonl", 310),
+        ("fresh_33_retrieval.jsonl", 301),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
