@@ -112,6 +112,8 @@ class Request:
     overruled: str = ""  # the classifier's intent when the intent guard rewrote it
     #: the classifier could not place the message; it is read as a follow-up of the last answer
     continued: bool = False
+    #: staff telling of their own state: the intent's guessed kinds were left out (`QueryAnalysis`)
+    own_state: bool = False
 
     @property
     def shown_entries(self) -> set[str]:
@@ -299,4 +301,5 @@ def plan_turn(
         industry_said=bool(industries),
         overruled=turn.overruled,
         continued=continued,
+        own_state=analysis.own_state,
     )

@@ -98,6 +98,7 @@ class AnswerPolicy:
 
     def decide(self, request: Request, index: Index, trace: Trace | None = None) -> Decision:
         trace = trace if trace is not None else Trace(request.text)
+        trace.kinds, trace.own_state = list(request.kinds), request.own_state
         evidence = Evidence(request, index, self.retriever, self.settings, trace)
         for rule in self.rules:
             outcome = rule.decide(evidence)

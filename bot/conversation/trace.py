@@ -63,6 +63,8 @@ class Trace:
     question: str
     understood: str = ""  # the text the rules read: normalized script, typos read as the words meant
     intent: str = ""
+    kinds: list[str] = field(default_factory=list)  # the section kinds the turn asks for, in order
+    own_state: bool = False  # staff telling of their own state: no kind guessed from the intent
     terms: list[TermMatch] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
@@ -98,6 +100,9 @@ class Trace:
             lines.append(f"understood as: {self.understood}")
         if self.intent:
             lines.append(f"intent: {self.intent}")
+        if self.kinds or self.own_state:
+            own = " (staff's own state: none guessed from the intent)" if self.own_state else ""
+            lines.append(f"kinds asked: {', '.join(self.kinds) or '-'}{own}")
         for term in self.terms:
             entry = f" (entry {term.entry})" if term.entry else ""
             lines.append(f"term: {term.said} → {term.term} [{term.how}]{entry}")

@@ -216,6 +216,7 @@ def test_the_hit_test_replays_a_conversation_with_its_trace(console: Console) ->
     csrf = console.login()
     page = console.client.post("/test", data={"csrf_token": csrf, "message": "客户情绪管理有哪些策略"}).text
     assert "来源：《客户情绪管理》· 实施策略" in page and "决策步骤" in page and "检索到的段落" in page
+    assert "<dt>想看的小节</dt><dd>实施策略" in page  # the kind the question asks for
     assert f"/entries/{ENTRY}/edit?section=" in page  # one click to the passage's section
     assert "把问题加为这一节的例句" in page
     follow = console.client.post(

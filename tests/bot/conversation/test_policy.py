@@ -411,6 +411,19 @@ def test_the_first_rule_that_decides_ends_the_turn(retriever: Retriever, kb_inde
     assert trace.decided_by == "second"
 
 
+@pytest.mark.parametrize(
+    ("text", "kinds", "own_state"),
+    [("今天被一个客户骂哭了 到现在手还在抖", [], True), ("客户一进门就骂骂咧咧", ["实施策略"], False)],
+)
+def test_the_trace_says_which_kinds_the_turn_asks_for(
+    retriever: Retriever, kb_index: Index, text: str, kinds: list[str], own_state: bool
+) -> None:
+    request = plan_turn(Turn("ask_strategy", text), Context(), kb_index.analyzer.analyze(text), kb_index.routing)
+    trace = Trace(text)
+    AnswerPolicy(retriever, PolicySettings(), [Spy("only")]).decide(request, kb_index, trace)
+    assert (trace.kinds, trace.own_state) == (kinds, own_state)
+
+
 def test_when_no_rule_decides_nothing_is_found(retriever: Retriever, kb_index: Index) -> None:
     trace = Trace("问")
     decision = AnswerPolicy(retriever, PolicySettings(), [Spy("only")]).decide(

@@ -79,6 +79,13 @@ def test_text_without_a_reading_or_a_result() -> None:
     assert text.splitlines()[-1] == "result: ?"
 
 
+def test_text_says_the_kinds_asked_and_when_none_was_guessed() -> None:
+    assert "kinds asked: 实施策略, 案例" in Trace("q", kinds=["实施策略", "案例"]).to_text()
+    own = Trace("今天被客户骂哭了", own_state=True).to_text()
+    assert "kinds asked: - (staff's own state: none guessed from the intent)" in own
+    assert "kinds asked" not in Trace("q").to_text()
+
+
 def test_result_names_the_passages_answered() -> None:
     trace = Trace("q", status="answer", answer=["e#定义"], margin=0.05)
     assert "result: answer e#定义" in trace.to_text() and "scores: margin 0.050" in trace.to_text()
