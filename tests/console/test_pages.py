@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from bot.knowledge.document import EntryDocument
+from console.web import templates
 from console.workspace import content_hash
 from tests.console.conftest import Console
 
@@ -210,6 +211,13 @@ def test_a_revert_the_merge_cannot_do_offers_the_version_before(console: Console
     restore = {"csrf_token": csrf, "commit": commit, "restore": "1", "base": base}
     console.publish(console.client.post(f"/entries/{ENTRY}/revert", data=restore, follow_redirects=False))
     assert "title: 客户情绪管理\n" in (console.knowledge / FILE).read_text(encoding="utf-8")
+
+
+def test_evidence_without_a_value_reads_none_in_words() -> None:
+    """A rule's evidence may be None (no name we lack): the trace says （无）, not Python's None."""
+    evidence = templates.env.get_template("_trace.html").module.evidence
+    html = str(evidence({"unknown_name": None, "covered": 0}))
+    assert "（无）" in html and "None" not in html and "<dd>0</dd>" in html
 
 
 def test_the_hit_test_replays_a_conversation_with_its_trace(console: Console) -> None:
