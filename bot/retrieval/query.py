@@ -60,18 +60,20 @@ class QueryAnalyzer:
         topics, rest = _match(text, self._topics)
         industries, _ = _match(rest, self._industries)
         kinds = self._routing.kinds_in(text)
-        tagged = self._segmenter.tagged(text) if self._segmenter is not None else []
-        if not kinds and asks_how_to(tagged):
-            # In an industry ("护士对病人怎么做到移情服务") the task is how the entry applies there.
-            application = [self._routing.roles.application] if industries else []
-            kinds = list(dict.fromkeys([*application, *self._routing.kinds_for(SITUATION_INTENT)]))
-        own_state = (  # a message naming an entry is about it: the named entry's rule weighs the kind
-            not topics
-            and not kinds
-            and not asks(text)
-            and not self._routing.situation(text)
-            and about_staff(tagged, self._routing.staff, self._routing.people)
-        )
+        own_state = False
+        if not kinds and self._segmenter is not None:  # tagged only when the cues named no kind
+            tagged = self._segmenter.tagged(text)
+            if asks_how_to(tagged):
+                # In an industry ("护士对病人怎么做到移情服务") the task is how the entry applies there.
+                application = [self._routing.roles.application] if industries else []
+                kinds = list(dict.fromkeys([*application, *self._routing.kinds_for(SITUATION_INTENT)]))
+            else:  # a message naming an entry is about it: the named entry's rule weighs the kind
+                own_state = (
+                    not topics
+                    and not asks(text)
+                    and not self._routing.situation(text)
+                    and about_staff(tagged, self._routing.staff, self._routing.people)
+                )
         return QueryAnalysis(topics=topics, industries=industries, kinds=kinds, own_state=own_state)
 
     def kinds_to_boost(self, question: str, analysis: QueryAnalysis) -> list[str]:
