@@ -19,9 +19,10 @@ from bot.conversation.planning import CORRECT_INTENT
 from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import item_line, linked_case, section
 from bot.knowledge.entries import Passage
+from bot.knowledge.routing import Routing
 from bot.knowledge.terms import normalize
 from bot.retrieval.query import SITUATION_INTENT
-from bot.retrieval.word_classes import FUNCTION
+from bot.retrieval.word_classes import FUNCTION, PERSONAL_PRONOUNS
 
 #: A message this short may name a part of the context by a few of its words ("培训那块呢").
 SHORT_PART = 12
@@ -70,6 +71,19 @@ _WHY = re.compile(r"为什么|为啥|为何|凭啥|凭什么|干嘛|干吗|怎�
 def asks_why(text: str) -> bool:
     """Whether the message asks why ("到底为啥火这么大")."""
     return bool(_WHY.search(normalize(text)))
+
+
+def asks_why_someone(text: str, routing: Routing) -> bool:
+    """Whether the message asks why someone else feels or acts so: a customer or him, her named
+    before the why-word ("他火气咋这么大", "客户为啥就是不直说"). That asks the cause, which the
+    context's opening section gives; "为啥先让他说完" asks about our own step, "同事为啥…" of staff."""
+    text = normalize(text)
+    found = _WHY.search(text)
+    if found is None:
+        return False
+    before = text[: found.start()]
+    customers = [p for p in routing.people if p not in routing.staff]
+    return any(p in before for p in PERSONAL_PRONOUNS) or any(p in before for p in customers)
 
 
 def _asks_only(ev: Evidence, word: str, carried: list[str]) -> bool:
@@ -147,6 +161,11 @@ class FollowUp:
             # "那怎么减轻员工的这种压力", a message the classifier could not place: 怎么 and a verb ask
             # how to do something, so the steps, not the last answer's kind carried over.
             asked = index.routing.kinds_for(SITUATION_INTENT) or asked
+        elif not cued and asks_why_someone(request.text, index.routing):
+            # "他火气咋这么大" after the steps for an angry customer: the cause, in the context's
+            # opening (定义 → 概述, a case's 背景), not the kind the classifier guessed.
+            asked = [roles.definition]
+        why["kinds"] = asked
         for entry in carried[:1] if own_only else carried:
             if not asked:
                 break

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.conversation.planning import Context
+from bot.conversation.rules.follow_up import asks_why_someone
 from bot.indexing.store import Index
 from bot.retrieval.search import Retriever
 from tests.bot.conversation.rules.conftest import (
@@ -161,6 +162,31 @@ def test_a_why_asks_something_else_than_the_passage_just_shown(chain) -> None:
     assert decision.passage.entry_id == CEM and decision.passage.id != f"{CEM}#实施策略"
     decision, trace = chain("ask_strategy", "具体还能怎么做", STEPS_SHOWN, context_margin=10.0)
     assert decision.passage.id == f"{CEM}#实施策略"  # no why: the kind asked, shown or not
+
+
+def test_why_someone_acts_so_gets_the_cause_in_the_contexts_opening(chain) -> None:
+    """「客户凭啥这样」 after the steps asks the cause, which the definition gives, whatever kind the
+    classifier guessed; the trace says the kind looked for."""
+    decision, trace = chain("ask_strategy", "客户凭啥这样", STEPS_SHOWN, context_margin=10.0)
+    assert ids(decision) == [f"{CEM}#定义"]
+    assert step(trace, "follow_up").evidence["kinds"] == ["定义"]
+    decision, _ = chain("ask_strategy", "客户凭啥这样", DEFINED, context_margin=10.0)
+    assert decision.passage.id != f"{CEM}#定义"  # the cause was just shown: something else of the context
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("他火气咋这么大啊", True),
+        ("其实也就等了一会 她为啥就是不直说", True),
+        ("客户凭什么这样", True),
+        ("为啥先让他把话说完", False),  # our step; him named after the why-word
+        ("同事为啥老是请假", False),  # staff, not a customer
+        ("他火气很大", False),  # asks no why
+    ],
+)
+def test_asks_why_someone(kb_index: Index, text: str, expected: bool) -> None:
+    assert asks_why_someone(text, kb_index.routing) is expected
 
 
 def test_a_follow_up_the_classifier_could_not_place_asking_how_gets_the_steps(chain) -> None:
