@@ -28,6 +28,7 @@ RULES = {
     "absent_subject": "问的术语知识库里没有",
     "absent_concept": "问题里提到的概念知识库里没有",
     "method_we_lack": "要用的方法、测评或品牌知识库里没有",
+    "name_we_lack": "问的公司或品牌知识库里没有",
     "not_understood": "没理解（请用户换个说法）",
     "correction": "纠正上一条回答",
     "example_question": "问题是某一小节的例句",

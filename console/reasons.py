@@ -24,6 +24,11 @@ REASONS = {
     "names an entry: the named entry's rule weighs the rest": "点名了条目：交给“问题点名了条目”规则判断",
     "names no concept the knowledge base lacks": "没有提到知识库里没有的概念",
     "names a concept the knowledge base never mentions": "问题里提到的概念，知识库里从没提到过",
+    # name_we_lack
+    "no name we lack is what the message is about": "问题问的不是知识库没有的名称",
+    "asks for cases in words: the case rule offers the closest": "明确要案例：交给“问的是案例”规则给出最接近的案例",
+    "a situation or an event at a place we lack: retrieval answers it": "描述的是发生在某个陌生地方的情境：交给检索回答",
+    "asks about a name the knowledge base never mentions": "问的是知识库从没提到过的公司或品牌",
     # method_we_lack
     "asks to use no method the knowledge base lacks": "没有要求使用知识库里没有的方法",
     "asks to use a method the knowledge base never mentions": "要用的方法、测评或品牌（“用…”“照搬…”之后的名称），知识库里从没提到过",

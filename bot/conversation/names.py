@@ -1,10 +1,12 @@
 """Names the knowledge base does not hold: "海底捞的服务案例有吗" → 海底捞, "招商银行怎么做" → 招商银行.
 
 A message about a company, product or person we know nothing of must not be answered as if it
-were about something we do; the case rule says so and offers the closest case instead.
+were about something we do; the case rule says so and offers the closest case instead, and a
+question whose subject is that name ("迪士尼怎么培训员工") is not found (`rules/name_we_lack.py`).
 
 Usage:
     unknown_name("海底捞的服务案例有吗", index)  # → '海底捞'
+    opening_name("海底捞怎么做服务的", index)  # → '海底捞': the name is what the question is about
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from bot.indexing.store import Index
 from bot.knowledge.terms import normalize
 from bot.retrieval.segment import STOPWORDS
+from bot.retrieval.word_classes import HOW
 
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9&.+-]{2,}")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -24,6 +27,14 @@ _PROPER_NOUNS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
 _FUNCTION_WORDS = frozenset(
     {"r", "d", "c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "m", "mq", "q", "f", "e", "o", "zg"}
 )
+#: Words that, right after a name opening the message, make the name its subject: how or why it
+#: does something ("海底捞怎么做服务", "胖东来为啥口碑好"), what it is or has ("是", "有").
+_ASKED_OF = HOW | {"为什么", "为啥", "为何", "是", "有", "凭什么", "靠什么", "靠啥"}
+#: Parts of speech (first letter) of dictionary words that say what happened, not who: verbs,
+#: adjectives, idioms, fixed phrases, adverbs.
+_PREDICATE_TAGS = frozenset("vaild")
+#: Words a message may open with before its subject ("那海底捞呢", "听说胖东来…").
+_OPENERS = frozenset({"那", "那么", "听说", "像", "比如"})
 
 
 def unknown_name(text: str, index: Index) -> str | None:
@@ -31,6 +42,49 @@ def unknown_name(text: str, index: Index) -> str | None:
     name when it stands before "的" and has no function word in it (还有别的案例吗 is no name),
     or when jieba tags it a proper noun (person, place, organization); a Latin word inside a
     Chinese message counts too."""
+    found = _first_name(text, index)
+    return found[0] if found else None
+
+
+def opening_name(text: str, index: Index) -> str | None:
+    """The name we lack that a Chinese message is about: it opens the message (after 那, 听说) and
+    a how, why, 是 or 有 follows it ("迪士尼怎么培训员工"), or 的 ("宜家的服务有啥值得学"). A name
+    is a proper noun to jieba (迪士尼, 招商银行) or pieces it had to cut (海底 + 捞, 胖 + 东来); a
+    dictionary verb or idiom in it makes an event ("新来的前台", "回头客越来越少"), and a common noun
+    at its end a description ("上海分行怎么…")."""
+    found = _first_name(text, index)
+    if found is None:
+        return None
+    name, start, after, run = found
+    tagged = index.segmenter.tagged(text)
+    if not all(normalize(w) in _OPENERS or not re.search(r"\w", w) for w, _ in tagged[:start]):
+        return None
+    if after != "的" and after not in _ASKED_OF:
+        return None
+    if _LATIN_WORD.fullmatch(name) or run[-1][1] == "n":
+        return None
+    proper = any(f in _PROPER_NOUNS for _, f in run)
+    cut = len(run) > 1 and any(len(w) == 1 for w, _ in run)
+    return name if (proper or cut) and not _eventive(run) else None
+
+
+def _eventive(run: list[tuple[str, str]]) -> bool:
+    """Whether a run of words holds a dictionary verb, adjective, idiom or adverb (two characters
+    or more; a one-character piece is jieba's guess at part of a name: 捞 of 海底捞)."""
+    return any(len(w) > 1 and f[:1] in _PREDICATE_TAGS for w, f in run)
+
+
+def agent_named(text: str, name: str) -> bool:
+    """Whether a how or why follows the name directly: the name is who acts ("迪士尼怎么安抚客户"),
+    not where something happens ("宜家的顾客吵起来怎么办")."""
+    text = normalize(text)
+    at = text.find(name)
+    return at >= 0 and any(text.startswith(word, at + len(name)) for word in _ASKED_OF - {"是", "有"})
+
+
+def _first_name(text: str, index: Index) -> tuple[str, int, str, list[tuple[str, str]]] | None:
+    """The first name of `unknown_name`, where its run of words starts, the word after it and the
+    run (words and parts of speech)."""
     vocabulary = index.bm25.vocab_dict
     cues = index.routing.cue_words
     known_terms = {*index.terms.topics, *index.terms.industries}
@@ -42,6 +96,7 @@ def unknown_name(text: str, index: Index) -> str | None:
             bool(re.search(r"\w", key))
             and key not in vocabulary
             and key not in STOPWORDS
+            and key not in _ASKED_OF
             and key not in known_terms
             and not any(key in cue for cue in cues)
         )
@@ -60,13 +115,19 @@ def unknown_name(text: str, index: Index) -> str | None:
             # Before 的, one dictionary word is an ordinary noun ("实际的例子"); a name is several
             # pieces jieba had to cut ("海底" + "捞") or a word it does not know. So before the
             # message's last word 呢: "胖东来呢" asks about 胖东来 what the last answer told.
-            name_like = len(run) > 1 or not index.segmenter.known(run[0][0])
-            marked = word == "的" or (word == "呢" and position == last)
+            # A dictionary verb or idiom in the run makes an event ("新出的规定", "扣错的钱"), no name.
+            name_like = (len(run) > 1 or not index.segmenter.known(run[0][0])) and not _eventive(run)
+            start = position - len(run)
+            # … or opening the message, as its subject: "海底捞怎么做服务的" (see opening_name)
+            opening = normalize(word) in _ASKED_OF and all(
+                normalize(w) in _OPENERS or not re.search(r"\w", w) for w, _ in tagged[:start]
+            )
+            marked = word == "的" or (word == "呢" and position == last) or opening
             if (
                 len(name) >= 2
                 and not (flags & _FUNCTION_WORDS)
                 and ((marked and not latin and name_like) or flags & _PROPER_NOUNS or (latin and chinese))
             ):
-                return name
+                return name, start, normalize(word), run
             run = []
     return None

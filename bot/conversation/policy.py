@@ -19,10 +19,11 @@ which `kb search --explain` prints and the trainer console shows.
   13. known_item           a list item the message names, outside the last answer's list
   14. follow_up            the last answer's context, unless the message moved on
   15. clarify              a bare industry or title fragment several entries share
-  16. case                 a question for an example: a case, the industry's first
-  17. industry_follow_up   an industry the context lacks: its application or case elsewhere
-  18. coverage             below the threshold: the knowledge base has no answer
-  19. best_passage         the best passage, the section of the kind asked
+  16. name_we_lack         a question about a company or brand we lack ("迪士尼怎么培训员工"): not found
+  17. case                 a question for an example: a case, the industry's first
+  18. industry_follow_up   an industry the context lacks: its application or case elsewhere
+  19. coverage             below the threshold: the knowledge base has no answer
+  20. best_passage         the best passage, the section of the kind asked
 
 Usage:
     policy = AnswerPolicy(retriever, PolicySettings(min_confidence=0.85))
@@ -52,6 +53,7 @@ from bot.conversation.rules.follow_up import FollowUp
 from bot.conversation.rules.industry import IndustryFollowUp
 from bot.conversation.rules.list_item import KnownItem, ListItem
 from bot.conversation.rules.method_name import MethodWeLack
+from bot.conversation.rules.name_we_lack import NameWeLack
 from bot.conversation.rules.named_entry import NamedEntry
 from bot.conversation.rules.not_understood import NotUnderstood
 from bot.conversation.rules.scope import OutOfScope
@@ -80,6 +82,7 @@ def default_rules() -> list[Rule]:
         KnownItem(),
         FollowUp(),
         SharedFragment(),
+        NameWeLack(),
         CaseQuestion(),
         IndustryFollowUp(),
         Coverage(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.names import unknown_name
+from bot.conversation.names import agent_named, opening_name, unknown_name
 from bot.indexing.store import Index
 
 
@@ -24,3 +24,32 @@ from bot.indexing.store import Index
 )
 def test_unknown_name_of_what_the_reader_understood(kb_index: Index, text: str, name: str | None) -> None:
     assert unknown_name(kb_index.reader.read(text).understood, kb_index) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("迪士尼怎么培训员工", "迪士尼"),  # a proper noun opening the message, then how
+        ("海底捞怎么做服务的", "海底捞"),  # pieces jieba had to cut (海底 + 捞)
+        ("那胖东来为啥口碑好", "胖东来"),  # after 那, then why
+        ("宜家的服务有啥值得学", "宜家"),  # before 的
+        ("新来的前台不会体谅客人 怎么带", None),  # a verb: something that happened, no name
+        ("回头客越来越少 怎么让老客户常来", None),
+        ("上海分行怎么提升客户满意度", None),  # a common noun at its end: a place of ours described
+        ("我们想学迪士尼怎么培训员工", None),  # the name is not what the message opens with
+    ],
+)
+def test_opening_name_is_what_the_question_is_about(kb_index: Index, text: str, name: str | None) -> None:
+    assert opening_name(kb_index.reader.read(text).understood, kb_index) == name
+
+
+def test_a_name_a_how_follows_is_who_acts() -> None:
+    assert agent_named("迪士尼怎么安抚客户", "迪士尼")
+    assert not agent_named("宜家的顾客在店里吵起来怎么办", "宜家")
+    assert not agent_named("招商银行是怎么做的", "招商银行")  # 是 asks what it is or did: no agent by itself
+
+
+@pytest.mark.parametrize("text", ["老客户说我们新出的规定不近人情", "扣错的钱退回去要几天", "新来的前台不会体谅客人"])
+def test_a_verb_before_de_is_no_name(kb_index: Index, text: str) -> None:
+    """新出, 新来: jieba knows them only as prefixes of longer words, yet they say what happened."""
+    assert unknown_name(kb_index.reader.read(text).understood, kb_index) is None

@@ -383,6 +383,7 @@ def test_the_default_chain_and_its_order() -> None:
         "known_item",
         "follow_up",
         "clarify",
+        "name_we_lack",
         "case",
         "industry_follow_up",
         "coverage",
