@@ -12,6 +12,7 @@ Usage:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.indexing.store import Index
 from bot.knowledge.terms import normalize
@@ -33,6 +34,8 @@ _ASKED_OF = HOW | {"为什么", "为啥", "为何", "是", "有", "凭什么", "
 #: Parts of speech (first letter) of dictionary words that say what happened, not who: verbs,
 #: adjectives, idioms, fixed phrases, adverbs.
 _PREDICATE_TAGS = frozenset("vaild")
+#: Prefixes of forms of address: 老王, 小李, 阿强.
+_ADDRESS_PREFIXES = frozenset("老小阿")
 #: Words a message may open with before its subject ("那海底捞呢", "听说胖东来…").
 _OPENERS = frozenset({"那", "那么", "听说", "像", "比如"})
 
@@ -65,7 +68,15 @@ def opening_name(text: str, index: Index) -> str | None:
         return None
     proper = any(f in _PROPER_NOUNS for _, f in run)
     cut = len(run) > 1 and any(len(w) == 1 for w, _ in run)
-    return name if (proper or cut) and not _eventive(run) else None
+    if not (proper or cut) or _eventive(run) or addressed(name, index.routing.people_endings):
+        return None
+    return name
+
+
+def addressed(name: str, endings: Iterable[str]) -> bool:
+    """Whether a two-character name is a person called by a form of address (老王, 小李, 阿强, 张姐:
+    a prefix, or an ending of `people_endings`): a customer or colleague, no company."""
+    return len(name) == 2 and (name[0] in _ADDRESS_PREFIXES or name[-1] in set(endings))
 
 
 def _eventive(run: list[tuple[str, str]]) -> bool:

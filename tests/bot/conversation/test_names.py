@@ -37,6 +37,9 @@ def test_unknown_name_of_what_the_reader_understood(kb_index: Index, text: str, 
         ("回头客越来越少 怎么让老客户常来", None),
         ("上海分行怎么提升客户满意度", None),  # a common noun at its end: a place of ours described
         ("我们想学迪士尼怎么培训员工", None),  # the name is not what the message opens with
+        ("小王怎么老是被客户投诉", None),  # a person called by a form of address: no company
+        ("老王为什么总发火", None),
+        ("张姐为啥不理人", None),
     ],
 )
 def test_opening_name_is_what_the_question_is_about(kb_index: Index, text: str, name: str | None) -> None:
