@@ -6,13 +6,14 @@ question whose subject is that name ("迪士尼怎么培训员工") is not found
 
 Usage:
     unknown_name("海底捞的服务案例有吗", index)  # → '海底捞'
-    opening_name("海底捞怎么做服务的", index)  # → '海底捞': the name is what the question is about
+    opening_name("海底捞怎么做服务的", index)  # → OpeningName('海底捞', acts=True): what it is about
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from bot.indexing.store import Index
 from bot.knowledge.terms import normalize
@@ -31,6 +32,8 @@ _FUNCTION_WORDS = frozenset(
 #: Words that, right after a name opening the message, make the name its subject: how or why it
 #: does something ("海底捞怎么做服务", "胖东来为啥口碑好"), what it is or has ("是", "有").
 _ASKED_OF = HOW | {"为什么", "为啥", "为何", "是", "有", "凭什么", "靠什么", "靠啥"}
+#: … of which these make it who acts: how or why it does something.
+_ACTS = _ASKED_OF - {"是", "有"}
 #: Parts of speech (first letter) of dictionary words that say what happened, not who: verbs,
 #: adjectives, idioms, fixed phrases, adverbs.
 _PREDICATE_TAGS = frozenset("vaild")
@@ -46,37 +49,41 @@ def unknown_name(text: str, index: Index) -> str | None:
     or when jieba tags it a proper noun (person, place, organization); a Latin word inside a
     Chinese message counts too."""
     found = _first_name(text, index)
-    return found[0] if found else None
+    return found.name if found else None
 
 
-def opening_name(text: str, index: Index) -> str | None:
+@dataclass(frozen=True)
+class OpeningName:
+    """A name we lack that a message is about, and whether a how or why follows it directly: then
+    it is who acts ("迪士尼怎么安抚客户"), not where something happens ("宜家的顾客吵起来怎么办")."""
+
+    name: str
+    acts: bool
+
+
+def opening_name(text: str, index: Index) -> OpeningName | None:
     """The name we lack that a Chinese message is about: it opens the message (after 那, 听说) and
     a how, why, 是 or 有 follows it ("迪士尼怎么培训员工"), or 的 ("宜家的服务有啥值得学"). A name
     is a proper noun to jieba (迪士尼, 招商银行) or pieces it had to cut (海底 + 捞, 胖 + 东来); a
     dictionary verb or idiom in it makes an event ("新来的前台", "回头客越来越少"), and a common noun
     at its end a description ("上海分行怎么…")."""
     found = _first_name(text, index)
-    if found is None:
+    if found is None or not found.opens:
         return None
-    name, start, after, run = found
-    tagged = index.segmenter.tagged(text)
-    if not all(normalize(w) in _OPENERS or not re.search(r"\w", w) for w, _ in tagged[:start]):
-        return None
-    if after != "的" and after not in _ASKED_OF:
-        return None
+    name, run = found.name, found.run
     if _LATIN_WORD.fullmatch(name) or run[-1][1] == "n":
         return None
     proper = any(f in _PROPER_NOUNS for _, f in run)
     cut = len(run) > 1 and any(len(w) == 1 for w, _ in run)
     if not (proper or cut) or _eventive(run) or addressed(name, index.routing.people_endings):
         return None
-    return name
+    return OpeningName(name, acts=found.after in _ACTS)
 
 
 def addressed(name: str, endings: Iterable[str]) -> bool:
     """Whether a two-character name is a person called by a form of address (老王, 小李, 阿强, 张姐:
     a prefix, or an ending of `people_endings`): a customer or colleague, no company."""
-    return len(name) == 2 and (name[0] in _ADDRESS_PREFIXES or name[-1] in set(endings))
+    return len(name) == 2 and (name[0] in _ADDRESS_PREFIXES or name[-1] in endings)
 
 
 def _eventive(run: list[tuple[str, str]]) -> bool:
@@ -85,17 +92,16 @@ def _eventive(run: list[tuple[str, str]]) -> bool:
     return any(len(w) > 1 and f[:1] in _PREDICATE_TAGS for w, f in run)
 
 
-def agent_named(text: str, name: str) -> bool:
-    """Whether a how or why follows the name directly: the name is who acts ("迪士尼怎么安抚客户"),
-    not where something happens ("宜家的顾客吵起来怎么办")."""
-    text = normalize(text)
-    at = text.find(name)
-    return at >= 0 and any(text.startswith(word, at + len(name)) for word in _ASKED_OF - {"是", "有"})
+@dataclass(frozen=True)
+class _Found:
+    name: str
+    after: str  # the word after the name, normalized
+    run: list[tuple[str, str]]  # its words and parts of speech
+    opens: bool  # it opens the message (after 那, 听说) and 的 or a word of `_ASKED_OF` follows
 
 
-def _first_name(text: str, index: Index) -> tuple[str, int, str, list[tuple[str, str]]] | None:
-    """The first name of `unknown_name`, where its run of words starts, the word after it and the
-    run (words and parts of speech)."""
+def _first_name(text: str, index: Index) -> _Found | None:
+    """The first name of `unknown_name`, with what stands around it."""
     vocabulary = index.bm25.vocab_dict
     cues = index.routing.cue_words
     known_terms = {*index.terms.topics, *index.terms.industries}
@@ -128,17 +134,15 @@ def _first_name(text: str, index: Index) -> tuple[str, int, str, list[tuple[str,
             # message's last word 呢: "胖东来呢" asks about 胖东来 what the last answer told.
             # A dictionary verb or idiom in the run makes an event ("新出的规定", "扣错的钱"), no name.
             name_like = (len(run) > 1 or not index.segmenter.known(run[0][0])) and not _eventive(run)
-            start = position - len(run)
+            after = normalize(word)
+            first = all(normalize(w) in _OPENERS or not re.search(r"\w", w) for w, _ in tagged[: position - len(run)])
             # … or opening the message, as its subject: "海底捞怎么做服务的" (see opening_name)
-            opening = normalize(word) in _ASKED_OF and all(
-                normalize(w) in _OPENERS or not re.search(r"\w", w) for w, _ in tagged[:start]
-            )
-            marked = word == "的" or (word == "呢" and position == last) or opening
+            marked = word == "的" or (word == "呢" and position == last) or (first and after in _ASKED_OF)
             if (
                 len(name) >= 2
                 and not (flags & _FUNCTION_WORDS)
                 and ((marked and not latin and name_like) or flags & _PROPER_NOUNS or (latin and chinese))
             ):
-                return name, start, normalize(word), run
+                return _Found(name, after, run, opens=first and (after == "的" or after in _ASKED_OF))
             run = []
     return None

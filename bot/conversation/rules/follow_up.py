@@ -144,7 +144,6 @@ class FollowUp:
         lead = outside[0].score - inside[0].score if outside else 0.0
         if new_words and outside and ev.confident and lead > ev.settings.context_margin:
             return Passed("moved on: its own words fit a passage elsewhere better", words=new_words, lead=lead)
-        why = {"context": carried, "kinds": request.kinds}
         switched = self._industry_switch(ev, carried)
         if switched is not None:
             return switched
@@ -165,7 +164,7 @@ class FollowUp:
             # "他火气咋这么大" after the steps for an angry customer: the cause, in the context's
             # opening (定义 → 概述, a case's 背景), not the kind the classifier guessed.
             asked = [roles.definition]
-        why["kinds"] = asked
+        why = {"context": carried, "kinds": asked}
         for entry in carried[:1] if own_only else carried:
             if not asked:
                 break

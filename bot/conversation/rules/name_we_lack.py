@@ -14,7 +14,7 @@ A name that a how or why follows is who acts, whatever it does ("迪士尼怎么
 from __future__ import annotations
 
 from bot.conversation.evidence import Evidence
-from bot.conversation.names import agent_named, opening_name
+from bot.conversation.names import opening_name
 from bot.conversation.rules.base import Decided, Outcome, Passed
 
 
@@ -22,13 +22,14 @@ class NameWeLack:
     name = "name_we_lack"
 
     def decide(self, ev: Evidence) -> Outcome:
-        if ev.named or ev.request.topics:
+        if ev.request.topics:
             return Passed("names an entry: the named entry's rule weighs the rest", named=ev.named)
-        name = opening_name(ev.request.text, ev.index)
-        if name is None:
+        found = opening_name(ev.request.text, ev.index)
+        if found is None:
             return Passed("no name we lack is what the message is about")
+        name = found.name
         if ev.cases_in_words:
             return Passed("asks for cases in words: the case rule offers the closest", name=name)
-        if (ev.subject.situation or ev.subject.event) and not agent_named(ev.request.text, name):
+        if (ev.subject.situation or ev.subject.event) and not found.acts:
             return Passed("a situation or an event at a place we lack: retrieval answers it", name=name)
         return Decided(ev.not_found(), "asks about a name the knowledge base never mentions", name=name)
