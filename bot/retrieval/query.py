@@ -54,6 +54,10 @@ class QueryAnalyzer:
         self._industries = _sorted_terms(terms.industries)
         self._routing = routing
         self._segmenter = segmenter
+        # Endings of words for people that no word for staff has (大叔, 熟客; not 柜员): a customer.
+        self._customer_endings = frozenset(
+            e for e in routing.people_endings if not any(s.endswith(e) for s in routing.staff)
+        )
 
     def analyze(self, question: str) -> QueryAnalysis:
         text = normalize(question)
@@ -72,7 +76,7 @@ class QueryAnalyzer:
                     not topics
                     and not asks(text)
                     and not self._routing.situation(text)
-                    and about_staff(tagged, self._routing.staff, self._routing.people)
+                    and about_staff(tagged, self._routing.staff, self._routing.people, self._customer_endings)
                 )
         return QueryAnalysis(topics=topics, industries=industries, kinds=kinds, own_state=own_state)
 
@@ -114,12 +118,15 @@ def asks_how_to(tagged: list[tuple[str, str]]) -> bool:
     return False
 
 
-def about_staff(tagged: list[tuple[str, str]], staff: Collection[str], people: Collection[str]) -> bool:
+def about_staff(
+    tagged: list[tuple[str, str]], staff: Collection[str], people: Collection[str], endings: Collection[str] = ()
+) -> bool:
     """Whether a message is about the asker or a colleague: the first of them it names (我, 自己, a
     word of `staff`) comes before any customer and is no object ("把我骂了一顿") nor an owner ("我们
     网点来了个客户"), or a passive comes first ("今天被客户骂哭了": the asker is who it happened to).
     A customer named first ("客户一进门就骂", "凌晨有客人嫌吵", "他不让我插嘴") makes it a customer's situation.
-    `tagged` is the segmenter's (word, part of speech) list; `people` every word for a person."""
+    `tagged` is the segmenter's (word, part of speech) list; `people` every word for a person, and a
+    word of two characters or more with one of `endings` is one too ("一个大叔说…")."""
     for i, (word, _) in enumerate(tagged):
         if word in PASSIVE:
             return True
@@ -131,7 +138,8 @@ def about_staff(tagged: list[tuple[str, str]], staff: Collection[str], people: C
                 return True
         elif word in staff:
             return True
-        elif word in people or word in PERSONAL_PRONOUNS:  # a customer, or him, her: someone else
+        elif word in people or word in PERSONAL_PRONOUNS or (len(word) > 1 and word[-1] in endings):
+            # a customer, or him, her: someone else
             return False
     return False
 

@@ -34,6 +34,9 @@ _ASKS = re.compile(
     r"什么|啥|怎|咋|哪|如何|为何|吗|呢|么|嘛|几|多少|有没有|(\w)不\1|[?？]|帮我|给我|讲讲|说说|来段|来个"
     r"|(?:(?<=[以该要会])|(?<!\w))点(?:帮|做|处理|搞|应对|安抚|讲|说|教|跟|同|对|办)"
 )
+#: A question word before 都 or 也, with its verb between ("什么都不说", "说啥都得小心", "怎么劝都不听",
+#: "啥也没准备"), says "whatever": it tells, it asks nothing. Not after 为 ("为什么都冲我发火" asks why).
+_INDEFINITE = re.compile(r"(?<!为)(?:什么|啥|怎么\w?|咋\w?|哪\w?)[都也]")
 #: The asker and the asker's side, in the first person ("我被骂哭了", "感觉自己麻木了").
 SELF = frozenset({"我", "我们", "咱", "咱们", "自己"})
 #: What marks the subject as the one something was done to ("被客户骂", "挨了一顿骂").
@@ -102,8 +105,8 @@ IDIOM = frozenset({"l", "i"})
 
 def asks(text: str) -> bool:
     """Whether the message asks something ("管不管用", "从哪来的", "帮我想个开头"), rather than only
-    naming it ("认知失调") or telling something ("今天被客户骂哭了")."""
-    return bool(_ASKS.search(normalize(text)))
+    naming it ("认知失调") or telling something ("今天被客户骂哭了", "说啥都得小心翼翼")."""
+    return bool(_ASKS.search(_INDEFINITE.sub("", normalize(text))))
 
 
 def nominal(flag: str) -> bool:

@@ -15,6 +15,8 @@ Usage:
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from bot.conversation.evidence import Evidence
 from bot.conversation.rules.absent_concept import HEAD_SHARE
 from bot.conversation.rules.base import Decided, Outcome, Passed
@@ -28,6 +30,9 @@ NAME_TAGS = ("n", "vn", "eng", "x", "m", "k")
 ABILITY = frozenset({"会", "不会"})
 #: jieba's tag of a person's name (萨提亚, 赫茨伯格).
 PERSON = "nr"
+#: Verbs of intent jieba fuses with a one-character cue into one word ("想用", "要用"): the cue
+#: still asks for the method. Not 能 or 会: "老人能用APP吗" asks what someone can do.
+INTENT = frozenset("想要")
 
 
 class MethodWeLack:
@@ -48,7 +53,7 @@ class MethodWeLack:
         routing = index.routing
         tagged = ev.tagged
         for position, (word, _) in enumerate(tagged):
-            if word not in routing.method_cues or (position and tagged[position - 1][0] in ABILITY):
+            if not _cue(word, routing.method_cues) or (position and tagged[position - 1][0] in ABILITY):
                 continue  # "老人不会用APP": what someone can do with a tool, no method asked for
             run: list[tuple[str, str]] = []
             for after, flag in tagged[position + 1 :]:
@@ -64,6 +69,11 @@ class MethodWeLack:
             if any(_latin(w) for w in words) or _person(run, index) or _compound_we_lack(run, index):
                 return name
         return None
+
+
+def _cue(word: str, cues: Collection[str]) -> bool:
+    """A method cue, alone or fused with a verb of intent before it ("想用")."""
+    return word in cues or (len(word) == 2 and word[0] in INTENT and word[1] in cues)
 
 
 def _latin(word: str) -> bool:

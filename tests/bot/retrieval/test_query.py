@@ -168,6 +168,8 @@ def test_about_staff_is_who_the_message_is_about_first(
         ("今天被一个客户骂哭了 到现在手还在抖", True),
         ("被客户骂哭了怎么办", False),  # a situation cue: what to do
         ("我被骂了有没有办法缓过来", False),  # it asks
+        ("我天天对着病人 做什么都得赔着小心 整个人都空了", True),  # "whatever": it tells, asks nothing
+        ("一个大叔说医生敷衍他 堵在门口不走", False),  # 大叔 (an ending of people, none of staff) first
         ("客户一进门就骂骂咧咧", False),
         ("客户情绪管理 前台茶水", False),  # names an entry: about it
     ],

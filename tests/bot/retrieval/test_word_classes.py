@@ -21,6 +21,11 @@ from bot.retrieval.word_classes import asks
         ("我應該點處理", True),
         ("有個客人好嬲", False),
         ("重点说一下", False),  # Mandarin 点: a point
+        ("天天对着病人 做什么都得赔着小心", False),  # a question word before 都/也: "whatever"
+        ("客人怎么劝也不肯走", False),
+        ("为什么都冲着前台发火", True),  # a why before 都 still asks
+        ("怎么大家都在投诉", True),
+        ("啥都不会的新人怎么带", True),  # another question word asks
     ],
 )
 def test_what_asks(text: str, asking: bool) -> None:

@@ -19,6 +19,8 @@ RULE = MethodWeLack()
         ("用萨提亚的冰山分析投诉客户", "萨提亚"),  # a person's name
         ("用设计思维重新设计开户流程", "设计思维"),  # a word we never use before a head of no weight
         ("顾客投诉时怎么用感官营销来安抚", "感官营销"),  # inside a situation
+        ("店长想用MBTI测试给导购排班", "mbti测试"),  # the cue fused with a verb of intent: 想用
+        ("我们要用HEARD那套处理投诉", "heard"),  # 要用
     ],
 )
 def test_a_method_we_never_mention_asked_to_be_used_is_not_found(plan, evidence, text: str, method: str) -> None:
@@ -37,6 +39,7 @@ def test_a_method_we_never_mention_asked_to_be_used_is_not_found(plan, evidence,
         "用小礼物给客人惊喜",  # words of ours
         "学华为那样做客户情绪管理",  # an entry of ours is named
         "老人不会用APP在柜台发火怎么办",  # someone's ability to use a tool
+        "老人能用APP办业务吗",  # 能用: what someone can do, no method asked for
     ],
 )
 def test_our_words_people_and_everyday_things_pass(plan, evidence, text: str) -> None:
