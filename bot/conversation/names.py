@@ -135,14 +135,17 @@ def _first_name(text: str, index: Index) -> _Found | None:
             # A dictionary verb or idiom in the run makes an event ("新出的规定", "扣错的钱"), no name.
             name_like = (len(run) > 1 or not index.segmenter.known(run[0][0])) and not _eventive(run)
             after = normalize(word)
-            first = all(normalize(w) in _OPENERS or not re.search(r"\w", w) for w, _ in tagged[: position - len(run)])
-            # … or opening the message, as its subject: "海底捞怎么做服务的" (see opening_name)
-            marked = word == "的" or (word == "呢" and position == last) or (first and after in _ASKED_OF)
+            # … or opening the message (after 那, 听说), as its subject: "海底捞怎么做服务的" (see
+            # opening_name). The words before the run are read only when 的 or such a word follows.
+            opens = (after == "的" or after in _ASKED_OF) and all(
+                normalize(w) in _OPENERS or not re.search(r"\w", w) for w, _ in tagged[: position - len(run)]
+            )
+            marked = word == "的" or (word == "呢" and position == last) or (opens and after in _ASKED_OF)
             if (
                 len(name) >= 2
                 and not (flags & _FUNCTION_WORDS)
                 and ((marked and not latin and name_like) or flags & _PROPER_NOUNS or (latin and chinese))
             ):
-                return _Found(name, after, run, opens=first and (after == "的" or after in _ASKED_OF))
+                return _Found(name, after, run, opens=opens)
             run = []
     return None
