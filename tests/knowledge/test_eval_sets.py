@@ -66,6 +66,7 @@ def passages() -> list:
         ("fresh_32_retrieval.jsonl", 310),
         ("fresh_33_retrieval.jsonl", 301),
         ("fresh_34_retrieval.jsonl", 305),
+        ("fresh_35_retrieval.jsonl", 298),
     ],
 )
 def test_every_retrieval_question_has_a_relevant_passage(passages: list, name: str, size: int) -> None:
