@@ -83,6 +83,9 @@ class Settings(BaseModel):
     context_margin: float = Field(0.15, ge=0.0)
     #: Runners-up within this much of the best passage (fused score) are offered as suggestions.
     alternative_margin: float = Field(0.12, ge=0.0)
+    #: Staff telling of their own state get the best passage about staff within this much of the
+    #: best passage (fused score); see endpoints.yml for the measurement.
+    own_state_margin: float = Field(0.2, ge=0.0)
     fusion: Fusion = Field(default_factory=lambda: Fusion.model_validate({}))
     #: How often the action server looks for a rebuilt index.
     reload_check_seconds: float = Field(1.0, gt=0)

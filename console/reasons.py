@@ -138,6 +138,13 @@ REASONS = {
     # coverage
     "above the threshold": "高于置信度门槛",
     "below the threshold": "低于置信度门槛：知识库没有答案",
+    # own_state
+    "not staff telling of their own state": "不是员工在说自己的状态",
+    "the best passage about staff": "员工在说自己的状态：选讲员工的段落里得分最高的（讲员工的次数不少于讲客户的）",
+    "no passage about staff near the best": "员工在说自己的状态，但与最佳段落得分相近的段落都不是讲员工的：交给下一条规则",
+    "none of the message's words is in the passage's entry, and it speaks of no one": (
+        "讲员工的段落所在条目不含问题中的任何词，问题也没说到任何人：交给下一条规则"
+    ),
     # best_passage
     "asks what a name we lack is, and the answer's entry never says it": "问的是知识库没有的名称是什么，而答案所在条目从没提到它",
     "nothing retrieved": "没有检索到段落",

@@ -41,6 +41,7 @@ class KnowledgeAssistant:
                 min_confidence=settings.min_confidence,
                 context_margin=settings.context_margin,
                 alternative_margin=settings.alternative_margin,
+                own_state_margin=settings.own_state_margin,
             ),
         )
 

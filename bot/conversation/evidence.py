@@ -51,9 +51,11 @@ class PolicySettings:
     context_margin: float = 0.15
     #: Runners-up within this much of the best (fused score) are offered as suggestions.
     alternative_margin: float = 0.12
+    #: Staff telling of their own state get a passage about staff this close to the best (fused score).
+    own_state_margin: float = 0.2
 
     def __post_init__(self) -> None:
-        if self.context_margin < 0 or self.alternative_margin < 0:
+        if min(self.context_margin, self.alternative_margin, self.own_state_margin) < 0:
             raise ValueError("margins must not be negative")
 
 
@@ -186,6 +188,20 @@ class Evidence:
             for t in self.index.segmenter.tokens(self.request.text if text is None else text)
             if normalize(t) not in self.index.terms.industries and not any(normalize(t) in cue for cue in cues)
         ]
+
+    @cached_property
+    def named_words(self) -> list[str]:
+        """The subject's words of two characters or more that are not common in the knowledge base:
+        what the message is about, as the evidence that an entry covers it."""
+        words = (w for c in self.subject.chunks for w in c.words if len(w) > 1)
+        return [w for w in dict.fromkeys(words) if w not in self.index.common_words]
+
+    @cached_property
+    def speaks_of_someone(self) -> bool:
+        """Whether the message speaks of a person: someone staff serve or work with, or him, her."""
+        text = self.request.text
+        said = self.index.segmenter.words(text)
+        return self.index.routing.names_someone(text, said) or any(w in PERSONAL_PRONOUNS for w in said)
 
     def specific(self, word: str) -> bool:
         """A word only a few passages use (at most `SPECIFIC_SHARE` of them): evidence of a subject.

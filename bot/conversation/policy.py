@@ -23,7 +23,8 @@ which `kb search --explain` prints and the trainer console shows.
   17. case                 a question for an example: a case, the industry's first
   18. industry_follow_up   an industry the context lacks: its application or case elsewhere
   19. coverage             below the threshold: the knowledge base has no answer
-  20. best_passage         the best passage, the section of the kind asked
+  20. own_state            staff telling of their own state: the best passage that speaks of staff
+  21. best_passage         the best passage, the section of the kind asked
 
 Usage:
     policy = AnswerPolicy(retriever, PolicySettings(min_confidence=0.85))
@@ -56,6 +57,7 @@ from bot.conversation.rules.method_name import MethodWeLack
 from bot.conversation.rules.name_we_lack import NameWeLack
 from bot.conversation.rules.named_entry import NamedEntry
 from bot.conversation.rules.not_understood import NotUnderstood
+from bot.conversation.rules.own_state import OwnState
 from bot.conversation.rules.scope import OutOfScope
 from bot.conversation.rules.theory_name import TheoryWeLack
 from bot.conversation.trace import Trace
@@ -86,6 +88,7 @@ def default_rules() -> list[Rule]:
         CaseQuestion(),
         IndustryFollowUp(),
         Coverage(),
+        OwnState(),
         BestPassage(),
     ]
 

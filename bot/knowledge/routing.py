@@ -152,6 +152,30 @@ class Routing(BaseModel):
             len(w) > 1 and w[-1] in self.people_endings for w in map(normalize, words)
         )
 
+    @cached_property
+    def staff_words(self) -> list[str]:
+        """The words for staff, the knowledge base's own (`speaker`: 员工) first."""
+        return list(dict.fromkeys([*([self.speaker] if self.speaker else []), *self.staff]))
+
+    @cached_property
+    def customers(self) -> list[str]:
+        """The people staff serve: `people` that are no staff (顾客, 病人家属; not 柜员)."""
+        return [p for p in self.people if p not in self.staff_words]
+
+    @cached_property
+    def customer_endings(self) -> frozenset[str]:
+        """Endings of words for people that no word for staff has (大叔, 熟客; not 柜员): a customer."""
+        return frozenset(e for e in self.people_endings if not any(s.endswith(e) for s in self.staff_words))
+
+    def speaks_of_staff(self, text: str) -> bool:
+        """Whether a text is about staff: it names them (员工, 服务人员) at least as often as the
+        customers they serve. "情感劳动理论指出，服务提供者…服务人员…客户" is; the complaint steps,
+        which name only the customer, and a customer's needs that mention 服务人员 once, are not."""
+        text = normalize(text)
+        staff, text = _count(text, self.staff_words)
+        customers, _ = _count(text, self.customers)
+        return staff > 0 and staff >= customers
+
     def kinds_in(self, question: str, case: bool = False) -> list[str]:
         """Kinds whose cue words occur in the question (啥 read as 什么, 咋 as 怎么: "这说明了啥"),
         in the file's priority order; about a `case`, the kinds its part cues ask for first."""
@@ -252,3 +276,13 @@ def _in_order(parts: list[str], text: str) -> bool:
             return True
         start = text.find(parts[0], start + 1)
     return False
+
+
+def _count(text: str, words: Iterable[str]) -> tuple[int, str]:
+    """Occurrences of `words` in `text`, longest first, each blanked out once counted (病人家属 is
+    not also 家属), and the text left."""
+    found = 0
+    for word in sorted(set(words), key=len, reverse=True):
+        found += text.count(word)
+        text = text.replace(word, "\u0000")
+    return found, text

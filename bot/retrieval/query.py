@@ -54,10 +54,6 @@ class QueryAnalyzer:
         self._industries = _sorted_terms(terms.industries)
         self._routing = routing
         self._segmenter = segmenter
-        # Endings of words for people that no word for staff has (大叔, 熟客; not 柜员): a customer.
-        self._customer_endings = frozenset(
-            e for e in routing.people_endings if not any(s.endswith(e) for s in routing.staff)
-        )
 
     def analyze(self, question: str) -> QueryAnalysis:
         text = normalize(question)
@@ -76,7 +72,7 @@ class QueryAnalyzer:
                     not topics
                     and not asks(text)
                     and not self._routing.situation(text)
-                    and about_staff(tagged, self._routing.staff, self._routing.people, self._customer_endings)
+                    and about_staff(tagged, self._routing.staff, self._routing.people, self._routing.customer_endings)
                 )
         return QueryAnalysis(topics=topics, industries=industries, kinds=kinds, own_state=own_state)
 

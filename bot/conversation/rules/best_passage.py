@@ -19,7 +19,6 @@ from bot.conversation.rules.base import Decided, Outcome, Passed
 from bot.conversation.sections import says_more, section
 from bot.knowledge.entries import Passage
 from bot.knowledge.terms import normalize
-from bot.retrieval.word_classes import PERSONAL_PRONOUNS
 
 
 class BestPassage:
@@ -32,9 +31,7 @@ class BestPassage:
         text = ev.request.text
         task = any(c.task for c in ev.subject.chunks)  # "怎样让服务更贴心": how to do our own work
         unrelated = evidence["words"] and not evidence["covered"] and not task
-        said = ev.index.segmenter.words(text)
-        someone = ev.index.routing.names_someone(text, said) or any(w in PERSONAL_PRONOUNS for w in said)
-        if unrelated and not someone:
+        if unrelated and not ev.speaks_of_someone:
             # "POS机刷不了卡怎么办": no word of it in the answer's entry, nobody served in it.
             why = "none of the message's words is in the answer's entry, and it speaks of no one"
             return Decided(ev.not_found(), why, entry=best.entry_id, **evidence)
@@ -76,8 +73,7 @@ class BestPassage:
     @staticmethod
     def _best_covered(ev: Evidence) -> tuple[Passage, dict]:
         """The first passage, or a close runner-up whose entry covers more of the message."""
-        chunk_words = (w for c in ev.subject.chunks for w in c.words if len(w) > 1)
-        words = [w for w in dict.fromkeys(chunk_words) if w not in ev.index.common_words]
+        words = ev.named_words
         if ev.request.negated:  # the words of what a correction turns away are no evidence for the answer
             turned_away = ev.index.routing.negated_clauses(ev.request.text)
             words = [w for w in words if not any(w in clause for clause in turned_away)]

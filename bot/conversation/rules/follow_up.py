@@ -82,8 +82,7 @@ def asks_why_someone(text: str, routing: Routing) -> bool:
     if found is None:
         return False
     before = text[: found.start()]
-    customers = [p for p in routing.people if p not in routing.staff]
-    return any(p in before for p in PERSONAL_PRONOUNS) or any(p in before for p in customers)
+    return any(p in before for p in PERSONAL_PRONOUNS) or any(p in before for p in routing.customers)
 
 
 def _asks_only(ev: Evidence, word: str, carried: list[str]) -> bool:

@@ -387,6 +387,7 @@ def test_the_default_chain_and_its_order() -> None:
         "case",
         "industry_follow_up",
         "coverage",
+        "own_state",
         "best_passage",
     ]
 

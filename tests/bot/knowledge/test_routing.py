@@ -229,3 +229,26 @@ def test_kinds_named_by_their_names_and_heading_aliases(routing: Routing) -> Non
     assert routing.named_kinds("我想知道背后的理论") == ["理论基础"]
     assert routing.named_kinds("关键要素和案例分析") == ["构成要素", "案例"]  # the longest name wins
     assert routing.named_kinds("具体该怎么办") == []
+
+
+def test_customers_are_the_people_who_are_no_staff(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    def change(data: dict) -> None:
+        data.update(people=["顾客", "病人家属", "柜员", "员工"], staff=["柜员"], speaker="员工")
+        data.update(people_endings=["客", "员", "叔"])
+
+    routing = Routing.load(edited(tmp_path, change), vocabulary)
+    assert routing.staff_words == ["员工", "柜员"]
+    assert routing.customers == ["顾客", "病人家属"]
+    assert routing.customer_endings == {"客", "叔"}  # 员 ends 柜员
+
+
+def test_a_text_about_staff_names_them_at_least_as_often_as_customers(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    def change(data: dict) -> None:
+        data.update(people=["客户", "病人", "病人家属", "员工"], staff=["员工", "服务人员"], speaker="员工")
+
+    routing = Routing.load(edited(tmp_path, change), vocabulary)
+    assert routing.speaks_of_staff("服务人员表现出的情感会传递到客户的体验上，员工需要支持")
+    assert routing.speaks_of_staff("员工安抚病人家属")  # one each: 病人家属 is not also 家属, 病人
+    assert not routing.speaks_of_staff("先倾听客户，再向客户道歉，服务人员要耐心")
+    assert not routing.speaks_of_staff("先倾听客户，再道歉")
+    assert not routing.speaks_of_staff("门店的装修风格")
