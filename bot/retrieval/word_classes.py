@@ -37,6 +37,8 @@ _ASKS = re.compile(
 #: A question word before 都 or 也, with its verb between ("什么都不说", "说啥都得小心", "怎么劝都不听",
 #: "啥也没准备"), says "whatever": it tells, it asks nothing. Not after 为 ("为什么都冲我发火" asks why).
 _INDEFINITE = re.compile(r"(?<!为)(?:什么|啥|怎么\w?|咋\w?|哪\w?)[都也]")
+#: 几 in an approximate number counts, it asks nothing: "几百个", "十几年", "好几圈", "这几天".
+_APPROXIMATE = re.compile(r"[好十这那前头]几|几(?=[十百千万])")
 #: The asker and the asker's side, in the first person ("我被骂哭了", "感觉自己麻木了").
 SELF = frozenset({"我", "我们", "咱", "咱们", "自己"})
 #: What marks the subject as the one something was done to ("被客户骂", "挨了一顿骂").
@@ -105,8 +107,8 @@ IDIOM = frozenset({"l", "i"})
 
 def asks(text: str) -> bool:
     """Whether the message asks something ("管不管用", "从哪来的", "帮我想个开头"), rather than only
-    naming it ("认知失调") or telling something ("今天被客户骂哭了", "说啥都得小心翼翼")."""
-    return bool(_ASKS.search(_INDEFINITE.sub("", normalize(text))))
+    naming it ("认知失调") or telling something ("今天被客户骂哭了", "说啥都得小心翼翼", "一天接几百个电话")."""
+    return bool(_ASKS.search(_APPROXIMATE.sub("", _INDEFINITE.sub("", normalize(text)))))
 
 
 def nominal(flag: str) -> bool:

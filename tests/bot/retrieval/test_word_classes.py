@@ -26,6 +26,12 @@ from bot.retrieval.word_classes import asks
         ("为什么都冲着前台发火", True),  # a why before 都 still asks
         ("怎么大家都在投诉", True),
         ("啥都不会的新人怎么带", True),  # another question word asks
+        ("一天接几百个投诉电话 大伙都快顶不住了", False),  # 几 in an approximate number counts
+        ("存了十几年的老储户", False),
+        ("来回转了好几圈", False),
+        ("这几天一直睡不好", False),
+        ("分几个步骤", True),  # 几 alone asks how many
+        ("几十个人排队怎么安排", True),
     ],
 )
 def test_what_asks(text: str, asking: bool) -> None:
