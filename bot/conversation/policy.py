@@ -23,7 +23,7 @@ which `kb search --explain` prints and the trainer console shows.
   17. case                 a question for an example: a case, the industry's first
   18. industry_follow_up   an industry the context lacks: its application or case elsewhere
   19. coverage             below the threshold: the knowledge base has no answer
-  20. own_state            staff telling of their own state: the best passage that speaks of staff
+  20. own_state            staff telling of their own state: the best passage about staff near the top
   21. best_passage         the best passage, the section of the kind asked
 
 Usage:
